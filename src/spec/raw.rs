@@ -1,0 +1,692 @@
+//! The stack spec as users write it: serde types, one per YAML mapping.
+//!
+//! These types are the single source of truth for the file format: the structural check
+//! (unknown keys, types, allowed values) and `stackctl schema` are both derived from the JSON
+//! Schema that `schemars` generates from them. Defaults here are stackctl's secure defaults.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+fn yes() -> bool {
+    true
+}
+
+/// One stack: an RDS primary with its replicas, an optional RDS Proxy, an optional Redis
+/// replication group, and the CloudWatch alarms on them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stack {
+    /// Name of the stack. Everything stackctl creates carries the tag `stackctl:stack=<name>`,
+    /// and stackctl never touches anything without it.
+    pub stack: String,
+    /// AWS region, e.g. `eu-west-1`.
+    pub region: String,
+    /// Tags put on every resource stackctl creates.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// VPC, subnets and security groups.
+    pub network: Network,
+    /// The RDS primary instance and its read replicas.
+    pub database: Database,
+    /// RDS Proxy in front of the primary.
+    #[serde(default)]
+    pub proxy: Option<Proxy>,
+    /// ElastiCache Redis replication group.
+    #[serde(default)]
+    pub redis: Option<Redis>,
+    /// CloudWatch alarms, addressed to resources by their names in this file.
+    #[serde(default)]
+    pub alarms: Vec<Alarm>,
+}
+
+/// Where the stack lives. The VPC and subnets are looked up, never created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// The VPC, by id or by tags (exactly one of the two).
+    pub vpc: VpcRef,
+    /// The private subnets for the DB subnet group, the cache subnet group and the proxy.
+    pub subnets: SubnetsRef,
+    /// Security groups, by a short name used elsewhere in this file. A group with `id` is an
+    /// existing one stackctl references but does not own; any other is created and owned.
+    #[serde(default)]
+    pub security_groups: BTreeMap<String, SecurityGroup>,
+}
+
+/// A VPC by id or by tags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VpcRef {
+    /// VPC id, e.g. `vpc-0a1b2c3d4e5f67890`.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Tags that select exactly one VPC, e.g. `{Name: prod}`.
+    #[serde(default)]
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+/// Subnets by ids or by tags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetsRef {
+    /// Subnet ids, in at least two availability zones.
+    #[serde(default)]
+    pub ids: Option<Vec<String>>,
+    /// Tags that select the subnets within the VPC, e.g. `{tier: private}`.
+    #[serde(default)]
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+/// A security group: existing (`id`) or owned by the stack (`description`, `ingress`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityGroup {
+    /// Id of an existing group that stackctl references but never changes (e.g. the app's).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Description of a group stackctl creates.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Inbound rules of a group stackctl creates. Outbound is AWS's default (all).
+    #[serde(default)]
+    pub ingress: Vec<IngressRule>,
+}
+
+/// One inbound TCP rule: from another group of this file, or from a CIDR block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngressRule {
+    /// Short name of a security group in `network.security_groups`.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// An IPv4 CIDR block, e.g. `10.0.0.0/16`.
+    #[serde(default)]
+    pub cidr: Option<String>,
+    /// TCP port.
+    pub port: u16,
+    /// What the rule is for.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Database engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    Postgres,
+    Mysql,
+}
+
+impl Engine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Postgres => "postgres",
+            Engine::Mysql => "mysql",
+        }
+    }
+    pub fn default_port(self) -> u16 {
+        match self {
+            Engine::Postgres => 5432,
+            Engine::Mysql => 3306,
+        }
+    }
+}
+
+/// The RDS primary instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    /// DB instance identifier, e.g. `shop-prod-db`.
+    pub identifier: String,
+    /// `postgres` or `mysql`.
+    pub engine: Engine,
+    /// Engine version, e.g. `16.4` or `8.0.39`. With `auto_minor_version_upgrade`, a newer
+    /// minor version in AWS is not a change.
+    pub engine_version: String,
+    /// Instance class, e.g. `db.r6g.large`.
+    pub instance_class: String,
+    /// gp3 storage.
+    pub storage: Storage,
+    /// Keep a synchronous standby in another availability zone.
+    #[serde(default)]
+    pub multi_az: bool,
+    /// Port; the engine's default (5432, 3306) when omitted.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Name of the initial database created in the instance.
+    #[serde(default)]
+    pub database_name: Option<String>,
+    /// The master user. Its password lives in Secrets Manager, never in this file.
+    pub master_user: MasterUser,
+    /// Automated backups.
+    #[serde(default)]
+    pub backup: Backup,
+    /// Weekly maintenance window in UTC, `ddd:hh24:mi-ddd:hh24:mi`, e.g. `sun:04:30-sun:05:30`.
+    #[serde(default)]
+    pub maintenance_window: Option<String>,
+    /// Performance Insights.
+    #[serde(default)]
+    pub performance_insights: PerformanceInsights,
+    /// Enhanced monitoring (OS metrics).
+    #[serde(default)]
+    pub enhanced_monitoring: EnhancedMonitoring,
+    /// Refuse deletion of the instance in AWS.
+    #[serde(default = "yes")]
+    pub deletion_protection: bool,
+    /// Give the instance a public DNS name. Almost always wrong for a database.
+    #[serde(default)]
+    pub publicly_accessible: bool,
+    /// Let AWS upgrade the minor version in the maintenance window.
+    #[serde(default = "yes")]
+    pub auto_minor_version_upgrade: bool,
+    /// Copy the instance's tags to its snapshots.
+    #[serde(default = "yes")]
+    pub copy_tags_to_snapshot: bool,
+    /// When changes that AWS can defer take effect.
+    #[serde(default)]
+    pub apply_changes: ApplyChanges,
+    /// A DB parameter group owned by the stack.
+    #[serde(default)]
+    pub parameter_group: Option<ParameterGroup>,
+    /// Short names of security groups in `network.security_groups`.
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// Read replicas of the primary.
+    #[serde(default)]
+    pub replicas: Vec<Replica>,
+}
+
+/// Storage: gp3, optionally encrypted with a customer KMS key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// Storage type; only `gp3`.
+    #[serde(default, rename = "type")]
+    pub kind: StorageType,
+    /// Allocated storage in GiB (20 to 65536).
+    pub allocated_gib: u32,
+    /// Ceiling for storage autoscaling in GiB; omit to turn autoscaling off.
+    #[serde(default)]
+    pub max_allocated_gib: Option<u32>,
+    /// Provisioned IOPS; only at 400 GiB or more (below, the 3000 IOPS baseline applies).
+    #[serde(default)]
+    pub iops: Option<u32>,
+    /// Provisioned throughput in MiB/s; only at 400 GiB or more (below, 125 MiB/s applies).
+    #[serde(default)]
+    pub throughput_mibps: Option<u32>,
+    /// Encrypt storage at rest.
+    #[serde(default = "yes")]
+    pub encrypted: bool,
+    /// KMS key (id, ARN or alias) for encryption; the AWS-managed key when omitted.
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+}
+
+/// Storage type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageType {
+    #[default]
+    Gp3,
+}
+
+/// The master user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MasterUser {
+    /// Master user name, e.g. `dbadmin`.
+    pub username: String,
+    /// Where the password comes from. It is never written in this file.
+    #[serde(default)]
+    pub password: PasswordSource,
+    /// KMS key for the password's secret; the AWS-managed key when omitted.
+    #[serde(default)]
+    pub secret_kms_key_id: Option<String>,
+}
+
+/// Where a password comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordSource {
+    /// RDS generates the password, keeps it in Secrets Manager and rotates it.
+    #[default]
+    RdsManaged,
+    /// stackctl generates the password into a Secrets Manager secret it owns.
+    Generated,
+}
+
+/// Automated backups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    /// Days to keep automated backups (0 to 35; 0 turns backups off).
+    #[serde(default = "default_backup_retention")]
+    pub retention_days: u32,
+    /// Daily backup window in UTC, `hh24:mi-hh24:mi`, at least 30 minutes, e.g. `03:00-04:00`.
+    #[serde(default)]
+    pub window: Option<String>,
+}
+
+fn default_backup_retention() -> u32 {
+    7
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Backup {
+            retention_days: default_backup_retention(),
+            window: None,
+        }
+    }
+}
+
+/// Performance Insights.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerformanceInsights {
+    /// Turn Performance Insights on.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Days to keep its data: 7 (free), a multiple of 31 up to 713, or 731.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+    /// KMS key for its data.
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+}
+
+/// Enhanced monitoring.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnhancedMonitoring {
+    /// Seconds between OS metric samples: 0 (off), 1, 5, 10, 15, 30 or 60.
+    #[serde(default)]
+    pub interval_seconds: u32,
+    /// IAM role that lets RDS publish to CloudWatch Logs; required when the interval is above 0.
+    #[serde(default)]
+    pub role_arn: Option<String>,
+}
+
+/// When changes that AWS can defer take effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplyChanges {
+    /// At once (a reboot or failover the change needs happens during the apply).
+    #[default]
+    Immediately,
+    /// In the next maintenance window.
+    InMaintenanceWindow,
+}
+
+/// A parameter group owned by the stack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterGroup {
+    /// Parameter group family, e.g. `postgres16`, `mysql8.0`, `redis7`.
+    pub family: String,
+    /// Parameters that differ from the family's defaults.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, ParamValue>,
+}
+
+/// A parameter value: written as a string, number or boolean; AWS stores it as a string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ParamValue(pub String);
+
+impl<'de> Deserialize<'de> for ParamValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ParamValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<ParamValue, E> {
+                Ok(ParamValue(v.to_owned()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<ParamValue, E> {
+                Ok(ParamValue(if v { "1" } else { "0" }.to_owned()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<ParamValue, E> {
+                Ok(ParamValue(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<ParamValue, E> {
+                Ok(ParamValue(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<ParamValue, E> {
+                Ok(ParamValue(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for ParamValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ParamValue".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A parameter value; AWS stores it as a string.",
+            "type": ["string", "number", "boolean"]
+        })
+    }
+}
+
+/// A read replica of the primary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Replica {
+    /// DB instance identifier of the replica.
+    pub identifier: String,
+    /// Instance class; the primary's when omitted.
+    #[serde(default)]
+    pub instance_class: Option<String>,
+    /// Availability zone, e.g. `eu-west-1b`; AWS chooses when omitted.
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+}
+
+/// RDS Proxy in front of the primary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Proxy {
+    /// Proxy name.
+    pub name: String,
+    /// `postgresql` or `mysql`; follows the database engine when omitted.
+    #[serde(default)]
+    pub engine_family: Option<EngineFamily>,
+    /// IAM role the proxy assumes to read its secret.
+    pub role_arn: String,
+    /// How clients authenticate.
+    #[serde(default)]
+    pub auth: ProxyAuth,
+    /// Refuse connections without TLS.
+    #[serde(default = "yes")]
+    pub require_tls: bool,
+    /// Seconds an idle client connection is kept (1 to 28800).
+    #[serde(default = "default_idle_client_timeout")]
+    pub idle_client_timeout_seconds: u32,
+    /// Log SQL statements for debugging (sensitive; off in production).
+    #[serde(default)]
+    pub debug_logging: bool,
+    /// Short names of security groups in `network.security_groups`.
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// The default target group's connection pool.
+    #[serde(default)]
+    pub pool: Pool,
+    /// Identifiers of the DB instances behind the proxy; the primary when omitted.
+    #[serde(default)]
+    pub targets: Option<Vec<String>>,
+    /// Extra endpoints besides the proxy's default read/write one.
+    #[serde(default)]
+    pub endpoints: Vec<ProxyEndpoint>,
+}
+
+fn default_idle_client_timeout() -> u32 {
+    1800
+}
+
+/// RDS Proxy engine family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineFamily {
+    Postgresql,
+    Mysql,
+}
+
+/// How clients authenticate to the proxy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyAuth {
+    /// IAM authentication: `required` or `disabled`.
+    #[serde(default)]
+    pub iam: IamAuth,
+    /// ARN of an existing Secrets Manager secret with the database credentials; the master
+    /// user's secret when omitted.
+    #[serde(default)]
+    pub secret_arn: Option<String>,
+}
+
+/// IAM authentication to the proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum IamAuth {
+    Required,
+    #[default]
+    Disabled,
+}
+
+/// The default target group's connection pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    /// Share of the database's max_connections the proxy may open (1 to 100). Keep headroom
+    /// for admin and replication connections.
+    #[serde(default = "default_max_connections_percent")]
+    pub max_connections_percent: u32,
+    /// Share of max_connections the proxy may keep idle (0 to max_connections_percent).
+    #[serde(default = "default_max_idle_connections_percent")]
+    pub max_idle_connections_percent: u32,
+    /// Seconds a client waits for a pooled connection before an error (0 to 3600).
+    #[serde(default = "default_borrow_timeout")]
+    pub connection_borrow_timeout_seconds: u32,
+    /// Statements that do not pin a session; only `exclude_variable_sets`, MySQL only.
+    #[serde(default)]
+    pub session_pinning_filters: Vec<PinningFilter>,
+    /// SQL run on each new database connection, e.g. `SET TIME ZONE 'UTC'`.
+    #[serde(default)]
+    pub init_query: Option<String>,
+}
+
+fn default_max_connections_percent() -> u32 {
+    90
+}
+fn default_max_idle_connections_percent() -> u32 {
+    50
+}
+fn default_borrow_timeout() -> u32 {
+    120
+}
+
+impl Default for Pool {
+    fn default() -> Self {
+        Pool {
+            max_connections_percent: default_max_connections_percent(),
+            max_idle_connections_percent: default_max_idle_connections_percent(),
+            connection_borrow_timeout_seconds: default_borrow_timeout(),
+            session_pinning_filters: Vec::new(),
+            init_query: None,
+        }
+    }
+}
+
+/// A session pinning filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PinningFilter {
+    ExcludeVariableSets,
+}
+
+/// An extra proxy endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyEndpoint {
+    /// Endpoint name.
+    pub name: String,
+    /// `read_write`, or `read_only` (Aurora reader instances only).
+    #[serde(default)]
+    pub target_role: TargetRole,
+    /// Short names of security groups; the proxy's when omitted.
+    #[serde(default)]
+    pub security_groups: Option<Vec<String>>,
+}
+
+/// What a proxy endpoint routes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetRole {
+    #[default]
+    ReadWrite,
+    ReadOnly,
+}
+
+/// ElastiCache Redis replication group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Redis {
+    /// Replication group id (1 to 40 characters).
+    pub replication_group_id: String,
+    /// Description shown in the console.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Redis engine version, e.g. `7.1`.
+    pub engine_version: String,
+    /// Node type, e.g. `cache.r6g.large`.
+    pub node_type: String,
+    /// Port.
+    #[serde(default = "default_redis_port")]
+    pub port: u16,
+    /// Cluster mode disabled: the number of nodes, a primary and its replicas (1 to 6).
+    #[serde(default)]
+    pub num_cache_clusters: Option<u32>,
+    /// Cluster mode enabled: shards and replicas per shard, instead of `num_cache_clusters`.
+    #[serde(default)]
+    pub cluster_mode: Option<ClusterMode>,
+    /// Promote a replica when the primary fails (needs 2 or more nodes).
+    #[serde(default)]
+    pub automatic_failover: bool,
+    /// Place replicas in other availability zones (needs automatic failover).
+    #[serde(default)]
+    pub multi_az: bool,
+    /// Encrypt data at rest.
+    #[serde(default = "yes")]
+    pub at_rest_encryption: bool,
+    /// KMS key for encryption at rest.
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+    /// TLS between clients and nodes.
+    #[serde(default = "yes")]
+    pub transit_encryption: bool,
+    /// The AUTH token: `generated` into a Secrets Manager secret the stack owns, or `none`.
+    #[serde(default)]
+    pub auth_token: AuthToken,
+    /// Days to keep automatic snapshots (0 to 35; 0 turns them off).
+    #[serde(default = "default_snapshot_retention")]
+    pub snapshot_retention_days: u32,
+    /// Daily snapshot window in UTC, `hh24:mi-hh24:mi`, e.g. `00:00-01:00`.
+    #[serde(default)]
+    pub snapshot_window: Option<String>,
+    /// Weekly maintenance window in UTC, `ddd:hh24:mi-ddd:hh24:mi`, at least 60 minutes.
+    #[serde(default)]
+    pub maintenance_window: Option<String>,
+    /// A cache parameter group owned by the stack.
+    #[serde(default)]
+    pub parameter_group: Option<ParameterGroup>,
+    /// Short names of security groups in `network.security_groups`.
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+}
+
+fn default_redis_port() -> u16 {
+    6379
+}
+fn default_snapshot_retention() -> u32 {
+    1
+}
+
+/// Cluster mode enabled: shards × replicas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterMode {
+    /// Number of shards (node groups), 1 to 500.
+    pub shards: u32,
+    /// Replicas in each shard, 0 to 5.
+    pub replicas_per_shard: u32,
+}
+
+/// Where the Redis AUTH token comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthToken {
+    /// stackctl generates a token into a Secrets Manager secret it owns.
+    #[default]
+    Generated,
+    /// No AUTH token.
+    None,
+}
+
+/// A CloudWatch alarm on one resource of the stack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alarm {
+    /// Alarm name, unique in the account and region.
+    pub name: String,
+    /// What the alarm is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The resource, by its name in this file: the database or a replica identifier, the
+    /// proxy name, or the Redis replication group id.
+    pub resource: String,
+    /// For a Redis alarm: which node (1 = `<group>-001`); 1 when omitted.
+    #[serde(default)]
+    pub node: Option<u32>,
+    /// Metric name in the resource's namespace, e.g. `CPUUtilization`.
+    pub metric: String,
+    /// `Average`, `Sum`, `Minimum`, `Maximum`, `SampleCount`, or a percentile such as `p99`.
+    #[serde(default = "default_statistic")]
+    pub statistic: String,
+    /// Seconds per datapoint: 10, 20, 30 or a multiple of 60.
+    #[serde(default = "default_period")]
+    pub period_seconds: u32,
+    /// Datapoints to evaluate.
+    pub evaluation_periods: u32,
+    /// Datapoints out of `evaluation_periods` that must breach; all of them when omitted.
+    #[serde(default)]
+    pub datapoints_to_alarm: Option<u32>,
+    /// Threshold, in the metric's unit.
+    pub threshold: f64,
+    /// How the statistic compares with the threshold.
+    pub comparison: Comparison,
+    /// How missing datapoints count.
+    #[serde(default)]
+    pub treat_missing_data: MissingData,
+    /// ARNs notified when the alarm fires (SNS topics).
+    #[serde(default)]
+    pub actions: Vec<String>,
+    /// ARNs notified when the alarm returns to OK.
+    #[serde(default)]
+    pub ok_actions: Vec<String>,
+}
+
+fn default_statistic() -> String {
+    "Average".to_owned()
+}
+fn default_period() -> u32 {
+    60
+}
+
+/// Comparison of the statistic with the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    GreaterThan,
+    GreaterThanOrEqual,
+    LessThan,
+    LessThanOrEqual,
+}
+
+/// How missing datapoints count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingData {
+    #[default]
+    Missing,
+    NotBreaching,
+    Breaching,
+    Ignore,
+}
