@@ -117,7 +117,7 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
     }
     loaded
         .diagnostics
-        .sort_by(|a, b| (a.line, a.column, a.severity).cmp(&(b.line, b.column, b.severity)));
+        .sort_by_key(|d| (d.line, d.column, d.severity));
     if loaded.has_errors() {
         loaded.stack = None;
     }

@@ -68,16 +68,16 @@ fn describe_types(types: &[&str]) -> String {
 }
 
 fn matches_type(value: &Value, t: &str) -> bool {
-    match (t, value) {
-        ("object", Value::Map(_)) => true,
-        ("array", Value::Seq(_)) => true,
-        ("string", Value::Scalar(Scalar::Str(_))) => true,
-        ("integer", Value::Scalar(Scalar::Int(_))) => true,
-        ("number", Value::Scalar(Scalar::Int(_) | Scalar::Float(_))) => true,
-        ("boolean", Value::Scalar(Scalar::Bool(_))) => true,
-        ("null", Value::Scalar(Scalar::Null)) => true,
-        _ => false,
-    }
+    matches!(
+        (t, value),
+        ("object", Value::Map(_))
+            | ("array", Value::Seq(_))
+            | ("string", Value::Scalar(Scalar::Str(_)))
+            | ("integer", Value::Scalar(Scalar::Int(_)))
+            | ("number", Value::Scalar(Scalar::Int(_) | Scalar::Float(_)))
+            | ("boolean", Value::Scalar(Scalar::Bool(_)))
+            | ("null", Value::Scalar(Scalar::Null))
+    )
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.

@@ -310,9 +310,14 @@ enum Frame {
     },
 }
 
+/// Nesting deeper than any stack file needs is refused rather than followed.
+const MAX_DEPTH: usize = 64;
+
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
+    /// Levels of nesting being skipped beyond [`MAX_DEPTH`].
+    skipping: usize,
     root: Option<Node>,
     anchors: HashMap<usize, Node>,
     errors: Vec<TreeError>,
@@ -401,6 +406,33 @@ impl Builder {
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let pos = Pos::from_marker(&mark);
+        if self.skipping > 0 {
+            match ev {
+                Event::MappingStart(..) | Event::SequenceStart(..) => self.skipping += 1,
+                Event::MappingEnd | Event::SequenceEnd => self.skipping -= 1,
+                _ => {}
+            }
+            return;
+        }
+        if matches!(ev, Event::MappingStart(..) | Event::SequenceStart(..))
+            && self.stack.len() >= MAX_DEPTH
+        {
+            self.skipping = 1;
+            self.errors.push(TreeError {
+                pos,
+                path: self.path(),
+                message: format!("nested more than {MAX_DEPTH} levels deep"),
+                hint: Some("a stack file is a few levels deep: check the indentation".into()),
+            });
+            self.push_node(
+                Node {
+                    pos,
+                    value: Value::Scalar(Scalar::Null),
+                },
+                0,
+            );
+            return;
+        }
         match ev {
             Event::DocumentStart => {
                 self.documents += 1;
@@ -525,6 +557,17 @@ mod tests {
         assert_eq!(v("d"), Scalar::Str("yes".into()));
         assert_eq!(v("e"), Scalar::Null);
         assert_eq!(v("f"), Scalar::Bool(true));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_followed() {
+        let text = format!("a: {}{}\n", "[".repeat(100), "]".repeat(100));
+        let (_, errs) = parse(&text).expect("parses");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("nested"));
+        // Deeper still, the parser's own limit answers with a syntax error.
+        let text = format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        assert!(parse(&text).is_err());
     }
 
     #[test]
