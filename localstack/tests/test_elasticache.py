@@ -1,0 +1,157 @@
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_code, uid
+
+NAMING = "elasticache-member-naming"
+COUNT = "elasticache-replica-count"
+MODIFY = "elasticache-modify-members"
+FAILOVER = "elasticache-failover-validation"
+
+
+def make_group(ec, network, clusters=2, **kw):
+    subnet_group = uid("csg")
+    ec.create_cache_subnet_group(CacheSubnetGroupName=subnet_group, CacheSubnetGroupDescription="d",
+                                 SubnetIds=network["subnets"])
+    rg_id = uid("rg")
+    params = dict(ReplicationGroupId=rg_id, ReplicationGroupDescription="test", Engine="redis",
+                  EngineVersion="7.1", CacheNodeType="cache.t4g.small", NumCacheClusters=clusters,
+                  CacheSubnetGroupName=subnet_group, SecurityGroupIds=[network["sg"]],
+                  PreferredMaintenanceWindow="mon:01:00-mon:02:00")
+    params.update(kw)
+    rg = ec.create_replication_group(**params)["ReplicationGroup"]
+    return rg_id, subnet_group, rg
+
+
+def group(ec, rg_id):
+    return ec.describe_replication_groups(ReplicationGroupId=rg_id)["ReplicationGroups"][0]
+
+
+def members(ec, rg_id):
+    return {c["CacheClusterId"]: c for c in ec.describe_cache_clusters()["CacheClusters"]
+            if c.get("ReplicationGroupId") == rg_id}
+
+
+@pytest.mark.patch(NAMING)
+def test_cluster_mode_disabled_members_named_like_aws(ec, network):
+    rg_id, _, rg = make_group(ec, network, clusters=3)
+    expected = [f"{rg_id}-001", f"{rg_id}-002", f"{rg_id}-003"]
+    assert rg["MemberClusters"] == expected
+    assert [m["CacheClusterId"] for m in rg["NodeGroups"][0]["NodeGroupMembers"]] == expected
+    assert sorted(members(ec, rg_id)) == expected
+    arn = members(ec, rg_id)[f"{rg_id}-001"]["ARN"]
+    assert arn.endswith(f":cluster:{rg_id}-001")
+
+
+def test_members_described_with_group_settings(ec, network):
+    rg_id, subnet_group, _ = make_group(ec, network, clusters=2)
+    for cluster in members(ec, rg_id).values():
+        assert cluster["EngineVersion"] == "7.1"
+        assert cluster["CacheNodeType"] == "cache.t4g.small"
+        assert cluster["PreferredMaintenanceWindow"] == "mon:01:00-mon:02:00"
+        assert cluster["CacheSubnetGroupName"] == subnet_group
+        assert [g["SecurityGroupId"] for g in cluster["SecurityGroups"]] == [network["sg"]]
+
+
+@pytest.mark.patch(COUNT, NAMING)
+def test_increase_replica_count_adds_a_described_member(ec, network):
+    rg_id, subnet_group, _ = make_group(ec, network, clusters=2)
+    rg = ec.increase_replica_count(ReplicationGroupId=rg_id, NewReplicaCount=2,
+                                   ApplyImmediately=True)["ReplicationGroup"]
+    assert rg["MemberClusters"] == [f"{rg_id}-001", f"{rg_id}-002", f"{rg_id}-003"]
+    assert len(group(ec, rg_id)["NodeGroups"][0]["NodeGroupMembers"]) == 3
+    added = members(ec, rg_id)[f"{rg_id}-003"]
+    assert (added["EngineVersion"], added["CacheNodeType"], added["CacheSubnetGroupName"]) == \
+        ("7.1", "cache.t4g.small", subnet_group)
+    assert added["PreferredMaintenanceWindow"] == "mon:01:00-mon:02:00"
+
+
+@pytest.mark.patch(COUNT)
+def test_decrease_replica_count_removes_members(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=3)
+    rg = ec.decrease_replica_count(ReplicationGroupId=rg_id, NewReplicaCount=1,
+                                   ApplyImmediately=True)["ReplicationGroup"]
+    assert len(rg["MemberClusters"]) == 2
+    assert len(members(ec, rg_id)) == 2
+    assert len(group(ec, rg_id)["NodeGroups"][0]["NodeGroupMembers"]) == 2
+
+
+@pytest.mark.patch(COUNT, NAMING)
+def test_decrease_replica_count_removes_the_named_replica(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=3)
+    ec.decrease_replica_count(ReplicationGroupId=rg_id, ReplicasToRemove=[f"{rg_id}-002"], ApplyImmediately=True)
+    assert sorted(members(ec, rg_id)) == [f"{rg_id}-001", f"{rg_id}-003"]
+
+
+@pytest.mark.patch(COUNT)
+def test_decrease_below_multi_az_minimum_rejected(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=2, AutomaticFailoverEnabled=True, MultiAZEnabled=True)
+    with pytest.raises(ClientError) as e:
+        ec.decrease_replica_count(ReplicationGroupId=rg_id, NewReplicaCount=0, ApplyImmediately=True)
+    assert error_code(e) == "InvalidParameterValue"
+
+
+@pytest.mark.patch(MODIFY)
+def test_modify_replication_group_reaches_members(ec, network, ec2):
+    rg_id, _, _ = make_group(ec, network, clusters=2)
+    pg = uid("cpg")
+    ec.create_cache_parameter_group(CacheParameterGroupName=pg, CacheParameterGroupFamily="redis7", Description="d")
+    new_sg = ec2.create_security_group(GroupName=uid("sg"), Description="d", VpcId=network["vpc"])["GroupId"]
+    ec.modify_replication_group(ReplicationGroupId=rg_id, ApplyImmediately=True,
+                                PreferredMaintenanceWindow="fri:07:00-fri:08:00", CacheNodeType="cache.t4g.medium",
+                                EngineVersion="7.2", SnapshotWindow="02:00-03:00", SnapshotRetentionLimit=5,
+                                CacheParameterGroupName=pg, SecurityGroupIds=[new_sg], AutoMinorVersionUpgrade=False)
+    rg = group(ec, rg_id)
+    assert rg["CacheNodeType"] == "cache.t4g.medium"
+    assert rg["AutoMinorVersionUpgrade"] is False
+    for cluster in members(ec, rg_id).values():
+        assert cluster["PreferredMaintenanceWindow"] == "fri:07:00-fri:08:00"
+        assert cluster["CacheNodeType"] == "cache.t4g.medium"
+        assert cluster["EngineVersion"] == "7.2"
+        assert cluster["SnapshotWindow"] == "02:00-03:00"
+        assert cluster["SnapshotRetentionLimit"] == 5
+        assert cluster["CacheParameterGroup"]["CacheParameterGroupName"] == pg
+        assert [g["SecurityGroupId"] for g in cluster["SecurityGroups"]] == [new_sg]
+
+
+def test_auth_token_rotation_reaches_members(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=2, TransitEncryptionEnabled=True)
+    ec.modify_replication_group(ReplicationGroupId=rg_id, AuthToken="a-long-enough-auth-token-1",
+                                AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
+    assert group(ec, rg_id)["AuthTokenEnabled"] is True
+    assert all(c["AuthTokenEnabled"] for c in members(ec, rg_id).values())
+
+
+@pytest.mark.patch(FAILOVER)
+def test_automatic_failover_with_one_cluster_rejected(ec, network):
+    with pytest.raises(ClientError) as e:
+        make_group(ec, network, clusters=1, AutomaticFailoverEnabled=True)
+    assert error_code(e) == "InvalidParameterCombination"
+
+
+@pytest.mark.patch(FAILOVER)
+def test_multi_az_without_automatic_failover_rejected(ec, network):
+    with pytest.raises(ClientError) as e:
+        make_group(ec, network, clusters=2, MultiAZEnabled=True, AutomaticFailoverEnabled=False)
+    assert error_code(e) == "InvalidParameterCombination"
+
+
+@pytest.mark.patch(FAILOVER)
+def test_modify_failover_rules(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=1)
+    with pytest.raises(ClientError) as e:
+        ec.modify_replication_group(ReplicationGroupId=rg_id, AutomaticFailoverEnabled=True, ApplyImmediately=True)
+    assert error_code(e) == "InvalidParameterCombination"
+    rg2, _, _ = make_group(ec, network, clusters=2)
+    with pytest.raises(ClientError) as e:
+        ec.modify_replication_group(ReplicationGroupId=rg2, MultiAZEnabled=True, ApplyImmediately=True)
+    assert error_code(e) == "InvalidParameterCombination"
+    ec.modify_replication_group(ReplicationGroupId=rg2, AutomaticFailoverEnabled=True, MultiAZEnabled=True,
+                                ApplyImmediately=True)
+    rg = group(ec, rg2)
+    assert (rg["AutomaticFailover"], rg["MultiAZ"]) == ("enabled", "enabled")
+
+
+def test_valid_failover_group_accepted(ec, network):
+    rg_id, _, rg = make_group(ec, network, clusters=2, AutomaticFailoverEnabled=True, MultiAZEnabled=True)
+    assert (rg["AutomaticFailover"], rg["MultiAZ"]) == ("enabled", "enabled")
