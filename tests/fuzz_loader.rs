@@ -7,7 +7,12 @@ use std::path::Path;
 use proptest::prelude::*;
 use stackctl::spec;
 
-fn corpus() -> Vec<String> {
+fn corpus() -> &'static [String] {
+    static CORPUS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    CORPUS.get_or_init(read_corpus)
+}
+
+fn read_corpus() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut texts = Vec::new();
     for dir in [

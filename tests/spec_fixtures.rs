@@ -72,15 +72,11 @@ fn every_invalid_fixture_reports_exactly_its_expected_diagnostics() {
                 loaded.render()
             ));
         }
-        if expected.iter().any(|e| e.starts_with("error")) {
-            assert!(
-                loaded.stack.is_none(),
-                "{}: an invalid spec yields no stack",
+        if expected.iter().any(|e| e.starts_with("error")) && loaded.stack.is_some() {
+            failures.push(format!(
+                "{}: an invalid spec yielded a stack",
                 file.display()
-            );
-        }
-        for d in &loaded.diagnostics {
-            assert!(d.line >= 1 && d.column >= 1, "{}: {d:?}", file.display());
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -91,6 +87,7 @@ fn every_example_stack_and_valid_fixture_is_valid_without_warnings() {
     let mut files = yaml_files("stacks");
     files.extend(yaml_files("fixtures/valid"));
     assert!(files.len() >= 3);
+    let mut failures = Vec::new();
     for file in files {
         let source = std::fs::read_to_string(&file).expect("read");
         let loaded = spec::load_str(&file.display().to_string(), &source);
@@ -101,19 +98,13 @@ fn every_example_stack_and_valid_fixture_is_valid_without_warnings() {
             .filter(|d| d.severity == Severity::Warning)
             .map(|d| format!("warning {}:{} {}", d.line, d.column, d.path))
             .collect();
-        assert!(
-            !loaded.has_errors(),
-            "{}:\n{}",
-            file.display(),
-            loaded.render()
-        );
-        assert_eq!(
-            warnings,
-            expected_warnings,
-            "{}:\n{}",
-            file.display(),
-            loaded.render()
-        );
-        assert!(loaded.stack.is_some());
+        if loaded.has_errors() || warnings != expected_warnings || loaded.stack.is_none() {
+            failures.push(format!(
+                "{}\n  expected: {expected_warnings:?}\n  actual:   {warnings:?}\n{}",
+                file.display(),
+                loaded.render()
+            ));
+        }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -66,6 +66,8 @@ pub fn load_file(path: &Path) -> Result<Loaded, ReadError> {
 /// Checks spec text: YAML syntax and duplicate keys, structure against the schema, then the
 /// rules. Structural errors stop before the rules, which need a well-typed stack.
 pub fn load_str(file: &str, source: &str) -> Loaded {
+    // A byte order mark is not content: editors on Windows add one.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let mut loaded = Loaded {
         file: file.to_owned(),
         source: source.to_owned(),

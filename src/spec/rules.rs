@@ -123,7 +123,7 @@ fn daily_meets_weekly(daily: (u32, u32), weekly: (u32, u32)) -> bool {
 
 fn is_hex_id(s: &str, prefix: &str) -> bool {
     s.strip_prefix(prefix).is_some_and(|h| {
-        (8..=17).contains(&h.len())
+        (h.len() == 8 || h.len() == 17)
             && h.chars()
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
     })
@@ -166,6 +166,7 @@ fn is_cidr(s: &str) -> bool {
 /// Metrics each kind of resource publishes, by CloudWatch namespace and dimension.
 pub const RDS_INSTANCE_METRICS: &[&str] = &[
     "BinLogDiskUsage",
+    "ConnectionAttempts",
     "BurstBalance",
     "CPUCreditBalance",
     "CPUCreditUsage",
@@ -298,6 +299,26 @@ impl Rules<'_> {
         self.push(Diagnostic::warning(pos, &kp, message))
     }
 
+    /// An error pointing at the key (not the value) of `kp`, for a problem with the key itself.
+    fn key_error(&mut self, kp: KeyPath, message: impl Into<String>) -> Finding<'_> {
+        let pos = self.root.locate(&kp);
+        self.push(Diagnostic::error(pos, &kp, message))
+    }
+
+    /// The first of `paths` written in the file (a rule between two keys points at the one the
+    /// user wrote), or the first when none is.
+    fn written<'p>(&self, paths: &[&'p str]) -> &'p str {
+        paths
+            .iter()
+            .find(|p| {
+                let kp = KeyPath::parse(p);
+                let parent = KeyPath(kp.0[..kp.0.len().saturating_sub(1)].to_vec());
+                kp.0.is_empty() || self.root.locate(&kp) != self.root.locate(&parent)
+            })
+            .copied()
+            .unwrap_or(paths[0])
+    }
+
     fn push(&mut self, d: Diagnostic) -> Finding<'_> {
         let index = self.out.len();
         self.out.push(d);
@@ -415,15 +436,25 @@ impl Rules<'_> {
             .hint("run `aws ec2 describe-regions` to list them");
         }
         for (k, v) in &s.tags {
-            let path = format!("tags.{k}");
+            let path = KeyPath::root().key("tags").key(k);
+            let (klen, vlen) = (k.chars().count(), v.chars().count());
+            if klen == 0 || klen > 128 {
+                self.key_error(path.clone(), format!("the tag key has {klen} characters"))
+                    .allowed("keys of 1 to 128 characters");
+            }
+            if vlen > 256 {
+                let pos = self.root.locate_value(&path);
+                self.push(Diagnostic::error(
+                    pos,
+                    &path,
+                    format!("the tag value has {vlen} characters"),
+                ))
+                .allowed("values of up to 256 characters");
+            }
             if k.starts_with("aws:") || k.starts_with("stackctl:") {
-                self.error(&path, format!("the tag key `{k}` is reserved"))
+                self.key_error(path, format!("the tag key `{k}` is reserved"))
                     .allowed("a key not starting with `aws:` or `stackctl:`")
                     .hint("stackctl adds `stackctl:stack` itself");
-            }
-            if k.is_empty() || k.len() > 128 || v.len() > 256 {
-                self.error(&path, "tag key or value too long")
-                    .allowed("keys of 1 to 128 characters, values of up to 256");
             }
         }
     }
@@ -487,11 +518,12 @@ impl Rules<'_> {
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
             {
-                self.error(
-                    &base,
-                    format!("`{name}` is not a valid security group name"),
-                )
-                .allowed("lower-case letters, digits, `-` and `_`");
+                let kp = KeyPath::root()
+                    .key("network")
+                    .key("security_groups")
+                    .key(name);
+                self.key_error(kp, format!("`{name}` is not a valid security group name"))
+                    .allowed("lower-case letters, digits, `-` and `_`");
             }
             if let Some(id) = &sg.id {
                 if !is_hex_id(id, "sg-") {
@@ -809,18 +841,24 @@ impl Rules<'_> {
             )
             .allowed("20 to 65536 GiB");
         }
-        if let Some(max) = st.max_allocated_gib
-            && (max <= st.allocated_gib || max > 65536)
-        {
-            self.error(
-                "database.storage.max_allocated_gib",
-                format!(
-                    "the autoscaling ceiling {max} GiB must be above allocated storage ({} GiB)",
-                    st.allocated_gib
-                ),
-            )
-            .allowed(format!("{} to 65536 GiB", st.allocated_gib + 1))
-            .hint("omit it to turn storage autoscaling off");
+        if let Some(max) = st.max_allocated_gib {
+            if max <= st.allocated_gib {
+                self.error(
+                    "database.storage.max_allocated_gib",
+                    format!(
+                        "the autoscaling ceiling {max} GiB must be above allocated storage ({} GiB)",
+                        st.allocated_gib
+                    ),
+                )
+                .allowed(format!("{} to 65536 GiB", st.allocated_gib + 1))
+                .hint("omit it to turn storage autoscaling off");
+            } else if max > 65536 {
+                self.error(
+                    "database.storage.max_allocated_gib",
+                    format!("the autoscaling ceiling {max} GiB is above gp3's maximum"),
+                )
+                .allowed(format!("{} to 65536 GiB", st.allocated_gib + 1));
+            }
         }
         let small = st.allocated_gib < 400;
         if let Some(iops) = st.iops {
@@ -933,7 +971,9 @@ impl Rules<'_> {
                 ),
             )
             .allowed("0 to 100, at most `max_connections_percent`");
-        } else if pool.max_idle_connections_percent > pool.max_connections_percent {
+        } else if (1..=100).contains(&pool.max_connections_percent)
+            && pool.max_idle_connections_percent > pool.max_connections_percent
+        {
             self.error(
                 "proxy.pool.max_idle_connections_percent",
                 format!(
@@ -1096,7 +1136,8 @@ impl Rules<'_> {
                 .hint("set `automatic_failover: true` (and 2 or more nodes)");
         }
         if r.auth_token == AuthToken::Generated && !r.transit_encryption {
-            self.error("redis.auth_token", "an AUTH token needs in-transit encryption")
+            let at = self.written(&["redis.auth_token", "redis.transit_encryption"]);
+            self.error(at, "an AUTH token needs in-transit encryption")
                 .allowed("`auth_token: none` when `transit_encryption: false`")
                 .hint("set `transit_encryption: true` (the default) to keep the token off the wire in clear text");
         }
@@ -1188,7 +1229,10 @@ impl Rules<'_> {
         resources.extend(s.redis.iter().map(|r| r.replication_group_id.as_str()));
         for (i, a) in s.alarms.iter().enumerate() {
             let base = format!("alarms[{i}]");
-            if a.name.is_empty() || a.name.len() > 255 || a.name.chars().any(char::is_control) {
+            if a.name.is_empty()
+                || a.name.chars().count() > 255
+                || a.name.chars().any(char::is_control)
+            {
                 self.error(
                     &format!("{base}.name"),
                     "an alarm name must be 1 to 255 printable characters",
@@ -1202,70 +1246,20 @@ impl Rules<'_> {
                 )
                 .allowed("a unique alarm name");
             }
-            let target = self.alarm_target(&a.resource);
-            let Some(target) = target else {
-                let near = did_you_mean(&a.resource, resources.iter().copied());
-                let d = self
-                    .error(
-                        &format!("{base}.resource"),
-                        format!("no resource `{}` in this stack", a.resource),
-                    )
-                    .allowed(format!("one of {}", join_code(&resources)));
-                if let Some(n) = near {
-                    d.hint(format!("did you mean `{n}`?"));
-                } else {
-                    d.hint("an alarm names the database, a replica, the proxy or the Redis group by its identifier in this file");
-                }
-                continue;
-            };
-            let (namespace, metrics) = match target {
-                Target::Primary | Target::Replica => {
-                    ("AWS/RDS (DB instance)", RDS_INSTANCE_METRICS)
-                }
-                Target::Proxy => ("AWS/RDS (proxy)", RDS_PROXY_METRICS),
-                Target::Redis => ("AWS/ElastiCache", REDIS_METRICS),
-            };
-            if !metrics.contains(&a.metric.as_str()) {
-                let near = did_you_mean(&a.metric, metrics.iter().copied());
-                let d = self
-                    .error(
-                        &format!("{base}.metric"),
-                        format!("`{}` is not a metric of {namespace}", a.metric),
-                    )
-                    .allowed(format!("one of {}", join_code(metrics)));
-                if let Some(n) = near {
-                    d.hint(format!("did you mean `{n}`?"));
-                }
-            } else if a.metric == "ReplicaLag" && target == Target::Primary {
-                self.error(
-                    &format!("{base}.metric"),
-                    "ReplicaLag is reported by read replicas, not by the primary",
-                )
-                .allowed("a replica's identifier as `resource`")
-                .hint("put one ReplicaLag alarm on each replica");
-            }
-            match (target, a.node) {
-                (Target::Redis, Some(n)) => {
-                    let total =
-                        s.redis
-                            .as_ref()
-                            .map(|r| match (&r.num_cache_clusters, &r.cluster_mode) {
-                                (_, Some(cm)) => cm.shards * (cm.replicas_per_shard + 1),
-                                (Some(n), None) => *n,
-                                (None, None) => 1,
-                            });
-                    if n == 0 || total.is_some_and(|t| n > t) {
-                        self.error(&format!("{base}.node"), format!("node {n} does not exist"))
-                            .allowed(format!("1 to {}", total.unwrap_or(1)));
-                    }
-                }
-                (Target::Redis, None) | (_, None) => {}
-                (_, Some(_)) => {
-                    self.error(
-                        &format!("{base}.node"),
-                        "`node` applies only to Redis alarms",
-                    )
-                    .hint("remove `node`");
+            match self.alarm_target(&a.resource) {
+                Some(target) => self.alarm_metric(&base, a, target),
+                None => {
+                    let near = did_you_mean(&a.resource, resources.iter().copied());
+                    let d = self
+                        .error(
+                            &format!("{base}.resource"),
+                            format!("no resource `{}` in this stack", a.resource),
+                        )
+                        .allowed(format!("one of {}", join_code(&resources)));
+                    match near {
+                        Some(n) => d.hint(format!("did you mean `{n}`?")),
+                        None => d.hint("an alarm names the database, a replica, the proxy or the Redis group by its identifier in this file"),
+                    };
                 }
             }
             let stat = a.statistic.as_str();
@@ -1292,27 +1286,28 @@ impl Rules<'_> {
                 .allowed("10, 20, 30, or a multiple of 60")
                 .hint("RDS and ElastiCache publish one datapoint a minute: use 60");
             } else if p < 60 {
-                self.warning(&format!("{base}.period_seconds"), format!("{} publishes one datapoint a minute; a {p}-second period will often see no data", namespace))
+                self.warning(&format!("{base}.period_seconds"), format!("RDS and ElastiCache publish one datapoint a minute; a {p}-second period will often see no data"))
                     .hint("use 60 or more");
             }
+            // CloudWatch looks back at most a day, or seven days for periods of an hour or more.
+            let limit: u64 = if p >= 3600 { 7 * 86400 } else { 86400 };
             if a.evaluation_periods == 0 {
                 self.error(
                     &format!("{base}.evaluation_periods"),
                     "an alarm evaluates at least one period",
                 )
                 .allowed("1 or more");
-            } else if u64::from(p) * u64::from(a.evaluation_periods) > 86400 {
+            } else if p > 0 && u64::from(p) * u64::from(a.evaluation_periods) > limit {
+                let span = if p >= 3600 { "seven days" } else { "a day" };
                 self.error(
                     &format!("{base}.evaluation_periods"),
                     format!(
-                        "{} periods of {p} s look back more than a day",
+                        "{} periods of {p} s look back more than {span}",
                         a.evaluation_periods
                     ),
                 )
-                .allowed(format!(
-                    "at most {} periods of {p} s (one day)",
-                    86400 / p.max(1)
-                ));
+                .allowed(format!("at most {} periods of {p} s", limit / u64::from(p)))
+                .hint("periods of an hour or more may look back seven days; shorter ones one day");
             }
             if let Some(d) = a.datapoints_to_alarm
                 && (d == 0 || d > a.evaluation_periods)
@@ -1324,7 +1319,7 @@ impl Rules<'_> {
                         a.evaluation_periods
                     ),
                 )
-                .allowed(format!("1 to {}", a.evaluation_periods));
+                .allowed(format!("1 to {}", a.evaluation_periods.max(1)));
             }
             if !a.threshold.is_finite() {
                 self.error(
@@ -1345,6 +1340,63 @@ impl Rules<'_> {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// The metric and node of an alarm on a resource of this stack.
+    fn alarm_metric(&mut self, base: &str, a: &crate::spec::raw::Alarm, target: Target) {
+        let s = self.stack;
+        let (namespace, metrics) = match target {
+            Target::Primary | Target::Replica => ("AWS/RDS (DB instance)", RDS_INSTANCE_METRICS),
+            Target::Proxy => ("AWS/RDS (proxy)", RDS_PROXY_METRICS),
+            Target::Redis => ("AWS/ElastiCache", REDIS_METRICS),
+        };
+        if !metrics.contains(&a.metric.as_str()) {
+            let near = did_you_mean(&a.metric, metrics.iter().copied());
+            let d = self
+                .error(
+                    &format!("{base}.metric"),
+                    format!("`{}` is not a metric of {namespace}", a.metric),
+                )
+                .allowed(format!("one of {}", join_code(metrics)));
+            if let Some(n) = near {
+                d.hint(format!("did you mean `{n}`?"));
+            }
+        } else if a.metric == "ReplicaLag" && target == Target::Primary {
+            self.error(
+                &format!("{base}.metric"),
+                "ReplicaLag is reported by read replicas, not by the primary",
+            )
+            .allowed("a replica's identifier as `resource`")
+            .hint("put one ReplicaLag alarm on each replica");
+        }
+        match (target, a.node) {
+            (Target::Redis, Some(n)) => {
+                let total =
+                    s.redis
+                        .as_ref()
+                        .and_then(|r| match (&r.num_cache_clusters, &r.cluster_mode) {
+                            (None, Some(cm)) => Some(cm.shards * (cm.replicas_per_shard + 1)),
+                            (Some(n), None) => Some(*n),
+                            (None, None) => Some(1),
+                            (Some(_), Some(_)) => None,
+                        });
+                // A node count that is itself wrong is reported there, not again here.
+                if let Some(t) = total.filter(|t| *t >= 1)
+                    && (n == 0 || n > t)
+                {
+                    self.error(&format!("{base}.node"), format!("node {n} does not exist"))
+                        .allowed(format!("1 to {t}"));
+                }
+            }
+            (_, None) => {}
+            (_, Some(_)) => {
+                self.error(
+                    &format!("{base}.node"),
+                    "`node` applies only to Redis alarms",
+                )
+                .hint("remove `node`");
             }
         }
     }

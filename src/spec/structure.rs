@@ -290,10 +290,22 @@ impl<'a> Checker<'a> {
             format!("expected {expected}, found {found}"),
         )
         .allowed(expected.clone());
-        if types.contains(&"string")
-            && let Value::Scalar(Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_)) = node.value
-        {
-            d = d.hint("quote the value to keep it a string, e.g. `engine_version: \"16.4\"`");
+        if types.contains(&"string") {
+            let hint = match &node.value {
+                Value::Scalar(Scalar::Int(i)) => {
+                    Some(format!("quote it to keep it a string: `\"{i}\"`"))
+                }
+                Value::Scalar(Scalar::Float(f)) => Some(format!(
+                    "quote it to keep it a string: `\"{f}\"`; unquoted, YAML reads a number, and `16.40` would become `16.4`"
+                )),
+                Value::Scalar(Scalar::Bool(b)) => {
+                    Some(format!("quote it to keep it a string: `\"{b}\"`"))
+                }
+                _ => None,
+            };
+            if let Some(h) = hint {
+                d = d.hint(h);
+            }
         }
         if types.contains(&"array") && !matches!(node.value, Value::Seq(_)) {
             d = d.hint("write a list: `[a, b]`, or one `- item` per line");

@@ -153,6 +153,9 @@ fn parse_int(t: &str) -> Option<i64> {
         i64::from_str_radix(h, 16).ok()?
     } else if let Some(o) = digits.strip_prefix("0o") {
         i64::from_str_radix(o, 8).ok()?
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        // `0755` is octal in YAML 1.1 and a string to serde_yaml: never silently a decimal.
+        return None;
     } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         digits.parse().ok()?
     } else {
@@ -163,6 +166,9 @@ fn parse_int(t: &str) -> Option<i64> {
 
 fn looks_like_float(t: &str) -> bool {
     let t = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if t.len() > 1 && t.starts_with('0') && !t.starts_with("0.") {
+        return false;
+    }
     t.chars()
         .next()
         .is_some_and(|c| c.is_ascii_digit() || c == '.')
@@ -269,7 +275,10 @@ pub struct TreeError {
 /// Parses YAML text into a [`Node`] tree. Syntax errors end the parse (one error); duplicate
 /// keys are all reported and the first occurrence is kept.
 pub fn parse(text: &str) -> Result<(Node, Vec<TreeError>), TreeError> {
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        lines: text.lines().map(str::to_owned).collect(),
+        ..Builder::default()
+    };
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, true) {
         return Err(TreeError {
@@ -315,6 +324,8 @@ const MAX_DEPTH: usize = 64;
 
 #[derive(Default)]
 struct Builder {
+    /// The source lines, to tell a flow mapping's `{` from a block mapping's start.
+    lines: Vec<String>,
     stack: Vec<Frame>,
     /// Levels of nesting being skipped beyond [`MAX_DEPTH`].
     skipping: usize,
@@ -478,13 +489,26 @@ impl MarkedEventReceiver for Builder {
                         anchor,
                         entries,
                         ..
-                    }) => (
-                        Node {
-                            pos,
-                            value: Value::Map(entries),
-                        },
-                        anchor,
-                    ),
+                    }) => {
+                        // The parser marks a block mapping's start at the colon after its first
+                        // key; the mapping starts at that key.
+                        let flow = self
+                            .lines
+                            .get(pos.line.wrapping_sub(1))
+                            .and_then(|l| l.chars().nth(pos.column.wrapping_sub(1)))
+                            == Some('{');
+                        let pos = match entries.first() {
+                            Some(first) if !flow => first.key_pos,
+                            _ => pos,
+                        };
+                        (
+                            Node {
+                                pos,
+                                value: Value::Map(entries),
+                            },
+                            anchor,
+                        )
+                    }
                     Some(Frame::Seq { pos, anchor, items }) => (
                         Node {
                             pos,
