@@ -26,6 +26,47 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Show what apply would change in AWS, and what each change costs.
+    Plan {
+        /// The stack file.
+        file: PathBuf,
+        /// Print the plan as JSON (format documented in the README).
+        #[arg(long)]
+        json: bool,
+        /// Save the plan for `stackctl apply PLANFILE`.
+        #[arg(long, value_name = "PLANFILE")]
+        out: Option<PathBuf>,
+        /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+        #[arg(long)]
+        detailed_exitcode: bool,
+    },
+    /// Make AWS match the stack file (or execute a saved plan).
+    Apply {
+        /// The stack file, or a plan saved with `plan --out`.
+        file: PathBuf,
+        /// Apply without asking (required without a terminal).
+        #[arg(long)]
+        auto_approve: bool,
+    },
+    /// Compare AWS with the stack file without changing anything: exit 0 when they match, 2 on
+    /// drift, 1 on error.
+    Drift {
+        /// The stack file.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = DriftFormat::Text)]
+        format: DriftFormat,
+    },
+    /// Delete everything the stack owns, dependents first.
+    Destroy {
+        /// The stack file.
+        file: PathBuf,
+        /// Delete without asking (required without a terminal).
+        #[arg(long)]
+        auto_approve: bool,
+        /// Do not take final snapshots of the database and Redis before deleting them.
+        #[arg(long)]
+        skip_final_snapshot: bool,
+    },
     /// Print the JSON Schema of the stack file format.
     Schema,
 }
@@ -34,4 +75,11 @@ pub enum Command {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DriftFormat {
+    Text,
+    Json,
+    Markdown,
 }

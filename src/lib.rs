@@ -1,7 +1,12 @@
 //! stackctl: provision one AWS database stack (RDS, RDS Proxy, ElastiCache Redis, CloudWatch
 //! alarms) declaratively. The binary is a thin shell over this library.
 
+pub mod apply;
+pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod model;
+pub mod plan;
+pub mod render;
 pub mod spec;

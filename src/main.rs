@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use stackctl::cli::{Cli, Command};
+use stackctl::exit::Outcome;
 use stackctl::{commands, exit};
 
 fn main() -> ExitCode {
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
             deny_warnings,
         } => commands::validate::run(&file, format, deny_warnings),
         Command::Schema => commands::schema::run(),
+        command => run_async(command),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
@@ -24,4 +26,30 @@ fn main() -> ExitCode {
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+fn run_async(command: Command) -> anyhow::Result<Outcome> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match command {
+            Command::Plan {
+                file,
+                json,
+                out,
+                detailed_exitcode,
+            } => commands::plan::run(&file, json, out.as_deref(), detailed_exitcode).await,
+            Command::Apply { file, auto_approve } => {
+                commands::apply::run(&file, auto_approve).await
+            }
+            Command::Drift { file, format } => commands::drift::run(&file, format).await,
+            Command::Destroy {
+                file,
+                auto_approve,
+                skip_final_snapshot,
+            } => commands::destroy::run(&file, auto_approve, skip_final_snapshot).await,
+            Command::Validate { .. } | Command::Schema => unreachable!("handled synchronously"),
+        }
+    })
 }

@@ -1,0 +1,6 @@
+//! Apply: walk the plan's steps in dependency order, independent branches at once. The executor
+//! makes no choices of its own and never prints: it emits events that reporters render.
+
+pub mod executor;
+
+pub use executor::{Event, Report, execute};

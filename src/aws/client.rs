@@ -1,0 +1,133 @@
+//! AWS clients for one stack, and a recorder of every call (start and end) so that benchmarks
+//! can count calls and the longest chain of calls that waited on one another.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+
+/// One AWS call as the recorder saw it.
+#[derive(Debug, Clone)]
+pub struct CallRecord {
+    pub operation: &'static str,
+    pub start: Duration,
+    pub end: Duration,
+}
+
+/// Records every call the `aws` module makes.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    epoch: Instant,
+    calls: Arc<Mutex<Vec<CallRecord>>>,
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Recorder {
+            epoch: Instant::now(),
+            calls: Arc::default(),
+        }
+    }
+}
+
+impl Recorder {
+    /// Runs one AWS call and records when it started and ended.
+    pub async fn track<T>(&self, operation: &'static str, call: impl Future<Output = T>) -> T {
+        let start = self.epoch.elapsed();
+        let out = call.await;
+        let end = self.epoch.elapsed();
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.push(CallRecord {
+                operation,
+                start,
+                end,
+            });
+        }
+        out
+    }
+
+    pub fn calls(&self) -> Vec<CallRecord> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// The longest chain of calls in which each started after the previous one ended: the
+    /// sequential round trips, whatever the latency.
+    pub fn sequential_round_trips(&self) -> usize {
+        longest_chain(&self.calls())
+    }
+}
+
+/// The longest chain of non-overlapping calls, each starting after the previous one ended.
+pub fn longest_chain(calls: &[CallRecord]) -> usize {
+    let mut sorted: Vec<&CallRecord> = calls.iter().collect();
+    sorted.sort_by_key(|c| c.end);
+    let mut best = vec![0usize; sorted.len()];
+    for i in 0..sorted.len() {
+        let before = (0..i)
+            .filter(|&j| sorted[j].end <= sorted[i].start)
+            .map(|j| best[j])
+            .max()
+            .unwrap_or(0);
+        best[i] = before + 1;
+    }
+    best.into_iter().max().unwrap_or(0)
+}
+
+/// The service clients for one region, from the standard AWS configuration chain
+/// (credentials, `AWS_ENDPOINT_URL`, profiles). Throttling and transient errors are retried by
+/// the SDK's adaptive retry policy.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    pub rds: aws_sdk_rds::Client,
+    pub ec2: aws_sdk_ec2::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
+    pub secrets: aws_sdk_secretsmanager::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
+    pub recorder: Recorder,
+}
+
+impl Clients {
+    pub async fn new(region: &str) -> Self {
+        let config = aws_config::defaults(BehaviorVersion::latest())
+            .region(aws_config::Region::new(region.to_owned()))
+            .retry_config(RetryConfig::adaptive().with_max_attempts(8))
+            .load()
+            .await;
+        Clients {
+            rds: aws_sdk_rds::Client::new(&config),
+            ec2: aws_sdk_ec2::Client::new(&config),
+            elasticache: aws_sdk_elasticache::Client::new(&config),
+            secrets: aws_sdk_secretsmanager::Client::new(&config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
+            recorder: Recorder::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(start: u64, end: u64) -> CallRecord {
+        CallRecord {
+            operation: "x",
+            start: Duration::from_millis(start),
+            end: Duration::from_millis(end),
+        }
+    }
+
+    #[test]
+    fn concurrent_calls_are_one_round_trip() {
+        assert_eq!(longest_chain(&[call(0, 50), call(1, 52), call(2, 49)]), 1);
+    }
+
+    #[test]
+    fn a_call_after_another_is_a_second_round_trip() {
+        assert_eq!(longest_chain(&[call(0, 50), call(1, 52), call(53, 100)]), 2);
+        assert_eq!(longest_chain(&[]), 0);
+    }
+}

@@ -1,0 +1,11 @@
+//! The only module that talks to AWS: client setup, concurrent reads normalised into the
+//! model, one file per service's writes, waiters.
+
+pub mod client;
+pub mod error;
+pub mod read;
+pub mod wait;
+pub mod write;
+
+pub use client::{Clients, Recorder};
+pub use error::AwsError;

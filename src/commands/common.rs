@@ -1,0 +1,65 @@
+//! What the AWS-facing commands share: load a valid spec, read AWS, plan.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+use crate::aws::Clients;
+use crate::aws::read::{ReadResult, read};
+use crate::model::desired;
+use crate::plan::{Plan, plan};
+use crate::spec::{self, raw::Stack};
+
+/// The spec, when valid. Prints its diagnostics (warnings too) to stderr; `None` when invalid.
+pub fn load_spec(file: &Path) -> anyhow::Result<Option<Stack>> {
+    let loaded = spec::load_file(file)?;
+    eprint!("{}", loaded.render());
+    if loaded.has_errors() {
+        eprintln!(
+            "{}: not valid; nothing in AWS was touched (run `stackctl validate {}`)",
+            loaded.file, loaded.file
+        );
+        return Ok(None);
+    }
+    Ok(loaded.stack)
+}
+
+/// Reads the stack's live state.
+pub async fn observe(stack: &Stack) -> anyhow::Result<(Clients, ReadResult)> {
+    let clients = Clients::new(&stack.region).await;
+    let result = read(&clients, stack)
+        .await
+        .with_context(|| format!("reading stack {} from AWS", stack.stack))?;
+    Ok((clients, result))
+}
+
+/// Plans the spec against what was read.
+pub fn make_plan(stack: &Stack, read: &ReadResult) -> anyhow::Result<Plan> {
+    let wanted = desired(stack, &read.network);
+    let mut p = plan(&stack.stack, &stack.region, &wanted, &read.observed)?;
+    p.spec = Some(stack.clone());
+    Ok(p)
+}
+
+/// Plans the deletion of everything the stack owns.
+pub fn destroy_plan(stack: &Stack, read: &ReadResult) -> anyhow::Result<Plan> {
+    let mut p = plan(&stack.stack, &stack.region, &[], &read.observed)?;
+    p.spec = Some(stack.clone());
+    Ok(p)
+}
+
+/// Asks on the terminal, or requires `--auto-approve` without one.
+pub fn confirm(question: &str, auto_approve: bool) -> anyhow::Result<bool> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if auto_approve {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no terminal to confirm on: pass --auto-approve to apply without asking");
+    }
+    eprint!("{question} Only 'yes' will be accepted: ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer.trim() == "yes")
+}

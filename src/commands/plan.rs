@@ -1,0 +1,48 @@
+//! `stackctl plan FILE`: what apply would do, and what it would cost.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::common::{load_spec, make_plan, observe};
+use crate::exit::Outcome;
+use crate::render::{plan as render_plan, style::Style};
+
+pub async fn run(
+    file: &Path,
+    json: bool,
+    out: Option<&Path>,
+    detailed: bool,
+) -> anyhow::Result<Outcome> {
+    let Some(stack) = load_spec(file)? else {
+        return Ok(Outcome::Invalid);
+    };
+    let (clients, read) = observe(&stack).await?;
+    let plan = make_plan(&stack, &read)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&plan)?);
+    } else {
+        print!("{}", render_plan::render(&plan, &Style::for_stdout()));
+    }
+    if let Some(path) = out {
+        std::fs::write(path, serde_json::to_string_pretty(&plan)?)
+            .with_context(|| format!("writing the plan to {}", path.display()))?;
+        eprintln!(
+            "Saved the plan to {}; apply it with: stackctl apply {}",
+            path.display(),
+            path.display()
+        );
+    }
+    if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
+        eprintln!(
+            "aws calls: {}, sequential round trips: {}",
+            clients.recorder.calls().len(),
+            clients.recorder.sequential_round_trips()
+        );
+    }
+    Ok(if detailed && !plan.is_empty() {
+        Outcome::Changes
+    } else {
+        Outcome::Success
+    })
+}

@@ -1,0 +1,16 @@
+//! Resource kinds as tables: per attribute, how it compares, what a change costs, whether it is
+//! sensitive; per kind, what it depends on. Diff, impact, ordering and the executor all read the
+//! same tables. Adding an attribute is one row; adding a kind is one file.
+
+pub mod alarm;
+pub mod db_instance;
+pub mod desired;
+pub mod network;
+pub mod parameter_group;
+pub mod proxy;
+pub mod redis;
+pub mod secret;
+pub mod types;
+
+pub use desired::{NetworkIds, desired};
+pub use types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource, spec_of};

@@ -1,0 +1,300 @@
+//! The vocabulary shared by every kind.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Every kind of resource stackctl manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    SecurityGroup,
+    DbSubnetGroup,
+    CacheSubnetGroup,
+    DbParameterGroup,
+    CacheParameterGroup,
+    Secret,
+    DbInstance,
+    DbReplica,
+    Proxy,
+    ProxyTargetGroup,
+    ProxyTarget,
+    ProxyEndpoint,
+    ReplicationGroup,
+    Alarm,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 14] = [
+        Kind::SecurityGroup,
+        Kind::DbSubnetGroup,
+        Kind::CacheSubnetGroup,
+        Kind::DbParameterGroup,
+        Kind::CacheParameterGroup,
+        Kind::Secret,
+        Kind::DbInstance,
+        Kind::DbReplica,
+        Kind::Proxy,
+        Kind::ProxyTargetGroup,
+        Kind::ProxyTarget,
+        Kind::ProxyEndpoint,
+        Kind::ReplicationGroup,
+        Kind::Alarm,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        spec_of(self).name
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A resource's address in a plan: `db_instance.shop-prod-db`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Address {
+    pub kind: Kind,
+    pub name: String,
+}
+
+impl Address {
+    pub fn new(kind: Kind, name: impl Into<String>) -> Self {
+        Address {
+            kind,
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.kind, self.name)
+    }
+}
+
+/// What a change costs the user, from harmless to destructive. Ordered by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Impact {
+    /// Applied online, no interruption.
+    Online,
+    /// Scheduled by AWS for the next maintenance window.
+    PendingMaintenance,
+    /// Needs a reboot to take effect (stackctl reboots when changes apply immediately).
+    Reboot,
+    /// A Multi-AZ failover: a minute or two of reconnects.
+    Failover,
+    /// A brief outage while AWS restarts or moves the resource.
+    BriefOutage,
+    /// The resource is deleted and created again; nothing stored in it is lost.
+    Replace,
+    /// The resource is deleted and created again, and the data in it is lost.
+    ReplaceDataLoss,
+}
+
+impl Impact {
+    pub fn label(self) -> &'static str {
+        match self {
+            Impact::Online => "online",
+            Impact::PendingMaintenance => "pending maintenance window",
+            Impact::Reboot => "needs a reboot",
+            Impact::Failover => "Multi-AZ failover",
+            Impact::BriefOutage => "brief outage",
+            Impact::Replace => "replacement",
+            Impact::ReplaceDataLoss => "replacement with data loss",
+        }
+    }
+
+    pub fn forces_replacement(self) -> bool {
+        self >= Impact::Replace
+    }
+}
+
+/// How an attribute's desired value is compared with what AWS reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    /// Equal JSON values.
+    Exact,
+    /// Strings equal ignoring case (AWS lower-cases windows).
+    IgnoreCase,
+    /// Lists equal as sets (security groups, subnets).
+    Unordered,
+    /// An engine version: AWS's may be a newer minor of the same major when
+    /// `auto_minor_version_upgrade` is on (the resource's attribute of that name).
+    MinorUpgradable,
+    /// Storage grown by autoscaling: AWS's may be larger, up to `max_allocated_gib`.
+    GrowsUpToMax,
+    /// Numbers compared as floats (thresholds).
+    Number,
+    /// A KMS key: AWS reports the key's ARN where the spec may give its id.
+    KmsKey,
+    /// A setting of stackctl's own, not state in AWS: never a change.
+    Never,
+}
+
+/// One row of a kind's table.
+#[derive(Debug, Clone, Copy)]
+pub struct AttrSpec {
+    pub name: &'static str,
+    pub compare: Compare,
+    /// What changing it costs.
+    pub impact: Impact,
+    /// For a DB instance whose Multi-AZ is on, the cost becomes a failover instead.
+    pub failover_when_multi_az: bool,
+    /// AWS can defer the change to the maintenance window (`apply_changes:
+    /// in_maintenance_window`).
+    pub deferrable: bool,
+    /// Never shown, logged or stored: only "(sensitive)".
+    pub sensitive: bool,
+    /// A desired `null` means "AWS's default": whatever AWS reports is accepted.
+    pub null_is_unmanaged: bool,
+}
+
+impl AttrSpec {
+    pub const fn online(name: &'static str) -> Self {
+        AttrSpec {
+            name,
+            compare: Compare::Exact,
+            impact: Impact::Online,
+            failover_when_multi_az: false,
+            deferrable: false,
+            sensitive: false,
+            null_is_unmanaged: false,
+        }
+    }
+    pub const fn unmanaged_when_null(mut self) -> Self {
+        self.null_is_unmanaged = true;
+        self
+    }
+    pub const fn with(mut self, impact: Impact) -> Self {
+        self.impact = impact;
+        self
+    }
+    pub const fn compare(mut self, compare: Compare) -> Self {
+        self.compare = compare;
+        self
+    }
+    pub const fn deferrable(mut self) -> Self {
+        self.deferrable = true;
+        self
+    }
+    pub const fn failover_when_multi_az(mut self) -> Self {
+        self.failover_when_multi_az = true;
+        self
+    }
+    pub const fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+}
+
+/// A kind's table.
+#[derive(Debug, Clone, Copy)]
+pub struct KindSpec {
+    pub kind: Kind,
+    /// Its name in addresses.
+    pub name: &'static str,
+    /// What a person calls it.
+    pub label: &'static str,
+    /// Holds data that a deletion loses.
+    pub stateful: bool,
+    pub attrs: &'static [AttrSpec],
+}
+
+impl KindSpec {
+    pub fn attr(&self, name: &str) -> Option<&'static AttrSpec> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+}
+
+/// The table of a kind.
+pub fn spec_of(kind: Kind) -> &'static KindSpec {
+    use super::*;
+    match kind {
+        Kind::SecurityGroup => &network::SECURITY_GROUP,
+        Kind::DbSubnetGroup => &network::DB_SUBNET_GROUP,
+        Kind::CacheSubnetGroup => &network::CACHE_SUBNET_GROUP,
+        Kind::DbParameterGroup => &parameter_group::DB_PARAMETER_GROUP,
+        Kind::CacheParameterGroup => &parameter_group::CACHE_PARAMETER_GROUP,
+        Kind::Secret => &secret::SECRET,
+        Kind::DbInstance => &db_instance::DB_INSTANCE,
+        Kind::DbReplica => &db_instance::DB_REPLICA,
+        Kind::Proxy => &proxy::PROXY,
+        Kind::ProxyTargetGroup => &proxy::PROXY_TARGET_GROUP,
+        Kind::ProxyTarget => &proxy::PROXY_TARGET,
+        Kind::ProxyEndpoint => &proxy::PROXY_ENDPOINT,
+        Kind::ReplicationGroup => &redis::REPLICATION_GROUP,
+        Kind::Alarm => &alarm::ALARM,
+    }
+}
+
+/// A resource, desired (from the spec) or observed (from AWS), in the same normal form: the
+/// spec's own names and units, never AWS API shapes. A `null` desired value means "AWS's
+/// default; not managed".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    pub address: Address,
+    pub attrs: BTreeMap<String, Value>,
+    /// Resources that must exist before this one (desired only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<Address>,
+}
+
+impl Resource {
+    pub fn new(kind: Kind, name: impl Into<String>) -> Self {
+        Resource {
+            address: Address::new(kind, name),
+            attrs: BTreeMap::new(),
+            depends_on: Vec::new(),
+        }
+    }
+
+    pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
+        debug_assert!(
+            spec_of(self.address.kind).attr(name).is_some(),
+            "{} has no attribute {name} in its table",
+            self.address.kind
+        );
+        self.attrs.insert(name.to_owned(), value.into());
+        self
+    }
+
+    pub fn after(mut self, dep: Address) -> Self {
+        if !self.depends_on.contains(&dep) {
+            self.depends_on.push(dep);
+        }
+        self
+    }
+
+    pub fn get(&self, name: &str) -> &Value {
+        self.attrs.get(name).unwrap_or(&Value::Null)
+    }
+
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.get(name).as_str()
+    }
+
+    pub fn bool(&self, name: &str) -> bool {
+        self.get(name).as_bool().unwrap_or(false)
+    }
+
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.get(name).as_i64()
+    }
+
+    pub fn strings(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

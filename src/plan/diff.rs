@@ -1,0 +1,430 @@
+//! The diff: desired × observed → changes, each attribute with its cost, and the steps that
+//! make them, ordered by dependencies. Pure and synchronous.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::format::{FORMAT_VERSION, Plan, Step, StepOp};
+use super::observed::{Observed, ObservedResource};
+use super::order;
+use crate::model::{Address, AttrSpec, Compare, Impact, Kind, Resource, spec_of};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Replace,
+    Delete,
+}
+
+impl Action {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update in place",
+            Action::Replace => "replace",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// One attribute's change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttrChange {
+    pub name: String,
+    pub old: Value,
+    pub new: Value,
+    pub impact: Impact,
+    pub forces_replacement: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One resource's change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub address: Address,
+    pub action: Action,
+    pub impact: Impact,
+    /// Holds data (an instance, a replica, a replication group).
+    pub stateful: bool,
+    pub attributes: Vec<AttrChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    #[error(
+        "{address} already exists in AWS but is not owned by stack `{stack}` (it lacks the tag stackctl:stack={stack}); stackctl never touches what it does not own"
+    )]
+    NotOwned { address: Address, stack: String },
+    #[error("{address}: {reason}")]
+    Impossible { address: Address, reason: String },
+    #[error("the resources depend on each other in a cycle through {address}")]
+    Cycle { address: Address },
+}
+
+const SENSITIVE: &str = "(sensitive)";
+
+fn version_parts(v: &str) -> Vec<u64> {
+    v.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
+
+/// Whether AWS's value satisfies the desired one, by the attribute's comparison rule.
+fn satisfied(spec: &AttrSpec, want: &Value, have: &Value, desired: &Resource) -> bool {
+    if spec.compare == Compare::Never || (want.is_null() && spec.null_is_unmanaged) {
+        return true;
+    }
+    if want == have {
+        return true;
+    }
+    match spec.compare {
+        Compare::Exact | Compare::Never => false,
+        Compare::IgnoreCase => match (want.as_str(), have.as_str()) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            _ => false,
+        },
+        Compare::Unordered => {
+            let set = |v: &Value| -> BTreeSet<String> {
+                v.as_array()
+                    .map(|a| a.iter().map(|x| x.to_string()).collect())
+                    .unwrap_or_default()
+            };
+            set(want) == set(have)
+        }
+        Compare::MinorUpgradable => {
+            let auto = desired
+                .get("auto_minor_version_upgrade")
+                .as_bool()
+                .unwrap_or(true);
+            match (want.as_str(), have.as_str()) {
+                (Some(w), Some(h)) if auto => {
+                    let (wp, hp) = (version_parts(w), version_parts(h));
+                    let major = wp.len().saturating_sub(1).max(1);
+                    wp.len() == hp.len()
+                        && wp[..major.min(wp.len())] == hp[..major.min(hp.len())]
+                        && hp >= wp
+                }
+                _ => false,
+            }
+        }
+        Compare::GrowsUpToMax => {
+            let max = desired.int("max_allocated_gib").unwrap_or(0);
+            match (want.as_i64(), have.as_i64()) {
+                (Some(w), Some(h)) => max > 0 && h > w && h <= max,
+                _ => false,
+            }
+        }
+        Compare::Number => match (want.as_f64(), have.as_f64()) {
+            (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+            _ => false,
+        },
+        Compare::KmsKey => match (want.as_str(), have.as_str()) {
+            (Some(w), Some(h)) => h.ends_with(&format!("/{w}")) || h.ends_with(&format!(":{w}")),
+            _ => false,
+        },
+    }
+}
+
+/// What changing an attribute of `desired` costs.
+fn impact_of(spec: &AttrSpec, desired: &Resource) -> Impact {
+    let mut impact = spec.impact;
+    if spec.failover_when_multi_az && impact == Impact::BriefOutage && desired.bool("multi_az") {
+        impact = Impact::Failover;
+    }
+    if spec.deferrable
+        && impact < Impact::Replace
+        && desired.str("apply_changes") == Some("in_maintenance_window")
+    {
+        impact = Impact::PendingMaintenance;
+    }
+    impact
+}
+
+fn shown(spec: &AttrSpec, v: &Value) -> Value {
+    if spec.sensitive && !v.is_null() {
+        Value::String(SENSITIVE.into())
+    } else {
+        v.clone()
+    }
+}
+
+fn diff_resource(
+    desired: &Resource,
+    observed: &ObservedResource,
+) -> Result<Vec<AttrChange>, PlanError> {
+    let kind = spec_of(desired.address.kind);
+    let mut out = Vec::new();
+    for spec in kind.attrs {
+        let want = desired.get(spec.name);
+        let have = observed.resource.get(spec.name);
+        if satisfied(spec, want, have, desired) {
+            continue;
+        }
+        if let Some(p) = observed.pending.get(spec.name)
+            && satisfied(spec, want, p, desired)
+        {
+            continue;
+        }
+        if spec.compare == Compare::GrowsUpToMax
+            && let (Some(w), Some(h)) = (want.as_i64(), have.as_i64())
+            && h > w
+        {
+            return Err(PlanError::Impossible {
+                address: desired.address.clone(),
+                reason: format!(
+                    "{} is {h} GiB in AWS; RDS storage can grow but never shrink to {w} GiB (raise `allocated_gib` to {h}, or `max_allocated_gib` to at least {h} if autoscaling grew it)",
+                    spec.name
+                ),
+            });
+        }
+        let impact = impact_of(spec, desired);
+        let note = (impact == Impact::PendingMaintenance).then(|| {
+            format!(
+                "AWS applies it in the maintenance window; then: {}",
+                spec_impact_label(spec, desired)
+            )
+        });
+        out.push(AttrChange {
+            name: spec.name.to_owned(),
+            old: shown(spec, have),
+            new: shown(spec, want),
+            impact,
+            forces_replacement: impact.forces_replacement(),
+            note,
+        });
+    }
+    Ok(out)
+}
+
+fn spec_impact_label(spec: &AttrSpec, desired: &Resource) -> &'static str {
+    if spec.failover_when_multi_az && spec.impact == Impact::BriefOutage && desired.bool("multi_az")
+    {
+        Impact::Failover.label()
+    } else {
+        spec.impact.label()
+    }
+}
+
+fn created_attrs(desired: &Resource) -> Vec<AttrChange> {
+    let kind = spec_of(desired.address.kind);
+    kind.attrs
+        .iter()
+        .filter(|spec| spec.compare != Compare::Never)
+        .filter_map(|spec| {
+            let v = desired.get(spec.name);
+            (!v.is_null()).then(|| AttrChange {
+                name: spec.name.to_owned(),
+                old: Value::Null,
+                new: shown(spec, v),
+                impact: Impact::Online,
+                forces_replacement: false,
+                note: None,
+            })
+        })
+        .collect()
+}
+
+/// Creation rank of a kind: deletions of resources no longer in the spec run in reverse.
+fn rank(kind: Kind) -> u8 {
+    match kind {
+        Kind::SecurityGroup
+        | Kind::DbSubnetGroup
+        | Kind::CacheSubnetGroup
+        | Kind::DbParameterGroup
+        | Kind::CacheParameterGroup
+        | Kind::Secret => 0,
+        Kind::DbInstance | Kind::ReplicationGroup => 1,
+        Kind::DbReplica | Kind::Proxy => 2,
+        Kind::ProxyTargetGroup | Kind::ProxyEndpoint => 3,
+        Kind::ProxyTarget => 4,
+        Kind::Alarm => 5,
+    }
+}
+
+/// Plans the changes that make `observed` match `desired`.
+pub fn plan(
+    stack: &str,
+    region: &str,
+    desired: &[Resource],
+    observed: &Observed,
+) -> Result<Plan, PlanError> {
+    let mut changes = Vec::new();
+    let wanted: BTreeSet<&Address> = desired.iter().map(|r| &r.address).collect();
+    for d in desired {
+        let kind = spec_of(d.address.kind);
+        match observed.get(&d.address) {
+            None => changes.push(Change {
+                address: d.address.clone(),
+                action: Action::Create,
+                impact: Impact::Online,
+                stateful: kind.stateful,
+                attributes: created_attrs(d),
+            }),
+            Some(o) if !o.owned => {
+                return Err(PlanError::NotOwned {
+                    address: d.address.clone(),
+                    stack: stack.to_owned(),
+                });
+            }
+            Some(o) => {
+                let attrs = diff_resource(d, o)?;
+                if attrs.is_empty() {
+                    continue;
+                }
+                let impact = attrs
+                    .iter()
+                    .map(|a| a.impact)
+                    .max()
+                    .unwrap_or(Impact::Online);
+                changes.push(Change {
+                    address: d.address.clone(),
+                    action: if impact.forces_replacement() {
+                        Action::Replace
+                    } else {
+                        Action::Update
+                    },
+                    impact,
+                    stateful: kind.stateful,
+                    attributes: attrs,
+                });
+            }
+        }
+    }
+    for (addr, o) in &observed.resources {
+        if o.owned && !wanted.contains(addr) {
+            let kind = spec_of(addr.kind);
+            changes.push(Change {
+                address: addr.clone(),
+                action: Action::Delete,
+                impact: if kind.stateful {
+                    Impact::ReplaceDataLoss
+                } else {
+                    Impact::Replace
+                },
+                stateful: kind.stateful,
+                attributes: Vec::new(),
+            });
+        }
+    }
+    let steps = steps(&changes, desired)?;
+    let used: BTreeSet<&Address> = steps.iter().map(|s| &s.address).collect();
+    Ok(Plan {
+        format_version: FORMAT_VERSION,
+        stackctl_version: env!("CARGO_PKG_VERSION").to_owned(),
+        stack: stack.to_owned(),
+        region: region.to_owned(),
+        observed_fingerprint: observed.fingerprint(),
+        desired: desired
+            .iter()
+            .filter(|r| used.contains(&r.address))
+            .cloned()
+            .collect(),
+        changes,
+        steps,
+        spec: None,
+    })
+}
+
+/// The execution graph: creates and updates in dependency order, a replacement's delete before
+/// its create, and deletions of what left the spec last, in reverse creation order.
+fn steps(changes: &[Change], desired: &[Resource]) -> Result<Vec<Step>, PlanError> {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut forward: BTreeMap<&Address, usize> = BTreeMap::new();
+    for c in changes {
+        let id = steps.len();
+        match c.action {
+            Action::Create | Action::Update => {
+                let attrs: Vec<String> = if c.action == Action::Update {
+                    c.attributes.iter().map(|a| a.name.clone()).collect()
+                } else {
+                    Vec::new()
+                };
+                let reboot = c.action == Action::Update
+                    && c.attributes.iter().any(|a| a.impact == Impact::Reboot);
+                steps.push(Step {
+                    id,
+                    address: c.address.clone(),
+                    op: if c.action == Action::Create {
+                        StepOp::Create
+                    } else {
+                        StepOp::Update
+                    },
+                    attributes: attrs,
+                    reboot,
+                    depends_on: Vec::new(),
+                    impact: c.impact,
+                });
+                forward.insert(&c.address, id);
+            }
+            Action::Replace => {
+                steps.push(Step {
+                    id,
+                    address: c.address.clone(),
+                    op: StepOp::Delete,
+                    attributes: Vec::new(),
+                    reboot: false,
+                    depends_on: Vec::new(),
+                    impact: c.impact,
+                });
+                steps.push(Step {
+                    id: id + 1,
+                    address: c.address.clone(),
+                    op: StepOp::Create,
+                    attributes: Vec::new(),
+                    reboot: false,
+                    depends_on: vec![id],
+                    impact: c.impact,
+                });
+                forward.insert(&c.address, id + 1);
+            }
+            Action::Delete => {}
+        }
+    }
+    // Dependencies between forward steps, from the desired resources.
+    for r in desired {
+        let Some(&id) = forward.get(&r.address) else {
+            continue;
+        };
+        for dep in &r.depends_on {
+            if let Some(&d) = forward.get(dep)
+                && !steps[id].depends_on.contains(&d)
+            {
+                steps[id].depends_on.push(d);
+            }
+        }
+    }
+    // Deletions of what left the spec: after every forward step, dependents first.
+    let forward_ids: Vec<usize> = steps.iter().map(|s| s.id).collect();
+    let first_delete = steps.len();
+    for c in changes.iter().filter(|c| c.action == Action::Delete) {
+        let id = steps.len();
+        steps.push(Step {
+            id,
+            address: c.address.clone(),
+            op: StepOp::Delete,
+            attributes: Vec::new(),
+            reboot: false,
+            depends_on: forward_ids.clone(),
+            impact: c.impact,
+        });
+    }
+    for i in first_delete..steps.len() {
+        let mine = rank(steps[i].address.kind);
+        let later: Vec<usize> = (first_delete..steps.len())
+            .filter(|&j| rank(steps[j].address.kind) > mine)
+            .collect();
+        steps[i].depends_on.extend(later);
+    }
+    for s in &mut steps {
+        s.depends_on.sort_unstable();
+        s.depends_on.dedup();
+    }
+    let deps: Vec<Vec<usize>> = steps.iter().map(|s| s.depends_on.clone()).collect();
+    order::levels(&deps).map_err(|i| PlanError::Cycle {
+        address: steps[i].address.clone(),
+    })?;
+    Ok(steps)
+}

@@ -1,0 +1,80 @@
+//! The plan: what stackctl will do, in a documented, versioned JSON format that `plan --out`
+//! saves and `apply` executes.
+//!
+//! Format version 1:
+//! - `format_version`: 1; `stackctl_version`: the version that wrote it.
+//! - `stack`, `region`: what it is for.
+//! - `observed_fingerprint`: a digest of the AWS state it was planned from. Apply refuses the
+//!   plan when the stack's state in AWS has changed since.
+//! - `changes[]`: per resource, `address` (`kind.name`), `action` (`create`, `update`,
+//!   `replace`, `delete`), `impact` (the costliest of its attribute changes), and `attributes[]`
+//!   with `name`, `old`, `new` (`"(sensitive)"` for secrets), `impact`, `forces_replacement`,
+//!   `note`. Resources without changes are not listed.
+//! - `steps[]`: the execution graph: `id`, `address`, `op` (`create`, `update`, `delete`),
+//!   `attributes` (for updates), `reboot`, `depends_on` (step ids), `impact`.
+//! - `desired[]`: the resources the steps create or update, with every attribute.
+//! - `spec`: the stack spec it was planned from (never a secret: passwords and tokens are
+//!   generated into Secrets Manager at apply time).
+
+use serde::{Deserialize, Serialize};
+
+use super::diff::Change;
+use crate::model::{Address, Impact, Resource};
+
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepOp {
+    Create,
+    Update,
+    Delete,
+}
+
+/// One node of the execution graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: usize,
+    pub address: Address,
+    pub op: StepOp,
+    /// The attributes an update changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
+    /// Reboot after the update so that a change needing one takes effect now.
+    #[serde(default)]
+    pub reboot: bool,
+    pub depends_on: Vec<usize>,
+    pub impact: Impact,
+}
+
+/// A plan: the changes, the steps that make them, and the desired resources they need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: u32,
+    pub stackctl_version: String,
+    pub stack: String,
+    pub region: String,
+    pub observed_fingerprint: String,
+    pub changes: Vec<Change>,
+    pub steps: Vec<Step>,
+    pub desired: Vec<Resource>,
+    /// The stack spec the plan was made from, so that `apply PLANFILE` can check AWS again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<crate::spec::raw::Stack>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The longest chain of steps that wait on one another.
+    pub fn depth(&self) -> usize {
+        let deps: Vec<Vec<usize>> = self.steps.iter().map(|s| s.depends_on.clone()).collect();
+        super::order::levels(&deps).map(|l| l.len()).unwrap_or(0)
+    }
+
+    pub fn desired(&self, a: &Address) -> Option<&Resource> {
+        self.desired.iter().find(|r| &r.address == a)
+    }
+}

@@ -1,0 +1,58 @@
+//! What AWS says now, normalised into the model's form by the `aws` module.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::model::{Address, Resource};
+
+/// One resource as AWS reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedResource {
+    pub resource: Resource,
+    /// Carries this stack's ownership tag.
+    pub owned: bool,
+    /// AWS's status word (`available`, `creating`, `modifying`, …).
+    #[serde(default)]
+    pub status: String,
+    /// Changes AWS has accepted but holds for the maintenance window, in the model's form.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pending: BTreeMap<String, Value>,
+    /// AWS identifiers the executor needs (ARN, group id, endpoint), never compared.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ids: BTreeMap<String, String>,
+}
+
+/// Everything found in AWS for one stack.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Observed {
+    pub resources: BTreeMap<Address, ObservedResource>,
+}
+
+impl Observed {
+    pub fn get(&self, a: &Address) -> Option<&ObservedResource> {
+        self.resources.get(a)
+    }
+
+    pub fn insert(&mut self, r: ObservedResource) {
+        self.resources.insert(r.resource.address.clone(), r);
+    }
+
+    /// A stable fingerprint of the observed state: a saved plan records it, and apply refuses
+    /// the plan when AWS no longer matches. FNV-1a over the canonical JSON (maps are sorted).
+    pub fn fingerprint(&self) -> String {
+        let canonical: Vec<(&Address, &Resource, bool, &BTreeMap<String, Value>)> = self
+            .resources
+            .iter()
+            .map(|(a, r)| (a, &r.resource, r.owned, &r.pending))
+            .collect();
+        let text = serde_json::to_string(&canonical).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}

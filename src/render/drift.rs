@@ -1,0 +1,137 @@
+//! Drift reports for the nightly job: each drifted attribute with its live and desired value and
+//! who wins on the next apply.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::plan::value;
+use crate::plan::{Action, Plan};
+
+fn winner(action: Action) -> &'static str {
+    match action {
+        Action::Create => "apply creates it",
+        Action::Delete => "apply deletes it",
+        Action::Update | Action::Replace => "the spec: apply sets the desired value",
+    }
+}
+
+pub fn text(plan: &Plan) -> String {
+    let mut out = String::new();
+    if plan.is_empty() {
+        let _ = writeln!(
+            out,
+            "No drift: stack {} in {} matches its spec.",
+            plan.stack, plan.region
+        );
+        return out;
+    }
+    let _ = writeln!(out, "Drift in stack {} ({}):", plan.stack, plan.region);
+    for c in &plan.changes {
+        match c.action {
+            Action::Create => {
+                let _ = writeln!(
+                    out,
+                    "  {}: missing in AWS ({})",
+                    c.address,
+                    winner(c.action)
+                );
+            }
+            Action::Delete => {
+                let _ = writeln!(
+                    out,
+                    "  {}: in AWS but not in the spec ({})",
+                    c.address,
+                    winner(c.action)
+                );
+            }
+            _ => {
+                for a in &c.attributes {
+                    let _ = writeln!(
+                        out,
+                        "  {}.{}: live {}, desired {} (winner: {}; {})",
+                        c.address,
+                        a.name,
+                        value(&a.old),
+                        value(&a.new),
+                        winner(c.action),
+                        a.impact.label()
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn markdown(plan: &Plan) -> String {
+    let mut out = format!("## Drift in stack `{}` ({})\n\n", plan.stack, plan.region);
+    if plan.is_empty() {
+        out.push_str("No drift: live state matches the spec.\n");
+        return out;
+    }
+    out.push_str("| resource | attribute | live | desired | next apply | impact |\n|---|---|---|---|---|---|\n");
+    for c in &plan.changes {
+        match c.action {
+            Action::Create | Action::Delete => {
+                let live = if c.action == Action::Create {
+                    "missing"
+                } else {
+                    "present"
+                };
+                let desired = if c.action == Action::Create {
+                    "present"
+                } else {
+                    "absent"
+                };
+                let _ = writeln!(
+                    out,
+                    "| `{}` | | {live} | {desired} | {} | {} |",
+                    c.address,
+                    winner(c.action),
+                    c.impact.label()
+                );
+            }
+            _ => {
+                for a in &c.attributes {
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | `{}` | `{}` | `{}` | {} | {} |",
+                        c.address,
+                        a.name,
+                        value(&a.old).replace('|', "\\|"),
+                        value(&a.new).replace('|', "\\|"),
+                        winner(c.action),
+                        a.impact.label()
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn json(plan: &Plan) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = plan
+        .changes
+        .iter()
+        .map(|c| {
+            json!({
+                "address": c.address.to_string(),
+                "action": c.action,
+                "impact": c.impact,
+                "next_apply": winner(c.action),
+                "attributes": c.attributes.iter().map(|a| json!({
+                    "name": a.name, "live": a.old, "desired": a.new, "impact": a.impact,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "format_version": 1,
+        "stack": plan.stack,
+        "region": plan.region,
+        "drifted": !plan.is_empty(),
+        "changes": items,
+    })
+}

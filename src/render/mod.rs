@@ -1,0 +1,6 @@
+//! Rendering plans, drift and progress for people (with or without colour) and for tools.
+
+pub mod drift;
+pub mod plan;
+pub mod progress;
+pub mod style;
