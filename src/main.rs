@@ -49,7 +49,12 @@ fn run_async(command: Command) -> anyhow::Result<Outcome> {
                 auto_approve,
                 skip_final_snapshot,
             } => commands::destroy::run(&file, auto_approve, skip_final_snapshot).await,
-            Command::Validate { .. } | Command::Schema => unreachable!("handled synchronously"),
+            Command::Validate {
+                file,
+                format,
+                deny_warnings,
+            } => commands::validate::run(&file, format, deny_warnings),
+            Command::Schema => commands::schema::run(),
         }
     })
 }

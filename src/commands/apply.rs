@@ -74,6 +74,14 @@ pub async fn apply_plan(
         eprintln!("{}", progress::line(&e));
     })
     .await;
+    if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
+        eprintln!(
+            "aws calls: {}, sequential round trips: {}, dependency depth: {}",
+            clients.recorder.calls().len(),
+            clients.recorder.sequential_round_trips(),
+            plan.depth()
+        );
+    }
     if report.succeeded() {
         eprintln!(
             "Apply complete: {} step{} in stack {}.",

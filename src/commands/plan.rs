@@ -19,6 +19,14 @@ pub async fn run(
     };
     let (clients, read) = observe(&stack).await?;
     let plan = make_plan(&stack, &read)?;
+    if let Some(path) = std::env::var_os("STACKCTL_DUMP_OBSERVED") {
+        // For fixtures: the observed state this plan was made from.
+        let dump = serde_json::json!({
+            "network": serde_json::to_value(&read.network)?,
+            "observed": serde_json::to_value(&read.observed)?,
+        });
+        std::fs::write(&path, serde_json::to_string_pretty(&dump)?)?;
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&plan)?);
     } else {

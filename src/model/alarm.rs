@@ -8,6 +8,7 @@ pub static ALARM: KindSpec = KindSpec {
     name: "alarm",
     label: "CloudWatch alarm",
     stateful: false,
+    loses_data: false,
     attrs: &[
         AttrSpec::online("description"),
         AttrSpec::online("namespace"),

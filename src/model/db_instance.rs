@@ -7,6 +7,7 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
     name: "db_instance",
     label: "RDS instance",
     stateful: true,
+    loses_data: true,
     attrs: &[
         AttrSpec::online("engine").with(Impact::ReplaceDataLoss),
         AttrSpec::online("engine_version")
@@ -71,6 +72,7 @@ pub static DB_REPLICA: KindSpec = KindSpec {
     name: "db_replica",
     label: "RDS read replica",
     stateful: true,
+    loses_data: false,
     attrs: &[
         // A replica's data is a copy of the primary's: replacing it loses nothing.
         AttrSpec::online("source").with(Impact::Replace),

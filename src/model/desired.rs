@@ -15,7 +15,7 @@ use crate::spec::raw::{
 
 /// The ids the network lookup found: the VPC, its subnets, and the existing security groups
 /// the spec references by `id`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkIds {
     pub vpc_id: String,
     pub subnet_ids: Vec<String>,

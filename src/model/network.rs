@@ -7,6 +7,7 @@ pub static SECURITY_GROUP: KindSpec = KindSpec {
     name: "security_group",
     label: "security group",
     stateful: false,
+    loses_data: false,
     attrs: &[
         AttrSpec::online("description").with(Impact::Replace),
         AttrSpec::online("vpc_id").with(Impact::Replace),
@@ -21,6 +22,7 @@ pub static DB_SUBNET_GROUP: KindSpec = KindSpec {
     name: "db_subnet_group",
     label: "DB subnet group",
     stateful: false,
+    loses_data: false,
     attrs: &[
         AttrSpec::online("description"),
         AttrSpec::online("subnet_ids").compare(Compare::Unordered),
@@ -33,6 +35,7 @@ pub static CACHE_SUBNET_GROUP: KindSpec = KindSpec {
     name: "cache_subnet_group",
     label: "cache subnet group",
     stateful: false,
+    loses_data: false,
     attrs: &[
         AttrSpec::online("description"),
         AttrSpec::online("subnet_ids").compare(Compare::Unordered),

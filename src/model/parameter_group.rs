@@ -8,6 +8,7 @@ pub static DB_PARAMETER_GROUP: KindSpec = KindSpec {
     name: "db_parameter_group",
     label: "DB parameter group",
     stateful: false,
+    loses_data: false,
     attrs: &[
         AttrSpec::online("family").with(Impact::Replace),
         AttrSpec::online("description").with(Impact::Replace),
@@ -22,6 +23,7 @@ pub static CACHE_PARAMETER_GROUP: KindSpec = KindSpec {
     name: "cache_parameter_group",
     label: "cache parameter group",
     stateful: false,
+    loses_data: false,
     attrs: &[
         AttrSpec::online("family").with(Impact::Replace),
         AttrSpec::online("description").with(Impact::Replace),

@@ -7,6 +7,7 @@ pub static PROXY: KindSpec = KindSpec {
     name: "proxy",
     label: "RDS Proxy",
     stateful: false,
+    loses_data: false,
     attrs: &[
         AttrSpec::online("engine_family").with(Impact::Replace),
         AttrSpec::online("role_arn"),
@@ -31,6 +32,7 @@ pub static PROXY_TARGET_GROUP: KindSpec = KindSpec {
     name: "proxy_target_group",
     label: "RDS Proxy default target group",
     stateful: false,
+    loses_data: false,
     attrs: &[
         AttrSpec::online("max_connections_percent"),
         AttrSpec::online("max_idle_connections_percent"),
@@ -45,6 +47,7 @@ pub static PROXY_TARGET: KindSpec = KindSpec {
     name: "proxy_target",
     label: "RDS Proxy target",
     stateful: false,
+    loses_data: false,
     attrs: &[
         // Moving the proxy to another instance drops its clients' connections.
         AttrSpec::online("db_instance").with(Impact::Replace),
@@ -56,6 +59,7 @@ pub static PROXY_ENDPOINT: KindSpec = KindSpec {
     name: "proxy_endpoint",
     label: "RDS Proxy endpoint",
     stateful: false,
+    loses_data: false,
     attrs: &[
         AttrSpec::online("proxy").with(Impact::Replace),
         AttrSpec::online("target_role").with(Impact::Replace),

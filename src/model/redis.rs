@@ -7,6 +7,7 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
     name: "replication_group",
     label: "ElastiCache Redis replication group",
     stateful: true,
+    loses_data: true,
     attrs: &[
         AttrSpec::online("description"),
         AttrSpec::online("engine_version").compare(Compare::MinorUpgradable),

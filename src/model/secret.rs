@@ -9,6 +9,7 @@ pub static SECRET: KindSpec = KindSpec {
     name: "secret",
     label: "Secrets Manager secret",
     stateful: true,
+    loses_data: true,
     attrs: &[
         AttrSpec::online("description"),
         // What the secret holds: `db_master_password` or `redis_auth_token`.

@@ -93,8 +93,12 @@ pub enum Impact {
     BriefOutage,
     /// The resource is deleted and created again; nothing stored in it is lost.
     Replace,
+    /// The resource is deleted (it left the spec); nothing durable is lost.
+    Delete,
     /// The resource is deleted and created again, and the data in it is lost.
     ReplaceDataLoss,
+    /// The resource is deleted, and the data in it with it.
+    DeleteDataLoss,
 }
 
 impl Impact {
@@ -106,12 +110,19 @@ impl Impact {
             Impact::Failover => "Multi-AZ failover",
             Impact::BriefOutage => "brief outage",
             Impact::Replace => "replacement",
+            Impact::Delete => "deletion",
             Impact::ReplaceDataLoss => "replacement with data loss",
+            Impact::DeleteDataLoss => "deletion with data loss",
         }
     }
 
     pub fn forces_replacement(self) -> bool {
-        self >= Impact::Replace
+        matches!(self, Impact::Replace | Impact::ReplaceDataLoss)
+    }
+
+    /// Data stored in the resource is lost.
+    pub fn loses_data(self) -> bool {
+        matches!(self, Impact::ReplaceDataLoss | Impact::DeleteDataLoss)
     }
 }
 
@@ -201,8 +212,10 @@ pub struct KindSpec {
     pub name: &'static str,
     /// What a person calls it.
     pub label: &'static str,
-    /// Holds data that a deletion loses.
+    /// Holds data: replacing or deleting it needs care (and, later, `--allow-destroy`).
     pub stateful: bool,
+    /// Deleting it loses data that exists nowhere else (a replica's is a copy).
+    pub loses_data: bool,
     pub attrs: &'static [AttrSpec],
 }
 

@@ -299,10 +299,10 @@ pub fn plan(
             changes.push(Change {
                 address: addr.clone(),
                 action: Action::Delete,
-                impact: if kind.stateful {
-                    Impact::ReplaceDataLoss
+                impact: if kind.loses_data {
+                    Impact::DeleteDataLoss
                 } else {
-                    Impact::Replace
+                    Impact::Delete
                 },
                 stateful: kind.stateful,
                 attributes: Vec::new(),

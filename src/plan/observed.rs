@@ -24,10 +24,38 @@ pub struct ObservedResource {
     pub ids: BTreeMap<String, String>,
 }
 
-/// Everything found in AWS for one stack.
+/// Everything found in AWS for one stack. In JSON, a list of resources (each names its
+/// address).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Observed {
+    #[serde(with = "as_list")]
     pub resources: BTreeMap<Address, ObservedResource>,
+}
+
+mod as_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::ObservedResource;
+    use crate::model::Address;
+
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<Address, ObservedResource>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.values().collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<Address, ObservedResource>, D::Error> {
+        let list = Vec::<ObservedResource>::deserialize(d)?;
+        Ok(list
+            .into_iter()
+            .map(|r| (r.resource.address.clone(), r))
+            .collect())
+    }
 }
 
 impl Observed {

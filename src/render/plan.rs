@@ -103,7 +103,7 @@ pub fn render(plan: &Plan, style: &Style) -> String {
         );
         for c in &destructive {
             change_block(c, style, &mut out);
-            if c.stateful {
+            if c.impact.loses_data() {
                 let _ = writeln!(
                     out,
                     "      {}",

@@ -1,0 +1,268 @@
+//! `make bench`: plan and apply through a proxy that adds a fixed latency to every AWS call, in
+//! front of the local emulator. Reports wall time, AWS API calls, and sequential round trips
+//! (both wall time ÷ latency and the recorder's longest chain of calls that waited on one
+//! another), which hold on a noisy machine where seconds do not.
+//!
+//! Targets (issue 3): a plan's calls do not grow with the number of replicas and alarms; a plan
+//! takes at most 2 sequential round trips; an apply takes no more sequential round trips than
+//! its reads plus, along the longest dependency chain, each step's calls and waits.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const LATENCY: Duration = Duration::from_millis(50);
+
+/// A TCP proxy that holds each response back by `LATENCY`: the first bytes from the server after
+/// the client has sent a request wait, the rest of that response flows. One HTTP/1.1 request at
+/// a time per connection, as the SDK sends them.
+async fn latency_proxy(upstream: String) -> std::io::Result<String> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                let Ok(server) = TcpStream::connect(&upstream).await else {
+                    return;
+                };
+                let (mut cr, mut cw) = client.into_split();
+                let (mut sr, mut sw) = server.into_split();
+                let pending = std::sync::Arc::new(tokio::sync::Notify::new());
+                let waiting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let (p2, w2) = (pending.clone(), waiting.clone());
+                let up = tokio::spawn(async move {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    loop {
+                        let n = match cr.read(&mut buf).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => n,
+                        };
+                        w2.store(true, std::sync::atomic::Ordering::SeqCst);
+                        p2.notify_one();
+                        if sw.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match sr.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if waiting.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                        tokio::time::sleep(LATENCY).await;
+                    }
+                    if cw.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+                up.abort();
+                let _ = pending;
+            });
+        }
+    });
+    Ok(format!("http://{addr}"))
+}
+
+struct Run {
+    wall: Duration,
+    calls: usize,
+    chain: usize,
+    depth: Option<usize>,
+}
+
+fn stackctl(bin: &Path, endpoint: &str, args: &[&str]) -> Run {
+    let start = Instant::now();
+    let out = Command::new(bin)
+        .args(args)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("NO_COLOR", "1")
+        .env("STACKCTL_REPORT_CALLS", "1")
+        .env("STACKCTL_POLL_MAX_SECONDS", "0.5")
+        .output()
+        .expect("run stackctl");
+    let wall = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "stackctl {args:?} failed:\n{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("aws calls:"))
+        .unwrap_or_else(|| panic!("no call report in:\n{stderr}"));
+    let num = |key: &str| -> Option<usize> {
+        line.split(key)
+            .nth(1)?
+            .trim()
+            .split([',', ' '])
+            .next()?
+            .parse()
+            .ok()
+    };
+    Run {
+        wall,
+        calls: num("aws calls:").unwrap_or(0),
+        chain: num("sequential round trips:").unwrap_or(0),
+        depth: num("dependency depth:"),
+    }
+}
+
+fn report(label: &str, r: &Run) {
+    println!(
+        "{label:<46} wall {:>6.2} s   calls {:>4}   round trips: wall/latency {:>5.1}, longest chain {:>3}{}",
+        r.wall.as_secs_f64(),
+        r.calls,
+        r.wall.as_secs_f64() / LATENCY.as_secs_f64(),
+        r.chain,
+        r.depth
+            .map(|d| format!("   dependency depth {d}"))
+            .unwrap_or_default()
+    );
+}
+
+fn large_stack(name: &str) -> String {
+    let mut s = format!("stack: {name}\nregion: us-east-1\n");
+    s.push_str(&format!(
+        "network:\n  vpc: {{tags: {{Name: {name}}}}}\n  subnets: {{tags: {{tier: private}}}}\n"
+    ));
+    s.push_str(&format!(
+        "database:\n  identifier: {name}-db\n  engine: postgres\n  engine_version: \"16.4\"\n"
+    ));
+    s.push_str("  instance_class: db.r6g.large\n  storage: {allocated_gib: 100}\n");
+    s.push_str("  master_user: {username: dbadmin}\n  deletion_protection: false\n  replicas:\n");
+    for i in 1..=10 {
+        s.push_str(&format!("    - {{identifier: {name}-r{i}}}\n"));
+    }
+    s.push_str("alarms:\n");
+    for i in 1..=10 {
+        s.push_str(&format!(
+            "  - {{name: {name}-r{i}-lag, resource: {name}-r{i}, metric: ReplicaLag, threshold: 60, comparison: greater_than, evaluation_periods: 3}}\n"
+        ));
+    }
+    for i in 1..=50 {
+        s.push_str(&format!(
+            "  - {{name: {name}-cpu-{i}, resource: {name}-db, metric: CPUUtilization, threshold: {i}, comparison: greater_than, evaluation_periods: 3}}\n"
+        ));
+    }
+    s
+}
+
+fn seed(name: &str) {
+    let status = Command::new("localstack/emulator")
+        .args(["seed-network", name])
+        .status()
+        .expect("seed network");
+    assert!(status.success());
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::env::set_current_dir(&root).expect("cd");
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("target"));
+    let bin = target.join("debug/stackctl");
+    let upstream = std::env::var("AWS_ENDPOINT_URL")
+        .unwrap_or_else(|_| "http://127.0.0.1:4566".into())
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let endpoint = rt.block_on(latency_proxy(upstream)).expect("proxy");
+    let _guard = rt.enter();
+    let suffix = std::process::id() % 100000;
+    let dir = std::env::temp_dir().join("stackctl-bench");
+    std::fs::create_dir_all(&dir).expect("dir");
+
+    println!(
+        "latency injected per AWS call: {} ms\n",
+        LATENCY.as_millis()
+    );
+
+    let prod = format!("bprod{suffix}");
+    seed(&prod);
+    let prod_file = dir.join(format!("{prod}.yaml"));
+    std::fs::write(
+        &prod_file,
+        std::fs::read_to_string("stacks/production.yaml")
+            .expect("production")
+            .replace("shop-prod", &prod),
+    )
+    .expect("write");
+    let large = format!("blarge{suffix}");
+    seed(&large);
+    let large_file = dir.join(format!("{large}.yaml"));
+    std::fs::write(&large_file, large_stack(&large)).expect("write");
+
+    let p = |f: &Path| f.to_str().expect("path").to_owned();
+    let plan_prod = stackctl(&bin, &endpoint, &["plan", &p(&prod_file)]);
+    report("plan production.yaml (empty AWS)", &plan_prod);
+    let plan_large = stackctl(&bin, &endpoint, &["plan", &p(&large_file)]);
+    report(
+        "plan large (10 replicas, 60 alarms, empty AWS)",
+        &plan_large,
+    );
+    let apply_prod = stackctl(
+        &bin,
+        &endpoint,
+        &["apply", "--auto-approve", &p(&prod_file)],
+    );
+    report("apply production.yaml from empty", &apply_prod);
+    let apply_large = stackctl(
+        &bin,
+        &endpoint,
+        &["apply", "--auto-approve", &p(&large_file)],
+    );
+    report("apply large from empty", &apply_large);
+    let replan_prod = stackctl(&bin, &endpoint, &["plan", &p(&prod_file)]);
+    report("plan production.yaml (applied, no changes)", &replan_prod);
+    let replan_large = stackctl(&bin, &endpoint, &["plan", &p(&large_file)]);
+    report("plan large (applied, no changes)", &replan_large);
+
+    println!();
+    let ok = |b: bool| if b { "ok" } else { "MISSED" };
+    println!(
+        "plan calls, production vs large: {} vs {} -> {} (calls do not grow with replicas and alarms)",
+        replan_prod.calls,
+        replan_large.calls,
+        ok(replan_large.calls <= replan_prod.calls + 2)
+    );
+    let worst = [&plan_prod, &plan_large, &replan_prod, &replan_large]
+        .iter()
+        .map(|r| r.chain)
+        .max()
+        .unwrap_or(0);
+    println!(
+        "plan sequential round trips, worst: {worst} -> {} (at most 2)",
+        ok(worst <= 2)
+    );
+    for (label, r) in [("production", &apply_prod), ("large", &apply_large)] {
+        let depth = r.depth.unwrap_or(0);
+        // Reads take 2; each level of the dependency graph costs at most a create and a
+        // waiter's first look, plus a describe when a step waits for settling.
+        let bound = 2 + depth * 3;
+        println!(
+            "apply {label}: {} sequential round trips for dependency depth {depth} (bound 2 + 3 x depth = {bound}) -> {}",
+            r.chain,
+            ok(r.chain <= bound)
+        );
+    }
+    for f in [&prod_file, &large_file] {
+        let _ = Command::new(&bin)
+            .args(["destroy", "--auto-approve", "--skip-final-snapshot", &p(f)])
+            .env(
+                "AWS_ENDPOINT_URL",
+                std::env::var("AWS_ENDPOINT_URL")
+                    .unwrap_or_else(|_| "http://127.0.0.1:4566".into()),
+            )
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .output();
+    }
+}

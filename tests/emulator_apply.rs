@@ -1,0 +1,375 @@
+//! plan / apply / drift / destroy against the local emulator. Every test that applies ends
+//! with a plan that must be empty.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn spec_text(name: &str, database_extra: &str, rest: &str) -> String {
+    format!(
+        r#"stack: {name}
+region: us-east-1
+network:
+  vpc: {{tags: {{Name: {name}}}}}
+  subnets: {{tags: {{tier: private}}}}
+database:
+  identifier: {name}-db
+  engine: postgres
+  engine_version: "16.4"
+  instance_class: db.t4g.micro
+  storage: {{allocated_gib: 20}}
+  master_user: {{username: dbadmin}}
+  deletion_protection: false
+{database_extra}
+{rest}
+"#
+    )
+}
+
+/// The change plan makes for one address, with its impact.
+fn change<'p>(plan: &'p Value, address: &str) -> &'p Value {
+    plan["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| {
+            let a = &c["address"];
+            format!(
+                "{}.{}",
+                a["kind"].as_str().unwrap_or(""),
+                a["name"].as_str().unwrap_or("")
+            ) == address
+        })
+        .unwrap_or_else(|| panic!("no change for {address} in {plan:#}"))
+}
+
+#[tokio::test]
+async fn each_example_stack_is_created_from_nothing_and_a_second_plan_is_empty() {
+    for (file, tag) in [
+        ("minimal.yaml", "min"),
+        ("staging.yaml", "stg"),
+        ("production.yaml", "prd"),
+    ] {
+        let name = unique(tag);
+        seed_network(&name).await;
+        let (spec, _) = example(file, &name);
+        let plan = plan_json(&spec);
+        assert!(
+            plan["changes"].as_array().is_some_and(|c| !c.is_empty()),
+            "{file}: a new stack has changes"
+        );
+        assert!(
+            plan["changes"]
+                .as_array()
+                .expect("changes")
+                .iter()
+                .all(|c| c["action"] == "create"),
+            "{file}: from nothing, everything is created"
+        );
+        apply(&spec);
+        assert_plan_empty(&spec);
+        let owned = tagged(&name).await;
+        assert!(owned.len() >= 3, "{file}: {owned:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_drifted_attribute_is_reported_with_its_live_value_and_apply_reverts_it() {
+    let name = unique("drf");
+    seed_network(&name).await;
+    let spec = write_spec(
+        &name,
+        &spec_text(&name, "  backup: {retention_days: 7}", ""),
+    );
+    apply(&spec);
+    assert_plan_empty(&spec);
+
+    // Another client changes the instance behind stackctl's back.
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    rds.modify_db_instance()
+        .db_instance_identifier(format!("{name}-db"))
+        .backup_retention_period(1)
+        .apply_immediately(true)
+        .send()
+        .await
+        .expect("out-of-band edit");
+
+    let out = run_ok(
+        &["drift", "--format", "json", spec.to_str().expect("path")],
+        2,
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("drift JSON");
+    assert_eq!(report["drifted"], true);
+    let attr = report["changes"][0]["attributes"]
+        .as_array()
+        .expect("attributes")
+        .iter()
+        .find(|a| a["name"] == "backup_retention_days")
+        .cloned()
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(attr["live"], 1);
+    assert_eq!(attr["desired"], 7);
+    let text_out = run_ok(&["drift", spec.to_str().expect("path")], 2);
+    assert!(
+        String::from_utf8_lossy(&text_out.stdout)
+            .contains("backup_retention_days: live 1, desired 7")
+    );
+
+    apply(&spec);
+    assert_eq!(
+        describe_instance(&format!("{name}-db"))
+            .await
+            .backup_retention_period(),
+        Some(7)
+    );
+    run_ok(&["drift", spec.to_str().expect("path")], 0);
+    assert_plan_empty(&spec);
+}
+
+#[tokio::test]
+async fn removing_a_replica_from_the_spec_deletes_exactly_that_replica() {
+    let name = unique("rep");
+    seed_network(&name).await;
+    let two =
+        format!("  replicas:\n    - {{identifier: {name}-r1}}\n    - {{identifier: {name}-r2}}");
+    let spec = write_spec(&name, &spec_text(&name, &two, ""));
+    apply(&spec);
+    assert_plan_empty(&spec);
+
+    let one = format!("  replicas:\n    - {{identifier: {name}-r1}}");
+    std::fs::write(&spec, spec_text(&name, &one, "")).expect("rewrite");
+    let plan = plan_json(&spec);
+    let changes = plan["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "{plan:#}");
+    assert_eq!(
+        change(&plan, &format!("db_replica.{name}-r2"))["action"],
+        "delete"
+    );
+    apply(&spec);
+    assert!(!instance_exists(&format!("{name}-r2")).await, "r2 is gone");
+    assert!(instance_exists(&format!("{name}-r1")).await, "r1 stays");
+    assert!(
+        instance_exists(&format!("{name}-db")).await,
+        "the primary stays"
+    );
+    assert_plan_empty(&spec);
+}
+
+/// Applies `text`, asserting first that the plan's change to `address` has `impact`.
+fn apply_change(spec: &std::path::Path, text: &str, address: &str, impact: &str) {
+    std::fs::write(spec, text).expect("rewrite");
+    let plan = plan_json(spec);
+    assert_eq!(change(&plan, address)["impact"], impact, "{plan:#}");
+    apply(spec);
+    assert_plan_empty(spec);
+}
+
+#[tokio::test]
+async fn one_update_of_each_impact_class_lands_in_aws() {
+    let name = unique("imp");
+    seed_network(&name).await;
+    let db = format!("db_instance.{name}-db");
+    let alarm = |threshold: u32| {
+        format!(
+            "alarms:\n  - {{name: {name}-cpu, resource: {name}-db, metric: CPUUtilization, threshold: {threshold}, comparison: greater_than, evaluation_periods: 3}}"
+        )
+    };
+    let spec = write_spec(&name, &spec_text(&name, "", &alarm(80)));
+    apply(&spec);
+    assert_plan_empty(&spec);
+
+    // Online: an alarm's threshold.
+    apply_change(
+        &spec,
+        &spec_text(&name, "", &alarm(90)),
+        &format!("alarm.{name}-cpu"),
+        "online",
+    );
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
+    let alarms = cw
+        .describe_alarms()
+        .alarm_names(format!("{name}-cpu"))
+        .send()
+        .await
+        .expect("alarms");
+    assert_eq!(alarms.metric_alarms()[0].threshold(), Some(90.0));
+
+    // Needs a reboot: a parameter group for the instance.
+    let pg =
+        "  parameter_group: {family: postgres16, parameters: {log_min_duration_statement: 250}}";
+    apply_change(&spec, &spec_text(&name, pg, &alarm(90)), &db, "reboot");
+    let inst = describe_instance(&format!("{name}-db")).await;
+    assert_eq!(
+        inst.db_parameter_groups()[0].db_parameter_group_name(),
+        Some(format!("{name}-db-postgres16").as_str())
+    );
+
+    // Brief outage: a new instance class on a single-AZ instance.
+    let text = spec_text(&name, pg, &alarm(90)).replace("db.t4g.micro", "db.t4g.small");
+    apply_change(&spec, &text, &db, "brief_outage");
+    assert_eq!(
+        describe_instance(&format!("{name}-db"))
+            .await
+            .db_instance_class(),
+        Some("db.t4g.small")
+    );
+
+    // Multi-AZ failover: a new class on a Multi-AZ instance (Multi-AZ itself is online).
+    let multi = format!("{pg}\n  multi_az: true");
+    let text = spec_text(&name, &multi, &alarm(90)).replace("db.t4g.micro", "db.t4g.small");
+    apply_change(&spec, &text, &db, "online");
+    assert_eq!(
+        describe_instance(&format!("{name}-db")).await.multi_az(),
+        Some(true)
+    );
+    let text = spec_text(&name, &multi, &alarm(90)).replace("db.t4g.micro", "db.t4g.medium");
+    apply_change(&spec, &text, &db, "failover");
+    assert_eq!(
+        describe_instance(&format!("{name}-db"))
+            .await
+            .db_instance_class(),
+        Some("db.t4g.medium")
+    );
+
+    // Pending the maintenance window: the change waits in AWS, and is not a change again.
+    let deferred = format!(
+        "{multi}\n  apply_changes: in_maintenance_window\n  maintenance_window: sun:04:30-sun:05:30"
+    );
+    let text = spec_text(&name, &deferred, &alarm(90)).replace("db.t4g.micro", "db.t4g.large");
+    apply_change(&spec, &text, &db, "pending_maintenance");
+    let inst = describe_instance(&format!("{name}-db")).await;
+    assert_eq!(
+        inst.db_instance_class(),
+        Some("db.t4g.medium"),
+        "not applied yet"
+    );
+    assert_eq!(
+        inst.pending_modified_values()
+            .and_then(|p| p.db_instance_class()),
+        Some("db.t4g.large"),
+        "waiting for the window"
+    );
+
+    // Replacement with data loss: encryption cannot be turned off in place.
+    let text = spec_text(&name, &deferred, &alarm(90))
+        .replace("db.t4g.micro", "db.t4g.large")
+        .replace(
+            "storage: {allocated_gib: 20}",
+            "storage: {allocated_gib: 20, encrypted: false}",
+        );
+    apply_change(&spec, &text, &db, "replace_data_loss");
+    assert_eq!(
+        describe_instance(&format!("{name}-db"))
+            .await
+            .storage_encrypted(),
+        Some(false)
+    );
+}
+
+#[tokio::test]
+async fn a_replica_moved_to_another_zone_is_replaced() {
+    let name = unique("az");
+    seed_network(&name).await;
+    let rep =
+        |az: &str| format!("  replicas:\n    - {{identifier: {name}-r1, availability_zone: {az}}}");
+    let spec = write_spec(&name, &spec_text(&name, &rep("us-east-1a"), ""));
+    apply(&spec);
+    assert_plan_empty(&spec);
+    apply_change(
+        &spec,
+        &spec_text(&name, &rep("us-east-1b"), ""),
+        &format!("db_replica.{name}-r1"),
+        "replace",
+    );
+    assert_eq!(
+        describe_instance(&format!("{name}-r1"))
+            .await
+            .availability_zone(),
+        Some("us-east-1b")
+    );
+}
+
+#[tokio::test]
+async fn a_saved_plan_applies_and_is_refused_once_aws_has_moved_on() {
+    let name = unique("sav");
+    seed_network(&name).await;
+    let spec = write_spec(&name, &spec_text(&name, "", ""));
+    let planfile = std::env::temp_dir().join(format!("stackctl-tests/{name}.plan.json"));
+    let p = planfile.to_str().expect("path");
+    run_ok(&["plan", "--out", p, spec.to_str().expect("path")], 0);
+    run_ok(&["apply", "--auto-approve", p], 0);
+    assert_plan_empty(&spec);
+
+    // A plan saved now, then a change in AWS: the saved plan no longer describes the world.
+    std::fs::write(&spec, spec_text(&name, "  backup: {retention_days: 3}", "")).expect("rewrite");
+    run_ok(&["plan", "--out", p, spec.to_str().expect("path")], 0);
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    rds.modify_db_instance()
+        .db_instance_identifier(format!("{name}-db"))
+        .publicly_accessible(true)
+        .apply_immediately(true)
+        .send()
+        .await
+        .expect("out-of-band edit");
+    let o = run_ok(&["apply", "--auto-approve", p], 1);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("changed in AWS since this plan was made"),
+        "{}",
+        text(&o)
+    );
+    apply(&spec);
+    assert_plan_empty(&spec);
+}
+
+#[tokio::test]
+async fn apply_without_a_terminal_needs_auto_approve_and_touches_nothing() {
+    let name = unique("ask");
+    seed_network(&name).await;
+    let spec = write_spec(&name, &spec_text(&name, "", ""));
+    let o = run_ok(&["apply", spec.to_str().expect("path")], 1);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--auto-approve"),
+        "{}",
+        text(&o)
+    );
+    assert!(tagged(&name).await.is_empty(), "nothing was created");
+}
+
+#[tokio::test]
+async fn destroy_leaves_nothing_tagged_with_the_stack() {
+    let name = unique("dst");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    apply(&spec);
+    assert!(!tagged(&name).await.is_empty());
+    run_ok(
+        &["destroy", "--auto-approve", spec.to_str().expect("path")],
+        0,
+    );
+    let left = tagged(&name).await;
+    assert!(left.is_empty(), "still tagged with {name}: {left:?}");
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config().await);
+    let sgs = ec2
+        .describe_security_groups()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("tag:stackctl:stack")
+                .values(&name)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("SGs");
+    assert!(sgs.security_groups().is_empty());
+    // Destroying again finds nothing to do.
+    let o = run_ok(
+        &["destroy", "--auto-approve", spec.to_str().expect("path")],
+        0,
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("No changes"),
+        "{}",
+        text(&o)
+    );
+}

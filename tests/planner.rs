@@ -1,0 +1,313 @@
+//! The planner without a network: specs from stacks/ and fixtures/, observed states from
+//! fixtures/observed/ (snapshots read from the emulator after an apply), renderings
+//! snapshot-tested.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+use stackctl::model::{Address, Kind, NetworkIds, desired};
+use stackctl::plan::{Action, Observed, ObservedResource, Plan, plan};
+use stackctl::render::{drift, plan as render_plan, style::Style};
+use stackctl::spec::{self, raw::Stack};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stack(file: &str) -> Stack {
+    let text = std::fs::read_to_string(root().join(file)).expect("spec");
+    let loaded = spec::load_str(file, &text);
+    let rendered = loaded.render();
+    loaded
+        .stack
+        .unwrap_or_else(|| panic!("{file}:\n{rendered}"))
+}
+
+fn snapshot(file: &str) -> (NetworkIds, Observed) {
+    let text = std::fs::read_to_string(root().join(file)).expect("fixture");
+    let v: Value = serde_json::from_str(&text).expect("JSON");
+    (
+        serde_json::from_value(v["network"].clone()).expect("network"),
+        serde_json::from_value(v["observed"].clone()).expect("observed"),
+    )
+}
+
+fn plan_for(s: &Stack, net: &NetworkIds, observed: &Observed) -> Plan {
+    plan(&s.stack, &s.region, &desired(s, net), observed).expect("plan")
+}
+
+/// What AWS would report right after applying `s`: every desired resource, owned.
+fn as_applied(s: &Stack, net: &NetworkIds) -> Observed {
+    let mut o = Observed::default();
+    for r in desired(s, net) {
+        o.insert(ObservedResource {
+            resource: r,
+            owned: true,
+            status: "available".into(),
+            pending: Default::default(),
+            ids: Default::default(),
+        });
+    }
+    o
+}
+
+fn set(o: &mut Observed, kind: Kind, name: &str, key: &str, value: Value) {
+    let r = o
+        .resources
+        .get_mut(&Address::new(kind, name))
+        .unwrap_or_else(|| panic!("no {kind}.{name}"));
+    r.resource.attrs.insert(key.to_owned(), value);
+}
+
+#[test]
+fn the_staging_snapshot_read_after_apply_plans_nothing() {
+    let s = stack("stacks/staging.yaml");
+    let (net, observed) = snapshot("fixtures/observed/staging-applied.json");
+    let p = plan_for(&s, &net, &observed);
+    assert!(p.is_empty(), "{}", render_plan::render(&p, &Style::plain()));
+}
+
+#[test]
+fn every_valid_spec_plans_nothing_against_its_own_applied_state() {
+    let net = NetworkIds {
+        vpc_id: "vpc-0a1b2c3d".into(),
+        subnet_ids: vec!["subnet-0a1b2c3d".into(), "subnet-1a1b2c3d".into()],
+    };
+    let mut files: Vec<String> = Vec::new();
+    for dir in ["stacks", "fixtures/valid"] {
+        for e in std::fs::read_dir(root().join(dir)).expect("dir") {
+            let p = e.expect("entry").path();
+            files.push(format!(
+                "{dir}/{}",
+                p.file_name().expect("name").to_string_lossy()
+            ));
+        }
+    }
+    assert!(files.len() >= 10);
+    for f in files {
+        let s = stack(&f);
+        let p = plan_for(&s, &net, &as_applied(&s, &net));
+        assert!(
+            p.is_empty(),
+            "{f}:\n{}",
+            render_plan::render(&p, &Style::plain())
+        );
+        let empty = plan_for(&s, &net, &Observed::default());
+        assert!(
+            empty.changes.iter().all(|c| c.action == Action::Create),
+            "{f}"
+        );
+        assert_eq!(empty.changes.len(), desired(&s, &net).len(), "{f}");
+    }
+}
+
+#[test]
+fn what_aws_does_by_itself_is_not_a_change() {
+    let s = stack("stacks/staging.yaml");
+    let (net, mut observed) = snapshot("fixtures/observed/staging-applied.json");
+    let db = "shop-staging-db";
+    // A newer minor version (auto minor version upgrade is on).
+    set(
+        &mut observed,
+        Kind::DbInstance,
+        db,
+        "engine_version",
+        json!("16.6"),
+    );
+    // Storage grown by autoscaling, within the maximum.
+    set(
+        &mut observed,
+        Kind::DbInstance,
+        db,
+        "allocated_gib",
+        json!(120),
+    );
+    // Windows in another case.
+    set(
+        &mut observed,
+        Kind::DbInstance,
+        db,
+        "maintenance_window",
+        json!("Sun:04:30-Sun:05:30"),
+    );
+    // A change already waiting for the maintenance window is not asked for twice.
+    set(
+        &mut observed,
+        Kind::DbInstance,
+        db,
+        "backup_retention_days",
+        json!(1),
+    );
+    observed
+        .resources
+        .get_mut(&Address::new(Kind::DbInstance, db))
+        .expect("db")
+        .pending
+        .insert("backup_retention_days".into(), json!(3));
+    // The replica landed in a zone of AWS's choosing (the spec names none).
+    set(
+        &mut observed,
+        Kind::DbReplica,
+        "shop-staging-db-replica-1",
+        "availability_zone",
+        json!("us-east-1c"),
+    );
+    let p = plan_for(&s, &net, &observed);
+    assert!(p.is_empty(), "{}", render_plan::render(&p, &Style::plain()));
+}
+
+#[test]
+fn storage_cannot_shrink_and_the_plan_says_so() {
+    let s = stack("stacks/staging.yaml");
+    let (net, mut observed) = snapshot("fixtures/observed/staging-applied.json");
+    set(
+        &mut observed,
+        Kind::DbInstance,
+        "shop-staging-db",
+        "allocated_gib",
+        json!(300),
+    );
+    let err = plan(&s.stack, &s.region, &desired(&s, &net), &observed).expect_err("shrinking");
+    assert!(err.to_string().contains("never shrink"), "{err}");
+}
+
+#[test]
+fn a_resource_of_the_same_name_not_owned_by_the_stack_is_refused() {
+    let s = stack("stacks/staging.yaml");
+    let (net, mut observed) = snapshot("fixtures/observed/staging-applied.json");
+    observed
+        .resources
+        .get_mut(&Address::new(Kind::ReplicationGroup, "shop-staging-redis"))
+        .expect("rg")
+        .owned = false;
+    let err = plan(&s.stack, &s.region, &desired(&s, &net), &observed).expect_err("not owned");
+    assert!(
+        err.to_string()
+            .contains("not owned by stack `shop-staging`"),
+        "{err}"
+    );
+}
+
+/// One change of each impact class, from the applied snapshot, rendered for people and as JSON.
+#[test]
+fn changes_of_every_impact_class_render_with_their_cost() {
+    let mut s = stack("stacks/staging.yaml");
+    let (net, mut observed) = snapshot("fixtures/observed/staging-applied.json");
+    // online: an alarm threshold, the pool.
+    s.alarms[0].threshold = 90.0;
+    s.proxy
+        .as_mut()
+        .expect("proxy")
+        .pool
+        .max_connections_percent = 80;
+    // brief outage: the primary's class (single-AZ).
+    s.database.instance_class = "db.t4g.large".into();
+    // needs a reboot: the instance moves to another parameter group.
+    set(
+        &mut observed,
+        Kind::DbInstance,
+        "shop-staging-db",
+        "parameter_group",
+        json!("default.postgres16"),
+    );
+    // replacement: the replica's zone; with data loss: Redis encryption at rest.
+    s.database.replicas[0].availability_zone = Some("us-east-1b".into());
+    set(
+        &mut observed,
+        Kind::DbReplica,
+        "shop-staging-db-replica-1",
+        "availability_zone",
+        json!("us-east-1a"),
+    );
+    set(
+        &mut observed,
+        Kind::ReplicationGroup,
+        "shop-staging-redis",
+        "at_rest_encryption",
+        json!(false),
+    );
+    // delete: an owned replica that left the spec; drift: a live value changed by hand.
+    let mut extra = observed
+        .resources
+        .get(&Address::new(Kind::DbReplica, "shop-staging-db-replica-1"))
+        .expect("replica")
+        .clone();
+    extra.resource.address.name = "shop-staging-db-replica-9".into();
+    observed.insert(extra);
+    set(
+        &mut observed,
+        Kind::ReplicationGroup,
+        "shop-staging-redis",
+        "snapshot_retention_days",
+        json!(0),
+    );
+
+    let p = plan_for(&s, &net, &observed);
+    let human = render_plan::render(&p, &Style::plain());
+    insta::assert_snapshot!("impact_classes_human", human);
+    let mut json_plan = serde_json::to_value(&p).expect("json");
+    json_plan["observed_fingerprint"] = json!("[fingerprint]");
+    json_plan["stackctl_version"] = json!("[version]");
+    insta::assert_json_snapshot!("impact_classes_json", json_plan["changes"]);
+    insta::assert_snapshot!("impact_classes_drift_markdown", drift::markdown(&p));
+
+    let step_of = |addr: &str| {
+        p.steps
+            .iter()
+            .filter(|st| st.address.to_string() == addr)
+            .map(|st| st.op)
+            .collect::<Vec<_>>()
+    };
+    use stackctl::plan::StepOp::*;
+    assert_eq!(
+        step_of("db_replica.shop-staging-db-replica-1"),
+        vec![Delete, Create]
+    );
+    assert_eq!(
+        step_of("db_replica.shop-staging-db-replica-9"),
+        vec![Delete]
+    );
+    // Deletions of what left the spec run after every other step.
+    let last_delete = p
+        .steps
+        .iter()
+        .find(|st| st.address.name == "shop-staging-db-replica-9")
+        .expect("delete");
+    let forward = p.steps.iter().filter(|st| st.op != Delete).count();
+    assert!(last_delete.depends_on.len() >= forward);
+    assert!(
+        p.steps.iter().any(|st| st.reboot),
+        "the parameter group change reboots"
+    );
+    // Secrets never reach a plan: password and token attributes only say where they come from.
+    for r in &p.desired {
+        for (k, v) in &r.attrs {
+            if k.contains("password") || k.contains("token") {
+                assert!(
+                    matches!(v.as_str(), Some("rds_managed" | "generated" | "none")),
+                    "{} {k} = {v}",
+                    r.address
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_plan_round_trips_through_its_json_format() {
+    let s = stack("stacks/production.yaml");
+    let net = NetworkIds {
+        vpc_id: "vpc-0a1b2c3d".into(),
+        subnet_ids: vec!["subnet-0a1b2c3d".into(), "subnet-1a1b2c3d".into()],
+    };
+    let p = plan_for(&s, &net, &Observed::default());
+    let text = serde_json::to_string(&p).expect("serialize");
+    let back: Plan = serde_json::from_str(&text).expect("deserialize");
+    assert_eq!(back, p);
+    assert_eq!(back.format_version, 1);
+    assert!(
+        p.depth() >= 4,
+        "network, primary, replicas and proxy, target: depth {}",
+        p.depth()
+    );
+}
