@@ -41,7 +41,7 @@ test: lint
 	$(EMULATOR) test
 	$(EMULATOR) up
 	trap '$(EMULATOR) down' EXIT; \
-	  AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$(GATEWAY_PORT)} cargo test --all-targets --no-fail-fast
+	  AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$(GATEWAY_PORT)} cargo test --lib --bins --tests --no-fail-fast
 
 ## make bench: plan and apply through a 50 ms latency proxy in front of the emulator; prints
 ## wall time, AWS calls and sequential round trips (debug build: the figures are counts).

@@ -11,6 +11,7 @@ elasticache service model) and the ElastiCache User Guide pages named at each pa
 """
 
 import copy
+import re
 import time
 
 from ministack.services import elasticache as ec
@@ -338,6 +339,68 @@ def failover_validation():
 
     wrap("_create_replication_group", create)
     wrap("_modify_replication_group", modify)
+
+
+# ---------------------------------------------------------------- parameter Source
+
+_PARAMETER = re.compile(rb"<Parameter>.*?</Parameter>", re.S)
+_SOURCE = re.compile(rb"<Source>(.*?)</Source>", re.S)
+
+
+@patch("elasticache-parameter-source")
+def parameter_source():
+    """DescribeCacheParameters Source ("The parameter types to return. Valid values: user |
+    system | engine-default"): "user" returns only the parameters set with
+    ModifyCacheParameterGroup (their Source is "user"), "system" / "engine-default" the others,
+    none every parameter; ResetCacheParameterGroup ("reset to their default values"), by name or
+    ResetAllParameters, gives a parameter back its default value and Source, so it no longer
+    counts as "user". Source: ElastiCache API Reference, DescribeCacheParameters,
+    ResetCacheParameterGroup, Parameter. MiniStack already marked modified parameters "user"
+    and reset known ones, but ignored Source (every parameter came back) and kept a reset
+    parameter that has no default as "user"."""
+
+    def matches(stored, wanted):
+        if wanted == "user":
+            return stored == "user"
+        if wanted in ("system", "engine-default"):
+            return stored != "user"
+        return stored == wanted
+
+    def describe(orig, p):
+        resp = orig(p)
+        wanted = param(p, "Source")
+        if not ok(resp) or not wanted:
+            return resp
+        status, headers, body = resp
+
+        def keep(m):
+            src = _SOURCE.search(m.group(0))
+            stored = src.group(1).decode() if src else "system"
+            return m.group(0) if matches(stored, wanted) else b""
+
+        return status, headers, _PARAMETER.sub(keep, body)
+
+    def reset(orig, p):
+        resp = orig(p)
+        name = param(p, "CacheParameterGroupName")
+        params = ec._param_group_params.get(name)
+        if not ok(resp) or params is None or is_true(p, "ResetAllParameters"):
+            return resp
+        family = (ec._param_groups.get(name) or {}).get("CacheParameterGroupFamily") \
+            or ec._param_group_family_for_engine("redis", "7.0")
+        defaults = ec._default_params_for_family(family)
+        idx = 1
+        while has_param(p, f"ParameterNameValues.ParameterNameValue.{idx}.ParameterName"):
+            pname = param(p, f"ParameterNameValues.ParameterNameValue.{idx}.ParameterName")
+            if pname in defaults:
+                params[pname] = dict(defaults[pname])
+            else:
+                params.pop(pname, None)  # no default to go back to: no longer set
+            idx += 1
+        return resp
+
+    wrap("_describe_cache_parameters", describe)
+    wrap("_reset_cache_parameter_group", reset)
 
 
 # ---------------------------------------------------------------- time passing

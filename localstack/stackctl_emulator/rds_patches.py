@@ -3,8 +3,9 @@
 rds.py dispatches every Query action through the module-level dict ``_ACTION_MAP``
 (action name -> handler(params) -> (status, headers, body)); handlers render instances
 with the module-level ``_instance_xml`` looked up at call time. So a patch wraps an
-entry of ``_ACTION_MAP`` (``wrap``) or adds to what ``_instance_xml`` renders
-(``view_hook``), and keeps its state in the instance records themselves.
+entry of ``_ACTION_MAP`` (``wrap``), adds to what ``_instance_xml`` renders
+(``VIEW_HOOKS``) or edits the rendering (``XML_FILTERS``), and keeps its state in the
+instance records themselves.
 
 Sources are the RDS API Reference (the same text ships as the documentation strings
 of botocore's rds service model) and the RDS User Guide pages named at each patch.
@@ -12,6 +13,7 @@ of botocore's rds service model) and the RDS User Guide pages named at each patc
 
 import copy
 import json
+import re
 import time
 import uuid
 
@@ -30,6 +32,7 @@ _RESPONSES = {
 }
 
 VIEW_HOOKS = []      # fn(stored_instance, view_copy) -> extra XML or None
+XML_FILTERS = []     # fn(stored_instance, xml) -> xml, run on the whole rendering last
 REMOVED_HOOKS = []   # fn(instance) when an instance record is finally gone
 DEFER_REMOVAL = []   # fn(instance) -> True when it re-inserted the record to remove later
 TICKS = []           # fn() run before every RDS request
@@ -89,7 +92,10 @@ def _install_framework():
     def instance_xml(i):
         view = dict(i)
         extra = "".join(filter(None, (hook(i, view) for hook in VIEW_HOOKS)))
-        return orig_xml(view) + extra
+        xml = orig_xml(view) + extra
+        for xml_filter in XML_FILTERS:
+            xml = xml_filter(i, xml)
+        return xml
 
     rds._instance_xml = instance_xml
 
@@ -547,6 +553,51 @@ def proxy_session_pinning():
         return orig(p)
 
     wrap("ModifyDBProxyTargetGroup", modify_target_group)
+
+
+# ---------------------------------------------------------------- no invented DBName
+
+_EMPTY_DB_NAME = re.compile(r"\s*<DBName></DBName>")
+
+
+@patch("rds-no-default-db-name")
+def no_default_db_name():
+    """CreateDBInstance without DBName creates no initial database, and DescribeDBInstances
+    carries no DBName. CreateDBInstance DBName, MySQL and PostgreSQL: "The name of the database
+    to create when the DB instance is created. If this parameter is not specified, no database
+    is created in the DB instance"; DBInstance.DBName: "the name of the initial database of this
+    instance that was provided at create time, if one was specified"; Oracle: "Default: ORCL".
+    Source: RDS API Reference, CreateDBInstance DBName, DBInstance DBName. MiniStack filled in
+    "mydb" for every engine. A read replica copies its source's record, so it has a DBName
+    exactly when its source has one. Aurora cluster members (DBName comes from the cluster)
+    are left as MiniStack has them."""
+
+    def create(orig, p):
+        resp = orig(p)
+        if not ok(resp) or has_param(p, "DBName") or has_param(p, "DBClusterIdentifier"):
+            return resp
+        instance = rds._instances.get(param(p, "DBInstanceIdentifier"))
+        if instance is None or instance.get("DBClusterIdentifier"):
+            return resp
+        instance["DBName"] = "ORCL" if (instance.get("Engine") or "").startswith("oracle") else ""
+        return instance_response("CreateDBInstance", instance)
+
+    def omit_empty(instance, xml):
+        # MiniStack always renders <DBName>, which boto3 reads back as ""; AWS leaves it out.
+        return xml if instance.get("DBName") else _EMPTY_DB_NAME.sub("", xml, count=1)
+
+    orig_rotate = rds._rotate_instance_password
+
+    def rotate_instance_password(instance, old_pass, new_pass):
+        # With EMULATOR_DOCKER=1 MiniStack logs in to the instance's DBName to change the
+        # password; with none, PostgreSQL's always-present "postgres" database is the one.
+        if not instance.get("DBName"):
+            instance = dict(instance, DBName="postgres")
+        return orig_rotate(instance, old_pass, new_pass)
+
+    wrap("CreateDBInstance", create)
+    XML_FILTERS.append(omit_empty)
+    rds._rotate_instance_password = rotate_instance_password
 
 
 # ---------------------------------------------------------------- time passing
