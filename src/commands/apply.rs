@@ -70,10 +70,19 @@ pub async fn apply_plan(
         eprintln!("Apply cancelled; nothing was changed.");
         return Ok(Outcome::Invalid);
     }
-    let report = execute(plan, &read.observed, clients, final_snapshot, &|e| {
-        eprintln!("{}", progress::line(&e));
-    })
-    .await;
+    let reporter = progress::Reporter::new();
+    let started = std::time::Instant::now();
+    let on_event = |e: crate::apply::Event| reporter.event(&e);
+    let run = execute(plan, &read.observed, clients, final_snapshot, &on_event);
+    tokio::pin!(run);
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
+    let report = loop {
+        tokio::select! {
+            report = &mut run => break report,
+            _ = ticker.tick() => reporter.tick(started.elapsed()),
+        }
+    };
+    reporter.finish();
     if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
         eprintln!(
             "aws calls: {}, sequential round trips: {}, dependency depth: {}",

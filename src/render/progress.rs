@@ -54,3 +54,91 @@ pub fn line(e: &Event) -> String {
         }
     }
 }
+
+/// Renders an apply's events on stderr. On a terminal a status line under the event lines
+/// shows what is being waited for, redrawn in place; off a terminal, a timestamped line every
+/// 30 seconds says the same, so CI logs show that a long wait is alive.
+pub struct Reporter {
+    tty: bool,
+    running: std::sync::Mutex<std::collections::BTreeMap<usize, (String, std::time::Instant)>>,
+}
+
+impl Reporter {
+    pub fn new() -> Self {
+        use std::io::IsTerminal;
+        Reporter {
+            tty: std::io::stderr().is_terminal(),
+            running: Default::default(),
+        }
+    }
+
+    fn clear(&self) {
+        if self.tty {
+            eprint!("\r\x1b[2K");
+        }
+    }
+
+    pub fn event(&self, e: &Event) {
+        if let Ok(mut r) = self.running.lock() {
+            match e {
+                Event::Started { step, address, .. } => {
+                    r.insert(*step, (address.to_string(), std::time::Instant::now()));
+                }
+                Event::Finished { step, .. } | Event::Failed { step, .. } => {
+                    r.remove(step);
+                }
+            }
+        }
+        self.clear();
+        eprintln!("{}", line(e));
+        self.status();
+    }
+
+    fn waiting(&self) -> String {
+        let r = match self.running.lock() {
+            Ok(r) => r,
+            Err(_) => return String::new(),
+        };
+        r.values()
+            .map(|(a, t)| format!("{a} ({}s)", t.elapsed().as_secs()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn status(&self) {
+        if self.tty {
+            let w = self.waiting();
+            if !w.is_empty() {
+                let frames = ['|', '/', '-', '\\'];
+                let secs = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_millis() / 250)
+                    .unwrap_or(0);
+                eprint!("{} waiting for {w}", frames[(secs % 4) as usize]);
+            }
+        }
+    }
+
+    /// Called every second while the apply runs.
+    pub fn tick(&self, elapsed: std::time::Duration) {
+        if self.tty {
+            self.clear();
+            self.status();
+        } else if elapsed.as_secs() > 0 && elapsed.as_secs() % 30 == 0 {
+            let w = self.waiting();
+            if !w.is_empty() {
+                eprintln!("[{}] waiting for {w}", clock());
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        self.clear();
+    }
+}
+
+impl Default for Reporter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
