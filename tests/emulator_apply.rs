@@ -376,3 +376,71 @@ async fn destroy_leaves_nothing_tagged_with_the_stack() {
         text(&o)
     );
 }
+
+#[tokio::test]
+async fn generated_secrets_work_and_never_appear_in_output_or_plan_files() {
+    let name = unique("sec");
+    seed_network(&name).await;
+    let extra = "  master_user: {username: dbadmin, password: generated}";
+    let rest = format!(
+        "proxy:\n  name: {name}-proxy\n  role_arn: arn:aws:iam::123456789012:role/proxy\n\
+redis:\n  replication_group_id: {name}-redis\n  engine_version: \"7.1\"\n  node_type: cache.t4g.small\n  auth_token: generated"
+    );
+    let text = spec_text(&name, "", &rest).replace("  master_user: {username: dbadmin}", extra);
+    let spec = write_spec(&name, &text);
+    let planfile = std::env::temp_dir().join(format!("stackctl-tests/{name}.plan.json"));
+    let p = spec.to_str().expect("path");
+    let mut outputs = vec![run_ok(
+        &["plan", "--out", planfile.to_str().expect("path"), p],
+        0,
+    )];
+    outputs.push(run_ok(&["apply", "--auto-approve", p], 0));
+    outputs.push(run_ok(&["plan", "--json", p], 0));
+    outputs.push(run_ok(&["drift", "--format", "json", p], 0));
+    assert_plan_empty(&spec);
+
+    let sm = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    let value = |id: String| {
+        let sm = sm.clone();
+        async move {
+            let v = sm
+                .get_secret_value()
+                .secret_id(id)
+                .send()
+                .await
+                .expect("secret");
+            serde_json::from_str::<Value>(v.secret_string().expect("string")).expect("JSON")
+        }
+    };
+    let master = value(format!("stackctl/{name}/{name}-db/master")).await;
+    let token = value(format!("stackctl/{name}/{name}-redis/auth-token")).await;
+    assert_eq!(master["username"], "dbadmin");
+    let password = master["password"].as_str().expect("password").to_owned();
+    let token = token["token"].as_str().expect("token").to_owned();
+    assert!(password.len() >= 32 && token.len() >= 32);
+
+    // The proxy authenticates with the generated secret.
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    let proxy = rds
+        .describe_db_proxies()
+        .db_proxy_name(format!("{name}-proxy"))
+        .send()
+        .await
+        .expect("proxy");
+    let secret_arn = proxy.db_proxies()[0].auth()[0]
+        .secret_arn()
+        .expect("secret arn");
+    assert!(
+        secret_arn.contains(&format!("stackctl/{name}/{name}-db/master")),
+        "{secret_arn}"
+    );
+
+    let mut seen = String::new();
+    for o in &outputs {
+        seen.push_str(&String::from_utf8_lossy(&o.stdout));
+        seen.push_str(&String::from_utf8_lossy(&o.stderr));
+    }
+    seen.push_str(&std::fs::read_to_string(&planfile).expect("plan file"));
+    assert!(!seen.contains(&password), "the master password leaked");
+    assert!(!seen.contains(&token), "the AUTH token leaked");
+}

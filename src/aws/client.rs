@@ -52,6 +52,24 @@ impl Recorder {
         self.calls.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
+    /// From the first call's start to the last call's end: the time spent talking to AWS.
+    pub fn span(&self) -> Duration {
+        let calls = self.calls();
+        let start = calls.iter().map(|c| c.start).min().unwrap_or_default();
+        let end = calls.iter().map(|c| c.end).max().unwrap_or_default();
+        end.saturating_sub(start)
+    }
+
+    /// One line for `STACKCTL_REPORT_CALLS`: calls, longest chain, time talking to AWS.
+    pub fn summary(&self) -> String {
+        format!(
+            "aws calls: {}, sequential round trips: {}, aws span ms: {}",
+            self.calls().len(),
+            self.sequential_round_trips(),
+            self.span().as_millis()
+        )
+    }
+
     /// The longest chain of calls in which each started after the previous one ended: the
     /// sequential round trips, whatever the latency.
     pub fn sequential_round_trips(&self) -> usize {

@@ -85,9 +85,8 @@ pub async fn apply_plan(
     reporter.finish();
     if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
         eprintln!(
-            "aws calls: {}, sequential round trips: {}, dependency depth: {}",
-            clients.recorder.calls().len(),
-            clients.recorder.sequential_round_trips(),
+            "{}, dependency depth: {}",
+            clients.recorder.summary(),
             plan.depth()
         );
     }

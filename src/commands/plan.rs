@@ -42,11 +42,7 @@ pub async fn run(
         );
     }
     if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
-        eprintln!(
-            "aws calls: {}, sequential round trips: {}",
-            clients.recorder.calls().len(),
-            clients.recorder.sequential_round_trips()
-        );
+        eprintln!("{}", clients.recorder.summary());
     }
     Ok(if detailed && !plan.is_empty() {
         Outcome::Changes
