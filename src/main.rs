@@ -49,12 +49,9 @@ fn run_async(command: Command) -> anyhow::Result<Outcome> {
                 auto_approve,
                 skip_final_snapshot,
             } => commands::destroy::run(&file, auto_approve, skip_final_snapshot).await,
-            Command::Validate {
-                file,
-                format,
-                deny_warnings,
-            } => commands::validate::run(&file, format, deny_warnings),
-            Command::Schema => commands::schema::run(),
+            other @ (Command::Validate { .. } | Command::Schema) => {
+                anyhow::bail!("{other:?} does not call AWS and runs without a runtime")
+            }
         }
     })
 }

@@ -9,8 +9,8 @@ use super::parameter_group::group_name;
 use super::secret::{auth_token_secret_name, master_secret_name};
 use super::types::{Address, Kind, Resource};
 use crate::spec::raw::{
-    ApplyChanges, AuthToken, Comparison, Engine, IamAuth, MissingData, PasswordSource, Stack,
-    TargetRole,
+    ApplyChanges, AuthToken, Comparison, Engine, IamAuth, MissingData, ParameterGroup,
+    PasswordSource, Stack, TargetRole,
 };
 
 /// The ids the network lookup found: the VPC, its subnets, and the existing security groups
@@ -115,6 +115,40 @@ pub fn gp3_baseline(allocated_gib: u32) -> (u32, u32) {
     }
 }
 
+fn subnet_group(
+    kind: Kind,
+    name: String,
+    stack: &str,
+    subnets: &[String],
+    tags: &Value,
+) -> Resource {
+    Resource::new(kind, name)
+        .set(
+            "description",
+            format!("Subnets of stack {stack}, managed by stackctl"),
+        )
+        .set("subnet_ids", json!(subnets))
+        .set("tags", tags.clone())
+}
+
+fn parameter_group(
+    kind: Kind,
+    role: &str,
+    pg: &ParameterGroup,
+    stack: &str,
+    tags: &Value,
+) -> Resource {
+    let params: BTreeMap<&String, &String> = pg.parameters.iter().map(|(k, v)| (k, &v.0)).collect();
+    Resource::new(kind, group_name(stack, role, &pg.family))
+        .set("family", pg.family.clone())
+        .set(
+            "description",
+            format!("Parameters of stack {stack}, managed by stackctl"),
+        )
+        .set("parameters", json!(params))
+        .set("tags", tags.clone())
+}
+
 /// Every resource the spec asks for.
 pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
     let mut out = Vec::new();
@@ -165,30 +199,18 @@ pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
     }
 
     let db = &stack.database;
-    out.push(
-        Resource::new(Kind::DbSubnetGroup, db_subnet_group_name(s))
-            .set(
-                "description",
-                format!("Subnets of stack {s}, managed by stackctl"),
-            )
-            .set("subnet_ids", json!(subnets))
-            .set("tags", tags.clone()),
-    );
+    out.push(subnet_group(
+        Kind::DbSubnetGroup,
+        db_subnet_group_name(s),
+        s,
+        &subnets,
+        &tags,
+    ));
 
     let db_pg = db.parameter_group.as_ref().map(|pg| {
-        let name = group_name(s, "db", &pg.family);
-        let params: BTreeMap<&String, &String> =
-            pg.parameters.iter().map(|(k, v)| (k, &v.0)).collect();
-        out.push(
-            Resource::new(Kind::DbParameterGroup, &name)
-                .set("family", pg.family.clone())
-                .set(
-                    "description",
-                    format!("Parameters of stack {s}, managed by stackctl"),
-                )
-                .set("parameters", json!(params))
-                .set("tags", tags.clone()),
-        );
+        let r = parameter_group(Kind::DbParameterGroup, "db", pg, s, &tags);
+        let name = r.address.name.clone();
+        out.push(r);
         name
     });
 
@@ -403,29 +425,17 @@ pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
     }
 
     if let Some(r) = &stack.redis {
-        out.push(
-            Resource::new(Kind::CacheSubnetGroup, cache_subnet_group_name(s))
-                .set(
-                    "description",
-                    format!("Subnets of stack {s}, managed by stackctl"),
-                )
-                .set("subnet_ids", json!(subnets))
-                .set("tags", tags.clone()),
-        );
+        out.push(subnet_group(
+            Kind::CacheSubnetGroup,
+            cache_subnet_group_name(s),
+            s,
+            &subnets,
+            &tags,
+        ));
         let cache_pg = r.parameter_group.as_ref().map(|pg| {
-            let name = group_name(s, "redis", &pg.family);
-            let params: BTreeMap<&String, &String> =
-                pg.parameters.iter().map(|(k, v)| (k, &v.0)).collect();
-            out.push(
-                Resource::new(Kind::CacheParameterGroup, &name)
-                    .set("family", pg.family.clone())
-                    .set(
-                        "description",
-                        format!("Parameters of stack {s}, managed by stackctl"),
-                    )
-                    .set("parameters", json!(params))
-                    .set("tags", tags.clone()),
-            );
+            let r = parameter_group(Kind::CacheParameterGroup, "redis", pg, s, &tags);
+            let name = r.address.name.clone();
+            out.push(r);
             name
         });
         let token_secret = (r.auth_token == AuthToken::Generated).then(|| {

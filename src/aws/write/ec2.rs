@@ -1,0 +1,174 @@
+//! EC2 writes: the security groups the stack owns and their ingress rules.
+
+use super::*;
+
+pub(super) fn permission(
+    rule: &str,
+    cx: &StepContext<'_>,
+) -> Result<aws_sdk_ec2::types::IpPermission, AwsError> {
+    use aws_sdk_ec2::types::{IpPermission, IpRange, UserIdGroupPair};
+    let (port, from) = rule
+        .strip_prefix("tcp/")
+        .and_then(|r| r.split_once(" from "))
+        .ok_or_else(|| AwsError::other("ec2", format!("malformed rule {rule}")))?;
+    let port: i32 = port
+        .parse()
+        .map_err(|_| AwsError::other("ec2", format!("bad port in {rule}")))?;
+    let p = IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(port)
+        .to_port(port);
+    Ok(if from.contains('/') {
+        p.ip_ranges(IpRange::builder().cidr_ip(from).build())
+            .build()
+    } else {
+        p.user_id_group_pairs(UserIdGroupPair::builder().group_id(cx.sg_id(from)?).build())
+            .build()
+    })
+}
+
+pub(super) async fn authorize(
+    cx: &StepContext<'_>,
+    id: &str,
+    rules: &[String],
+) -> Result<(), AwsError> {
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let perms = rules
+        .iter()
+        .map(|r| permission(r, cx))
+        .collect::<Result<Vec<_>, _>>()?;
+    let c = cx.clients;
+    c.recorder
+        .track(
+            "ec2:AuthorizeSecurityGroupIngress",
+            c.ec2
+                .authorize_security_group_ingress()
+                .group_id(id)
+                .set_ip_permissions(Some(perms))
+                .send(),
+        )
+        .await
+        .aws("ec2:AuthorizeSecurityGroupIngress")?;
+    Ok(())
+}
+
+pub(super) async fn sg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
+    use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+    let r = cx.want()?;
+    let c = cx.clients;
+    let tags: Vec<Tag> = tags_of(r)
+        .iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect();
+    let out = c
+        .recorder
+        .track(
+            "ec2:CreateSecurityGroup",
+            c.ec2
+                .create_security_group()
+                .group_name(&r.address.name)
+                .description(str_of(r, "description").unwrap_or_default())
+                .vpc_id(str_of(r, "vpc_id").unwrap_or_default())
+                .tag_specifications(
+                    TagSpecification::builder()
+                        .resource_type(ResourceType::SecurityGroup)
+                        .set_tags(Some(tags))
+                        .build(),
+                )
+                .send(),
+        )
+        .await
+        .aws("ec2:CreateSecurityGroup")?;
+    let id = out.group_id().unwrap_or_default().to_owned();
+    cx.ids.set(&r.address, "id", &id);
+    authorize(cx, &id, &r.strings("ingress")).await
+}
+
+pub(super) async fn sg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
+    let r = cx.want()?;
+    let c = cx.clients;
+    let id = cx.sg_id(&r.address.name)?;
+    if step.attributes.iter().any(|a| a == "ingress") {
+        let want: BTreeSet<String> = r.strings("ingress").into_iter().collect();
+        let have: BTreeSet<String> = cx
+            .observed
+            .map(|o| o.resource.strings("ingress").into_iter().collect())
+            .unwrap_or_default();
+        let revoke: Vec<String> = have.difference(&want).cloned().collect();
+        let add: Vec<String> = want.difference(&have).cloned().collect();
+        if !revoke.is_empty() {
+            let perms = revoke
+                .iter()
+                .map(|r| permission(r, cx))
+                .collect::<Result<Vec<_>, _>>()?;
+            c.recorder
+                .track(
+                    "ec2:RevokeSecurityGroupIngress",
+                    c.ec2
+                        .revoke_security_group_ingress()
+                        .group_id(&id)
+                        .set_ip_permissions(Some(perms))
+                        .send(),
+                )
+                .await
+                .aws("ec2:RevokeSecurityGroupIngress")?;
+        }
+        authorize(cx, &id, &add).await?;
+    }
+    if step.attributes.iter().any(|a| a == "tags")
+        && let Some((add, remove)) = tag_diff(cx)
+    {
+        use aws_sdk_ec2::types::Tag;
+        if !add.is_empty() {
+            let tags: Vec<Tag> = add
+                .iter()
+                .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                .collect();
+            c.recorder
+                .track(
+                    "ec2:CreateTags",
+                    c.ec2
+                        .create_tags()
+                        .resources(&id)
+                        .set_tags(Some(tags))
+                        .send(),
+                )
+                .await
+                .aws("ec2:CreateTags")?;
+        }
+        let remove: Vec<Tag> = remove
+            .iter()
+            .map(|k| Tag::builder().key(k).build())
+            .collect();
+        if !remove.is_empty() {
+            c.recorder
+                .track(
+                    "ec2:DeleteTags",
+                    c.ec2
+                        .delete_tags()
+                        .resources(&id)
+                        .set_tags(Some(remove))
+                        .send(),
+                )
+                .await
+                .aws("ec2:DeleteTags")?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn sg_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let id = cx.sg_id(&a.name)?;
+    let r = c
+        .recorder
+        .track(
+            "ec2:DeleteSecurityGroup",
+            c.ec2.delete_security_group().group_id(&id).send(),
+        )
+        .await
+        .aws("ec2:DeleteSecurityGroup");
+    found(r).map(|_| ())
+}

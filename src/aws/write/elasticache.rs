@@ -1,0 +1,417 @@
+//! ElastiCache writes: cache subnet and parameter groups, the Redis replication group.
+
+use super::*;
+
+pub(super) fn cache_tag_list(
+    tags: &BTreeMap<String, String>,
+) -> Vec<aws_sdk_elasticache::types::Tag> {
+    tags.iter()
+        .map(|(k, v)| {
+            aws_sdk_elasticache::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+        })
+        .collect()
+}
+
+pub(super) async fn cache_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), AwsError> {
+    let Some((add, remove)) = tag_diff(cx) else {
+        return Ok(());
+    };
+    let c = cx.clients;
+    if !add.is_empty() {
+        c.recorder
+            .track(
+                "elasticache:AddTagsToResource",
+                c.elasticache
+                    .add_tags_to_resource()
+                    .resource_name(arn)
+                    .set_tags(Some(cache_tag_list(&add)))
+                    .send(),
+            )
+            .await
+            .aws("elasticache:AddTagsToResource")?;
+    }
+    if !remove.is_empty() {
+        c.recorder
+            .track(
+                "elasticache:RemoveTagsFromResource",
+                c.elasticache
+                    .remove_tags_from_resource()
+                    .resource_name(arn)
+                    .set_tag_keys(Some(remove))
+                    .send(),
+            )
+            .await
+            .aws("elasticache:RemoveTagsFromResource")?;
+    }
+    Ok(())
+}
+
+pub(super) async fn cache_subnet_group(
+    cx: &StepContext<'_>,
+    a: &Address,
+    op: StepOp,
+) -> Result<(), AwsError> {
+    let c = cx.clients;
+    match op {
+        StepOp::Create => {
+            let r = cx.want()?;
+            let out = c
+                .recorder
+                .track(
+                    "elasticache:CreateCacheSubnetGroup",
+                    c.elasticache
+                        .create_cache_subnet_group()
+                        .cache_subnet_group_name(&a.name)
+                        .cache_subnet_group_description(
+                            str_of(r, "description").unwrap_or_default(),
+                        )
+                        .set_subnet_ids(Some(r.strings("subnet_ids")))
+                        .set_tags(Some(cache_tag_list(&tags_of(r))))
+                        .send(),
+                )
+                .await
+                .aws("elasticache:CreateCacheSubnetGroup")?;
+            if let Some(arn) = out.cache_subnet_group().and_then(|g| g.arn()) {
+                cx.ids.set(a, "arn", arn);
+            }
+            Ok(())
+        }
+        StepOp::Update => {
+            let r = cx.want()?;
+            c.recorder
+                .track(
+                    "elasticache:ModifyCacheSubnetGroup",
+                    c.elasticache
+                        .modify_cache_subnet_group()
+                        .cache_subnet_group_name(&a.name)
+                        .cache_subnet_group_description(
+                            str_of(r, "description").unwrap_or_default(),
+                        )
+                        .set_subnet_ids(Some(r.strings("subnet_ids")))
+                        .send(),
+                )
+                .await
+                .aws("elasticache:ModifyCacheSubnetGroup")?;
+            cache_tags(cx, &cx.arn(a)?).await
+        }
+        StepOp::Delete => {
+            let r = c
+                .recorder
+                .track(
+                    "elasticache:DeleteCacheSubnetGroup",
+                    c.elasticache
+                        .delete_cache_subnet_group()
+                        .cache_subnet_group_name(&a.name)
+                        .send(),
+                )
+                .await
+                .aws("elasticache:DeleteCacheSubnetGroup");
+            found(r).map(|_| ())
+        }
+    }
+}
+
+pub(super) async fn cache_parameter_group(
+    cx: &StepContext<'_>,
+    a: &Address,
+    op: StepOp,
+) -> Result<(), AwsError> {
+    use aws_sdk_elasticache::types::ParameterNameValue;
+    let c = cx.clients;
+    if op == StepOp::Delete {
+        let r = c
+            .recorder
+            .track(
+                "elasticache:DeleteCacheParameterGroup",
+                c.elasticache
+                    .delete_cache_parameter_group()
+                    .cache_parameter_group_name(&a.name)
+                    .send(),
+            )
+            .await
+            .aws("elasticache:DeleteCacheParameterGroup");
+        return found(r).map(|_| ());
+    }
+    let r = cx.want()?;
+    if op == StepOp::Create {
+        let out = c
+            .recorder
+            .track(
+                "elasticache:CreateCacheParameterGroup",
+                c.elasticache
+                    .create_cache_parameter_group()
+                    .cache_parameter_group_name(&a.name)
+                    .cache_parameter_group_family(str_of(r, "family").unwrap_or_default())
+                    .description(str_of(r, "description").unwrap_or_default())
+                    .set_tags(Some(cache_tag_list(&tags_of(r))))
+                    .send(),
+            )
+            .await
+            .aws("elasticache:CreateCacheParameterGroup")?;
+        if let Some(arn) = out.cache_parameter_group().and_then(|g| g.arn()) {
+            cx.ids.set(a, "arn", arn);
+        }
+    } else {
+        cache_tags(cx, &cx.arn(a)?).await?;
+    }
+    let (set, reset) = param_diff(cx)?;
+    let set: Vec<(String, String)> = set.into_iter().collect();
+    for chunk in set.chunks(20) {
+        let params: Vec<ParameterNameValue> = chunk
+            .iter()
+            .map(|(k, v)| {
+                ParameterNameValue::builder()
+                    .parameter_name(k)
+                    .parameter_value(v)
+                    .build()
+            })
+            .collect();
+        c.recorder
+            .track(
+                "elasticache:ModifyCacheParameterGroup",
+                c.elasticache
+                    .modify_cache_parameter_group()
+                    .cache_parameter_group_name(&a.name)
+                    .set_parameter_name_values(Some(params))
+                    .send(),
+            )
+            .await
+            .aws("elasticache:ModifyCacheParameterGroup")?;
+    }
+    if !reset.is_empty() {
+        let params: Vec<ParameterNameValue> = reset
+            .iter()
+            .map(|k| ParameterNameValue::builder().parameter_name(k).build())
+            .collect();
+        c.recorder
+            .track(
+                "elasticache:ResetCacheParameterGroup",
+                c.elasticache
+                    .reset_cache_parameter_group()
+                    .cache_parameter_group_name(&a.name)
+                    .set_parameter_name_values(Some(params))
+                    .send(),
+            )
+            .await
+            .aws("elasticache:ResetCacheParameterGroup")?;
+    }
+    Ok(())
+}
+
+pub(super) async fn rg_wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let out = c
+        .recorder
+        .track(
+            "elasticache:wait(ReplicationGroupAvailable)",
+            c.elasticache
+                .wait_until_replication_group_available()
+                .replication_group_id(&a.name)
+                .wait(limits::REPLICATION_GROUP),
+        )
+        .await
+        .map_err(|e| {
+            AwsError::other(
+                "elasticache:wait",
+                format!("{a} did not become available: {e}"),
+            )
+        })?;
+    if let Ok(o) = out.as_result()
+        && let Some(arn) = o.replication_groups().first().and_then(|g| g.arn())
+    {
+        cx.ids.set(a, "arn", arn);
+    }
+    Ok(())
+}
+
+pub(super) async fn rg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
+    let r = cx.want()?;
+    let a = &r.address;
+    let c = cx.clients;
+    let token = if str_of(r, "auth_token") == Some("generated") {
+        let name = crate::model::secret::auth_token_secret_name(cx.stack, &a.name);
+        Some(secret_value(cx, &name, "token").await?)
+    } else {
+        None
+    };
+    let req = c
+        .elasticache
+        .create_replication_group()
+        .replication_group_id(&a.name)
+        .replication_group_description(str_of(r, "description").unwrap_or_default())
+        .engine("redis")
+        .engine_version(str_of(r, "engine_version").unwrap_or_default())
+        .cache_node_type(str_of(r, "node_type").unwrap_or_default())
+        .set_port(i32_of(r, "port"))
+        .set_num_cache_clusters(i32_of(r, "num_cache_clusters"))
+        .set_num_node_groups(i32_of(r, "shards"))
+        .set_replicas_per_node_group(i32_of(r, "replicas_per_shard"))
+        .automatic_failover_enabled(r.bool("automatic_failover"))
+        .multi_az_enabled(r.bool("multi_az"))
+        .at_rest_encryption_enabled(r.bool("at_rest_encryption"))
+        .set_kms_key_id(str_of(r, "kms_key_id").map(str::to_owned))
+        .transit_encryption_enabled(r.bool("transit_encryption"))
+        .set_auth_token(token.as_ref().map(|t| t.expose().to_owned()))
+        .set_snapshot_retention_limit(i32_of(r, "snapshot_retention_days"))
+        .set_snapshot_window(str_of(r, "snapshot_window").map(str::to_owned))
+        .set_preferred_maintenance_window(str_of(r, "maintenance_window").map(str::to_owned))
+        .set_cache_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned))
+        .set_cache_subnet_group_name(str_of(r, "subnet_group").map(str::to_owned))
+        .set_security_group_ids(cx.sg_ids(r, "security_groups")?)
+        .set_tags(Some(cache_tag_list(&tags_of(r))));
+    c.recorder
+        .track("elasticache:CreateReplicationGroup", req.send())
+        .await
+        .aws("elasticache:CreateReplicationGroup")?;
+    rg_wait_available(cx, a).await
+}
+
+pub(super) async fn rg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
+    let r = cx.want()?;
+    let a = &r.address;
+    let c = cx.clients;
+    let changed = |n: &str| step.attributes.iter().any(|x| x == n);
+    if changed("num_cache_clusters") {
+        let want = r.int("num_cache_clusters").unwrap_or(1);
+        let have = cx
+            .observed
+            .and_then(|o| o.resource.int("num_cache_clusters"))
+            .unwrap_or(want);
+        let replicas = i32::try_from(want - 1).unwrap_or(0);
+        if want > have {
+            c.recorder
+                .track(
+                    "elasticache:IncreaseReplicaCount",
+                    c.elasticache
+                        .increase_replica_count()
+                        .replication_group_id(&a.name)
+                        .new_replica_count(replicas)
+                        .apply_immediately(true)
+                        .send(),
+                )
+                .await
+                .aws("elasticache:IncreaseReplicaCount")?;
+        } else {
+            c.recorder
+                .track(
+                    "elasticache:DecreaseReplicaCount",
+                    c.elasticache
+                        .decrease_replica_count()
+                        .replication_group_id(&a.name)
+                        .new_replica_count(replicas)
+                        .apply_immediately(true)
+                        .send(),
+                )
+                .await
+                .aws("elasticache:DecreaseReplicaCount")?;
+        }
+        rg_wait_available(cx, a).await?;
+    }
+    let mut req = c
+        .elasticache
+        .modify_replication_group()
+        .replication_group_id(&a.name)
+        .apply_immediately(true);
+    let mut any = false;
+    if changed("description") {
+        any = true;
+        req = req.replication_group_description(str_of(r, "description").unwrap_or_default());
+    }
+    if changed("engine_version") {
+        any = true;
+        req = req.engine_version(str_of(r, "engine_version").unwrap_or_default());
+    }
+    if changed("node_type") {
+        any = true;
+        req = req.cache_node_type(str_of(r, "node_type").unwrap_or_default());
+    }
+    if changed("automatic_failover") {
+        any = true;
+        req = req.automatic_failover_enabled(r.bool("automatic_failover"));
+    }
+    if changed("multi_az") {
+        any = true;
+        req = req.multi_az_enabled(r.bool("multi_az"));
+    }
+    if changed("snapshot_retention_days") {
+        any = true;
+        req = req.set_snapshot_retention_limit(i32_of(r, "snapshot_retention_days"));
+    }
+    if changed("snapshot_window") {
+        any = true;
+        req = req.set_snapshot_window(str_of(r, "snapshot_window").map(str::to_owned));
+    }
+    if changed("maintenance_window") {
+        any = true;
+        req = req
+            .set_preferred_maintenance_window(str_of(r, "maintenance_window").map(str::to_owned));
+    }
+    if changed("parameter_group") {
+        any = true;
+        req = req.set_cache_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned));
+    }
+    if changed("security_groups") {
+        any = true;
+        req = req.set_security_group_ids(cx.sg_ids(r, "security_groups")?);
+    }
+    if changed("auth_token") && str_of(r, "auth_token") == Some("generated") {
+        use aws_sdk_elasticache::types::AuthTokenUpdateStrategyType;
+        let name = crate::model::secret::auth_token_secret_name(cx.stack, &a.name);
+        let token = secret_value(cx, &name, "token").await?;
+        any = true;
+        req = req
+            .auth_token(token.expose())
+            .auth_token_update_strategy(AuthTokenUpdateStrategyType::Rotate);
+    }
+    if any {
+        c.recorder
+            .track("elasticache:ModifyReplicationGroup", req.send())
+            .await
+            .aws("elasticache:ModifyReplicationGroup")?;
+        rg_wait_available(cx, a).await?;
+    }
+    if changed("tags") {
+        cache_tags(cx, &cx.arn(a)?).await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn rg_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let r = c
+        .recorder
+        .track(
+            "elasticache:DeleteReplicationGroup",
+            c.elasticache
+                .delete_replication_group()
+                .replication_group_id(&a.name)
+                .set_final_snapshot_identifier(
+                    cx.final_snapshot
+                        .then(|| format!("{}-final-{stamp}", a.name)),
+                )
+                .send(),
+        )
+        .await
+        .aws("elasticache:DeleteReplicationGroup");
+    if found(r)?.is_none() {
+        return Ok(());
+    }
+    c.recorder
+        .track(
+            "elasticache:wait(ReplicationGroupDeleted)",
+            c.elasticache
+                .wait_until_replication_group_deleted()
+                .replication_group_id(&a.name)
+                .wait(limits::REPLICATION_GROUP),
+        )
+        .await
+        .map_err(|e| AwsError::other("elasticache:wait", format!("{a} was not deleted: {e}")))?;
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! Executing one step of a plan against AWS: create, update or delete one resource, then wait
+//! until AWS says it is usable (or gone). Steps make no choices: the plan decided what to change.
+
+mod cloudwatch;
+mod ec2;
+mod elasticache;
+mod rds;
+mod secrets;
+
+use cloudwatch::*;
+use ec2::*;
+use elasticache::*;
+use rds::*;
+use secrets::*;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::sync::Mutex;
+
+use aws_sdk_elasticache::client::Waiters as _;
+use aws_sdk_rds::client::Waiters as _;
+use serde_json::Value;
+
+use super::client::Clients;
+use super::error::{AwsError, SdkResultExt, found};
+use super::wait::{limits, poll};
+use crate::model::secret::master_secret_name;
+use crate::model::{Address, Kind, Resource};
+use crate::plan::{ObservedResource, Step, StepOp};
+
+/// A secret value: its Debug and Display never show it.
+pub struct Sensitive(String);
+
+impl Sensitive {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(sensitive)")
+    }
+}
+
+impl fmt::Display for Sensitive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(sensitive)")
+    }
+}
+
+/// AWS identifiers known so far: from the read, then from each create.
+#[derive(Debug, Default)]
+pub struct Ids(Mutex<BTreeMap<Address, BTreeMap<String, String>>>);
+
+impl Ids {
+    pub fn seed(&self, a: &Address, ids: &BTreeMap<String, String>) {
+        if let Ok(mut m) = self.0.lock() {
+            m.entry(a.clone()).or_default().extend(ids.clone());
+        }
+    }
+    pub fn set(&self, a: &Address, key: &str, value: impl Into<String>) {
+        if let Ok(mut m) = self.0.lock() {
+            m.entry(a.clone())
+                .or_default()
+                .insert(key.to_owned(), value.into());
+        }
+    }
+    pub fn get(&self, a: &Address, key: &str) -> Option<String> {
+        self.0.lock().ok()?.get(a)?.get(key).cloned()
+    }
+}
+
+/// What one step needs.
+pub struct StepContext<'a> {
+    pub clients: &'a Clients,
+    pub stack: &'a str,
+    pub desired: Option<&'a Resource>,
+    pub observed: Option<&'a ObservedResource>,
+    pub ids: &'a Ids,
+    /// Take a final snapshot before deleting an instance or a replication group.
+    pub final_snapshot: bool,
+}
+
+impl StepContext<'_> {
+    fn want(&self) -> Result<&Resource, AwsError> {
+        self.desired.ok_or_else(|| {
+            AwsError::other(
+                "plan",
+                "a create or update step without its desired resource",
+            )
+        })
+    }
+
+    fn sg_ids(&self, r: &Resource, attr: &str) -> Result<Option<Vec<String>>, AwsError> {
+        if r.get(attr).is_null() {
+            return Ok(None);
+        }
+        r.strings(attr)
+            .iter()
+            .map(|n| self.sg_id(n))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    fn sg_id(&self, name: &str) -> Result<String, AwsError> {
+        if name.starts_with("sg-") {
+            return Ok(name.to_owned());
+        }
+        self.ids
+            .get(&Address::new(Kind::SecurityGroup, name), "id")
+            .ok_or_else(|| AwsError::other("ec2", format!("security group {name} has no id yet")))
+    }
+
+    fn arn(&self, a: &Address) -> Result<String, AwsError> {
+        self.ids
+            .get(a, "arn")
+            .ok_or_else(|| AwsError::other("tags", format!("{a} has no ARN")))
+    }
+}
+
+fn tags_of(r: &Resource) -> BTreeMap<String, String> {
+    r.get("tags")
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn i32_of(r: &Resource, a: &str) -> Option<i32> {
+    r.int(a).and_then(|v| i32::try_from(v).ok())
+}
+
+fn str_of<'r>(r: &'r Resource, a: &str) -> Option<&'r str> {
+    r.str(a)
+}
+
+/// Runs one step.
+pub async fn run(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
+    let a = &step.address;
+    match (a.kind, step.op) {
+        (Kind::SecurityGroup, StepOp::Create) => sg_create(cx).await,
+        (Kind::SecurityGroup, StepOp::Update) => sg_update(cx, step).await,
+        (Kind::SecurityGroup, StepOp::Delete) => sg_delete(cx, a).await,
+        (Kind::DbSubnetGroup, op) => db_subnet_group(cx, a, op).await,
+        (Kind::CacheSubnetGroup, op) => cache_subnet_group(cx, a, op).await,
+        (Kind::DbParameterGroup, op) => db_parameter_group(cx, a, op).await,
+        (Kind::CacheParameterGroup, op) => cache_parameter_group(cx, a, op).await,
+        (Kind::Secret, op) => secret(cx, a, op).await,
+        (Kind::DbInstance, StepOp::Create) => db_create(cx).await,
+        (Kind::DbReplica, StepOp::Create) => replica_create(cx).await,
+        (Kind::DbInstance | Kind::DbReplica, StepOp::Update) => db_update(cx, step).await,
+        (Kind::DbInstance | Kind::DbReplica, StepOp::Delete) => db_delete(cx, a).await,
+        (Kind::Proxy, op) => proxy(cx, a, op, step).await,
+        (Kind::ProxyTargetGroup, StepOp::Delete) => Ok(()),
+        (Kind::ProxyTargetGroup, _) => proxy_target_group(cx).await,
+        (Kind::ProxyTarget, op) => proxy_target(cx, a, op).await,
+        (Kind::ProxyEndpoint, op) => proxy_endpoint(cx, a, op).await,
+        (Kind::ReplicationGroup, StepOp::Create) => rg_create(cx).await,
+        (Kind::ReplicationGroup, StepOp::Update) => rg_update(cx, step).await,
+        (Kind::ReplicationGroup, StepOp::Delete) => rg_delete(cx, a).await,
+        (Kind::Alarm, StepOp::Delete) => alarm_delete(cx, a).await,
+        (Kind::Alarm, _) => alarm_put(cx, step).await,
+    }
+}
+
+fn tag_diff(cx: &StepContext<'_>) -> Option<(BTreeMap<String, String>, Vec<String>)> {
+    let want = tags_of(cx.desired?);
+    let have = cx
+        .observed
+        .map(|o| tags_of(&o.resource))
+        .unwrap_or_default();
+    let add: BTreeMap<String, String> = want
+        .iter()
+        .filter(|(k, v)| have.get(*k) != Some(v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let remove: Vec<String> = have
+        .keys()
+        .filter(|k| !want.contains_key(*k))
+        .cloned()
+        .collect();
+    Some((add, remove))
+}
+
+fn params_of(r: &Resource) -> BTreeMap<String, String> {
+    r.get("parameters")
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Parameters to set and to reset, from the desired and observed groups.
+fn param_diff(cx: &StepContext<'_>) -> Result<(BTreeMap<String, String>, Vec<String>), AwsError> {
+    let want = params_of(cx.want()?);
+    let have = cx
+        .observed
+        .map(|o| params_of(&o.resource))
+        .unwrap_or_default();
+    let set = want
+        .iter()
+        .filter(|(k, v)| have.get(*k) != Some(v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let reset = have
+        .keys()
+        .filter(|k| !want.contains_key(*k))
+        .cloned()
+        .collect();
+    Ok((set, reset))
+}

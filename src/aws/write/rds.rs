@@ -1,0 +1,848 @@
+//! RDS writes: DB subnet and parameter groups, the primary and its replicas, RDS Proxy with
+//! its target group, target and endpoints.
+
+use super::*;
+
+pub(super) async fn rds_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), AwsError> {
+    let Some((add, remove)) = tag_diff(cx) else {
+        return Ok(());
+    };
+    let c = cx.clients;
+    if !add.is_empty() {
+        c.recorder
+            .track(
+                "rds:AddTagsToResource",
+                c.rds
+                    .add_tags_to_resource()
+                    .resource_name(arn)
+                    .set_tags(Some(rds_tag_list(&add)))
+                    .send(),
+            )
+            .await
+            .aws("rds:AddTagsToResource")?;
+    }
+    if !remove.is_empty() {
+        c.recorder
+            .track(
+                "rds:RemoveTagsFromResource",
+                c.rds
+                    .remove_tags_from_resource()
+                    .resource_name(arn)
+                    .set_tag_keys(Some(remove))
+                    .send(),
+            )
+            .await
+            .aws("rds:RemoveTagsFromResource")?;
+    }
+    Ok(())
+}
+
+pub(super) fn rds_tag_list(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_rds::types::Tag> {
+    tags.iter()
+        .map(|(k, v)| aws_sdk_rds::types::Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+pub(super) async fn db_subnet_group(
+    cx: &StepContext<'_>,
+    a: &Address,
+    op: StepOp,
+) -> Result<(), AwsError> {
+    let c = cx.clients;
+    match op {
+        StepOp::Create => {
+            let r = cx.want()?;
+            let out = c
+                .recorder
+                .track(
+                    "rds:CreateDBSubnetGroup",
+                    c.rds
+                        .create_db_subnet_group()
+                        .db_subnet_group_name(&a.name)
+                        .db_subnet_group_description(str_of(r, "description").unwrap_or_default())
+                        .set_subnet_ids(Some(r.strings("subnet_ids")))
+                        .set_tags(Some(rds_tag_list(&tags_of(r))))
+                        .send(),
+                )
+                .await
+                .aws("rds:CreateDBSubnetGroup")?;
+            if let Some(arn) = out.db_subnet_group().and_then(|g| g.db_subnet_group_arn()) {
+                cx.ids.set(a, "arn", arn);
+            }
+            Ok(())
+        }
+        StepOp::Update => {
+            let r = cx.want()?;
+            c.recorder
+                .track(
+                    "rds:ModifyDBSubnetGroup",
+                    c.rds
+                        .modify_db_subnet_group()
+                        .db_subnet_group_name(&a.name)
+                        .db_subnet_group_description(str_of(r, "description").unwrap_or_default())
+                        .set_subnet_ids(Some(r.strings("subnet_ids")))
+                        .send(),
+                )
+                .await
+                .aws("rds:ModifyDBSubnetGroup")?;
+            rds_tags(cx, &cx.arn(a)?).await
+        }
+        StepOp::Delete => {
+            let r = c
+                .recorder
+                .track(
+                    "rds:DeleteDBSubnetGroup",
+                    c.rds
+                        .delete_db_subnet_group()
+                        .db_subnet_group_name(&a.name)
+                        .send(),
+                )
+                .await
+                .aws("rds:DeleteDBSubnetGroup");
+            found(r).map(|_| ())
+        }
+    }
+}
+
+pub(super) async fn db_parameter_group(
+    cx: &StepContext<'_>,
+    a: &Address,
+    op: StepOp,
+) -> Result<(), AwsError> {
+    use aws_sdk_rds::types::{ApplyMethod, Parameter};
+    let c = cx.clients;
+    if op == StepOp::Delete {
+        let r = c
+            .recorder
+            .track(
+                "rds:DeleteDBParameterGroup",
+                c.rds
+                    .delete_db_parameter_group()
+                    .db_parameter_group_name(&a.name)
+                    .send(),
+            )
+            .await
+            .aws("rds:DeleteDBParameterGroup");
+        return found(r).map(|_| ());
+    }
+    let r = cx.want()?;
+    if op == StepOp::Create {
+        let out = c
+            .recorder
+            .track(
+                "rds:CreateDBParameterGroup",
+                c.rds
+                    .create_db_parameter_group()
+                    .db_parameter_group_name(&a.name)
+                    .db_parameter_group_family(str_of(r, "family").unwrap_or_default())
+                    .description(str_of(r, "description").unwrap_or_default())
+                    .set_tags(Some(rds_tag_list(&tags_of(r))))
+                    .send(),
+            )
+            .await
+            .aws("rds:CreateDBParameterGroup")?;
+        if let Some(arn) = out
+            .db_parameter_group()
+            .and_then(|g| g.db_parameter_group_arn())
+        {
+            cx.ids.set(a, "arn", arn);
+        }
+    } else {
+        rds_tags(cx, &cx.arn(a)?).await?;
+    }
+    let (set, reset) = param_diff(cx)?;
+    let set: Vec<(String, String)> = set.into_iter().collect();
+    for chunk in set.chunks(20) {
+        // Static parameters take effect at the next reboot; AWS applies dynamic ones at once.
+        let params: Vec<Parameter> = chunk
+            .iter()
+            .map(|(k, v)| {
+                Parameter::builder()
+                    .parameter_name(k)
+                    .parameter_value(v)
+                    .apply_method(ApplyMethod::PendingReboot)
+                    .build()
+            })
+            .collect();
+        c.recorder
+            .track(
+                "rds:ModifyDBParameterGroup",
+                c.rds
+                    .modify_db_parameter_group()
+                    .db_parameter_group_name(&a.name)
+                    .set_parameters(Some(params))
+                    .send(),
+            )
+            .await
+            .aws("rds:ModifyDBParameterGroup")?;
+    }
+    for chunk in reset.chunks(20) {
+        let params: Vec<Parameter> = chunk
+            .iter()
+            .map(|k| {
+                Parameter::builder()
+                    .parameter_name(k)
+                    .apply_method(ApplyMethod::PendingReboot)
+                    .build()
+            })
+            .collect();
+        c.recorder
+            .track(
+                "rds:ResetDBParameterGroup",
+                c.rds
+                    .reset_db_parameter_group()
+                    .db_parameter_group_name(&a.name)
+                    .set_parameters(Some(params))
+                    .send(),
+            )
+            .await
+            .aws("rds:ResetDBParameterGroup")?;
+    }
+    Ok(())
+}
+
+/// Waits with the SDK's waiter until the instance is available; records its ids.
+pub(super) async fn db_wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let out = c
+        .recorder
+        .track(
+            "rds:wait(DBInstanceAvailable)",
+            c.rds
+                .wait_until_db_instance_available()
+                .db_instance_identifier(&a.name)
+                .wait(limits::DB_INSTANCE),
+        )
+        .await
+        .map_err(|e| AwsError::other("rds:wait", format!("{a} did not become available: {e}")))?;
+    if let Ok(o) = out.as_result()
+        && let Some(inst) = o.db_instances().first()
+    {
+        if let Some(arn) = inst.db_instance_arn() {
+            cx.ids.set(a, "arn", arn);
+        }
+        if let Some(arn) = inst.master_user_secret().and_then(|m| m.secret_arn()) {
+            cx.ids.set(a, "master_user_secret_arn", arn);
+        }
+    }
+    Ok(())
+}
+
+/// Polls until the instance is available with nothing pending that was applied immediately.
+pub(super) async fn db_wait_settled(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
+    let c = cx.clients;
+    poll(&a.to_string(), limits::DB_INSTANCE, || async {
+        let out = c
+            .recorder
+            .track(
+                "rds:DescribeDBInstances",
+                c.rds
+                    .describe_db_instances()
+                    .db_instance_identifier(&a.name)
+                    .send(),
+            )
+            .await
+            .aws("rds:DescribeDBInstances")?;
+        let Some(i) = out.db_instances().first() else {
+            return Err(AwsError::other("rds", format!("{a} disappeared")));
+        };
+        Ok((i.db_instance_status() == Some("available")).then_some(()))
+    })
+    .await
+}
+
+pub(super) async fn db_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
+    let r = cx.want()?;
+    let a = &r.address;
+    let c = cx.clients;
+    let allocated = i32_of(r, "allocated_gib").unwrap_or(20);
+    let provisioned = allocated >= 400;
+    let managed = str_of(r, "master_password") == Some("rds_managed");
+    let password = if managed {
+        None
+    } else {
+        Some(secret_value(cx, &master_secret_name(cx.stack, &a.name), "password").await?)
+    };
+    let req = c
+        .rds
+        .create_db_instance()
+        .db_instance_identifier(&a.name)
+        .engine(str_of(r, "engine").unwrap_or_default())
+        .engine_version(str_of(r, "engine_version").unwrap_or_default())
+        .db_instance_class(str_of(r, "instance_class").unwrap_or_default())
+        .allocated_storage(allocated)
+        .set_max_allocated_storage(i32_of(r, "max_allocated_gib").filter(|m| *m > 0))
+        .storage_type("gp3")
+        .set_iops(i32_of(r, "iops").filter(|_| provisioned))
+        .set_storage_throughput(i32_of(r, "throughput_mibps").filter(|_| provisioned))
+        .storage_encrypted(r.bool("storage_encrypted"))
+        .set_kms_key_id(str_of(r, "kms_key_id").map(str::to_owned))
+        .multi_az(r.bool("multi_az"))
+        .set_port(i32_of(r, "port"))
+        .set_db_name(str_of(r, "database_name").map(str::to_owned))
+        .master_username(str_of(r, "master_username").unwrap_or_default())
+        .set_manage_master_user_password(managed.then_some(true))
+        .set_master_user_password(password.as_ref().map(|p| p.expose().to_owned()))
+        .backup_retention_period(i32_of(r, "backup_retention_days").unwrap_or(7))
+        .set_preferred_backup_window(str_of(r, "backup_window").map(str::to_owned))
+        .set_preferred_maintenance_window(str_of(r, "maintenance_window").map(str::to_owned))
+        .enable_performance_insights(r.bool("performance_insights"))
+        .set_performance_insights_retention_period(i32_of(r, "performance_insights_retention_days"))
+        .set_performance_insights_kms_key_id(
+            str_of(r, "performance_insights_kms_key_id").map(str::to_owned),
+        )
+        .monitoring_interval(i32_of(r, "monitoring_interval_seconds").unwrap_or(0))
+        .set_monitoring_role_arn(str_of(r, "monitoring_role_arn").map(str::to_owned))
+        .deletion_protection(r.bool("deletion_protection"))
+        .publicly_accessible(r.bool("publicly_accessible"))
+        .auto_minor_version_upgrade(r.bool("auto_minor_version_upgrade"))
+        .copy_tags_to_snapshot(r.bool("copy_tags_to_snapshot"))
+        .set_db_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned))
+        .set_db_subnet_group_name(str_of(r, "subnet_group").map(str::to_owned))
+        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+        .set_tags(Some(rds_tag_list(&tags_of(r))));
+    c.recorder
+        .track("rds:CreateDBInstance", req.send())
+        .await
+        .aws("rds:CreateDBInstance")?;
+    db_wait_available(cx, a).await
+}
+
+pub(super) async fn replica_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
+    let r = cx.want()?;
+    let a = &r.address;
+    let c = cx.clients;
+    let req = c
+        .rds
+        .create_db_instance_read_replica()
+        .db_instance_identifier(&a.name)
+        .source_db_instance_identifier(str_of(r, "source").unwrap_or_default())
+        .set_db_instance_class(str_of(r, "instance_class").map(str::to_owned))
+        .set_availability_zone(str_of(r, "availability_zone").map(str::to_owned))
+        .enable_performance_insights(r.bool("performance_insights"))
+        .monitoring_interval(i32_of(r, "monitoring_interval_seconds").unwrap_or(0))
+        .set_monitoring_role_arn(str_of(r, "monitoring_role_arn").map(str::to_owned))
+        .deletion_protection(r.bool("deletion_protection"))
+        .publicly_accessible(r.bool("publicly_accessible"))
+        .auto_minor_version_upgrade(r.bool("auto_minor_version_upgrade"))
+        .copy_tags_to_snapshot(r.bool("copy_tags_to_snapshot"))
+        .set_db_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned))
+        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+        .set_tags(Some(rds_tag_list(&tags_of(r))));
+    c.recorder
+        .track("rds:CreateDBInstanceReadReplica", req.send())
+        .await
+        .aws("rds:CreateDBInstanceReadReplica")?;
+    db_wait_available(cx, a).await
+}
+
+pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
+    let r = cx.want()?;
+    let a = &r.address;
+    let c = cx.clients;
+    let changed = |n: &str| step.attributes.iter().any(|x| x == n);
+    let immediately = str_of(r, "apply_changes") != Some("in_maintenance_window");
+    let mut req = c
+        .rds
+        .modify_db_instance()
+        .db_instance_identifier(&a.name)
+        .apply_immediately(immediately);
+    let mut any = false;
+    let mut set = |cond: bool| {
+        any |= cond;
+        cond
+    };
+    if set(changed("engine_version")) {
+        req = req
+            .engine_version(str_of(r, "engine_version").unwrap_or_default())
+            .allow_major_version_upgrade(true);
+    }
+    if set(changed("instance_class")) {
+        req = req.db_instance_class(str_of(r, "instance_class").unwrap_or_default());
+    }
+    if set(changed("allocated_gib") || changed("iops") || changed("throughput_mibps")) {
+        let allocated = i32_of(r, "allocated_gib").unwrap_or(20);
+        let provisioned = allocated >= 400;
+        req = req
+            .allocated_storage(allocated)
+            .storage_type("gp3")
+            .set_iops(i32_of(r, "iops").filter(|_| provisioned))
+            .set_storage_throughput(i32_of(r, "throughput_mibps").filter(|_| provisioned));
+    }
+    if set(changed("max_allocated_gib")) {
+        let max = i32_of(r, "max_allocated_gib").unwrap_or(0);
+        // AWS turns autoscaling off when the ceiling equals the allocated storage.
+        req = req.max_allocated_storage(if max > 0 {
+            max
+        } else {
+            i32_of(r, "allocated_gib").unwrap_or(20)
+        });
+    }
+    if set(changed("multi_az")) {
+        req = req.multi_az(r.bool("multi_az"));
+    }
+    if set(changed("port")) {
+        req = req.set_db_port_number(i32_of(r, "port"));
+    }
+    if set(changed("master_password") && str_of(r, "master_password") == Some("rds_managed")) {
+        req = req.manage_master_user_password(true);
+    }
+    if set(changed("backup_retention_days")) {
+        req = req.backup_retention_period(i32_of(r, "backup_retention_days").unwrap_or(0));
+    }
+    if set(changed("backup_window")) {
+        req = req.set_preferred_backup_window(str_of(r, "backup_window").map(str::to_owned));
+    }
+    if set(changed("maintenance_window")) {
+        req = req
+            .set_preferred_maintenance_window(str_of(r, "maintenance_window").map(str::to_owned));
+    }
+    if set(changed("performance_insights")
+        || changed("performance_insights_retention_days")
+        || changed("performance_insights_kms_key_id"))
+    {
+        req = req
+            .enable_performance_insights(r.bool("performance_insights"))
+            .set_performance_insights_retention_period(i32_of(
+                r,
+                "performance_insights_retention_days",
+            ))
+            .set_performance_insights_kms_key_id(
+                str_of(r, "performance_insights_kms_key_id").map(str::to_owned),
+            );
+    }
+    if set(changed("monitoring_interval_seconds") || changed("monitoring_role_arn")) {
+        req = req
+            .monitoring_interval(i32_of(r, "monitoring_interval_seconds").unwrap_or(0))
+            .set_monitoring_role_arn(str_of(r, "monitoring_role_arn").map(str::to_owned));
+    }
+    for (attr, f) in [
+        ("deletion_protection", 0),
+        ("publicly_accessible", 1),
+        ("auto_minor_version_upgrade", 2),
+        ("copy_tags_to_snapshot", 3),
+    ] {
+        if set(changed(attr)) {
+            let v = r.bool(attr);
+            req = match f {
+                0 => req.deletion_protection(v),
+                1 => req.publicly_accessible(v),
+                2 => req.auto_minor_version_upgrade(v),
+                _ => req.copy_tags_to_snapshot(v),
+            };
+        }
+    }
+    if set(changed("parameter_group")) {
+        req = req.set_db_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned));
+    }
+    if set(changed("security_groups")) {
+        req = req.set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?);
+    }
+    if any {
+        c.recorder
+            .track("rds:ModifyDBInstance", req.send())
+            .await
+            .aws("rds:ModifyDBInstance")?;
+    }
+    if changed("tags") {
+        rds_tags(cx, &cx.arn(a)?).await?;
+    }
+    db_wait_settled(cx, a).await?;
+    if step.reboot && immediately {
+        c.recorder
+            .track(
+                "rds:RebootDBInstance",
+                c.rds
+                    .reboot_db_instance()
+                    .db_instance_identifier(&a.name)
+                    .send(),
+            )
+            .await
+            .aws("rds:RebootDBInstance")?;
+        db_wait_available(cx, a).await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn db_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let protected = cx
+        .observed
+        .is_some_and(|o| o.resource.bool("deletion_protection"));
+    if protected {
+        c.recorder
+            .track(
+                "rds:ModifyDBInstance",
+                c.rds
+                    .modify_db_instance()
+                    .db_instance_identifier(&a.name)
+                    .deletion_protection(false)
+                    .apply_immediately(true)
+                    .send(),
+            )
+            .await
+            .aws("rds:ModifyDBInstance")?;
+    }
+    let snapshot = cx.final_snapshot && a.kind == Kind::DbInstance;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let r = c
+        .recorder
+        .track(
+            "rds:DeleteDBInstance",
+            c.rds
+                .delete_db_instance()
+                .db_instance_identifier(&a.name)
+                .skip_final_snapshot(!snapshot)
+                .set_final_db_snapshot_identifier(
+                    snapshot.then(|| format!("{}-final-{stamp}", a.name)),
+                )
+                .delete_automated_backups(!snapshot)
+                .send(),
+        )
+        .await
+        .aws("rds:DeleteDBInstance");
+    if found(r)?.is_none() {
+        return Ok(());
+    }
+    c.recorder
+        .track(
+            "rds:wait(DBInstanceDeleted)",
+            c.rds
+                .wait_until_db_instance_deleted()
+                .db_instance_identifier(&a.name)
+                .wait(limits::DB_INSTANCE),
+        )
+        .await
+        .map_err(|e| AwsError::other("rds:wait", format!("{a} was not deleted: {e}")))?;
+    Ok(())
+}
+
+pub(super) fn proxy_secret_arn(cx: &StepContext<'_>, r: &Resource) -> Result<String, AwsError> {
+    let auth = str_of(r, "auth_secret").unwrap_or_default();
+    let Some(db) = auth.strip_prefix("master:") else {
+        return Ok(auth.to_owned());
+    };
+    let inst = Address::new(Kind::DbInstance, db);
+    cx.ids
+        .get(&inst, "master_user_secret_arn")
+        .or_else(|| {
+            cx.ids.get(
+                &Address::new(Kind::Secret, master_secret_name(cx.stack, db)),
+                "arn",
+            )
+        })
+        .ok_or_else(|| {
+            AwsError::other(
+                "proxy",
+                format!("the master user secret of {db} is not known yet"),
+            )
+        })
+}
+
+pub(super) fn proxy_auth(
+    cx: &StepContext<'_>,
+    r: &Resource,
+) -> Result<aws_sdk_rds::types::UserAuthConfig, AwsError> {
+    use aws_sdk_rds::types::{AuthScheme, IamAuthMode, UserAuthConfig};
+    Ok(UserAuthConfig::builder()
+        .auth_scheme(AuthScheme::Secrets)
+        .secret_arn(proxy_secret_arn(cx, r)?)
+        .iam_auth(if str_of(r, "iam_auth") == Some("required") {
+            IamAuthMode::Required
+        } else {
+            IamAuthMode::Disabled
+        })
+        .build())
+}
+
+pub(super) async fn proxy_wait(
+    cx: &StepContext<'_>,
+    a: &Address,
+    gone: bool,
+) -> Result<(), AwsError> {
+    let c = cx.clients;
+    poll(&a.to_string(), limits::PROXY, || async {
+        let r = c
+            .recorder
+            .track(
+                "rds:DescribeDBProxies",
+                c.rds.describe_db_proxies().db_proxy_name(&a.name).send(),
+            )
+            .await
+            .aws("rds:DescribeDBProxies");
+        let Some(out) = found(r)? else {
+            return Ok(gone.then_some(()));
+        };
+        let p = out.db_proxies().first();
+        if let Some(arn) = p.and_then(|p| p.db_proxy_arn()) {
+            cx.ids.set(a, "arn", arn);
+        }
+        let status = p
+            .and_then(|p| p.status())
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default();
+        Ok((!gone && status == "available").then_some(()))
+    })
+    .await
+}
+
+pub(super) async fn proxy(
+    cx: &StepContext<'_>,
+    a: &Address,
+    op: StepOp,
+    step: &Step,
+) -> Result<(), AwsError> {
+    use aws_sdk_rds::types::EngineFamily;
+    let c = cx.clients;
+    match op {
+        StepOp::Create => {
+            let r = cx.want()?;
+            let family = if str_of(r, "engine_family") == Some("mysql") {
+                EngineFamily::Mysql
+            } else {
+                EngineFamily::Postgresql
+            };
+            c.recorder
+                .track(
+                    "rds:CreateDBProxy",
+                    c.rds
+                        .create_db_proxy()
+                        .db_proxy_name(&a.name)
+                        .engine_family(family)
+                        .auth(proxy_auth(cx, r)?)
+                        .role_arn(str_of(r, "role_arn").unwrap_or_default())
+                        .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
+                        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+                        .require_tls(r.bool("require_tls"))
+                        .set_idle_client_timeout(i32_of(r, "idle_client_timeout_seconds"))
+                        .debug_logging(r.bool("debug_logging"))
+                        .set_tags(Some(rds_tag_list(&tags_of(r))))
+                        .send(),
+                )
+                .await
+                .aws("rds:CreateDBProxy")?;
+            proxy_wait(cx, a, false).await
+        }
+        StepOp::Update => {
+            let r = cx.want()?;
+            let only_tags = step.attributes.iter().all(|x| x == "tags");
+            if !only_tags {
+                c.recorder
+                    .track(
+                        "rds:ModifyDBProxy",
+                        c.rds
+                            .modify_db_proxy()
+                            .db_proxy_name(&a.name)
+                            .auth(proxy_auth(cx, r)?)
+                            .role_arn(str_of(r, "role_arn").unwrap_or_default())
+                            .set_security_groups(cx.sg_ids(r, "security_groups")?)
+                            .require_tls(r.bool("require_tls"))
+                            .set_idle_client_timeout(i32_of(r, "idle_client_timeout_seconds"))
+                            .debug_logging(r.bool("debug_logging"))
+                            .send(),
+                    )
+                    .await
+                    .aws("rds:ModifyDBProxy")?;
+            }
+            if step.attributes.iter().any(|x| x == "tags") {
+                rds_tags(cx, &cx.arn(a)?).await?;
+            }
+            proxy_wait(cx, a, false).await
+        }
+        StepOp::Delete => {
+            let r = c
+                .recorder
+                .track(
+                    "rds:DeleteDBProxy",
+                    c.rds.delete_db_proxy().db_proxy_name(&a.name).send(),
+                )
+                .await
+                .aws("rds:DeleteDBProxy");
+            if found(r)?.is_none() {
+                return Ok(());
+            }
+            proxy_wait(cx, a, true).await
+        }
+    }
+}
+
+pub(super) async fn proxy_target_group(cx: &StepContext<'_>) -> Result<(), AwsError> {
+    use aws_sdk_rds::types::ConnectionPoolConfiguration;
+    let r = cx.want()?;
+    let c = cx.clients;
+    let filters: Vec<String> = r
+        .strings("session_pinning_filters")
+        .iter()
+        .map(|f| f.to_ascii_uppercase())
+        .collect();
+    let pool = ConnectionPoolConfiguration::builder()
+        .set_max_connections_percent(i32_of(r, "max_connections_percent"))
+        .set_max_idle_connections_percent(i32_of(r, "max_idle_connections_percent"))
+        .set_connection_borrow_timeout(i32_of(r, "connection_borrow_timeout_seconds"))
+        .set_session_pinning_filters(Some(filters))
+        .init_query(str_of(r, "init_query").unwrap_or_default())
+        .build();
+    c.recorder
+        .track(
+            "rds:ModifyDBProxyTargetGroup",
+            c.rds
+                .modify_db_proxy_target_group()
+                .db_proxy_name(&r.address.name)
+                .target_group_name("default")
+                .connection_pool_config(pool)
+                .send(),
+        )
+        .await
+        .aws("rds:ModifyDBProxyTargetGroup")?;
+    Ok(())
+}
+
+pub(super) async fn proxy_target(
+    cx: &StepContext<'_>,
+    a: &Address,
+    op: StepOp,
+) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let (proxy, db) = a.name.split_once('/').unwrap_or((&a.name, ""));
+    match op {
+        StepOp::Create | StepOp::Update => {
+            c.recorder
+                .track(
+                    "rds:RegisterDBProxyTargets",
+                    c.rds
+                        .register_db_proxy_targets()
+                        .db_proxy_name(proxy)
+                        .target_group_name("default")
+                        .db_instance_identifiers(db)
+                        .send(),
+                )
+                .await
+                .aws("rds:RegisterDBProxyTargets")?;
+            Ok(())
+        }
+        StepOp::Delete => {
+            let r = c
+                .recorder
+                .track(
+                    "rds:DeregisterDBProxyTargets",
+                    c.rds
+                        .deregister_db_proxy_targets()
+                        .db_proxy_name(proxy)
+                        .target_group_name("default")
+                        .db_instance_identifiers(db)
+                        .send(),
+                )
+                .await
+                .aws("rds:DeregisterDBProxyTargets");
+            found(r).map(|_| ())
+        }
+    }
+}
+
+pub(super) async fn proxy_endpoint_wait(
+    cx: &StepContext<'_>,
+    a: &Address,
+    gone: bool,
+) -> Result<(), AwsError> {
+    let c = cx.clients;
+    poll(&a.to_string(), limits::PROXY, || async {
+        let r = c
+            .recorder
+            .track(
+                "rds:DescribeDBProxyEndpoints",
+                c.rds
+                    .describe_db_proxy_endpoints()
+                    .db_proxy_endpoint_name(&a.name)
+                    .send(),
+            )
+            .await
+            .aws("rds:DescribeDBProxyEndpoints");
+        let Some(out) = found(r)? else {
+            return Ok(gone.then_some(()));
+        };
+        let e = out.db_proxy_endpoints().first();
+        if e.is_none() {
+            return Ok(gone.then_some(()));
+        }
+        if let Some(arn) = e.and_then(|e| e.db_proxy_endpoint_arn()) {
+            cx.ids.set(a, "arn", arn);
+        }
+        let status = e
+            .and_then(|e| e.status())
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default();
+        Ok((!gone && status == "available").then_some(()))
+    })
+    .await
+}
+
+pub(super) async fn proxy_endpoint(
+    cx: &StepContext<'_>,
+    a: &Address,
+    op: StepOp,
+) -> Result<(), AwsError> {
+    use aws_sdk_rds::types::DbProxyEndpointTargetRole;
+    let c = cx.clients;
+    match op {
+        StepOp::Create => {
+            let r = cx.want()?;
+            let role = if str_of(r, "target_role") == Some("read_only") {
+                DbProxyEndpointTargetRole::ReadOnly
+            } else {
+                DbProxyEndpointTargetRole::ReadWrite
+            };
+            c.recorder
+                .track(
+                    "rds:CreateDBProxyEndpoint",
+                    c.rds
+                        .create_db_proxy_endpoint()
+                        .db_proxy_name(str_of(r, "proxy").unwrap_or_default())
+                        .db_proxy_endpoint_name(&a.name)
+                        .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
+                        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+                        .target_role(role)
+                        .set_tags(Some(rds_tag_list(&tags_of(r))))
+                        .send(),
+                )
+                .await
+                .aws("rds:CreateDBProxyEndpoint")?;
+            proxy_endpoint_wait(cx, a, false).await
+        }
+        StepOp::Update => {
+            let r = cx.want()?;
+            c.recorder
+                .track(
+                    "rds:ModifyDBProxyEndpoint",
+                    c.rds
+                        .modify_db_proxy_endpoint()
+                        .db_proxy_endpoint_name(&a.name)
+                        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+                        .send(),
+                )
+                .await
+                .aws("rds:ModifyDBProxyEndpoint")?;
+            rds_tags(cx, &cx.arn(a)?).await?;
+            proxy_endpoint_wait(cx, a, false).await
+        }
+        StepOp::Delete => {
+            let r = c
+                .recorder
+                .track(
+                    "rds:DeleteDBProxyEndpoint",
+                    c.rds
+                        .delete_db_proxy_endpoint()
+                        .db_proxy_endpoint_name(&a.name)
+                        .send(),
+                )
+                .await
+                .aws("rds:DeleteDBProxyEndpoint");
+            if found(r)?.is_none() {
+                return Ok(());
+            }
+            proxy_endpoint_wait(cx, a, true).await
+        }
+    }
+}
