@@ -258,7 +258,13 @@ fn main() {
     }
     for f in [&prod_file, &large_file] {
         let _ = Command::new(&bin)
-            .args(["destroy", "--auto-approve", "--skip-final-snapshot", &p(f)])
+            .args([
+                "destroy",
+                "--auto-approve",
+                "--allow-destroy",
+                "--skip-final-snapshot",
+                &p(f),
+            ])
             .env(
                 "AWS_ENDPOINT_URL",
                 std::env::var("AWS_ENDPOINT_URL")

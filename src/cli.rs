@@ -47,6 +47,28 @@ pub enum Command {
         /// Apply without asking (required without a terminal).
         #[arg(long)]
         auto_approve: bool,
+        /// Allow replacing or deleting resources that hold data or are protected from deletion.
+        #[arg(long)]
+        allow_destroy: bool,
+        /// On failure, keep what was done instead of rolling it back.
+        #[arg(long)]
+        no_rollback: bool,
+    },
+    /// Undo an apply that failed with --no-rollback or was interrupted, from its journal.
+    Rollback {
+        /// The stack file.
+        file: PathBuf,
+        /// Undo without asking (required without a terminal).
+        #[arg(long)]
+        auto_approve: bool,
+    },
+    /// Clear the lock of a run that is gone.
+    Unlock {
+        /// The stack file.
+        file: PathBuf,
+        /// Confirm that the run holding the lock is gone.
+        #[arg(long)]
+        force: bool,
     },
     /// Compare AWS with the stack file without changing anything: exit 0 when they match, 2 on
     /// drift, 1 on error.
@@ -63,6 +85,9 @@ pub enum Command {
         /// Delete without asking (required without a terminal).
         #[arg(long)]
         auto_approve: bool,
+        /// Allow deleting resources that hold data or are protected from deletion.
+        #[arg(long)]
+        allow_destroy: bool,
         /// Do not take final snapshots of the database and Redis before deleting them.
         #[arg(long)]
         skip_final_snapshot: bool,

@@ -40,15 +40,39 @@ fn run_async(command: Command) -> anyhow::Result<Outcome> {
                 out,
                 detailed_exitcode,
             } => commands::plan::run(&file, json, out.as_deref(), detailed_exitcode).await,
-            Command::Apply { file, auto_approve } => {
-                commands::apply::run(&file, auto_approve).await
+            Command::Apply {
+                file,
+                auto_approve,
+                allow_destroy,
+                no_rollback,
+            } => {
+                let opts = commands::apply::Options {
+                    auto_approve,
+                    allow_destroy,
+                    no_rollback,
+                    final_snapshot: true,
+                };
+                commands::apply::run(&file, opts).await
             }
+            Command::Rollback { file, auto_approve } => {
+                commands::rollback::run(&file, auto_approve).await
+            }
+            Command::Unlock { file, force } => commands::unlock::run(&file, force).await,
             Command::Drift { file, format } => commands::drift::run(&file, format).await,
             Command::Destroy {
                 file,
                 auto_approve,
+                allow_destroy,
                 skip_final_snapshot,
-            } => commands::destroy::run(&file, auto_approve, skip_final_snapshot).await,
+            } => {
+                let opts = commands::apply::Options {
+                    auto_approve,
+                    allow_destroy,
+                    no_rollback: true,
+                    final_snapshot: !skip_final_snapshot,
+                };
+                commands::destroy::run(&file, opts).await
+            }
             other @ (Command::Validate { .. } | Command::Schema) => {
                 anyhow::bail!("{other:?} does not call AWS and runs without a runtime")
             }

@@ -149,7 +149,29 @@ async fn removing_a_replica_from_the_spec_deletes_exactly_that_replica() {
         change(&plan, &format!("db_replica.{name}-r2"))["action"],
         "delete"
     );
-    apply(&spec);
+    // Deleting what holds data needs --allow-destroy; without it nothing changes.
+    let refused = run_ok(
+        &["apply", "--auto-approve", spec.to_str().expect("path")],
+        1,
+    );
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--allow-destroy"),
+        "{}",
+        text(&refused)
+    );
+    assert!(
+        instance_exists(&format!("{name}-r2")).await,
+        "refused: r2 is still there"
+    );
+    run_ok(
+        &[
+            "apply",
+            "--auto-approve",
+            "--allow-destroy",
+            spec.to_str().expect("path"),
+        ],
+        0,
+    );
     assert!(!instance_exists(&format!("{name}-r2")).await, "r2 is gone");
     assert!(instance_exists(&format!("{name}-r1")).await, "r1 stays");
     assert!(
@@ -164,7 +186,15 @@ fn apply_change(spec: &std::path::Path, text: &str, address: &str, impact: &str)
     std::fs::write(spec, text).expect("rewrite");
     let plan = plan_json(spec);
     assert_eq!(change(&plan, address)["impact"], impact, "{plan:#}");
-    apply(spec);
+    run_ok(
+        &[
+            "apply",
+            "--auto-approve",
+            "--allow-destroy",
+            spec.to_str().expect("path"),
+        ],
+        0,
+    );
     assert_plan_empty(spec);
 }
 
@@ -346,8 +376,26 @@ async fn destroy_leaves_nothing_tagged_with_the_stack() {
     let (spec, _) = example("staging.yaml", &name);
     apply(&spec);
     assert!(!tagged(&name).await.is_empty());
-    run_ok(
+    let refused = run_ok(
         &["destroy", "--auto-approve", spec.to_str().expect("path")],
+        1,
+    );
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--allow-destroy"),
+        "{}",
+        text(&refused)
+    );
+    assert!(
+        !tagged(&name).await.is_empty(),
+        "refused: nothing was deleted"
+    );
+    run_ok(
+        &[
+            "destroy",
+            "--auto-approve",
+            "--allow-destroy",
+            spec.to_str().expect("path"),
+        ],
         0,
     );
     let left = tagged(&name).await;
@@ -367,7 +415,12 @@ async fn destroy_leaves_nothing_tagged_with_the_stack() {
     assert!(sgs.security_groups().is_empty());
     // Destroying again finds nothing to do.
     let o = run_ok(
-        &["destroy", "--auto-approve", spec.to_str().expect("path")],
+        &[
+            "destroy",
+            "--auto-approve",
+            "--allow-destroy",
+            spec.to_str().expect("path"),
+        ],
         0,
     );
     assert!(

@@ -1,15 +1,18 @@
 //! The executor: starts every step whose dependencies are done, runs independent steps
-//! concurrently, and on a failure starts nothing new but lets running steps finish.
+//! concurrently, journals each step before and after its side effect, waits out conflicts
+//! (a resource still modifying), and on a failure starts nothing new but lets running steps
+//! finish. [`undo`] reverses what a journal says an apply did.
 
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
+use super::journal::{ApplyState, Journal, StepState};
 use crate::aws::write::{Ids, StepContext};
 use crate::aws::{AwsError, Clients};
 use crate::model::{Address, Kind};
-use crate::plan::{Observed, Plan, StepOp};
+use crate::plan::{Observed, ObservedResource, Plan, Step, StepOp};
 
 /// What happened, for reporters.
 #[derive(Debug, Clone)]
@@ -31,6 +34,27 @@ pub enum Event {
         op: StepOp,
         error: AwsError,
     },
+    /// A conflict (the resource is busy) is being waited out before trying again.
+    Retrying {
+        step: usize,
+        address: Address,
+        error: AwsError,
+    },
+    Undoing {
+        step: usize,
+        address: Address,
+        op: StepOp,
+    },
+    Undone {
+        step: usize,
+        address: Address,
+        op: StepOp,
+    },
+    NotUndone {
+        step: usize,
+        address: Address,
+        reason: String,
+    },
 }
 
 /// How an apply ended.
@@ -48,30 +72,142 @@ impl Report {
     }
 }
 
-/// Executes `plan` against AWS.
+/// How an undo ended.
+#[derive(Debug, Default)]
+pub struct UndoReport {
+    pub undone: Vec<Address>,
+    /// What could not be undone, and why.
+    pub not_undone: Vec<(Address, String)>,
+}
+
+/// The journal of the running apply, written through to AWS before and after every side
+/// effect. Writes are serialised: each is durable before the step it announces proceeds.
+pub struct Journaled<'a> {
+    clients: &'a Clients,
+    journal: tokio::sync::Mutex<Journal>,
+    written_once: std::sync::atomic::AtomicBool,
+    /// Test hook: abort the process right after this many journal writes.
+    crash_after: Option<usize>,
+}
+
+impl<'a> Journaled<'a> {
+    pub fn new(clients: &'a Clients, journal: Journal, already_in_aws: bool) -> Self {
+        Journaled {
+            clients,
+            journal: tokio::sync::Mutex::new(journal),
+            written_once: std::sync::atomic::AtomicBool::new(already_in_aws),
+            crash_after: std::env::var("STACKCTL_TEST_CRASH_AFTER_JOURNAL_WRITES")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+        }
+    }
+
+    /// Changes the journal and writes it to AWS (and the local copy).
+    pub async fn record(&self, change: impl FnOnce(&mut Journal)) -> Result<(), AwsError> {
+        let mut j = self.journal.lock().await;
+        change(&mut j);
+        j.writes += 1;
+        let first = !self
+            .written_once
+            .swap(true, std::sync::atomic::Ordering::SeqCst);
+        crate::aws::state::save_journal(self.clients, &j, first).await?;
+        if self.crash_after.is_some_and(|n| j.writes >= n) {
+            // Fault injection for tests: die as SIGKILL would, right after a durable write.
+            std::process::abort();
+        }
+        Ok(())
+    }
+
+    pub async fn mark(
+        &self,
+        step: usize,
+        state: StepState,
+        error: Option<String>,
+    ) -> Result<(), AwsError> {
+        let mut bad = None;
+        self.record(|j| {
+            if let Err(e) = j.mark(step, state, error) {
+                bad = Some(e);
+            }
+        })
+        .await?;
+        match bad {
+            Some(e) => Err(AwsError::other("journal", e.to_string())),
+            None => Ok(()),
+        }
+    }
+
+    pub async fn set_state(&self, state: ApplyState) -> Result<(), AwsError> {
+        self.record(|j| {
+            j.set_state(state);
+        })
+        .await
+    }
+
+    pub async fn snapshot(&self) -> Journal {
+        self.journal.lock().await.clone()
+    }
+}
+
+/// AWS says the resource is busy (still creating or modifying): wait and try again.
+fn is_conflict(e: &AwsError) -> bool {
+    [
+        "InvalidDBInstanceState",
+        "InvalidDBProxyStateFault",
+        "InvalidReplicationGroupState",
+        "InvalidCacheClusterState",
+        "InvalidDBParameterGroupState",
+        "InvalidCacheParameterGroupState",
+        "DependencyViolation",
+    ]
+    .iter()
+    .any(|c| e.code.contains(c))
+}
+
+/// How long a step may wait out conflicts: `STACKCTL_CONFLICT_WAIT_SECONDS` (default 30 min).
+fn conflict_limit() -> Duration {
+    std::env::var("STACKCTL_CONFLICT_WAIT_SECONDS")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(Duration::from_secs_f64)
+        .unwrap_or(Duration::from_secs(30 * 60))
+}
+
+/// Runs one step, waiting out conflicts with backoff.
+async fn run_step(
+    step: &Step,
+    cx: &StepContext<'_>,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Result<(), AwsError> {
+    let start = Instant::now();
+    let mut delay = Duration::from_millis(200);
+    loop {
+        match crate::aws::write::run(step, cx).await {
+            Err(e) if is_conflict(&e) && start.elapsed() + delay < conflict_limit() => {
+                on_event(Event::Retrying {
+                    step: step.id,
+                    address: step.address.clone(),
+                    error: e,
+                });
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(15));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Executes `plan` against AWS, journaling every step when `journal` is given.
 pub async fn execute(
     plan: &Plan,
     observed: &Observed,
     clients: &Clients,
+    ids: &Ids,
     final_snapshot: bool,
     on_event: &(dyn Fn(Event) + Sync),
+    journal: Option<&Journaled<'_>>,
 ) -> Report {
-    let ids = Ids::default();
-    for (addr, o) in &observed.resources {
-        ids.seed(addr, &o.ids);
-    }
-    // A generated master password's secret records the user name beside it.
-    for r in &plan.desired {
-        if r.address.kind == Kind::DbInstance
-            && let Some(user) = r.str("master_username")
-        {
-            let secret = Address::new(
-                Kind::Secret,
-                crate::model::secret::master_secret_name(&plan.stack, &r.address.name),
-            );
-            ids.set(&secret, "username", user);
-        }
-    }
+    seed_ids(plan, observed, ids);
     let n = plan.steps.len();
     let mut state = vec![State::Waiting; n];
     let mut report = Report::default();
@@ -94,12 +230,26 @@ pub async fn execute(
                         stack: &plan.stack,
                         desired: plan.desired(&step.address),
                         observed: observed.get(&step.address),
-                        ids: &ids,
+                        ids,
                         final_snapshot,
                     };
                     running.push(async move {
                         let start = Instant::now();
-                        let result = crate::aws::write::run(step, &cx).await;
+                        let result = async {
+                            if let Some(j) = journal {
+                                j.mark(step.id, StepState::Started, None).await?;
+                            }
+                            let r = run_step(step, &cx, on_event).await;
+                            if let Some(j) = journal {
+                                let (s, e) = match &r {
+                                    Ok(()) => (StepState::Done, None),
+                                    Err(e) => (StepState::Failed, Some(e.to_string())),
+                                };
+                                j.mark(step.id, s, e).await?;
+                            }
+                            r
+                        }
+                        .await;
                         (step, result, start.elapsed())
                     });
                 }
@@ -133,6 +283,135 @@ pub async fn execute(
         }
     }
     report.not_started = (0..n).filter(|i| state[*i] == State::Waiting).collect();
+    report
+}
+
+fn seed_ids(plan: &Plan, observed: &Observed, ids: &Ids) {
+    for (addr, o) in &observed.resources {
+        ids.seed(addr, &o.ids);
+    }
+    // A generated master password's secret records the user name beside it.
+    for r in &plan.desired {
+        if r.address.kind == Kind::DbInstance
+            && let Some(user) = r.str("master_username")
+        {
+            let secret = Address::new(
+                Kind::Secret,
+                crate::model::secret::master_secret_name(&plan.stack, &r.address.name),
+            );
+            ids.set(&secret, "username", user);
+        }
+    }
+}
+
+/// Undoes what the journal says the apply did, most recent first: deletes what it created,
+/// restores what it updated to the values AWS had before. A deletion cannot be undone.
+/// Idempotent: undoing a create whose resource never came to be, or was already deleted,
+/// succeeds; so does running the undo again.
+pub async fn undo(
+    journal: &Journaled<'_>,
+    clients: &Clients,
+    ids: &Ids,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> UndoReport {
+    let snapshot = journal.snapshot().await;
+    let mut report = UndoReport::default();
+    for id in snapshot.undo_order() {
+        let Some(js) = snapshot.steps.iter().find(|s| s.id == id) else {
+            continue;
+        };
+        let address = js.address.clone();
+        if js.op == StepOp::Delete {
+            let reason = if js.state == StepState::Done {
+                "it was deleted, and a deletion cannot be undone".to_owned()
+            } else {
+                "its deletion may have begun, and a deletion cannot be undone".to_owned()
+            };
+            let _ = journal
+                .mark(id, StepState::NotUndoable, Some(reason.clone()))
+                .await;
+            on_event(Event::NotUndone {
+                step: id,
+                address: address.clone(),
+                reason: reason.clone(),
+            });
+            report.not_undone.push((address, reason));
+            continue;
+        }
+        let (op, desired, observed) = match js.op {
+            StepOp::Create => (StepOp::Delete, None, None),
+            _ => (
+                StepOp::Update,
+                js.before.clone(),
+                js.after.clone().map(|r| ObservedResource {
+                    resource: r,
+                    owned: true,
+                    status: String::new(),
+                    pending: Default::default(),
+                    ids: Default::default(),
+                }),
+            ),
+        };
+        if op == StepOp::Update && desired.is_none() {
+            let reason = "the journal has no record of its previous values".to_owned();
+            let _ = journal
+                .mark(id, StepState::NotUndoable, Some(reason.clone()))
+                .await;
+            report.not_undone.push((address, reason));
+            continue;
+        }
+        // A replica's or proxy target's undo of an update restores only what changed.
+        let step = Step {
+            id,
+            address: address.clone(),
+            op,
+            attributes: js.attributes.clone(),
+            reboot: false,
+            depends_on: Vec::new(),
+            impact: crate::model::Impact::Online,
+        };
+        if let Err(e) = journal.mark(id, StepState::Undoing, None).await {
+            report
+                .not_undone
+                .push((address, format!("the journal could not be written: {e}")));
+            continue;
+        }
+        on_event(Event::Undoing {
+            step: id,
+            address: address.clone(),
+            op,
+        });
+        let cx = StepContext {
+            clients,
+            stack: &snapshot.stack,
+            desired: desired.as_ref(),
+            observed: observed.as_ref(),
+            ids,
+            final_snapshot: false,
+        };
+        match run_step(&step, &cx, on_event).await {
+            Ok(()) => {
+                let _ = journal.mark(id, StepState::Undone, None).await;
+                on_event(Event::Undone {
+                    step: id,
+                    address: address.clone(),
+                    op,
+                });
+                report.undone.push(address);
+            }
+            Err(e) => {
+                let _ = journal
+                    .mark(id, StepState::UndoFailed, Some(e.to_string()))
+                    .await;
+                on_event(Event::NotUndone {
+                    step: id,
+                    address: address.clone(),
+                    reason: e.to_string(),
+                });
+                report.not_undone.push((address, e.to_string()));
+            }
+        }
+    }
     report
 }
 

@@ -2,5 +2,6 @@
 //! makes no choices of its own and never prints: it emits events that reporters render.
 
 pub mod executor;
+pub mod journal;
 
-pub use executor::{Event, Report, execute};
+pub use executor::{Event, Journaled, Report, UndoReport, execute, undo};

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod error;
 pub mod read;
+pub mod state;
 pub mod wait;
 pub mod write;
 

@@ -1299,8 +1299,10 @@ async fn list_secrets(
             resp.secret_list()
                 .iter()
                 .filter(|s| {
-                    s.name()
-                        .is_some_and(|n| n.starts_with(&format!("stackctl/{stack}/")))
+                    s.name().is_some_and(|n| {
+                        n.starts_with(&format!("stackctl/{stack}/"))
+                            && !super::state::is_bookkeeping(n)
+                    })
                 })
                 .cloned(),
         );

@@ -1,16 +1,32 @@
-//! `stackctl apply FILE|PLANFILE`: plan (or load a saved plan), confirm, execute, report.
+//! `stackctl apply FILE|PLANFILE`: lock the stack, read AWS, plan (or check a saved plan),
+//! guard destructive changes, confirm, execute with a journal, roll back on failure.
 
 use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use super::common::{confirm, load_spec, make_plan, observe};
-use crate::apply::execute;
-use crate::aws::Clients;
-use crate::aws::read::ReadResult;
+use super::common::{confirm, load_spec, make_plan};
+use super::locked::{Locked, with_lock};
+use crate::apply::journal::{ApplyState, Journal};
+use crate::apply::{Event, Journaled, execute, undo};
+use crate::aws::state;
+use crate::aws::write::Ids;
 use crate::exit::Outcome;
-use crate::plan::Plan;
+use crate::plan::{Action, Plan};
 use crate::render::{plan as render_plan, progress, style::Style};
+use crate::spec::raw::Stack;
+
+/// How an apply may proceed.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub auto_approve: bool,
+    /// Replacing or deleting what holds data or is protected from deletion is allowed.
+    pub allow_destroy: bool,
+    /// On failure, keep what was done instead of rolling it back.
+    pub no_rollback: bool,
+    /// Take final snapshots before deleting databases and Redis.
+    pub final_snapshot: bool,
+}
 
 fn is_plan_file(path: &Path) -> anyhow::Result<bool> {
     let text =
@@ -18,62 +34,124 @@ fn is_plan_file(path: &Path) -> anyhow::Result<bool> {
     Ok(text.trim_start().starts_with('{'))
 }
 
-pub async fn run(file: &Path, auto_approve: bool) -> anyhow::Result<Outcome> {
-    let (plan, clients, read) = if is_plan_file(file)? {
+pub async fn run(file: &Path, opts: Options) -> anyhow::Result<Outcome> {
+    let saved: Option<Plan> = if is_plan_file(file)? {
         let text = std::fs::read_to_string(file)?;
-        let saved: Plan = serde_json::from_str(&text)
+        let p: Plan = serde_json::from_str(&text)
             .with_context(|| format!("{} is not a stackctl plan file", file.display()))?;
-        if saved.format_version != crate::plan::FORMAT_VERSION {
+        if p.format_version != crate::plan::FORMAT_VERSION {
             bail!(
                 "{} has plan format {}; this stackctl reads format {}",
                 file.display(),
-                saved.format_version,
+                p.format_version,
                 crate::plan::FORMAT_VERSION
             );
         }
-        let Some(stack) = saved.spec.clone() else {
-            bail!("{} does not record its stack spec", file.display());
-        };
-        let (clients, read) = observe(&stack).await?;
-        let fingerprint = read.observed.fingerprint();
-        if fingerprint != saved.observed_fingerprint {
-            bail!(
-                "the stack changed in AWS since this plan was made (fingerprint {} then, {} now): plan again",
-                saved.observed_fingerprint,
-                fingerprint
-            );
-        }
-        (saved, clients, read)
+        Some(p)
     } else {
-        let Some(stack) = load_spec(file)? else {
-            return Ok(Outcome::Invalid);
-        };
-        let (clients, read) = observe(&stack).await?;
-        (make_plan(&stack, &read)?, clients, read)
+        None
     };
-    apply_plan(&plan, &clients, &read, auto_approve, true).await
+    let stack: Stack = match &saved {
+        Some(p) => match p.spec.clone() {
+            Some(s) => s,
+            None => bail!("{} does not record its stack spec", file.display()),
+        },
+        None => match load_spec(file)? {
+            Some(s) => s,
+            None => return Ok(Outcome::Invalid),
+        },
+    };
+    let spec = &stack;
+    with_lock(spec, "apply", |locked| async move {
+        let plan = match saved {
+            Some(p) => {
+                let now = locked.read.observed.fingerprint();
+                if now != p.observed_fingerprint {
+                    bail!(
+                        "the stack changed in AWS since this plan was made (fingerprint {} then, {now} now): plan again",
+                        p.observed_fingerprint
+                    );
+                }
+                p
+            }
+            None => make_plan(spec, &locked.read)?,
+        };
+        apply_plan(&plan, &locked, opts).await
+    })
+    .await
 }
 
-/// Shows, confirms and executes a plan; shared with destroy.
-pub async fn apply_plan(
-    plan: &Plan,
-    clients: &Clients,
-    read: &ReadResult,
-    auto_approve: bool,
-    final_snapshot: bool,
-) -> anyhow::Result<Outcome> {
+/// Changes that replace or delete what holds data or refuses deletion.
+fn destructive(plan: &Plan, locked: &Locked) -> Vec<String> {
+    plan.changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Replace | Action::Delete))
+        .filter(|c| {
+            c.stateful
+                || locked
+                    .read
+                    .observed
+                    .get(&c.address)
+                    .is_some_and(|o| o.resource.bool("deletion_protection"))
+        })
+        .map(|c| format!("{} ({})", c.address, c.impact.label()))
+        .collect()
+}
+
+/// Shows, guards, confirms and executes a plan under the stack's lock; shared with destroy.
+pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::Result<Outcome> {
     print!("{}", render_plan::render(plan, &Style::for_stdout()));
     if plan.is_empty() {
+        if locked.resumed.is_some() {
+            state::clear_journal(&locked.clients, &plan.stack).await?;
+            eprintln!("The interrupted apply had finished its work: nothing left to do.");
+        }
         return Ok(Outcome::Success);
     }
-    if !confirm("\nApply these changes?", auto_approve)? {
+    let guarded = destructive(plan, locked);
+    if !guarded.is_empty() && !opts.allow_destroy {
+        eprintln!(
+            "error: this plan replaces or deletes resources that hold data or are protected from deletion:"
+        );
+        for g in &guarded {
+            eprintln!("  - {g}");
+        }
+        eprintln!(
+            "hint: re-run with --allow-destroy if that is what you want; nothing was changed"
+        );
+        return Ok(Outcome::Invalid);
+    }
+    if !confirm("\nApply these changes?", opts.auto_approve)? {
         eprintln!("Apply cancelled; nothing was changed.");
         return Ok(Outcome::Invalid);
     }
+
+    let clients = &locked.clients;
+    let observed = &locked.read.observed;
+    let journal = Journal::new(
+        plan,
+        observed,
+        apply_id(),
+        state::LockInfo::mine("apply").describe(),
+    );
+    let journaled = Journaled::new(clients, journal, locked.resumed.is_some());
+    journaled
+        .record(|_| {})
+        .await
+        .context("writing the apply journal to AWS")?;
     let reporter = progress::Reporter::new();
+    let on_event = |e: Event| reporter.event(&e);
+    let ids = Ids::default();
     let started = std::time::Instant::now();
-    let on_event = |e: crate::apply::Event| reporter.event(&e);
-    let run = execute(plan, &read.observed, clients, final_snapshot, &on_event);
+    let run = execute(
+        plan,
+        observed,
+        clients,
+        &ids,
+        opts.final_snapshot,
+        &on_event,
+        Some(&journaled),
+    );
     tokio::pin!(run);
     let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
     let report = loop {
@@ -91,23 +169,70 @@ pub async fn apply_plan(
         );
     }
     if report.succeeded() {
+        journaled.set_state(ApplyState::Completed).await?;
+        state::clear_journal(clients, &plan.stack).await?;
         eprintln!(
             "Apply complete: {} step{} in stack {}.",
             report.done.len(),
             if report.done.len() == 1 { "" } else { "s" },
             plan.stack
         );
-        Ok(Outcome::Success)
-    } else {
-        for (id, e) in &report.failed {
-            eprintln!("error: step {id} ({}) failed: {e}", plan.steps[*id].address);
-        }
-        eprintln!(
-            "Apply failed: {} done, {} failed, {} not started. Run `stackctl plan` to see what is left.",
-            report.done.len(),
-            report.failed.len(),
-            report.not_started.len()
-        );
-        Ok(Outcome::Invalid)
+        return Ok(Outcome::Success);
     }
+    journaled.set_state(ApplyState::Failed).await?;
+    for (id, e) in &report.failed {
+        eprintln!("error: {} failed: {e}", plan.steps[*id].address);
+    }
+    eprintln!(
+        "Apply failed: {} done, {} failed, {} not started.",
+        report.done.len(),
+        report.failed.len(),
+        report.not_started.len()
+    );
+    if opts.no_rollback {
+        eprintln!(
+            "--no-rollback: keeping what was done. `stackctl apply` converges from here; `stackctl rollback` undoes it (journal: {}).",
+            state::local_path(&plan.stack).display()
+        );
+        return Ok(Outcome::Invalid);
+    }
+    eprintln!("Rolling back what this apply did, most recent first.");
+    rollback(&journaled, locked, &ids, &on_event).await?;
+    Ok(Outcome::Invalid)
+}
+
+/// Undoes a journaled apply and reports what was and was not undone.
+pub async fn rollback(
+    journaled: &Journaled<'_>,
+    locked: &Locked,
+    ids: &Ids,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> anyhow::Result<bool> {
+    journaled.set_state(ApplyState::RollingBack).await?;
+    let report = undo(journaled, &locked.clients, ids, on_event).await;
+    let complete = report
+        .not_undone
+        .iter()
+        .all(|(_, why)| why.contains("cannot be undone"));
+    eprintln!("Rollback: {} undone.", report.undone.len());
+    for (a, why) in &report.not_undone {
+        eprintln!("  not undone: {a}: {why}");
+    }
+    if complete {
+        journaled.set_state(ApplyState::RolledBack).await?;
+        state::clear_journal(&locked.clients, &journaled.snapshot().await.stack).await?;
+    } else {
+        journaled.set_state(ApplyState::RollbackFailed).await?;
+        eprintln!("The journal is kept: `stackctl rollback FILE` tries the rest again.");
+    }
+    Ok(complete)
+}
+
+/// A new apply's id: time and process, unique enough to tell applies apart in a journal.
+fn apply_id() -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    format!("{t:x}-{:x}", std::process::id())
 }

@@ -27,10 +27,15 @@ pub fn load_spec(file: &Path) -> anyhow::Result<Option<Stack>> {
 /// Reads the stack's live state.
 pub async fn observe(stack: &Stack) -> anyhow::Result<(Clients, ReadResult)> {
     let clients = Clients::new(&stack.region).await;
-    let result = read(&clients, stack)
-        .await
-        .with_context(|| format!("reading stack {} from AWS", stack.stack))?;
+    let result = observe_with(&clients, stack).await?;
     Ok((clients, result))
+}
+
+/// Reads the stack's live state with existing clients.
+pub async fn observe_with(clients: &Clients, stack: &Stack) -> anyhow::Result<ReadResult> {
+    read(clients, stack)
+        .await
+        .with_context(|| format!("reading stack {} from AWS", stack.stack))
 }
 
 /// Plans the spec against what was read.

@@ -1,21 +1,21 @@
 //! `stackctl destroy FILE`: delete everything the stack owns, dependents first, with final
-//! snapshots of databases unless told otherwise.
+//! snapshots of databases unless told otherwise; then its lock and journal.
 
 use std::path::Path;
 
-use super::apply::apply_plan;
-use super::common::{destroy_plan, load_spec, observe};
+use super::apply::{Options, apply_plan};
+use super::common::{destroy_plan, load_spec};
+use super::locked::with_lock;
 use crate::exit::Outcome;
 
-pub async fn run(
-    file: &Path,
-    auto_approve: bool,
-    skip_final_snapshot: bool,
-) -> anyhow::Result<Outcome> {
+pub async fn run(file: &Path, opts: Options) -> anyhow::Result<Outcome> {
     let Some(stack) = load_spec(file)? else {
         return Ok(Outcome::Invalid);
     };
-    let (clients, read) = observe(&stack).await?;
-    let plan = destroy_plan(&stack, &read)?;
-    apply_plan(&plan, &clients, &read, auto_approve, !skip_final_snapshot).await
+    let spec = &stack;
+    with_lock(spec, "destroy", |locked| async move {
+        let plan = destroy_plan(spec, &locked.read)?;
+        apply_plan(&plan, &locked, opts).await
+    })
+    .await
 }

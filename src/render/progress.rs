@@ -45,13 +45,25 @@ pub fn line(e: &Event) -> String {
         ),
         Event::Failed {
             address, op, error, ..
-        } => {
-            format!(
-                "[{}] FAILED {} {address}: {error}",
-                clock(),
-                verb(*op, false)
-            )
+        } => format!(
+            "[{}] FAILED {} {address}: {error}",
+            clock(),
+            verb(*op, false)
+        ),
+        Event::Retrying { address, error, .. } => format!(
+            "[{}] {address} is busy ({}); waiting to try again",
+            clock(),
+            error.code
+        ),
+        Event::Undoing { address, op, .. } => {
+            format!("[{}] rollback: {} {address} ...", clock(), verb(*op, false))
         }
+        Event::Undone { address, op, .. } => {
+            format!("[{}] rollback: {} {address}", clock(), verb(*op, true))
+        }
+        Event::NotUndone {
+            address, reason, ..
+        } => format!("[{}] rollback: could not undo {address}: {reason}", clock()),
     }
 }
 
@@ -87,6 +99,7 @@ impl Reporter {
                 Event::Finished { step, .. } | Event::Failed { step, .. } => {
                     r.remove(step);
                 }
+                _ => {}
             }
         }
         self.clear();

@@ -1,0 +1,52 @@
+//! `stackctl rollback FILE`: undo an apply that failed with `--no-rollback` or was
+//! interrupted, from its journal in AWS.
+
+use std::path::Path;
+
+use super::apply::rollback;
+use super::common::{confirm, load_spec};
+use super::locked::with_lock;
+use crate::apply::Journaled;
+use crate::aws::write::Ids;
+use crate::exit::Outcome;
+use crate::render::progress;
+
+pub async fn run(file: &Path, auto_approve: bool) -> anyhow::Result<Outcome> {
+    let Some(stack) = load_spec(file)? else {
+        return Ok(Outcome::Invalid);
+    };
+    let spec = &stack;
+    with_lock(spec, "rollback", |locked| async move {
+        let Some(journal) = locked.resumed.clone() else {
+            println!(
+                "Nothing to roll back: the last apply of {} finished.",
+                spec.stack
+            );
+            return Ok(Outcome::Success);
+        };
+        println!(
+            "Rolling back apply {} ({}): {} step(s) may have changed AWS.",
+            journal.apply_id,
+            journal.holder,
+            journal.undo_order().len()
+        );
+        if !confirm("Undo them?", auto_approve)? {
+            return Ok(Outcome::Invalid);
+        }
+        let ids = Ids::default();
+        for (addr, o) in &locked.read.observed.resources {
+            ids.seed(addr, &o.ids);
+        }
+        let journaled = Journaled::new(&locked.clients, journal, true);
+        let reporter = progress::Reporter::new();
+        let on_event = |e: crate::apply::Event| reporter.event(&e);
+        let complete = rollback(&journaled, &locked, &ids, &on_event).await?;
+        reporter.finish();
+        Ok(if complete {
+            Outcome::Success
+        } else {
+            Outcome::Invalid
+        })
+    })
+    .await
+}
