@@ -8,6 +8,8 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/stackctl/target
 export STACKCTL_CACHE_DIR ?= $(HOME)/.cache/stackctl
 # The tests' emulator: MiniStack on LocalStack's port; set AWS_ENDPOINT_URL to use another.
 export GATEWAY_PORT ?= 4566
+# A second emulator for the fault-injection tests (its fault rules would disturb the others).
+FAULTS_PORT ?= 4597
 EMULATOR := localstack/emulator
 STACKCTL := $(CARGO_TARGET_DIR)/debug/stackctl
 
@@ -39,9 +41,11 @@ demo: build
 ## make test: every test. Brings the emulator up and down itself.
 test: lint
 	$(EMULATOR) test
-	$(EMULATOR) up
-	trap '$(EMULATOR) down' EXIT; \
-	  AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$(GATEWAY_PORT)} cargo test --lib --bins --tests --no-fail-fast
+	trap '$(EMULATOR) down; GATEWAY_PORT=$(FAULTS_PORT) $(EMULATOR) down' EXIT; \
+	  $(EMULATOR) up && GATEWAY_PORT=$(FAULTS_PORT) $(EMULATOR) up && \
+	  AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$(GATEWAY_PORT)} \
+	  STACKCTL_FAULTS_ENDPOINT_URL=$${STACKCTL_FAULTS_ENDPOINT_URL:-http://127.0.0.1:$(FAULTS_PORT)} \
+	  cargo test --lib --bins --tests --no-fail-fast
 
 ## make bench: plan and apply through a 50 ms latency proxy in front of the emulator; prints
 ## wall time, AWS calls and sequential round trips (debug build: the figures are counts).

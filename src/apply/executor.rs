@@ -81,10 +81,14 @@ pub struct UndoReport {
 }
 
 /// The journal of the running apply, written through to AWS before and after every side
-/// effect. Writes are serialised: each is durable before the step it announces proceeds.
+/// effect. Writes are group-committed: a change returns once a write that includes it is
+/// durable, so steps that record at the same time share one write instead of queueing.
 pub struct Journaled<'a> {
     clients: &'a Clients,
-    journal: tokio::sync::Mutex<Journal>,
+    /// The journal in memory and its version (one per change).
+    state: std::sync::Mutex<(Journal, u64)>,
+    /// Held while a write is in flight; holds the version last made durable.
+    writer: tokio::sync::Mutex<u64>,
     written_once: std::sync::atomic::AtomicBool,
     /// Test hook: abort the process right after this many journal writes.
     crash_after: Option<usize>,
@@ -94,7 +98,8 @@ impl<'a> Journaled<'a> {
     pub fn new(clients: &'a Clients, journal: Journal, already_in_aws: bool) -> Self {
         Journaled {
             clients,
-            journal: tokio::sync::Mutex::new(journal),
+            state: std::sync::Mutex::new((journal, 0)),
+            writer: tokio::sync::Mutex::new(0),
             written_once: std::sync::atomic::AtomicBool::new(already_in_aws),
             crash_after: std::env::var("STACKCTL_TEST_CRASH_AFTER_JOURNAL_WRITES")
                 .ok()
@@ -102,16 +107,35 @@ impl<'a> Journaled<'a> {
         }
     }
 
-    /// Changes the journal and writes it to AWS (and the local copy).
+    /// Changes the journal and returns once AWS (and the local copy) hold the change.
     pub async fn record(&self, change: impl FnOnce(&mut Journal)) -> Result<(), AwsError> {
-        let mut j = self.journal.lock().await;
-        change(&mut j);
-        j.writes += 1;
+        let mine = {
+            let mut st = self
+                .state
+                .lock()
+                .map_err(|_| AwsError::other("journal", "poisoned"))?;
+            change(&mut st.0);
+            st.1 += 1;
+            st.1
+        };
+        let mut durable = self.writer.lock().await;
+        if *durable >= mine {
+            return Ok(());
+        }
+        let (snapshot, version) = {
+            let mut st = self
+                .state
+                .lock()
+                .map_err(|_| AwsError::other("journal", "poisoned"))?;
+            st.0.writes += 1;
+            (st.0.clone(), st.1)
+        };
         let first = !self
             .written_once
             .swap(true, std::sync::atomic::Ordering::SeqCst);
-        crate::aws::state::save_journal(self.clients, &j, first).await?;
-        if self.crash_after.is_some_and(|n| j.writes >= n) {
+        crate::aws::state::save_journal(self.clients, &snapshot, first).await?;
+        *durable = version;
+        if self.crash_after.is_some_and(|n| snapshot.writes >= n) {
             // Fault injection for tests: die as SIGKILL would, right after a durable write.
             std::process::abort();
         }
@@ -145,7 +169,10 @@ impl<'a> Journaled<'a> {
     }
 
     pub async fn snapshot(&self) -> Journal {
-        self.journal.lock().await.clone()
+        match self.state.lock() {
+            Ok(st) => st.0.clone(),
+            Err(e) => e.into_inner().0.clone(),
+        }
     }
 }
 

@@ -60,13 +60,22 @@ impl Recorder {
         end.saturating_sub(start)
     }
 
-    /// One line for `STACKCTL_REPORT_CALLS`: calls, longest chain, time talking to AWS.
+    /// One line for `STACKCTL_REPORT_CALLS`: calls, longest chain, time talking to AWS, and the
+    /// longest chain without the lock and journal (stackctl's own bookkeeping).
     pub fn summary(&self) -> String {
+        let calls = self.calls();
+        let work: Vec<CallRecord> = calls
+            .iter()
+            .filter(|c| !is_bookkeeping(c.operation))
+            .cloned()
+            .collect();
         format!(
-            "aws calls: {}, sequential round trips: {}, aws span ms: {}",
-            self.calls().len(),
-            self.sequential_round_trips(),
-            self.span().as_millis()
+            "aws calls: {}, sequential round trips: {}, aws span ms: {}, bookkeeping calls: {}, round trips without bookkeeping: {}",
+            calls.len(),
+            longest_chain(&calls),
+            self.span().as_millis(),
+            calls.len() - work.len(),
+            longest_chain(&work)
         )
     }
 
@@ -75,6 +84,13 @@ impl Recorder {
     pub fn sequential_round_trips(&self) -> usize {
         longest_chain(&self.calls())
     }
+}
+
+/// Calls for the lock and the journal, not for the stack's resources.
+fn is_bookkeeping(operation: &str) -> bool {
+    ["(journal)", "(lock)", "(state)"]
+        .iter()
+        .any(|m| operation.contains(m))
 }
 
 /// The longest chain of non-overlapping calls, each starting after the previous one ended.
@@ -111,7 +127,7 @@ impl Clients {
     pub async fn new(region: &str) -> Self {
         let config = aws_config::defaults(BehaviorVersion::latest())
             .region(aws_config::Region::new(region.to_owned()))
-            .retry_config(RetryConfig::adaptive().with_max_attempts(8))
+            .retry_config(RetryConfig::standard().with_max_attempts(10))
             .load()
             .await;
         Clients {

@@ -15,7 +15,9 @@ pub const REGION: &str = "us-east-1";
 
 /// The emulator's endpoint. Fails with instructions when nothing answers there.
 pub fn endpoint() -> String {
-    let url = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:4566".into());
+    let url = ENDPOINT_OVERRIDE.get().cloned().unwrap_or_else(|| {
+        std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:4566".into())
+    });
     let hostport = url
         .trim_start_matches("http://")
         .trim_start_matches("https://")
@@ -37,6 +39,42 @@ pub fn endpoint() -> String {
         );
     }
     url
+}
+
+/// Set once by a test binary that talks to another emulator (the fault-injection one).
+pub static ENDPOINT_OVERRIDE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// A plain HTTP request to the emulator (its admin endpoints): status and body.
+pub fn http(method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let url = endpoint();
+    let hostport = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut s = std::net::TcpStream::connect(&hostport).expect("connect to the emulator");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {hostport}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("send");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read");
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    // Chunked bodies: keep the JSON between the first '{' and the last '}'.
+    let body = match (body.find('{'), body.rfind('}')) {
+        (Some(a), Some(b)) if b >= a => body[a..=b].to_owned(),
+        _ => body,
+    };
+    (status, body)
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -85,9 +123,16 @@ pub fn example(file: &str, name: &str) -> (PathBuf, String) {
 
 /// Runs stackctl against the emulator.
 pub fn stackctl(args: &[&str]) -> Output {
-    Command::cargo_bin("stackctl")
-        .expect("binary")
-        .args(args)
+    stackctl_with(args, &[])
+}
+
+/// Runs stackctl against the emulator with extra environment.
+pub fn stackctl_with(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::cargo_bin("stackctl").expect("binary");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.args(args)
         .env("AWS_ENDPOINT_URL", endpoint())
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")

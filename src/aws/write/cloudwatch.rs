@@ -120,12 +120,13 @@ pub(super) async fn alarm_put(cx: &StepContext<'_>, step: &Step) -> Result<(), A
 
 pub(super) async fn alarm_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
     let c = cx.clients;
-    c.recorder
+    let r = c
+        .recorder
         .track(
             "cloudwatch:DeleteAlarms",
             c.cloudwatch.delete_alarms().alarm_names(&a.name).send(),
         )
         .await
-        .aws("cloudwatch:DeleteAlarms")?;
-    Ok(())
+        .aws("cloudwatch:DeleteAlarms");
+    found(r).map(|_| ())
 }

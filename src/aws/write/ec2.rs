@@ -161,7 +161,14 @@ pub(super) async fn sg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
 
 pub(super) async fn sg_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
     let c = cx.clients;
-    let id = cx.sg_id(&a.name)?;
+    let id = match cx.sg_id(&a.name) {
+        Ok(id) => id,
+        // Undoing a create that may never have happened: find the group by name and owner.
+        Err(_) => match owned_group_id(cx, &a.name).await? {
+            Some(id) => id,
+            None => return Ok(()),
+        },
+    };
     let r = c
         .recorder
         .track(
@@ -171,4 +178,32 @@ pub(super) async fn sg_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
         .await
         .aws("ec2:DeleteSecurityGroup");
     found(r).map(|_| ())
+}
+
+/// The id of this stack's security group of that name, if it exists.
+async fn owned_group_id(cx: &StepContext<'_>, name: &str) -> Result<Option<String>, AwsError> {
+    use aws_sdk_ec2::types::Filter;
+    let c = cx.clients;
+    let out = c
+        .recorder
+        .track(
+            "ec2:DescribeSecurityGroups",
+            c.ec2
+                .describe_security_groups()
+                .filters(Filter::builder().name("group-name").values(name).build())
+                .filters(
+                    Filter::builder()
+                        .name(format!("tag:{}", crate::model::desired::OWNER_TAG))
+                        .values(cx.stack)
+                        .build(),
+                )
+                .send(),
+        )
+        .await
+        .aws("ec2:DescribeSecurityGroups")?;
+    Ok(out
+        .security_groups()
+        .first()
+        .and_then(|g| g.group_id())
+        .map(str::to_owned))
 }

@@ -466,45 +466,53 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
 
 pub(super) async fn db_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
     let c = cx.clients;
-    let protected = cx
+    // The plan's guard (--allow-destroy) already allowed deleting a protected instance; an
+    // undo deletes only what its apply created. Turn protection off when AWS says it is on.
+    let mut protected = cx
         .observed
         .is_some_and(|o| o.resource.bool("deletion_protection"));
-    if protected {
-        c.recorder
-            .track(
-                "rds:ModifyDBInstance",
-                c.rds
-                    .modify_db_instance()
-                    .db_instance_identifier(&a.name)
-                    .deletion_protection(false)
-                    .apply_immediately(true)
-                    .send(),
-            )
-            .await
-            .aws("rds:ModifyDBInstance")?;
-    }
     let snapshot = cx.final_snapshot && a.kind == Kind::DbInstance;
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let r = c
-        .recorder
-        .track(
-            "rds:DeleteDBInstance",
-            c.rds
-                .delete_db_instance()
-                .db_instance_identifier(&a.name)
-                .skip_final_snapshot(!snapshot)
-                .set_final_db_snapshot_identifier(
-                    snapshot.then(|| format!("{}-final-{stamp}", a.name)),
+    let deleted = loop {
+        if protected {
+            c.recorder
+                .track(
+                    "rds:ModifyDBInstance",
+                    c.rds
+                        .modify_db_instance()
+                        .db_instance_identifier(&a.name)
+                        .deletion_protection(false)
+                        .apply_immediately(true)
+                        .send(),
                 )
-                .delete_automated_backups(!snapshot)
-                .send(),
-        )
-        .await
-        .aws("rds:DeleteDBInstance");
-    if found(r)?.is_none() {
+                .await
+                .aws("rds:ModifyDBInstance")?;
+        }
+        let r = c
+            .recorder
+            .track(
+                "rds:DeleteDBInstance",
+                c.rds
+                    .delete_db_instance()
+                    .db_instance_identifier(&a.name)
+                    .skip_final_snapshot(!snapshot)
+                    .set_final_db_snapshot_identifier(
+                        snapshot.then(|| format!("{}-final-{stamp}", a.name)),
+                    )
+                    .delete_automated_backups(!snapshot)
+                    .send(),
+            )
+            .await
+            .aws("rds:DeleteDBInstance");
+        match r {
+            Err(e) if !protected && e.message.contains("DeletionProtection") => protected = true,
+            other => break found(other)?,
+        }
+    };
+    if deleted.is_none() {
         return Ok(());
     }
     c.recorder

@@ -1,0 +1,360 @@
+//! Safe apply under injected faults, against a second emulator of its own (fault rules are
+//! global to an emulator, so these tests run one at a time, away from the others):
+//! `STACKCTL_FAULTS_ENDPOINT_URL`, default http://127.0.0.1:4597 (`make test` starts it).
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn use_fault_emulator() -> tokio::sync::MutexGuard<'static, ()> {
+    let guard = SERIAL.lock().await;
+    let url = std::env::var("STACKCTL_FAULTS_ENDPOINT_URL")
+        .unwrap_or_else(|_| "http://127.0.0.1:4597".into());
+    let _ = ENDPOINT_OVERRIDE.set(url);
+    set_faults(json!({ "rules": [] }));
+    guard
+}
+
+fn set_faults(rules: Value) {
+    let (status, body) = http("POST", "/_stackctl/faults", &rules.to_string());
+    assert_eq!(status, 200, "setting faults: {body}");
+}
+
+fn fault_log() -> Vec<String> {
+    let (_, body) = http("GET", "/_stackctl/faults", "");
+    let v: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    v["log"]
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter_map(|a| a.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Calls that change a resource of the stack (not reads, not the lock or journal).
+const MUTATING: &[&str] = &[
+    "CreateSecurityGroup",
+    "AuthorizeSecurityGroupIngress",
+    "CreateDBSubnetGroup",
+    "CreateDBParameterGroup",
+    "ModifyDBParameterGroup",
+    "CreateCacheSubnetGroup",
+    "CreateCacheParameterGroup",
+    "ModifyCacheParameterGroup",
+    "CreateDBInstance",
+    "CreateDBInstanceReadReplica",
+    "CreateDBProxy",
+    "ModifyDBProxyTargetGroup",
+    "RegisterDBProxyTargets",
+    "CreateDBProxyEndpoint",
+    "CreateReplicationGroup",
+    "PutMetricAlarm",
+];
+
+async fn nothing_tagged(name: &str) {
+    nothing_tagged_after(name, "").await
+}
+
+async fn nothing_tagged_after(name: &str, context: &str) {
+    let left = tagged(name).await;
+    assert!(
+        left.is_empty(),
+        "still tagged with {name}: {left:?}\n{context}"
+    );
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config().await);
+    let sgs = ec2
+        .describe_security_groups()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("tag:stackctl:stack")
+                .values(name)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("SGs");
+    assert!(
+        sgs.security_groups().is_empty(),
+        "security groups of {name} left"
+    );
+}
+
+fn state_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("stackctl-tests/state-{name}"));
+    std::fs::create_dir_all(&d).expect("state dir");
+    d
+}
+
+fn apply_env(
+    spec: &std::path::Path,
+    name: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let dir = state_dir(name);
+    let mut e: Vec<(&str, &str)> = vec![("STACKCTL_STATE_DIR", dir.to_str().expect("dir"))];
+    e.extend_from_slice(env);
+    let mut args = vec!["apply", "--auto-approve", "--allow-destroy"];
+    args.extend_from_slice(extra);
+    args.push(spec.to_str().expect("path"));
+    stackctl_with(&args, &e)
+}
+
+/// Every secret value of the stack, to search outputs for.
+async fn secret_values(name: &str) -> Vec<String> {
+    let sm = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    let list = sm.list_secrets().send().await.expect("secrets");
+    let mut out = Vec::new();
+    for s in list.secret_list() {
+        let n = s.name().unwrap_or_default();
+        if !n.starts_with(&format!("stackctl/{name}/")) || n.contains("/.") {
+            continue;
+        }
+        let v = sm
+            .get_secret_value()
+            .secret_id(n)
+            .send()
+            .await
+            .expect("value");
+        let doc: Value = serde_json::from_str(v.secret_string().unwrap_or("{}")).expect("json");
+        for key in ["password", "token"] {
+            if let Some(x) = doc[key].as_str() {
+                out.push(x.to_owned());
+            }
+        }
+    }
+    out
+}
+
+fn assert_no_secret(values: &[String], outputs: &[std::process::Output], dir: &std::path::Path) {
+    let mut seen = String::new();
+    for o in outputs {
+        seen.push_str(&String::from_utf8_lossy(&o.stdout));
+        seen.push_str(&String::from_utf8_lossy(&o.stderr));
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            seen.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+        }
+    }
+    for v in values {
+        assert!(
+            !seen.contains(v.as_str()),
+            "a secret value appears in output or journal"
+        );
+    }
+}
+
+#[tokio::test]
+async fn failing_each_mutating_call_of_a_full_create_rolls_back_to_nothing() {
+    let _serial = use_fault_emulator().await;
+    // Learn the mutating calls of a full create of production.yaml.
+    let probe = unique("prb");
+    seed_network(&probe).await;
+    let (spec, _) = example("production.yaml", &probe);
+    set_faults(json!({ "rules": [] }));
+    let o = apply_env(&spec, &probe, &[], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let log = fault_log();
+    let mut calls: Vec<(String, usize)> = Vec::new();
+    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    for a in &log {
+        let n = seen.entry(a.clone()).or_default();
+        *n += 1;
+        if MUTATING.contains(&a.as_str()) {
+            calls.push((a.clone(), *n));
+        }
+    }
+    assert!(
+        calls.len() >= 20,
+        "a full create makes many calls: {calls:?}"
+    );
+
+    for (action, nth) in calls {
+        let name = unique("flt");
+        seed_network(&name).await;
+        let (spec, _) = example("production.yaml", &name);
+        set_faults(
+            json!({ "rules": [{ "action": action, "nth": nth, "code": "InjectedFault", "status": 400 }] }),
+        );
+        let o = apply_env(&spec, &name, &[], &[]);
+        set_faults(json!({ "rules": [] }));
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "failing {action} #{nth}:\n{}",
+            text(&o)
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("InjectedFault"),
+            "failing {action} #{nth}:\n{err}"
+        );
+        assert!(
+            err.contains("Rollback:"),
+            "failing {action} #{nth} rolls back:\n{err}"
+        );
+        nothing_tagged_after(&name, &format!("failing {action} #{nth}:\n{err}")).await;
+    }
+}
+
+#[tokio::test]
+async fn with_no_rollback_the_partial_result_stays_and_a_rerun_converges() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("nrb");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    set_faults(
+        json!({ "rules": [{ "action": "CreateDBProxy", "code": "InjectedFault", "status": 400 }] }),
+    );
+    let failed = apply_env(&spec, &name, &["--no-rollback"], &[]);
+    set_faults(json!({ "rules": [] }));
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
+    assert!(
+        instance_exists(&format!("{name}-db")).await,
+        "kept: the primary"
+    );
+    let journal = state_dir(&name).join(format!("{name}.journal.json"));
+    let j: Value = serde_json::from_str(&std::fs::read_to_string(&journal).expect("local journal"))
+        .expect("json");
+    assert_eq!(j["state"], "failed");
+
+    let rerun = apply_env(&spec, &name, &[], &[]);
+    assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun));
+    assert!(
+        String::from_utf8_lossy(&rerun.stderr).contains("did not finish"),
+        "{}",
+        text(&rerun)
+    );
+    assert_plan_empty(&spec);
+    let secrets = secret_values(&name).await;
+    assert!(!secrets.is_empty());
+    assert_no_secret(&secrets, &[failed, rerun], &state_dir(&name));
+}
+
+#[tokio::test]
+async fn rollback_undoes_an_apply_kept_with_no_rollback() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("rbk");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    set_faults(
+        json!({ "rules": [{ "action": "PutMetricAlarm", "nth": 2, "code": "InjectedFault", "status": 400 }] }),
+    );
+    let failed = apply_env(&spec, &name, &["--no-rollback"], &[]);
+    set_faults(json!({ "rules": [] }));
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
+    assert!(!tagged(&name).await.is_empty());
+    let dir = state_dir(&name);
+    let o = stackctl_with(
+        &["rollback", "--auto-approve", spec.to_str().expect("path")],
+        &[("STACKCTL_STATE_DIR", dir.to_str().expect("dir"))],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    nothing_tagged(&name).await;
+    // Nothing left to roll back.
+    let again = stackctl(&["rollback", "--auto-approve", spec.to_str().expect("path")]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("Nothing to roll back"),
+        "{}",
+        text(&again)
+    );
+}
+
+#[tokio::test]
+async fn an_apply_killed_after_a_journal_write_is_resumed_without_duplicates() {
+    let _serial = use_fault_emulator().await;
+    for writes in [1, 2, 5, 9, 14, 20] {
+        let name = unique("kil");
+        seed_network(&name).await;
+        let (spec, _) = example("staging.yaml", &name);
+        let n = writes.to_string();
+        let killed = apply_env(
+            &spec,
+            &name,
+            &[],
+            &[("STACKCTL_TEST_CRASH_AFTER_JOURNAL_WRITES", &n)],
+        );
+        assert_ne!(
+            killed.status.code(),
+            Some(0),
+            "killed after {writes} writes:\n{}",
+            text(&killed)
+        );
+        assert!(
+            killed.status.code().is_none(),
+            "it died by a signal:\n{}",
+            text(&killed)
+        );
+        let resumed = apply_env(&spec, &name, &[], &[]);
+        assert_eq!(
+            resumed.status.code(),
+            Some(0),
+            "resumed after {writes} writes:\n{}",
+            text(&resumed)
+        );
+        assert!(
+            String::from_utf8_lossy(&resumed.stderr).contains("did not finish"),
+            "{}",
+            text(&resumed)
+        );
+        assert_plan_empty(&spec);
+        let arns = tagged(&name).await;
+        let unique_arns: std::collections::BTreeSet<&String> = arns.iter().collect();
+        assert_eq!(unique_arns.len(), arns.len(), "no duplicates: {arns:?}");
+        let secrets = secret_values(&name).await;
+        assert_no_secret(&secrets, &[killed, resumed], &state_dir(&name));
+    }
+}
+
+#[tokio::test]
+async fn thirty_percent_of_calls_throttled_still_converges() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("thr");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    set_faults(json!({ "rules": [{ "throttle_percent": 30, "seed": 11 }] }));
+    let o = apply_env(&spec, &name, &[], &[]);
+    let (_, report) = http("GET", "/_stackctl/faults", "");
+    set_faults(json!({ "rules": [] }));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let r: Value = serde_json::from_str(&report).expect("report");
+    assert!(
+        r["rules"][0]["failed"].as_u64().unwrap_or(0) > 5,
+        "calls were throttled: {report}"
+    );
+    assert_plan_empty(&spec);
+}
+
+#[tokio::test]
+async fn of_two_concurrent_applies_one_proceeds_and_the_other_is_refused() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("two");
+    seed_network(&name).await;
+    let (spec, _) = example("minimal.yaml", &name);
+    // Slow the create so that the first apply holds the lock while the second starts.
+    set_faults(json!({ "rules": [{ "action": "CreateDBInstance", "delay_ms": 1500 }] }));
+    let a = std::thread::spawn({
+        let spec = spec.clone();
+        let name = name.clone();
+        move || apply_env(&spec, &name, &[], &[])
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let b = apply_env(&spec, &name, &[], &[]);
+    let a = a.join().expect("first apply");
+    set_faults(json!({ "rules": [] }));
+    let codes = [a.status.code(), b.status.code()];
+    assert!(
+        codes.contains(&Some(0)) && codes.contains(&Some(1)),
+        "one proceeds, one is refused:\n{}\n{}",
+        text(&a),
+        text(&b)
+    );
+    let refused = if a.status.code() == Some(1) { &a } else { &b };
+    let msg = String::from_utf8_lossy(&refused.stderr);
+    assert!(msg.contains("is locked") && msg.contains("since"), "{msg}");
+    assert_plan_empty(&spec);
+}
