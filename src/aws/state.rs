@@ -65,7 +65,17 @@ impl LockInfo {
 
     /// The holder ran on this machine and its process is gone: it was killed.
     pub fn is_dead_here(&self) -> bool {
-        self.host == hostname() && !std::path::Path::new(&format!("/proc/{}", self.pid)).exists()
+        if self.host != hostname() || self.pid == std::process::id() {
+            return false;
+        }
+        // Gone, or a zombie waiting to be reaped (state `Z` in /proc/PID/stat).
+        match std::fs::read_to_string(format!("/proc/{}/stat", self.pid)) {
+            Err(_) => true,
+            Ok(stat) => stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                .is_some_and(|state| state == "Z" || state == "X"),
+        }
     }
 }
 

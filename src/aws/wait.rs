@@ -5,7 +5,9 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use super::error::AwsError;
+use super::client::Clients;
+use super::error::{AwsError, SdkResultExt, found};
+use crate::model::{Address, Kind};
 
 /// How long each kind may take before stackctl gives up waiting.
 pub mod limits {
@@ -46,5 +48,76 @@ where
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(cap);
+    }
+}
+
+/// Polls until a DB instance, replica, replication group or proxy is `available` or gone.
+pub async fn until_settled(c: &Clients, a: &Address) -> Result<(), AwsError> {
+    let settled = |s: Option<&str>| s.is_none_or(|s| s == "available");
+    match a.kind {
+        Kind::DbInstance | Kind::DbReplica => {
+            poll(&a.to_string(), limits::DB_INSTANCE, || async {
+                let r = c
+                    .recorder
+                    .track(
+                        "rds:DescribeDBInstances",
+                        c.rds
+                            .describe_db_instances()
+                            .db_instance_identifier(&a.name)
+                            .send(),
+                    )
+                    .await
+                    .aws("rds:DescribeDBInstances");
+                let status = found(r)?.and_then(|o| {
+                    o.db_instances()
+                        .first()
+                        .and_then(|i| i.db_instance_status().map(str::to_owned))
+                });
+                Ok(settled(status.as_deref()).then_some(()))
+            })
+            .await
+        }
+        Kind::ReplicationGroup => {
+            poll(&a.to_string(), limits::REPLICATION_GROUP, || async {
+                let r = c
+                    .recorder
+                    .track(
+                        "elasticache:DescribeReplicationGroups",
+                        c.elasticache
+                            .describe_replication_groups()
+                            .replication_group_id(&a.name)
+                            .send(),
+                    )
+                    .await
+                    .aws("elasticache:DescribeReplicationGroups");
+                let status = found(r)?.and_then(|o| {
+                    o.replication_groups()
+                        .first()
+                        .and_then(|g| g.status().map(str::to_owned))
+                });
+                Ok(settled(status.as_deref()).then_some(()))
+            })
+            .await
+        }
+        Kind::Proxy => {
+            poll(&a.to_string(), limits::PROXY, || async {
+                let r = c
+                    .recorder
+                    .track(
+                        "rds:DescribeDBProxies",
+                        c.rds.describe_db_proxies().db_proxy_name(&a.name).send(),
+                    )
+                    .await
+                    .aws("rds:DescribeDBProxies");
+                let status = found(r)?.and_then(|o| {
+                    o.db_proxies()
+                        .first()
+                        .and_then(|p| p.status().map(|s| s.as_str().to_owned()))
+                });
+                Ok(settled(status.as_deref()).then_some(()))
+            })
+            .await
+        }
+        _ => Ok(()),
     }
 }

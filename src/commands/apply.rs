@@ -180,6 +180,13 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         return Ok(Outcome::Success);
     }
     journaled.set_state(ApplyState::Failed).await?;
+    for id in &report.done {
+        eprintln!(
+            "done: {} {}",
+            op_word(plan.steps[*id].op),
+            plan.steps[*id].address
+        );
+    }
     for (id, e) in &report.failed {
         eprintln!("error: {} failed: {e}", plan.steps[*id].address);
     }
@@ -226,6 +233,14 @@ pub async fn rollback(
         eprintln!("The journal is kept: `stackctl rollback FILE` tries the rest again.");
     }
     Ok(complete)
+}
+
+fn op_word(op: crate::plan::StepOp) -> &'static str {
+    match op {
+        crate::plan::StepOp::Create => "created",
+        crate::plan::StepOp::Update => "updated",
+        crate::plan::StepOp::Delete => "deleted",
+    }
 }
 
 /// A new apply's id: time and process, unique enough to tell applies apart in a journal.

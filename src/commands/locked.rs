@@ -57,7 +57,12 @@ where
                 j.apply_id, j.holder, j.state
             );
         }
-        let read = observe_with(&clients, stack).await?;
+        let mut read = observe_with(&clients, stack).await?;
+        if let Some(j) = &resumed
+            && wait_in_flight(&clients, j, &read).await?
+        {
+            read = observe_with(&clients, stack).await?;
+        }
         body(Locked {
             clients: clients.clone(),
             read,
@@ -72,4 +77,34 @@ where
         (Err(e), _) => Err(e),
         (Ok(_), Err(e)) => Err(anyhow::Error::new(e).context("releasing the stack's lock")),
     }
+}
+
+/// Waits for what an interrupted apply left in flight: resources it had started on that AWS
+/// still reports as creating, modifying or deleting. True when it waited (read AWS again).
+async fn wait_in_flight(
+    clients: &Clients,
+    journal: &Journal,
+    read: &ReadResult,
+) -> anyhow::Result<bool> {
+    use crate::apply::journal::StepState;
+    let mut waited = false;
+    for s in journal
+        .steps
+        .iter()
+        .filter(|s| s.state == StepState::Started)
+    {
+        let Some(o) = read.observed.get(&s.address) else {
+            continue;
+        };
+        if matches!(o.status.as_str(), "available" | "") {
+            continue;
+        }
+        eprintln!(
+            "Waiting for {} ({}), left in flight by the interrupted apply.",
+            s.address, o.status
+        );
+        crate::aws::wait::until_settled(clients, &s.address).await?;
+        waited = true;
+    }
+    Ok(waited)
 }
