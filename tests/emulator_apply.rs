@@ -497,3 +497,52 @@ redis:\n  replication_group_id: {name}-redis\n  engine_version: \"7.1\"\n  node_
     assert!(!seen.contains(&password), "the master password leaked");
     assert!(!seen.contains(&token), "the AUTH token leaked");
 }
+
+#[tokio::test]
+async fn changing_the_stack_tags_retags_every_resource_in_place() {
+    let name = unique("tag");
+    seed_network(&name).await;
+    let (spec, text) = example("staging.yaml", &name);
+    apply(&spec);
+    let before = tagged(&name).await;
+    std::fs::write(
+        &spec,
+        text.replace("  team: platform", "  team: data\n  cost-center: shop"),
+    )
+    .expect("rewrite");
+    let plan = plan_json(&spec);
+    let changes = plan["changes"].as_array().expect("changes");
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["action"] == "update" && c["impact"] == "online"),
+        "{plan:#}"
+    );
+    apply(&spec);
+    assert_plan_empty(&spec);
+    use aws_sdk_resourcegroupstagging::types::TagFilter;
+    let c = aws_sdk_resourcegroupstagging::Client::new(&sdk_config().await);
+    let out = c
+        .get_resources()
+        .tag_filters(
+            TagFilter::builder()
+                .key("stackctl:stack")
+                .values(&name)
+                .build(),
+        )
+        .tag_filters(TagFilter::builder().key("team").values("data").build())
+        .tag_filters(
+            TagFilter::builder()
+                .key("cost-center")
+                .values("shop")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("GetResources");
+    assert_eq!(
+        out.resource_tag_mapping_list().len(),
+        before.len(),
+        "every owned resource is retagged"
+    );
+}

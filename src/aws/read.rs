@@ -65,6 +65,14 @@ fn observed(resource: Resource, owned: bool, status: impl Into<String>) -> Obser
     }
 }
 
+/// Records a resource's ARN for the executor (tag updates name resources by ARN).
+fn with_arn(arn: Option<&str>, mut o: ObservedResource) -> ObservedResource {
+    if let Some(a) = arn {
+        o.ids.insert("arn".into(), a.to_owned());
+    }
+    o
+}
+
 /// Everything the stack owns according to the tagging API: ARN → tags.
 async fn owned_arns(
     c: &Clients,
@@ -425,35 +433,41 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
             .iter()
             .filter_map(|x| x.subnet_identifier().map(str::to_owned))
             .collect();
-        obs.insert(observed(
-            Resource::new(
-                Kind::DbSubnetGroup,
-                g.db_subnet_group_name().unwrap_or_default(),
-            )
-            .set(
-                "description",
-                g.db_subnet_group_description().unwrap_or_default(),
-            )
-            .set("subnet_ids", sorted(ids))
-            .set("tags", arn_tags(arn)),
-            owned_arn(arn),
-            "available",
+        obs.insert(with_arn(
+            arn,
+            observed(
+                Resource::new(
+                    Kind::DbSubnetGroup,
+                    g.db_subnet_group_name().unwrap_or_default(),
+                )
+                .set(
+                    "description",
+                    g.db_subnet_group_description().unwrap_or_default(),
+                )
+                .set("subnet_ids", sorted(ids))
+                .set("tags", arn_tags(arn)),
+                owned_arn(arn),
+                "available",
+            ),
         ));
     }
 
     if let Some((g, params)) = db_params {
         let arn = g.db_parameter_group_arn();
-        obs.insert(observed(
-            Resource::new(
-                Kind::DbParameterGroup,
-                g.db_parameter_group_name().unwrap_or_default(),
-            )
-            .set("family", g.db_parameter_group_family().unwrap_or_default())
-            .set("description", g.description().unwrap_or_default())
-            .set("parameters", json!(params))
-            .set("tags", arn_tags(arn)),
-            owned_arn(arn),
-            "available",
+        obs.insert(with_arn(
+            arn,
+            observed(
+                Resource::new(
+                    Kind::DbParameterGroup,
+                    g.db_parameter_group_name().unwrap_or_default(),
+                )
+                .set("family", g.db_parameter_group_family().unwrap_or_default())
+                .set("description", g.description().unwrap_or_default())
+                .set("parameters", json!(params))
+                .set("tags", arn_tags(arn)),
+                owned_arn(arn),
+                "available",
+            ),
         ));
     }
 
@@ -588,23 +602,26 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
                 .target_role()
                 .map(|r| r.as_str().to_ascii_lowercase())
                 .unwrap_or_else(|| "read_write".into());
-            obs.insert(observed(
-                Resource::new(
-                    Kind::ProxyEndpoint,
-                    e.db_proxy_endpoint_name().unwrap_or_default(),
-                )
-                .set("proxy", name.clone())
-                .set("target_role", role)
-                .set("subnet_ids", sorted(e.vpc_subnet_ids().to_vec()))
-                .set(
-                    "security_groups",
-                    sg_list(e.vpc_security_group_ids().to_vec()),
-                )
-                .set("tags", arn_tags(earn)),
-                owned_arn(earn),
-                e.status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
+            obs.insert(with_arn(
+                earn,
+                observed(
+                    Resource::new(
+                        Kind::ProxyEndpoint,
+                        e.db_proxy_endpoint_name().unwrap_or_default(),
+                    )
+                    .set("proxy", name.clone())
+                    .set("target_role", role)
+                    .set("subnet_ids", sorted(e.vpc_subnet_ids().to_vec()))
+                    .set(
+                        "security_groups",
+                        sg_list(e.vpc_security_group_ids().to_vec()),
+                    )
+                    .set("tags", arn_tags(earn)),
+                    owned_arn(earn),
+                    e.status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
             ));
         }
     }
@@ -616,38 +633,44 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
             .iter()
             .filter_map(|x| x.subnet_identifier().map(str::to_owned))
             .collect();
-        obs.insert(observed(
-            Resource::new(
-                Kind::CacheSubnetGroup,
-                g.cache_subnet_group_name().unwrap_or_default(),
-            )
-            .set(
-                "description",
-                g.cache_subnet_group_description().unwrap_or_default(),
-            )
-            .set("subnet_ids", sorted(ids))
-            .set("tags", arn_tags(arn)),
-            owned_arn(arn),
-            "available",
+        obs.insert(with_arn(
+            arn,
+            observed(
+                Resource::new(
+                    Kind::CacheSubnetGroup,
+                    g.cache_subnet_group_name().unwrap_or_default(),
+                )
+                .set(
+                    "description",
+                    g.cache_subnet_group_description().unwrap_or_default(),
+                )
+                .set("subnet_ids", sorted(ids))
+                .set("tags", arn_tags(arn)),
+                owned_arn(arn),
+                "available",
+            ),
         ));
     }
 
     if let Some((g, params)) = cache_params {
         let arn = g.arn();
-        obs.insert(observed(
-            Resource::new(
-                Kind::CacheParameterGroup,
-                g.cache_parameter_group_name().unwrap_or_default(),
-            )
-            .set(
-                "family",
-                g.cache_parameter_group_family().unwrap_or_default(),
-            )
-            .set("description", g.description().unwrap_or_default())
-            .set("parameters", json!(params))
-            .set("tags", arn_tags(arn)),
-            owned_arn(arn),
-            "available",
+        obs.insert(with_arn(
+            arn,
+            observed(
+                Resource::new(
+                    Kind::CacheParameterGroup,
+                    g.cache_parameter_group_name().unwrap_or_default(),
+                )
+                .set(
+                    "family",
+                    g.cache_parameter_group_family().unwrap_or_default(),
+                )
+                .set("description", g.description().unwrap_or_default())
+                .set("parameters", json!(params))
+                .set("tags", arn_tags(arn)),
+                owned_arn(arn),
+                "available",
+            ),
         ));
     }
 
@@ -780,31 +803,34 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
             .treat_missing_data()
             .map(missing_from_aws)
             .unwrap_or("missing");
-        obs.insert(observed(
-            Resource::new(Kind::Alarm, a.alarm_name().unwrap_or_default())
-                .set("description", json!(nz(a.alarm_description())))
-                .set("namespace", a.namespace().unwrap_or_default())
-                .set("metric", a.metric_name().unwrap_or_default())
-                .set("dimensions", json!(dims))
-                .set("statistic", statistic)
-                .set("period_seconds", a.period().unwrap_or(0))
-                .set("evaluation_periods", a.evaluation_periods().unwrap_or(0))
-                .set(
-                    "datapoints_to_alarm",
-                    a.datapoints_to_alarm()
-                        .or(a.evaluation_periods())
-                        .unwrap_or(0),
-                )
-                .set("threshold", a.threshold().unwrap_or(0.0))
-                .set("comparison", comparison)
-                .set("treat_missing_data", missing)
-                .set("actions", sorted(a.alarm_actions().to_vec()))
-                .set("ok_actions", sorted(a.ok_actions().to_vec()))
-                .set("tags", arn_tags(arn)),
-            owned_arn(arn),
-            a.state_value()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
+        obs.insert(with_arn(
+            arn,
+            observed(
+                Resource::new(Kind::Alarm, a.alarm_name().unwrap_or_default())
+                    .set("description", json!(nz(a.alarm_description())))
+                    .set("namespace", a.namespace().unwrap_or_default())
+                    .set("metric", a.metric_name().unwrap_or_default())
+                    .set("dimensions", json!(dims))
+                    .set("statistic", statistic)
+                    .set("period_seconds", a.period().unwrap_or(0))
+                    .set("evaluation_periods", a.evaluation_periods().unwrap_or(0))
+                    .set(
+                        "datapoints_to_alarm",
+                        a.datapoints_to_alarm()
+                            .or(a.evaluation_periods())
+                            .unwrap_or(0),
+                    )
+                    .set("threshold", a.threshold().unwrap_or(0.0))
+                    .set("comparison", comparison)
+                    .set("treat_missing_data", missing)
+                    .set("actions", sorted(a.alarm_actions().to_vec()))
+                    .set("ok_actions", sorted(a.ok_actions().to_vec()))
+                    .set("tags", arn_tags(arn)),
+                owned_arn(arn),
+                a.state_value()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+            ),
         ));
     }
 

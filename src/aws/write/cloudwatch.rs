@@ -79,41 +79,45 @@ pub(super) async fn alarm_put(cx: &StepContext<'_>, step: &Step) -> Result<(), A
         )
         .await
         .aws("cloudwatch:PutMetricAlarm")?;
-    if step.op == StepOp::Update
-        && step.attributes.iter().any(|x| x == "tags")
-        && let Some((add, remove)) = tag_diff(cx)
-    {
+    if step.op == StepOp::Update && step.attributes.iter().any(|x| x == "tags") {
         let arn = cx.arn(a)?;
-        if !add.is_empty() {
-            let tags: Vec<Tag> = add
-                .iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect();
-            c.recorder
-                .track(
-                    "cloudwatch:TagResource",
-                    c.cloudwatch
-                        .tag_resource()
-                        .resource_arn(&arn)
-                        .set_tags(Some(tags))
-                        .send(),
-                )
-                .await
-                .aws("cloudwatch:TagResource")?;
-        }
-        if !remove.is_empty() {
-            c.recorder
-                .track(
-                    "cloudwatch:UntagResource",
-                    c.cloudwatch
-                        .untag_resource()
-                        .resource_arn(&arn)
-                        .set_tag_keys(Some(remove))
-                        .send(),
-                )
-                .await
-                .aws("cloudwatch:UntagResource")?;
-        }
+        let arn = arn.as_str();
+        sync_tags(
+            cx,
+            |add| async move {
+                let tags: Vec<Tag> = add
+                    .iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect();
+                c.recorder
+                    .track(
+                        "cloudwatch:TagResource",
+                        c.cloudwatch
+                            .tag_resource()
+                            .resource_arn(arn)
+                            .set_tags(Some(tags))
+                            .send(),
+                    )
+                    .await
+                    .aws("cloudwatch:TagResource")
+                    .map(|_| ())
+            },
+            |keys| async move {
+                c.recorder
+                    .track(
+                        "cloudwatch:UntagResource",
+                        c.cloudwatch
+                            .untag_resource()
+                            .resource_arn(arn)
+                            .set_tag_keys(Some(keys))
+                            .send(),
+                    )
+                    .await
+                    .aws("cloudwatch:UntagResource")
+                    .map(|_| ())
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -117,44 +117,46 @@ pub(super) async fn sg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
         }
         authorize(cx, &id, &add).await?;
     }
-    if step.attributes.iter().any(|a| a == "tags")
-        && let Some((add, remove)) = tag_diff(cx)
-    {
+    if step.attributes.iter().any(|a| a == "tags") {
         use aws_sdk_ec2::types::Tag;
-        if !add.is_empty() {
-            let tags: Vec<Tag> = add
-                .iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect();
-            c.recorder
-                .track(
-                    "ec2:CreateTags",
-                    c.ec2
-                        .create_tags()
-                        .resources(&id)
-                        .set_tags(Some(tags))
-                        .send(),
-                )
-                .await
-                .aws("ec2:CreateTags")?;
-        }
-        let remove: Vec<Tag> = remove
-            .iter()
-            .map(|k| Tag::builder().key(k).build())
-            .collect();
-        if !remove.is_empty() {
-            c.recorder
-                .track(
-                    "ec2:DeleteTags",
-                    c.ec2
-                        .delete_tags()
-                        .resources(&id)
-                        .set_tags(Some(remove))
-                        .send(),
-                )
-                .await
-                .aws("ec2:DeleteTags")?;
-        }
+        let id = id.as_str();
+        sync_tags(
+            cx,
+            |add| async move {
+                let tags: Vec<Tag> = add
+                    .iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect();
+                c.recorder
+                    .track(
+                        "ec2:CreateTags",
+                        c.ec2
+                            .create_tags()
+                            .resources(id)
+                            .set_tags(Some(tags))
+                            .send(),
+                    )
+                    .await
+                    .aws("ec2:CreateTags")
+                    .map(|_| ())
+            },
+            |keys| async move {
+                let tags: Vec<Tag> = keys.iter().map(|k| Tag::builder().key(k).build()).collect();
+                c.recorder
+                    .track(
+                        "ec2:DeleteTags",
+                        c.ec2
+                            .delete_tags()
+                            .resources(id)
+                            .set_tags(Some(tags))
+                            .send(),
+                    )
+                    .await
+                    .aws("ec2:DeleteTags")
+                    .map(|_| ())
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -16,37 +16,39 @@ pub(super) fn cache_tag_list(
 }
 
 pub(super) async fn cache_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), AwsError> {
-    let Some((add, remove)) = tag_diff(cx) else {
-        return Ok(());
-    };
     let c = cx.clients;
-    if !add.is_empty() {
-        c.recorder
-            .track(
-                "elasticache:AddTagsToResource",
-                c.elasticache
-                    .add_tags_to_resource()
-                    .resource_name(arn)
-                    .set_tags(Some(cache_tag_list(&add)))
-                    .send(),
-            )
-            .await
-            .aws("elasticache:AddTagsToResource")?;
-    }
-    if !remove.is_empty() {
-        c.recorder
-            .track(
-                "elasticache:RemoveTagsFromResource",
-                c.elasticache
-                    .remove_tags_from_resource()
-                    .resource_name(arn)
-                    .set_tag_keys(Some(remove))
-                    .send(),
-            )
-            .await
-            .aws("elasticache:RemoveTagsFromResource")?;
-    }
-    Ok(())
+    sync_tags(
+        cx,
+        |add| async move {
+            c.recorder
+                .track(
+                    "elasticache:AddTagsToResource",
+                    c.elasticache
+                        .add_tags_to_resource()
+                        .resource_name(arn)
+                        .set_tags(Some(cache_tag_list(&add)))
+                        .send(),
+                )
+                .await
+                .aws("elasticache:AddTagsToResource")
+                .map(|_| ())
+        },
+        |keys| async move {
+            c.recorder
+                .track(
+                    "elasticache:RemoveTagsFromResource",
+                    c.elasticache
+                        .remove_tags_from_resource()
+                        .resource_name(arn)
+                        .set_tag_keys(Some(keys))
+                        .send(),
+                )
+                .await
+                .aws("elasticache:RemoveTagsFromResource")
+                .map(|_| ())
+        },
+    )
+    .await
 }
 
 pub(super) async fn cache_subnet_group(

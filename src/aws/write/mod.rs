@@ -167,6 +167,29 @@ pub async fn run(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
     }
 }
 
+/// Brings a resource's tags to the desired set: `add` gets the tags to set, `remove` the keys
+/// to drop; each is called only when it has something to do.
+async fn sync_tags<A, R>(
+    cx: &StepContext<'_>,
+    add: impl FnOnce(BTreeMap<String, String>) -> A,
+    remove: impl FnOnce(Vec<String>) -> R,
+) -> Result<(), AwsError>
+where
+    A: std::future::Future<Output = Result<(), AwsError>>,
+    R: std::future::Future<Output = Result<(), AwsError>>,
+{
+    let Some((to_add, to_remove)) = tag_diff(cx) else {
+        return Ok(());
+    };
+    if !to_add.is_empty() {
+        add(to_add).await?;
+    }
+    if !to_remove.is_empty() {
+        remove(to_remove).await?;
+    }
+    Ok(())
+}
+
 fn tag_diff(cx: &StepContext<'_>) -> Option<(BTreeMap<String, String>, Vec<String>)> {
     let want = tags_of(cx.desired?);
     let have = cx

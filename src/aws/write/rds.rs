@@ -4,37 +4,39 @@
 use super::*;
 
 pub(super) async fn rds_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), AwsError> {
-    let Some((add, remove)) = tag_diff(cx) else {
-        return Ok(());
-    };
     let c = cx.clients;
-    if !add.is_empty() {
-        c.recorder
-            .track(
-                "rds:AddTagsToResource",
-                c.rds
-                    .add_tags_to_resource()
-                    .resource_name(arn)
-                    .set_tags(Some(rds_tag_list(&add)))
-                    .send(),
-            )
-            .await
-            .aws("rds:AddTagsToResource")?;
-    }
-    if !remove.is_empty() {
-        c.recorder
-            .track(
-                "rds:RemoveTagsFromResource",
-                c.rds
-                    .remove_tags_from_resource()
-                    .resource_name(arn)
-                    .set_tag_keys(Some(remove))
-                    .send(),
-            )
-            .await
-            .aws("rds:RemoveTagsFromResource")?;
-    }
-    Ok(())
+    sync_tags(
+        cx,
+        |add| async move {
+            c.recorder
+                .track(
+                    "rds:AddTagsToResource",
+                    c.rds
+                        .add_tags_to_resource()
+                        .resource_name(arn)
+                        .set_tags(Some(rds_tag_list(&add)))
+                        .send(),
+                )
+                .await
+                .aws("rds:AddTagsToResource")
+                .map(|_| ())
+        },
+        |keys| async move {
+            c.recorder
+                .track(
+                    "rds:RemoveTagsFromResource",
+                    c.rds
+                        .remove_tags_from_resource()
+                        .resource_name(arn)
+                        .set_tag_keys(Some(keys))
+                        .send(),
+                )
+                .await
+                .aws("rds:RemoveTagsFromResource")
+                .map(|_| ())
+        },
+    )
+    .await
 }
 
 pub(super) fn rds_tag_list(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_rds::types::Tag> {
@@ -230,25 +232,7 @@ pub(super) async fn db_wait_available(cx: &StepContext<'_>, a: &Address) -> Resu
 
 /// Polls until the instance is available with nothing pending that was applied immediately.
 pub(super) async fn db_wait_settled(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
-    let c = cx.clients;
-    poll(&a.to_string(), limits::DB_INSTANCE, || async {
-        let out = c
-            .recorder
-            .track(
-                "rds:DescribeDBInstances",
-                c.rds
-                    .describe_db_instances()
-                    .db_instance_identifier(&a.name)
-                    .send(),
-            )
-            .await
-            .aws("rds:DescribeDBInstances")?;
-        let Some(i) = out.db_instances().first() else {
-            return Err(AwsError::other("rds", format!("{a} disappeared")));
-        };
-        Ok((i.db_instance_status() == Some("available")).then_some(()))
-    })
-    .await
+    crate::aws::wait::until_settled(cx.clients, a).await
 }
 
 pub(super) async fn db_create(cx: &StepContext<'_>) -> Result<(), AwsError> {

@@ -101,8 +101,10 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                 )
                 .await
                 .aws("secretsmanager:UpdateSecret")?;
-            if let Some((add, remove)) = tag_diff(cx) {
-                if !add.is_empty() {
+            let name = a.name.as_str();
+            sync_tags(
+                cx,
+                |add| async move {
                     let tags: Vec<Tag> = add
                         .iter()
                         .map(|(k, v)| Tag::builder().key(k).value(v).build())
@@ -112,27 +114,30 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                             "secretsmanager:TagResource",
                             c.secrets
                                 .tag_resource()
-                                .secret_id(&a.name)
+                                .secret_id(name)
                                 .set_tags(Some(tags))
                                 .send(),
                         )
                         .await
-                        .aws("secretsmanager:TagResource")?;
-                }
-                if !remove.is_empty() {
+                        .aws("secretsmanager:TagResource")
+                        .map(|_| ())
+                },
+                |keys| async move {
                     c.recorder
                         .track(
                             "secretsmanager:UntagResource",
                             c.secrets
                                 .untag_resource()
-                                .secret_id(&a.name)
-                                .set_tag_keys(Some(remove))
+                                .secret_id(name)
+                                .set_tag_keys(Some(keys))
                                 .send(),
                         )
                         .await
-                        .aws("secretsmanager:UntagResource")?;
-                }
-            }
+                        .aws("secretsmanager:UntagResource")
+                        .map(|_| ())
+                },
+            )
+            .await?;
             Ok(())
         }
         StepOp::Delete => {
