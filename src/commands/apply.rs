@@ -39,6 +39,18 @@ pub async fn run(file: &Path, opts: Options) -> anyhow::Result<Outcome> {
         let text = std::fs::read_to_string(file)?;
         let p: Plan = serde_json::from_str(&text)
             .with_context(|| format!("{} is not a stackctl plan file", file.display()))?;
+        let n = p.steps.len();
+        let consistent = p
+            .steps
+            .iter()
+            .enumerate()
+            .all(|(i, st)| st.id == i && st.depends_on.iter().all(|d| *d < n));
+        if !consistent {
+            bail!(
+                "{} is not a consistent stackctl plan (its steps were edited): plan again",
+                file.display()
+            );
+        }
         if p.format_version != crate::plan::FORMAT_VERSION {
             bail!(
                 "{} has plan format {}; this stackctl reads format {}",
