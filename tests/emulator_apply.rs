@@ -546,3 +546,32 @@ async fn changing_the_stack_tags_retags_every_resource_in_place() {
         "every owned resource is retagged"
     );
 }
+
+#[tokio::test]
+async fn a_proxy_removed_from_the_spec_is_deleted() {
+    let name = unique("prx");
+    seed_network(&name).await;
+    let (spec, text) = example("staging.yaml", &name);
+    apply(&spec);
+    let start = text.find("\nproxy:\n").expect("proxy section");
+    let end = text[start + 1..]
+        .find("\n\n")
+        .map(|e| start + 1 + e)
+        .expect("end of proxy section");
+    std::fs::write(&spec, format!("{}{}", &text[..start], &text[end..])).expect("rewrite");
+    let plan = plan_json(&spec);
+    assert_eq!(
+        change(&plan, &format!("proxy.{name}-proxy"))["action"],
+        "delete",
+        "{plan:#}"
+    );
+    apply(&spec);
+    assert_plan_empty(&spec);
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    let gone = rds
+        .describe_db_proxies()
+        .db_proxy_name(format!("{name}-proxy"))
+        .send()
+        .await;
+    assert!(gone.is_err(), "the proxy is gone");
+}

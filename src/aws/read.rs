@@ -173,10 +173,17 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let member = redis
         .as_ref()
         .and_then(|rg| rg.member_clusters().first().cloned());
-    let (subnets, extra_instances, member) = tokio::try_join!(
+    // Proxies and endpoints are tagged by a generated id, not their name: an owned one that
+    // left the spec is found by listing them.
+    let known_proxy = proxy.as_ref().and_then(|p| p.0.db_proxy_arn());
+    let stray_proxies = owned
+        .keys()
+        .any(|a| a.contains(":db-proxy:") && Some(a.as_str()) != known_proxy);
+    let (subnets, extra_instances, member, strays) = tokio::try_join!(
         lookup_subnets(c, stack, vpc.clone()),
         describe_instances(c, extra_ids),
         describe_cache_cluster(c, member),
+        list_proxies(c, stray_proxies),
     )?;
 
     let network = NetworkIds {
@@ -494,6 +501,22 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
             secret_arns.insert(name.to_owned(), arn.to_owned());
         }
         obs.insert(o);
+    }
+
+    for p in strays {
+        let arn = p.db_proxy_arn();
+        if owned_arn(arn) && arn != known_proxy {
+            obs.insert(with_arn(
+                arn,
+                observed(
+                    Resource::new(Kind::Proxy, p.db_proxy_name().unwrap_or_default()),
+                    true,
+                    p.status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
+            ));
+        }
     }
 
     if let Some((p, tg, targets, endpoints)) = proxy {
@@ -1179,6 +1202,36 @@ async fn describe_proxy(c: &Clients, name: Option<String>) -> Result<Option<Prox
     };
     let (p, tg, t, e) = tokio::try_join!(proxy, tg, targets, endpoints)?;
     Ok(p.map(|p| (p, tg, t, e)))
+}
+
+/// Every proxy in the region, when one the stack owns is not the spec's (it left the spec).
+async fn list_proxies(
+    c: &Clients,
+    needed: bool,
+) -> Result<Vec<aws_sdk_rds::types::DbProxy>, AwsError> {
+    let mut out = Vec::new();
+    if !needed {
+        return Ok(out);
+    }
+    let mut marker: Option<String> = None;
+    loop {
+        let r = c
+            .recorder
+            .track(
+                "rds:DescribeDBProxies",
+                c.rds
+                    .describe_db_proxies()
+                    .set_marker(marker.clone())
+                    .send(),
+            )
+            .await
+            .aws("rds:DescribeDBProxies")?;
+        out.extend(r.db_proxies().iter().cloned());
+        marker = r.marker().map(str::to_owned);
+        if marker.is_none() {
+            return Ok(out);
+        }
+    }
 }
 
 async fn describe_replication_group(
