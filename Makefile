@@ -38,11 +38,12 @@ demo: build
 	@echo
 	@echo "The emulator is still running on 127.0.0.1:$(GATEWAY_PORT); stop it with: $(EMULATOR) down"
 
-## make test: every test. Brings the emulator up and down itself.
+## make test: every test. Brings the emulators up (from a reset state) and down itself.
 test: lint
 	$(EMULATOR) test
 	trap '$(EMULATOR) down; GATEWAY_PORT=$(FAULTS_PORT) $(EMULATOR) down' EXIT; \
 	  $(EMULATOR) up && GATEWAY_PORT=$(FAULTS_PORT) $(EMULATOR) up && \
+	  $(EMULATOR) reset >/dev/null && GATEWAY_PORT=$(FAULTS_PORT) $(EMULATOR) reset >/dev/null && \
 	  AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$(GATEWAY_PORT)} \
 	  STACKCTL_FAULTS_ENDPOINT_URL=$${STACKCTL_FAULTS_ENDPOINT_URL:-http://127.0.0.1:$(FAULTS_PORT)} \
 	  cargo test --lib --bins --tests --no-fail-fast
