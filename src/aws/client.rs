@@ -124,6 +124,19 @@ pub struct Clients {
 }
 
 impl Clients {
+    /// Makes one AWS call: recorded, and its error reduced to an [`AwsError`] naming `op`.
+    pub async fn call<T, E>(
+        &self,
+        op: &'static str,
+        call: impl Future<Output = Result<T, aws_sdk_rds::error::SdkError<E>>>,
+    ) -> Result<T, super::AwsError>
+    where
+        E: aws_sdk_rds::error::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        use super::error::SdkResultExt;
+        self.recorder.track(op, call).await.aws(op)
+    }
+
     pub async fn new(region: &str) -> Self {
         let config = aws_config::defaults(BehaviorVersion::latest())
             .region(aws_config::Region::new(region.to_owned()))

@@ -14,7 +14,7 @@ use futures::future::try_join_all;
 use serde_json::{Value, json};
 
 use super::client::Clients;
-use super::error::{AwsError, SdkResultExt, found};
+use super::error::{AwsError, found};
 use crate::model::desired::{OWNER_TAG, cache_subnet_group_name, db_subnet_group_name};
 use crate::model::parameter_group::group_name;
 use crate::model::{Address, Kind, NetworkIds, Resource};
@@ -83,8 +83,7 @@ async fn owned_arns(
     let mut token: Option<String> = None;
     loop {
         let resp = c
-            .recorder
-            .track(
+            .call(
                 "tagging:GetResources",
                 c.tagging
                     .get_resources()
@@ -92,8 +91,7 @@ async fn owned_arns(
                     .set_pagination_token(token.clone())
                     .send(),
             )
-            .await
-            .aws("tagging:GetResources")?;
+            .await?;
         for m in resp.resource_tag_mapping_list() {
             if let Some(arn) = m.resource_arn() {
                 let tags = tag_map(m.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
@@ -917,8 +915,7 @@ async fn owned_security_groups(
 ) -> Result<Vec<aws_sdk_ec2::types::SecurityGroup>, AwsError> {
     use aws_sdk_ec2::types::Filter;
     let resp = c
-        .recorder
-        .track(
+        .call(
             "ec2:DescribeSecurityGroups",
             c.ec2
                 .describe_security_groups()
@@ -930,8 +927,7 @@ async fn owned_security_groups(
                 )
                 .send(),
         )
-        .await
-        .aws("ec2:DescribeSecurityGroups")?;
+        .await?;
     Ok(resp.security_groups().to_vec())
 }
 
@@ -956,16 +952,14 @@ async fn lookup_vpc(c: &Clients, stack: &Stack) -> Result<Option<String>, AwsErr
         return Ok(None);
     };
     let resp = c
-        .recorder
-        .track(
+        .call(
             "ec2:DescribeVpcs",
             c.ec2
                 .describe_vpcs()
                 .set_filters(Some(tag_filters(tags)))
                 .send(),
         )
-        .await
-        .aws("ec2:DescribeVpcs")?;
+        .await?;
     let ids: Vec<&str> = resp.vpcs().iter().filter_map(|v| v.vpc_id()).collect();
     match ids.as_slice() {
         [one] => Ok(Some((*one).to_owned())),
@@ -1007,13 +1001,11 @@ async fn lookup_subnets(
         );
     }
     let resp = c
-        .recorder
-        .track(
+        .call(
             "ec2:DescribeSubnets",
             c.ec2.describe_subnets().set_filters(Some(filters)).send(),
         )
-        .await
-        .aws("ec2:DescribeSubnets")?;
+        .await?;
     let mut ids: Vec<String> = resp
         .subnets()
         .iter()
@@ -1045,13 +1037,11 @@ async fn describe_instances(
             .build();
         async move {
             let resp = c
-                .recorder
-                .track(
+                .call(
                     "rds:DescribeDBInstances",
                     c.rds.describe_db_instances().filters(filter).send(),
                 )
-                .await
-                .aws("rds:DescribeDBInstances")?;
+                .await?;
             Ok::<_, AwsError>(resp.db_instances().to_vec())
         }
     });
@@ -1063,16 +1053,14 @@ async fn describe_db_subnet_group(
     name: String,
 ) -> Result<Option<aws_sdk_rds::types::DbSubnetGroup>, AwsError> {
     let r = c
-        .recorder
-        .track(
+        .call(
             "rds:DescribeDBSubnetGroups",
             c.rds
                 .describe_db_subnet_groups()
                 .db_subnet_group_name(&name)
                 .send(),
         )
-        .await
-        .aws("rds:DescribeDBSubnetGroups");
+        .await;
     Ok(found(r)?.and_then(|r| r.db_subnet_groups().first().cloned()))
 }
 
@@ -1088,16 +1076,14 @@ async fn describe_db_parameter_group(
     let Some(name) = name else { return Ok(None) };
     let group = async {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DescribeDBParameterGroups",
                 c.rds
                     .describe_db_parameter_groups()
                     .db_parameter_group_name(&name)
                     .send(),
             )
-            .await
-            .aws("rds:DescribeDBParameterGroups");
+            .await;
         Ok::<_, AwsError>(found(r)?.and_then(|r| r.db_parameter_groups().first().cloned()))
     };
     let params = async {
@@ -1105,8 +1091,7 @@ async fn describe_db_parameter_group(
         let mut marker: Option<String> = None;
         loop {
             let r = c
-                .recorder
-                .track(
+                .call(
                     "rds:DescribeDBParameters",
                     c.rds
                         .describe_db_parameters()
@@ -1115,8 +1100,7 @@ async fn describe_db_parameter_group(
                         .set_marker(marker.clone())
                         .send(),
                 )
-                .await
-                .aws("rds:DescribeDBParameters");
+                .await;
             let Some(r) = found(r)? else { return Ok(out) };
             for p in r.parameters() {
                 if let (Some(k), Some(v)) = (p.parameter_name(), p.parameter_value()) {
@@ -1144,19 +1128,16 @@ async fn describe_proxy(c: &Clients, name: Option<String>) -> Result<Option<Prox
     let Some(name) = name else { return Ok(None) };
     let proxy = async {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DescribeDBProxies",
                 c.rds.describe_db_proxies().db_proxy_name(&name).send(),
             )
-            .await
-            .aws("rds:DescribeDBProxies");
+            .await;
         Ok::<_, AwsError>(found(r)?.and_then(|r| r.db_proxies().first().cloned()))
     };
     let tg = async {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DescribeDBProxyTargetGroups",
                 c.rds
                     .describe_db_proxy_target_groups()
@@ -1164,36 +1145,31 @@ async fn describe_proxy(c: &Clients, name: Option<String>) -> Result<Option<Prox
                     .target_group_name("default")
                     .send(),
             )
-            .await
-            .aws("rds:DescribeDBProxyTargetGroups");
+            .await;
         Ok::<_, AwsError>(found(r)?.and_then(|r| r.target_groups().first().cloned()))
     };
     let targets = async {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DescribeDBProxyTargets",
                 c.rds
                     .describe_db_proxy_targets()
                     .db_proxy_name(&name)
                     .send(),
             )
-            .await
-            .aws("rds:DescribeDBProxyTargets");
+            .await;
         Ok::<_, AwsError>(found(r)?.map(|r| r.targets().to_vec()).unwrap_or_default())
     };
     let endpoints = async {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DescribeDBProxyEndpoints",
                 c.rds
                     .describe_db_proxy_endpoints()
                     .db_proxy_name(&name)
                     .send(),
             )
-            .await
-            .aws("rds:DescribeDBProxyEndpoints");
+            .await;
         Ok::<_, AwsError>(
             found(r)?
                 .map(|r| r.db_proxy_endpoints().to_vec())
@@ -1216,16 +1192,14 @@ async fn list_proxies(
     let mut marker: Option<String> = None;
     loop {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DescribeDBProxies",
                 c.rds
                     .describe_db_proxies()
                     .set_marker(marker.clone())
                     .send(),
             )
-            .await
-            .aws("rds:DescribeDBProxies")?;
+            .await?;
         out.extend(r.db_proxies().iter().cloned());
         marker = r.marker().map(str::to_owned);
         if marker.is_none() {
@@ -1240,16 +1214,14 @@ async fn describe_replication_group(
 ) -> Result<Option<aws_sdk_elasticache::types::ReplicationGroup>, AwsError> {
     let Some(id) = id else { return Ok(None) };
     let r = c
-        .recorder
-        .track(
+        .call(
             "elasticache:DescribeReplicationGroups",
             c.elasticache
                 .describe_replication_groups()
                 .replication_group_id(&id)
                 .send(),
         )
-        .await
-        .aws("elasticache:DescribeReplicationGroups");
+        .await;
     Ok(found(r)?.and_then(|r| r.replication_groups().first().cloned()))
 }
 
@@ -1259,16 +1231,14 @@ async fn describe_cache_cluster(
 ) -> Result<Option<aws_sdk_elasticache::types::CacheCluster>, AwsError> {
     let Some(id) = id else { return Ok(None) };
     let r = c
-        .recorder
-        .track(
+        .call(
             "elasticache:DescribeCacheClusters",
             c.elasticache
                 .describe_cache_clusters()
                 .cache_cluster_id(&id)
                 .send(),
         )
-        .await
-        .aws("elasticache:DescribeCacheClusters");
+        .await;
     Ok(found(r)?.and_then(|r| r.cache_clusters().first().cloned()))
 }
 
@@ -1278,16 +1248,14 @@ async fn describe_cache_subnet_group(
 ) -> Result<Option<aws_sdk_elasticache::types::CacheSubnetGroup>, AwsError> {
     let Some(name) = name else { return Ok(None) };
     let r = c
-        .recorder
-        .track(
+        .call(
             "elasticache:DescribeCacheSubnetGroups",
             c.elasticache
                 .describe_cache_subnet_groups()
                 .cache_subnet_group_name(&name)
                 .send(),
         )
-        .await
-        .aws("elasticache:DescribeCacheSubnetGroups");
+        .await;
     Ok(found(r)?.and_then(|r| r.cache_subnet_groups().first().cloned()))
 }
 
@@ -1303,16 +1271,14 @@ async fn describe_cache_parameter_group(
     let Some(name) = name else { return Ok(None) };
     let group = async {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "elasticache:DescribeCacheParameterGroups",
                 c.elasticache
                     .describe_cache_parameter_groups()
                     .cache_parameter_group_name(&name)
                     .send(),
             )
-            .await
-            .aws("elasticache:DescribeCacheParameterGroups");
+            .await;
         Ok::<_, AwsError>(found(r)?.and_then(|r| r.cache_parameter_groups().first().cloned()))
     };
     let params = async {
@@ -1320,8 +1286,7 @@ async fn describe_cache_parameter_group(
         let mut marker: Option<String> = None;
         loop {
             let r = c
-                .recorder
-                .track(
+                .call(
                     "elasticache:DescribeCacheParameters",
                     c.elasticache
                         .describe_cache_parameters()
@@ -1330,8 +1295,7 @@ async fn describe_cache_parameter_group(
                         .set_marker(marker.clone())
                         .send(),
                 )
-                .await
-                .aws("elasticache:DescribeCacheParameters");
+                .await;
             let Some(r) = found(r)? else { return Ok(out) };
             for p in r.parameters() {
                 if let (Some(k), Some(v)) = (p.parameter_name(), p.parameter_value()) {
@@ -1358,8 +1322,7 @@ async fn list_secrets(
     let mut token: Option<String> = None;
     loop {
         let resp = c
-            .recorder
-            .track(
+            .call(
                 "secretsmanager:ListSecrets",
                 c.secrets
                     .list_secrets()
@@ -1372,8 +1335,7 @@ async fn list_secrets(
                     .set_next_token(token.clone())
                     .send(),
             )
-            .await
-            .aws("secretsmanager:ListSecrets")?;
+            .await?;
         out.extend(
             resp.secret_list()
                 .iter()
@@ -1399,8 +1361,7 @@ async fn describe_alarms(
 ) -> Result<Vec<aws_sdk_cloudwatch::types::MetricAlarm>, AwsError> {
     let calls = names.chunks(100).map(|chunk| async move {
         let resp = c
-            .recorder
-            .track(
+            .call(
                 "cloudwatch:DescribeAlarms",
                 c.cloudwatch
                     .describe_alarms()
@@ -1408,8 +1369,7 @@ async fn describe_alarms(
                     .max_records(100)
                     .send(),
             )
-            .await
-            .aws("cloudwatch:DescribeAlarms")?;
+            .await?;
         Ok::<_, AwsError>(resp.metric_alarms().to_vec())
     });
     Ok(try_join_all(calls).await?.into_iter().flatten().collect())

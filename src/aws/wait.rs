@@ -6,7 +6,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use super::client::Clients;
-use super::error::{AwsError, SdkResultExt, found};
+use super::error::{AwsError, found};
 use crate::model::{Address, Kind};
 
 /// How long each kind may take before stackctl gives up waiting.
@@ -58,16 +58,14 @@ pub async fn until_settled(c: &Clients, a: &Address) -> Result<(), AwsError> {
         Kind::DbInstance | Kind::DbReplica => {
             poll(&a.to_string(), limits::DB_INSTANCE, || async {
                 let r = c
-                    .recorder
-                    .track(
+                    .call(
                         "rds:DescribeDBInstances",
                         c.rds
                             .describe_db_instances()
                             .db_instance_identifier(&a.name)
                             .send(),
                     )
-                    .await
-                    .aws("rds:DescribeDBInstances");
+                    .await;
                 let status = found(r)?.and_then(|o| {
                     o.db_instances()
                         .first()
@@ -80,16 +78,14 @@ pub async fn until_settled(c: &Clients, a: &Address) -> Result<(), AwsError> {
         Kind::ReplicationGroup => {
             poll(&a.to_string(), limits::REPLICATION_GROUP, || async {
                 let r = c
-                    .recorder
-                    .track(
+                    .call(
                         "elasticache:DescribeReplicationGroups",
                         c.elasticache
                             .describe_replication_groups()
                             .replication_group_id(&a.name)
                             .send(),
                     )
-                    .await
-                    .aws("elasticache:DescribeReplicationGroups");
+                    .await;
                 let status = found(r)?.and_then(|o| {
                     o.replication_groups()
                         .first()
@@ -102,13 +98,11 @@ pub async fn until_settled(c: &Clients, a: &Address) -> Result<(), AwsError> {
         Kind::Proxy => {
             poll(&a.to_string(), limits::PROXY, || async {
                 let r = c
-                    .recorder
-                    .track(
+                    .call(
                         "rds:DescribeDBProxies",
                         c.rds.describe_db_proxies().db_proxy_name(&a.name).send(),
                     )
-                    .await
-                    .aws("rds:DescribeDBProxies");
+                    .await;
                 let status = found(r)?.and_then(|o| {
                     o.db_proxies()
                         .first()

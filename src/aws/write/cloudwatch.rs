@@ -50,35 +50,33 @@ pub(super) async fn alarm_put(cx: &StepContext<'_>, step: &Step) -> Result<(), A
         .iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
-    c.recorder
-        .track(
-            "cloudwatch:PutMetricAlarm",
-            c.cloudwatch
-                .put_metric_alarm()
-                .alarm_name(&a.name)
-                .set_alarm_description(str_of(r, "description").map(str::to_owned))
-                .namespace(str_of(r, "namespace").unwrap_or_default())
-                .metric_name(str_of(r, "metric").unwrap_or_default())
-                .set_dimensions(Some(dims))
-                .set_statistic(statistic)
-                .set_extended_statistic(extended)
-                .set_period(i32_of(r, "period_seconds"))
-                .set_evaluation_periods(i32_of(r, "evaluation_periods"))
-                .set_datapoints_to_alarm(i32_of(r, "datapoints_to_alarm"))
-                .set_threshold(r.get("threshold").as_f64())
-                .comparison_operator(comparison_to_aws(
-                    str_of(r, "comparison").unwrap_or_default(),
-                ))
-                .treat_missing_data(missing_to_aws(
-                    str_of(r, "treat_missing_data").unwrap_or_default(),
-                ))
-                .set_alarm_actions(Some(r.strings("actions")))
-                .set_ok_actions(Some(r.strings("ok_actions")))
-                .set_tags((step.op == StepOp::Create).then_some(tags))
-                .send(),
-        )
-        .await
-        .aws("cloudwatch:PutMetricAlarm")?;
+    c.call(
+        "cloudwatch:PutMetricAlarm",
+        c.cloudwatch
+            .put_metric_alarm()
+            .alarm_name(&a.name)
+            .set_alarm_description(str_of(r, "description").map(str::to_owned))
+            .namespace(str_of(r, "namespace").unwrap_or_default())
+            .metric_name(str_of(r, "metric").unwrap_or_default())
+            .set_dimensions(Some(dims))
+            .set_statistic(statistic)
+            .set_extended_statistic(extended)
+            .set_period(i32_of(r, "period_seconds"))
+            .set_evaluation_periods(i32_of(r, "evaluation_periods"))
+            .set_datapoints_to_alarm(i32_of(r, "datapoints_to_alarm"))
+            .set_threshold(r.get("threshold").as_f64())
+            .comparison_operator(comparison_to_aws(
+                str_of(r, "comparison").unwrap_or_default(),
+            ))
+            .treat_missing_data(missing_to_aws(
+                str_of(r, "treat_missing_data").unwrap_or_default(),
+            ))
+            .set_alarm_actions(Some(r.strings("actions")))
+            .set_ok_actions(Some(r.strings("ok_actions")))
+            .set_tags((step.op == StepOp::Create).then_some(tags))
+            .send(),
+    )
+    .await?;
     if step.op == StepOp::Update && step.attributes.iter().any(|x| x == "tags") {
         let arn = cx.arn(a)?;
         let arn = arn.as_str();
@@ -89,32 +87,28 @@ pub(super) async fn alarm_put(cx: &StepContext<'_>, step: &Step) -> Result<(), A
                     .iter()
                     .map(|(k, v)| Tag::builder().key(k).value(v).build())
                     .collect();
-                c.recorder
-                    .track(
-                        "cloudwatch:TagResource",
-                        c.cloudwatch
-                            .tag_resource()
-                            .resource_arn(arn)
-                            .set_tags(Some(tags))
-                            .send(),
-                    )
-                    .await
-                    .aws("cloudwatch:TagResource")
-                    .map(|_| ())
+                c.call(
+                    "cloudwatch:TagResource",
+                    c.cloudwatch
+                        .tag_resource()
+                        .resource_arn(arn)
+                        .set_tags(Some(tags))
+                        .send(),
+                )
+                .await
+                .map(|_| ())
             },
             |keys| async move {
-                c.recorder
-                    .track(
-                        "cloudwatch:UntagResource",
-                        c.cloudwatch
-                            .untag_resource()
-                            .resource_arn(arn)
-                            .set_tag_keys(Some(keys))
-                            .send(),
-                    )
-                    .await
-                    .aws("cloudwatch:UntagResource")
-                    .map(|_| ())
+                c.call(
+                    "cloudwatch:UntagResource",
+                    c.cloudwatch
+                        .untag_resource()
+                        .resource_arn(arn)
+                        .set_tag_keys(Some(keys))
+                        .send(),
+                )
+                .await
+                .map(|_| ())
             },
         )
         .await?;
@@ -125,12 +119,10 @@ pub(super) async fn alarm_put(cx: &StepContext<'_>, step: &Step) -> Result<(), A
 pub(super) async fn alarm_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
     let c = cx.clients;
     let r = c
-        .recorder
-        .track(
+        .call(
             "cloudwatch:DeleteAlarms",
             c.cloudwatch.delete_alarms().alarm_names(&a.name).send(),
         )
-        .await
-        .aws("cloudwatch:DeleteAlarms");
+        .await;
     found(r).map(|_| ())
 }

@@ -40,17 +40,15 @@ pub(super) async fn authorize(
         .map(|r| permission(r, cx))
         .collect::<Result<Vec<_>, _>>()?;
     let c = cx.clients;
-    c.recorder
-        .track(
-            "ec2:AuthorizeSecurityGroupIngress",
-            c.ec2
-                .authorize_security_group_ingress()
-                .group_id(id)
-                .set_ip_permissions(Some(perms))
-                .send(),
-        )
-        .await
-        .aws("ec2:AuthorizeSecurityGroupIngress")?;
+    c.call(
+        "ec2:AuthorizeSecurityGroupIngress",
+        c.ec2
+            .authorize_security_group_ingress()
+            .group_id(id)
+            .set_ip_permissions(Some(perms))
+            .send(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -63,8 +61,7 @@ pub(super) async fn sg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
     let out = c
-        .recorder
-        .track(
+        .call(
             "ec2:CreateSecurityGroup",
             c.ec2
                 .create_security_group()
@@ -79,8 +76,7 @@ pub(super) async fn sg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
                 )
                 .send(),
         )
-        .await
-        .aws("ec2:CreateSecurityGroup")?;
+        .await?;
     let id = out.group_id().unwrap_or_default().to_owned();
     cx.ids.set(&r.address, "id", &id);
     authorize(cx, &id, &r.strings("ingress")).await
@@ -103,17 +99,15 @@ pub(super) async fn sg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
                 .iter()
                 .map(|r| permission(r, cx))
                 .collect::<Result<Vec<_>, _>>()?;
-            c.recorder
-                .track(
-                    "ec2:RevokeSecurityGroupIngress",
-                    c.ec2
-                        .revoke_security_group_ingress()
-                        .group_id(&id)
-                        .set_ip_permissions(Some(perms))
-                        .send(),
-                )
-                .await
-                .aws("ec2:RevokeSecurityGroupIngress")?;
+            c.call(
+                "ec2:RevokeSecurityGroupIngress",
+                c.ec2
+                    .revoke_security_group_ingress()
+                    .group_id(&id)
+                    .set_ip_permissions(Some(perms))
+                    .send(),
+            )
+            .await?;
         }
         authorize(cx, &id, &add).await?;
     }
@@ -127,33 +121,29 @@ pub(super) async fn sg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
                     .iter()
                     .map(|(k, v)| Tag::builder().key(k).value(v).build())
                     .collect();
-                c.recorder
-                    .track(
-                        "ec2:CreateTags",
-                        c.ec2
-                            .create_tags()
-                            .resources(id)
-                            .set_tags(Some(tags))
-                            .send(),
-                    )
-                    .await
-                    .aws("ec2:CreateTags")
-                    .map(|_| ())
+                c.call(
+                    "ec2:CreateTags",
+                    c.ec2
+                        .create_tags()
+                        .resources(id)
+                        .set_tags(Some(tags))
+                        .send(),
+                )
+                .await
+                .map(|_| ())
             },
             |keys| async move {
                 let tags: Vec<Tag> = keys.iter().map(|k| Tag::builder().key(k).build()).collect();
-                c.recorder
-                    .track(
-                        "ec2:DeleteTags",
-                        c.ec2
-                            .delete_tags()
-                            .resources(id)
-                            .set_tags(Some(tags))
-                            .send(),
-                    )
-                    .await
-                    .aws("ec2:DeleteTags")
-                    .map(|_| ())
+                c.call(
+                    "ec2:DeleteTags",
+                    c.ec2
+                        .delete_tags()
+                        .resources(id)
+                        .set_tags(Some(tags))
+                        .send(),
+                )
+                .await
+                .map(|_| ())
             },
         )
         .await?;
@@ -172,13 +162,11 @@ pub(super) async fn sg_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
         },
     };
     let r = c
-        .recorder
-        .track(
+        .call(
             "ec2:DeleteSecurityGroup",
             c.ec2.delete_security_group().group_id(&id).send(),
         )
-        .await
-        .aws("ec2:DeleteSecurityGroup");
+        .await;
     found(r).map(|_| ())
 }
 
@@ -187,8 +175,7 @@ async fn owned_group_id(cx: &StepContext<'_>, name: &str) -> Result<Option<Strin
     use aws_sdk_ec2::types::Filter;
     let c = cx.clients;
     let out = c
-        .recorder
-        .track(
+        .call(
             "ec2:DescribeSecurityGroups",
             c.ec2
                 .describe_security_groups()
@@ -201,8 +188,7 @@ async fn owned_group_id(cx: &StepContext<'_>, name: &str) -> Result<Option<Strin
                 )
                 .send(),
         )
-        .await
-        .aws("ec2:DescribeSecurityGroups")?;
+        .await?;
     Ok(out
         .security_groups()
         .first()

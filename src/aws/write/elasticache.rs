@@ -20,32 +20,28 @@ pub(super) async fn cache_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), Aw
     sync_tags(
         cx,
         |add| async move {
-            c.recorder
-                .track(
-                    "elasticache:AddTagsToResource",
-                    c.elasticache
-                        .add_tags_to_resource()
-                        .resource_name(arn)
-                        .set_tags(Some(cache_tag_list(&add)))
-                        .send(),
-                )
-                .await
-                .aws("elasticache:AddTagsToResource")
-                .map(|_| ())
+            c.call(
+                "elasticache:AddTagsToResource",
+                c.elasticache
+                    .add_tags_to_resource()
+                    .resource_name(arn)
+                    .set_tags(Some(cache_tag_list(&add)))
+                    .send(),
+            )
+            .await
+            .map(|_| ())
         },
         |keys| async move {
-            c.recorder
-                .track(
-                    "elasticache:RemoveTagsFromResource",
-                    c.elasticache
-                        .remove_tags_from_resource()
-                        .resource_name(arn)
-                        .set_tag_keys(Some(keys))
-                        .send(),
-                )
-                .await
-                .aws("elasticache:RemoveTagsFromResource")
-                .map(|_| ())
+            c.call(
+                "elasticache:RemoveTagsFromResource",
+                c.elasticache
+                    .remove_tags_from_resource()
+                    .resource_name(arn)
+                    .set_tag_keys(Some(keys))
+                    .send(),
+            )
+            .await
+            .map(|_| ())
         },
     )
     .await
@@ -61,8 +57,7 @@ pub(super) async fn cache_subnet_group(
         StepOp::Create => {
             let r = cx.want()?;
             let out = c
-                .recorder
-                .track(
+                .call(
                     "elasticache:CreateCacheSubnetGroup",
                     c.elasticache
                         .create_cache_subnet_group()
@@ -74,8 +69,7 @@ pub(super) async fn cache_subnet_group(
                         .set_tags(Some(cache_tag_list(&tags_of(r))))
                         .send(),
                 )
-                .await
-                .aws("elasticache:CreateCacheSubnetGroup")?;
+                .await?;
             if let Some(arn) = out.cache_subnet_group().and_then(|g| g.arn()) {
                 cx.ids.set(a, "arn", arn);
             }
@@ -83,34 +77,28 @@ pub(super) async fn cache_subnet_group(
         }
         StepOp::Update => {
             let r = cx.want()?;
-            c.recorder
-                .track(
-                    "elasticache:ModifyCacheSubnetGroup",
-                    c.elasticache
-                        .modify_cache_subnet_group()
-                        .cache_subnet_group_name(&a.name)
-                        .cache_subnet_group_description(
-                            str_of(r, "description").unwrap_or_default(),
-                        )
-                        .set_subnet_ids(Some(r.strings("subnet_ids")))
-                        .send(),
-                )
-                .await
-                .aws("elasticache:ModifyCacheSubnetGroup")?;
+            c.call(
+                "elasticache:ModifyCacheSubnetGroup",
+                c.elasticache
+                    .modify_cache_subnet_group()
+                    .cache_subnet_group_name(&a.name)
+                    .cache_subnet_group_description(str_of(r, "description").unwrap_or_default())
+                    .set_subnet_ids(Some(r.strings("subnet_ids")))
+                    .send(),
+            )
+            .await?;
             cache_tags(cx, &cx.arn(a)?).await
         }
         StepOp::Delete => {
             let r = c
-                .recorder
-                .track(
+                .call(
                     "elasticache:DeleteCacheSubnetGroup",
                     c.elasticache
                         .delete_cache_subnet_group()
                         .cache_subnet_group_name(&a.name)
                         .send(),
                 )
-                .await
-                .aws("elasticache:DeleteCacheSubnetGroup");
+                .await;
             found(r).map(|_| ())
         }
     }
@@ -125,23 +113,20 @@ pub(super) async fn cache_parameter_group(
     let c = cx.clients;
     if op == StepOp::Delete {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "elasticache:DeleteCacheParameterGroup",
                 c.elasticache
                     .delete_cache_parameter_group()
                     .cache_parameter_group_name(&a.name)
                     .send(),
             )
-            .await
-            .aws("elasticache:DeleteCacheParameterGroup");
+            .await;
         return found(r).map(|_| ());
     }
     let r = cx.want()?;
     if op == StepOp::Create {
         let out = c
-            .recorder
-            .track(
+            .call(
                 "elasticache:CreateCacheParameterGroup",
                 c.elasticache
                     .create_cache_parameter_group()
@@ -151,8 +136,7 @@ pub(super) async fn cache_parameter_group(
                     .set_tags(Some(cache_tag_list(&tags_of(r))))
                     .send(),
             )
-            .await
-            .aws("elasticache:CreateCacheParameterGroup")?;
+            .await?;
         if let Some(arn) = out.cache_parameter_group().and_then(|g| g.arn()) {
             cx.ids.set(a, "arn", arn);
         }
@@ -171,34 +155,30 @@ pub(super) async fn cache_parameter_group(
                     .build()
             })
             .collect();
-        c.recorder
-            .track(
-                "elasticache:ModifyCacheParameterGroup",
-                c.elasticache
-                    .modify_cache_parameter_group()
-                    .cache_parameter_group_name(&a.name)
-                    .set_parameter_name_values(Some(params))
-                    .send(),
-            )
-            .await
-            .aws("elasticache:ModifyCacheParameterGroup")?;
+        c.call(
+            "elasticache:ModifyCacheParameterGroup",
+            c.elasticache
+                .modify_cache_parameter_group()
+                .cache_parameter_group_name(&a.name)
+                .set_parameter_name_values(Some(params))
+                .send(),
+        )
+        .await?;
     }
     if !reset.is_empty() {
         let params: Vec<ParameterNameValue> = reset
             .iter()
             .map(|k| ParameterNameValue::builder().parameter_name(k).build())
             .collect();
-        c.recorder
-            .track(
-                "elasticache:ResetCacheParameterGroup",
-                c.elasticache
-                    .reset_cache_parameter_group()
-                    .cache_parameter_group_name(&a.name)
-                    .set_parameter_name_values(Some(params))
-                    .send(),
-            )
-            .await
-            .aws("elasticache:ResetCacheParameterGroup")?;
+        c.call(
+            "elasticache:ResetCacheParameterGroup",
+            c.elasticache
+                .reset_cache_parameter_group()
+                .cache_parameter_group_name(&a.name)
+                .set_parameter_name_values(Some(params))
+                .send(),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -264,10 +244,8 @@ pub(super) async fn rg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
         .set_cache_subnet_group_name(str_of(r, "subnet_group").map(str::to_owned))
         .set_security_group_ids(cx.sg_ids(r, "security_groups")?)
         .set_tags(Some(cache_tag_list(&tags_of(r))));
-    c.recorder
-        .track("elasticache:CreateReplicationGroup", req.send())
-        .await
-        .aws("elasticache:CreateReplicationGroup")?;
+    c.call("elasticache:CreateReplicationGroup", req.send())
+        .await?;
     rg_wait_available(cx, a).await
 }
 
@@ -284,31 +262,27 @@ pub(super) async fn rg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
             .unwrap_or(want);
         let replicas = i32::try_from(want - 1).unwrap_or(0);
         if want > have {
-            c.recorder
-                .track(
-                    "elasticache:IncreaseReplicaCount",
-                    c.elasticache
-                        .increase_replica_count()
-                        .replication_group_id(&a.name)
-                        .new_replica_count(replicas)
-                        .apply_immediately(true)
-                        .send(),
-                )
-                .await
-                .aws("elasticache:IncreaseReplicaCount")?;
+            c.call(
+                "elasticache:IncreaseReplicaCount",
+                c.elasticache
+                    .increase_replica_count()
+                    .replication_group_id(&a.name)
+                    .new_replica_count(replicas)
+                    .apply_immediately(true)
+                    .send(),
+            )
+            .await?;
         } else {
-            c.recorder
-                .track(
-                    "elasticache:DecreaseReplicaCount",
-                    c.elasticache
-                        .decrease_replica_count()
-                        .replication_group_id(&a.name)
-                        .new_replica_count(replicas)
-                        .apply_immediately(true)
-                        .send(),
-                )
-                .await
-                .aws("elasticache:DecreaseReplicaCount")?;
+            c.call(
+                "elasticache:DecreaseReplicaCount",
+                c.elasticache
+                    .decrease_replica_count()
+                    .replication_group_id(&a.name)
+                    .new_replica_count(replicas)
+                    .apply_immediately(true)
+                    .send(),
+            )
+            .await?;
         }
         rg_wait_available(cx, a).await?;
     }
@@ -369,10 +343,8 @@ pub(super) async fn rg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
             .auth_token_update_strategy(AuthTokenUpdateStrategyType::Rotate);
     }
     if any {
-        c.recorder
-            .track("elasticache:ModifyReplicationGroup", req.send())
-            .await
-            .aws("elasticache:ModifyReplicationGroup")?;
+        c.call("elasticache:ModifyReplicationGroup", req.send())
+            .await?;
         rg_wait_available(cx, a).await?;
     }
     if changed("tags") {
@@ -388,8 +360,7 @@ pub(super) async fn rg_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let r = c
-        .recorder
-        .track(
+        .call(
             "elasticache:DeleteReplicationGroup",
             c.elasticache
                 .delete_replication_group()
@@ -400,8 +371,7 @@ pub(super) async fn rg_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
                 )
                 .send(),
         )
-        .await
-        .aws("elasticache:DeleteReplicationGroup");
+        .await;
     if found(r)?.is_none() {
         return Ok(());
     }

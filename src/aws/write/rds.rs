@@ -8,32 +8,28 @@ pub(super) async fn rds_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), AwsE
     sync_tags(
         cx,
         |add| async move {
-            c.recorder
-                .track(
-                    "rds:AddTagsToResource",
-                    c.rds
-                        .add_tags_to_resource()
-                        .resource_name(arn)
-                        .set_tags(Some(rds_tag_list(&add)))
-                        .send(),
-                )
-                .await
-                .aws("rds:AddTagsToResource")
-                .map(|_| ())
+            c.call(
+                "rds:AddTagsToResource",
+                c.rds
+                    .add_tags_to_resource()
+                    .resource_name(arn)
+                    .set_tags(Some(rds_tag_list(&add)))
+                    .send(),
+            )
+            .await
+            .map(|_| ())
         },
         |keys| async move {
-            c.recorder
-                .track(
-                    "rds:RemoveTagsFromResource",
-                    c.rds
-                        .remove_tags_from_resource()
-                        .resource_name(arn)
-                        .set_tag_keys(Some(keys))
-                        .send(),
-                )
-                .await
-                .aws("rds:RemoveTagsFromResource")
-                .map(|_| ())
+            c.call(
+                "rds:RemoveTagsFromResource",
+                c.rds
+                    .remove_tags_from_resource()
+                    .resource_name(arn)
+                    .set_tag_keys(Some(keys))
+                    .send(),
+            )
+            .await
+            .map(|_| ())
         },
     )
     .await
@@ -55,8 +51,7 @@ pub(super) async fn db_subnet_group(
         StepOp::Create => {
             let r = cx.want()?;
             let out = c
-                .recorder
-                .track(
+                .call(
                     "rds:CreateDBSubnetGroup",
                     c.rds
                         .create_db_subnet_group()
@@ -66,8 +61,7 @@ pub(super) async fn db_subnet_group(
                         .set_tags(Some(rds_tag_list(&tags_of(r))))
                         .send(),
                 )
-                .await
-                .aws("rds:CreateDBSubnetGroup")?;
+                .await?;
             if let Some(arn) = out.db_subnet_group().and_then(|g| g.db_subnet_group_arn()) {
                 cx.ids.set(a, "arn", arn);
             }
@@ -75,32 +69,28 @@ pub(super) async fn db_subnet_group(
         }
         StepOp::Update => {
             let r = cx.want()?;
-            c.recorder
-                .track(
-                    "rds:ModifyDBSubnetGroup",
-                    c.rds
-                        .modify_db_subnet_group()
-                        .db_subnet_group_name(&a.name)
-                        .db_subnet_group_description(str_of(r, "description").unwrap_or_default())
-                        .set_subnet_ids(Some(r.strings("subnet_ids")))
-                        .send(),
-                )
-                .await
-                .aws("rds:ModifyDBSubnetGroup")?;
+            c.call(
+                "rds:ModifyDBSubnetGroup",
+                c.rds
+                    .modify_db_subnet_group()
+                    .db_subnet_group_name(&a.name)
+                    .db_subnet_group_description(str_of(r, "description").unwrap_or_default())
+                    .set_subnet_ids(Some(r.strings("subnet_ids")))
+                    .send(),
+            )
+            .await?;
             rds_tags(cx, &cx.arn(a)?).await
         }
         StepOp::Delete => {
             let r = c
-                .recorder
-                .track(
+                .call(
                     "rds:DeleteDBSubnetGroup",
                     c.rds
                         .delete_db_subnet_group()
                         .db_subnet_group_name(&a.name)
                         .send(),
                 )
-                .await
-                .aws("rds:DeleteDBSubnetGroup");
+                .await;
             found(r).map(|_| ())
         }
     }
@@ -115,23 +105,20 @@ pub(super) async fn db_parameter_group(
     let c = cx.clients;
     if op == StepOp::Delete {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DeleteDBParameterGroup",
                 c.rds
                     .delete_db_parameter_group()
                     .db_parameter_group_name(&a.name)
                     .send(),
             )
-            .await
-            .aws("rds:DeleteDBParameterGroup");
+            .await;
         return found(r).map(|_| ());
     }
     let r = cx.want()?;
     if op == StepOp::Create {
         let out = c
-            .recorder
-            .track(
+            .call(
                 "rds:CreateDBParameterGroup",
                 c.rds
                     .create_db_parameter_group()
@@ -141,8 +128,7 @@ pub(super) async fn db_parameter_group(
                     .set_tags(Some(rds_tag_list(&tags_of(r))))
                     .send(),
             )
-            .await
-            .aws("rds:CreateDBParameterGroup")?;
+            .await?;
         if let Some(arn) = out
             .db_parameter_group()
             .and_then(|g| g.db_parameter_group_arn())
@@ -166,17 +152,15 @@ pub(super) async fn db_parameter_group(
                     .build()
             })
             .collect();
-        c.recorder
-            .track(
-                "rds:ModifyDBParameterGroup",
-                c.rds
-                    .modify_db_parameter_group()
-                    .db_parameter_group_name(&a.name)
-                    .set_parameters(Some(params))
-                    .send(),
-            )
-            .await
-            .aws("rds:ModifyDBParameterGroup")?;
+        c.call(
+            "rds:ModifyDBParameterGroup",
+            c.rds
+                .modify_db_parameter_group()
+                .db_parameter_group_name(&a.name)
+                .set_parameters(Some(params))
+                .send(),
+        )
+        .await?;
     }
     for chunk in reset.chunks(20) {
         let params: Vec<Parameter> = chunk
@@ -188,17 +172,15 @@ pub(super) async fn db_parameter_group(
                     .build()
             })
             .collect();
-        c.recorder
-            .track(
-                "rds:ResetDBParameterGroup",
-                c.rds
-                    .reset_db_parameter_group()
-                    .db_parameter_group_name(&a.name)
-                    .set_parameters(Some(params))
-                    .send(),
-            )
-            .await
-            .aws("rds:ResetDBParameterGroup")?;
+        c.call(
+            "rds:ResetDBParameterGroup",
+            c.rds
+                .reset_db_parameter_group()
+                .db_parameter_group_name(&a.name)
+                .set_parameters(Some(params))
+                .send(),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -285,10 +267,7 @@ pub(super) async fn db_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
         .set_db_subnet_group_name(str_of(r, "subnet_group").map(str::to_owned))
         .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
         .set_tags(Some(rds_tag_list(&tags_of(r))));
-    c.recorder
-        .track("rds:CreateDBInstance", req.send())
-        .await
-        .aws("rds:CreateDBInstance")?;
+    c.call("rds:CreateDBInstance", req.send()).await?;
     db_wait_available(cx, a).await
 }
 
@@ -313,10 +292,8 @@ pub(super) async fn replica_create(cx: &StepContext<'_>) -> Result<(), AwsError>
         .set_db_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned))
         .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
         .set_tags(Some(rds_tag_list(&tags_of(r))));
-    c.recorder
-        .track("rds:CreateDBInstanceReadReplica", req.send())
-        .await
-        .aws("rds:CreateDBInstanceReadReplica")?;
+    c.call("rds:CreateDBInstanceReadReplica", req.send())
+        .await?;
     db_wait_available(cx, a).await
 }
 
@@ -423,26 +400,21 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
         req = req.set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?);
     }
     if any {
-        c.recorder
-            .track("rds:ModifyDBInstance", req.send())
-            .await
-            .aws("rds:ModifyDBInstance")?;
+        c.call("rds:ModifyDBInstance", req.send()).await?;
     }
     if changed("tags") {
         rds_tags(cx, &cx.arn(a)?).await?;
     }
     db_wait_settled(cx, a).await?;
     if step.reboot && immediately {
-        c.recorder
-            .track(
-                "rds:RebootDBInstance",
-                c.rds
-                    .reboot_db_instance()
-                    .db_instance_identifier(&a.name)
-                    .send(),
-            )
-            .await
-            .aws("rds:RebootDBInstance")?;
+        c.call(
+            "rds:RebootDBInstance",
+            c.rds
+                .reboot_db_instance()
+                .db_instance_identifier(&a.name)
+                .send(),
+        )
+        .await?;
         db_wait_available(cx, a).await?;
     }
     Ok(())
@@ -462,22 +434,19 @@ pub(super) async fn db_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
         .unwrap_or(0);
     let deleted = loop {
         if protected {
-            c.recorder
-                .track(
-                    "rds:ModifyDBInstance",
-                    c.rds
-                        .modify_db_instance()
-                        .db_instance_identifier(&a.name)
-                        .deletion_protection(false)
-                        .apply_immediately(true)
-                        .send(),
-                )
-                .await
-                .aws("rds:ModifyDBInstance")?;
+            c.call(
+                "rds:ModifyDBInstance",
+                c.rds
+                    .modify_db_instance()
+                    .db_instance_identifier(&a.name)
+                    .deletion_protection(false)
+                    .apply_immediately(true)
+                    .send(),
+            )
+            .await?;
         }
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DeleteDBInstance",
                 c.rds
                     .delete_db_instance()
@@ -489,8 +458,7 @@ pub(super) async fn db_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
                     .delete_automated_backups(!snapshot)
                     .send(),
             )
-            .await
-            .aws("rds:DeleteDBInstance");
+            .await;
         match r {
             Err(e) if !protected && e.message.contains("DeletionProtection") => protected = true,
             other => break found(other)?,
@@ -558,13 +526,11 @@ pub(super) async fn proxy_wait(
     let c = cx.clients;
     poll(&a.to_string(), limits::PROXY, || async {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DescribeDBProxies",
                 c.rds.describe_db_proxies().db_proxy_name(&a.name).send(),
             )
-            .await
-            .aws("rds:DescribeDBProxies");
+            .await;
         let Some(out) = found(r)? else {
             return Ok(gone.then_some(()));
         };
@@ -597,47 +563,43 @@ pub(super) async fn proxy(
             } else {
                 EngineFamily::Postgresql
             };
-            c.recorder
-                .track(
-                    "rds:CreateDBProxy",
-                    c.rds
-                        .create_db_proxy()
-                        .db_proxy_name(&a.name)
-                        .engine_family(family)
-                        .auth(proxy_auth(cx, r)?)
-                        .role_arn(str_of(r, "role_arn").unwrap_or_default())
-                        .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
-                        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
-                        .require_tls(r.bool("require_tls"))
-                        .set_idle_client_timeout(i32_of(r, "idle_client_timeout_seconds"))
-                        .debug_logging(r.bool("debug_logging"))
-                        .set_tags(Some(rds_tag_list(&tags_of(r))))
-                        .send(),
-                )
-                .await
-                .aws("rds:CreateDBProxy")?;
+            c.call(
+                "rds:CreateDBProxy",
+                c.rds
+                    .create_db_proxy()
+                    .db_proxy_name(&a.name)
+                    .engine_family(family)
+                    .auth(proxy_auth(cx, r)?)
+                    .role_arn(str_of(r, "role_arn").unwrap_or_default())
+                    .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
+                    .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+                    .require_tls(r.bool("require_tls"))
+                    .set_idle_client_timeout(i32_of(r, "idle_client_timeout_seconds"))
+                    .debug_logging(r.bool("debug_logging"))
+                    .set_tags(Some(rds_tag_list(&tags_of(r))))
+                    .send(),
+            )
+            .await?;
             proxy_wait(cx, a, false).await
         }
         StepOp::Update => {
             let r = cx.want()?;
             let only_tags = step.attributes.iter().all(|x| x == "tags");
             if !only_tags {
-                c.recorder
-                    .track(
-                        "rds:ModifyDBProxy",
-                        c.rds
-                            .modify_db_proxy()
-                            .db_proxy_name(&a.name)
-                            .auth(proxy_auth(cx, r)?)
-                            .role_arn(str_of(r, "role_arn").unwrap_or_default())
-                            .set_security_groups(cx.sg_ids(r, "security_groups")?)
-                            .require_tls(r.bool("require_tls"))
-                            .set_idle_client_timeout(i32_of(r, "idle_client_timeout_seconds"))
-                            .debug_logging(r.bool("debug_logging"))
-                            .send(),
-                    )
-                    .await
-                    .aws("rds:ModifyDBProxy")?;
+                c.call(
+                    "rds:ModifyDBProxy",
+                    c.rds
+                        .modify_db_proxy()
+                        .db_proxy_name(&a.name)
+                        .auth(proxy_auth(cx, r)?)
+                        .role_arn(str_of(r, "role_arn").unwrap_or_default())
+                        .set_security_groups(cx.sg_ids(r, "security_groups")?)
+                        .require_tls(r.bool("require_tls"))
+                        .set_idle_client_timeout(i32_of(r, "idle_client_timeout_seconds"))
+                        .debug_logging(r.bool("debug_logging"))
+                        .send(),
+                )
+                .await?;
             }
             if step.attributes.iter().any(|x| x == "tags") {
                 rds_tags(cx, &cx.arn(a)?).await?;
@@ -646,13 +608,11 @@ pub(super) async fn proxy(
         }
         StepOp::Delete => {
             let r = c
-                .recorder
-                .track(
+                .call(
                     "rds:DeleteDBProxy",
                     c.rds.delete_db_proxy().db_proxy_name(&a.name).send(),
                 )
-                .await
-                .aws("rds:DeleteDBProxy");
+                .await;
             if found(r)?.is_none() {
                 return Ok(());
             }
@@ -677,18 +637,16 @@ pub(super) async fn proxy_target_group(cx: &StepContext<'_>) -> Result<(), AwsEr
         .set_session_pinning_filters(Some(filters))
         .init_query(str_of(r, "init_query").unwrap_or_default())
         .build();
-    c.recorder
-        .track(
-            "rds:ModifyDBProxyTargetGroup",
-            c.rds
-                .modify_db_proxy_target_group()
-                .db_proxy_name(&r.address.name)
-                .target_group_name("default")
-                .connection_pool_config(pool)
-                .send(),
-        )
-        .await
-        .aws("rds:ModifyDBProxyTargetGroup")?;
+    c.call(
+        "rds:ModifyDBProxyTargetGroup",
+        c.rds
+            .modify_db_proxy_target_group()
+            .db_proxy_name(&r.address.name)
+            .target_group_name("default")
+            .connection_pool_config(pool)
+            .send(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -701,24 +659,21 @@ pub(super) async fn proxy_target(
     let (proxy, db) = a.name.split_once('/').unwrap_or((&a.name, ""));
     match op {
         StepOp::Create | StepOp::Update => {
-            c.recorder
-                .track(
-                    "rds:RegisterDBProxyTargets",
-                    c.rds
-                        .register_db_proxy_targets()
-                        .db_proxy_name(proxy)
-                        .target_group_name("default")
-                        .db_instance_identifiers(db)
-                        .send(),
-                )
-                .await
-                .aws("rds:RegisterDBProxyTargets")?;
+            c.call(
+                "rds:RegisterDBProxyTargets",
+                c.rds
+                    .register_db_proxy_targets()
+                    .db_proxy_name(proxy)
+                    .target_group_name("default")
+                    .db_instance_identifiers(db)
+                    .send(),
+            )
+            .await?;
             Ok(())
         }
         StepOp::Delete => {
             let r = c
-                .recorder
-                .track(
+                .call(
                     "rds:DeregisterDBProxyTargets",
                     c.rds
                         .deregister_db_proxy_targets()
@@ -727,8 +682,7 @@ pub(super) async fn proxy_target(
                         .db_instance_identifiers(db)
                         .send(),
                 )
-                .await
-                .aws("rds:DeregisterDBProxyTargets");
+                .await;
             found(r).map(|_| ())
         }
     }
@@ -742,16 +696,14 @@ pub(super) async fn proxy_endpoint_wait(
     let c = cx.clients;
     poll(&a.to_string(), limits::PROXY, || async {
         let r = c
-            .recorder
-            .track(
+            .call(
                 "rds:DescribeDBProxyEndpoints",
                 c.rds
                     .describe_db_proxy_endpoints()
                     .db_proxy_endpoint_name(&a.name)
                     .send(),
             )
-            .await
-            .aws("rds:DescribeDBProxyEndpoints");
+            .await;
         let Some(out) = found(r)? else {
             return Ok(gone.then_some(()));
         };
@@ -786,51 +738,45 @@ pub(super) async fn proxy_endpoint(
             } else {
                 DbProxyEndpointTargetRole::ReadWrite
             };
-            c.recorder
-                .track(
-                    "rds:CreateDBProxyEndpoint",
-                    c.rds
-                        .create_db_proxy_endpoint()
-                        .db_proxy_name(str_of(r, "proxy").unwrap_or_default())
-                        .db_proxy_endpoint_name(&a.name)
-                        .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
-                        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
-                        .target_role(role)
-                        .set_tags(Some(rds_tag_list(&tags_of(r))))
-                        .send(),
-                )
-                .await
-                .aws("rds:CreateDBProxyEndpoint")?;
+            c.call(
+                "rds:CreateDBProxyEndpoint",
+                c.rds
+                    .create_db_proxy_endpoint()
+                    .db_proxy_name(str_of(r, "proxy").unwrap_or_default())
+                    .db_proxy_endpoint_name(&a.name)
+                    .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
+                    .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+                    .target_role(role)
+                    .set_tags(Some(rds_tag_list(&tags_of(r))))
+                    .send(),
+            )
+            .await?;
             proxy_endpoint_wait(cx, a, false).await
         }
         StepOp::Update => {
             let r = cx.want()?;
-            c.recorder
-                .track(
-                    "rds:ModifyDBProxyEndpoint",
-                    c.rds
-                        .modify_db_proxy_endpoint()
-                        .db_proxy_endpoint_name(&a.name)
-                        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
-                        .send(),
-                )
-                .await
-                .aws("rds:ModifyDBProxyEndpoint")?;
+            c.call(
+                "rds:ModifyDBProxyEndpoint",
+                c.rds
+                    .modify_db_proxy_endpoint()
+                    .db_proxy_endpoint_name(&a.name)
+                    .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+                    .send(),
+            )
+            .await?;
             rds_tags(cx, &cx.arn(a)?).await?;
             proxy_endpoint_wait(cx, a, false).await
         }
         StepOp::Delete => {
             let r = c
-                .recorder
-                .track(
+                .call(
                     "rds:DeleteDBProxyEndpoint",
                     c.rds
                         .delete_db_proxy_endpoint()
                         .db_proxy_endpoint_name(&a.name)
                         .send(),
                 )
-                .await
-                .aws("rds:DeleteDBProxyEndpoint");
+                .await;
             if found(r)?.is_none() {
                 return Ok(());
             }

@@ -8,8 +8,7 @@ use super::*;
 pub(super) async fn random_value(cx: &StepContext<'_>) -> Result<Sensitive, AwsError> {
     let c = cx.clients;
     let out = c
-        .recorder
-        .track(
+        .call(
             "secretsmanager:GetRandomPassword",
             c.secrets
                 .get_random_password()
@@ -17,8 +16,7 @@ pub(super) async fn random_value(cx: &StepContext<'_>) -> Result<Sensitive, AwsE
                 .exclude_punctuation(true)
                 .send(),
         )
-        .await
-        .aws("secretsmanager:GetRandomPassword")?;
+        .await?;
     Ok(Sensitive(
         out.random_password().unwrap_or_default().to_owned(),
     ))
@@ -32,13 +30,11 @@ pub(super) async fn secret_value(
 ) -> Result<Sensitive, AwsError> {
     let c = cx.clients;
     let out = c
-        .recorder
-        .track(
+        .call(
             "secretsmanager:GetSecretValue",
             c.secrets.get_secret_value().secret_id(name).send(),
         )
-        .await
-        .aws("secretsmanager:GetSecretValue")?;
+        .await?;
     let doc: Value = serde_json::from_str(out.secret_string().unwrap_or("{}"))
         .map_err(|_| AwsError::other("secretsmanager", format!("secret {name} is not JSON")))?;
     doc.get(field)
@@ -68,8 +64,7 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                 .map(|(k, v)| Tag::builder().key(k).value(v).build())
                 .collect();
             let out = c
-                .recorder
-                .track(
+                .call(
                     "secretsmanager:CreateSecret",
                     c.secrets
                         .create_secret()
@@ -80,8 +75,7 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                         .set_tags(Some(tags))
                         .send(),
                 )
-                .await
-                .aws("secretsmanager:CreateSecret")?;
+                .await?;
             if let Some(arn) = out.arn() {
                 cx.ids.set(a, "arn", arn);
             }
@@ -89,18 +83,16 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
         }
         StepOp::Update => {
             let r = cx.want()?;
-            c.recorder
-                .track(
-                    "secretsmanager:UpdateSecret",
-                    c.secrets
-                        .update_secret()
-                        .secret_id(&a.name)
-                        .description(str_of(r, "description").unwrap_or_default())
-                        .set_kms_key_id(str_of(r, "kms_key_id").map(str::to_owned))
-                        .send(),
-                )
-                .await
-                .aws("secretsmanager:UpdateSecret")?;
+            c.call(
+                "secretsmanager:UpdateSecret",
+                c.secrets
+                    .update_secret()
+                    .secret_id(&a.name)
+                    .description(str_of(r, "description").unwrap_or_default())
+                    .set_kms_key_id(str_of(r, "kms_key_id").map(str::to_owned))
+                    .send(),
+            )
+            .await?;
             let name = a.name.as_str();
             sync_tags(
                 cx,
@@ -109,32 +101,28 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                         .iter()
                         .map(|(k, v)| Tag::builder().key(k).value(v).build())
                         .collect();
-                    c.recorder
-                        .track(
-                            "secretsmanager:TagResource",
-                            c.secrets
-                                .tag_resource()
-                                .secret_id(name)
-                                .set_tags(Some(tags))
-                                .send(),
-                        )
-                        .await
-                        .aws("secretsmanager:TagResource")
-                        .map(|_| ())
+                    c.call(
+                        "secretsmanager:TagResource",
+                        c.secrets
+                            .tag_resource()
+                            .secret_id(name)
+                            .set_tags(Some(tags))
+                            .send(),
+                    )
+                    .await
+                    .map(|_| ())
                 },
                 |keys| async move {
-                    c.recorder
-                        .track(
-                            "secretsmanager:UntagResource",
-                            c.secrets
-                                .untag_resource()
-                                .secret_id(name)
-                                .set_tag_keys(Some(keys))
-                                .send(),
-                        )
-                        .await
-                        .aws("secretsmanager:UntagResource")
-                        .map(|_| ())
+                    c.call(
+                        "secretsmanager:UntagResource",
+                        c.secrets
+                            .untag_resource()
+                            .secret_id(name)
+                            .set_tag_keys(Some(keys))
+                            .send(),
+                    )
+                    .await
+                    .map(|_| ())
                 },
             )
             .await?;
@@ -144,8 +132,7 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
             // The value is useless without the resource it protected, and a secret kept for
             // recovery would block a new stack of the same name.
             let r = c
-                .recorder
-                .track(
+                .call(
                     "secretsmanager:DeleteSecret",
                     c.secrets
                         .delete_secret()
@@ -153,8 +140,7 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                         .force_delete_without_recovery(true)
                         .send(),
                 )
-                .await
-                .aws("secretsmanager:DeleteSecret");
+                .await;
             found(r).map(|_| ())
         }
     }
