@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::diag::{Diagnostic, Severity};
 use super::raw::Stack;
-use super::tree::{self, KeyPath, Pos};
+use super::tree::{self, KeyPath, Node, Pos, Scalar, Value};
 use super::{rules, schema, structure};
 
 /// The outcome of loading a spec: the stack when it is valid, and every diagnostic found.
@@ -41,6 +41,45 @@ impl Loaded {
             out.push('\n');
         }
         out
+    }
+}
+
+/// The top-level section a key path is in: `database` for `database.storage.iops`, `alarms`
+/// for `alarms[3].metric`.
+fn section(path: &str) -> &str {
+    path.split(['.', '[']).next().unwrap_or(path)
+}
+
+/// The tree as JSON for a lenient decode, without the entries at the `bad` key paths (unknown
+/// keys, values of the wrong type): optional ones fall back to their defaults, required ones
+/// make the decode fail.
+fn to_json(node: &Node, bad: &[String], path: &KeyPath) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Map(entries) => J::Object(
+            entries
+                .iter()
+                .filter_map(|e| {
+                    let p = path.key(&e.key);
+                    let shown = p.to_string();
+                    (!bad.contains(&shown)).then(|| (e.key.clone(), to_json(&e.value, bad, &p)))
+                })
+                .collect(),
+        ),
+        Value::Seq(items) => J::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| to_json(n, bad, &path.index(i)))
+                .collect(),
+        ),
+        Value::Scalar(Scalar::Null) => J::Null,
+        Value::Scalar(Scalar::Bool(b)) => J::Bool(*b),
+        Value::Scalar(Scalar::Int(i)) => J::from(*i),
+        Value::Scalar(Scalar::Float(f)) => {
+            serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null)
+        }
+        Value::Scalar(Scalar::Str(t)) => J::String(t.clone()),
     }
 }
 
@@ -95,7 +134,21 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
     loaded
         .diagnostics
         .extend(structure::check(&root, &schema::spec_schema()));
-    if !loaded.has_errors() {
+    if loaded.has_errors() {
+        // Still check the rules of the sections the structural errors leave whole, so that a
+        // file's problems show at once.
+        let tainted: Vec<String> = loaded
+            .errors()
+            .map(|d| section(&d.path).to_owned())
+            .collect();
+        let bad: Vec<String> = loaded.errors().map(|d| d.path.clone()).collect();
+        if let Ok(stack) = serde_json::from_value::<Stack>(to_json(&root, &bad, &KeyPath::root())) {
+            let clean = rules::check(&stack, &root)
+                .into_iter()
+                .filter(|d| !tainted.iter().any(|t| t == section(&d.path) || t == "(top level)"));
+            loaded.diagnostics.extend(clean.collect::<Vec<_>>());
+        }
+    } else {
         match serde_yaml::from_str::<Stack>(source) {
             Ok(stack) => {
                 loaded.diagnostics.extend(rules::check(&stack, &root));
