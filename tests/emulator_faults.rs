@@ -82,6 +82,34 @@ async fn nothing_tagged_after(name: &str, context: &str) {
     );
 }
 
+/// Words shaped like the secrets stackctl generates (40 letters and digits, both present): the
+/// values a rolled-back apply deleted cannot be fetched afterwards, so output is searched for
+/// their shape instead.
+fn secret_shaped_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            w.len() == 40
+                && w.chars().any(|c| c.is_ascii_digit())
+                && w.chars().any(|c| c.is_ascii_alphabetic())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+fn assert_no_secret_shapes(outputs: &[&std::process::Output]) {
+    for o in outputs {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            secret_shaped_words(&text).is_empty(),
+            "secret-shaped words in output"
+        );
+    }
+}
+
 fn state_dir(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("stackctl-tests/state-{name}"));
     std::fs::create_dir_all(&d).expect("state dir");
@@ -148,6 +176,16 @@ fn assert_no_secret(values: &[String], outputs: &[std::process::Output], dir: &s
     }
 }
 
+#[test]
+fn the_secret_shape_check_finds_a_generated_value() {
+    let token = "XPvzXf7ikPY5mYtZy5wKfxla65MuokNK3UhQ111p";
+    assert_eq!(
+        secret_shaped_words(&format!("password={token}, id=1a2b")),
+        vec![token.to_owned()]
+    );
+    assert!(secret_shaped_words("arn:aws:rds:us-east-1:000000000000:db:shop-prod-db").is_empty());
+}
+
 #[tokio::test]
 async fn failing_each_mutating_call_of_a_full_create_rolls_back_to_nothing() {
     let _serial = use_fault_emulator().await;
@@ -189,6 +227,20 @@ async fn failing_each_mutating_call_of_a_full_create_rolls_back_to_nothing() {
             text(&o)
         );
         let err = String::from_utf8_lossy(&o.stderr);
+        let mut everything = format!("{}{err}", String::from_utf8_lossy(&o.stdout));
+        for e in std::fs::read_dir(state_dir(&name))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            everything.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+        }
+        let leaked = secret_shaped_words(&everything);
+        assert!(
+            leaked.is_empty(),
+            "failing {action} #{nth}: secret-shaped words in output or journal: {}",
+            leaked.len()
+        );
         assert!(
             err.contains("InjectedFault"),
             "failing {action} #{nth}:\n{err}"
@@ -321,6 +373,7 @@ async fn thirty_percent_of_calls_throttled_still_converges() {
     let (_, report) = http("GET", "/_stackctl/faults", "");
     set_faults(json!({ "rules": [] }));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_no_secret_shapes(&[&o]);
     let r: Value = serde_json::from_str(&report).expect("report");
     assert!(
         r["rules"][0]["failed"].as_u64().unwrap_or(0) > 5,
@@ -353,6 +406,7 @@ async fn of_two_concurrent_applies_one_proceeds_and_the_other_is_refused() {
         text(&a),
         text(&b)
     );
+    assert_no_secret_shapes(&[&a, &b]);
     let refused = if a.status.code() == Some(1) { &a } else { &b };
     let msg = String::from_utf8_lossy(&refused.stderr);
     assert!(msg.contains("is locked") && msg.contains("since"), "{msg}");
