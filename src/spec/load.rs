@@ -76,9 +76,9 @@ fn to_json(node: &Node, bad: &[String], path: &KeyPath) -> serde_json::Value {
         Value::Scalar(Scalar::Null) => J::Null,
         Value::Scalar(Scalar::Bool(b)) => J::Bool(*b),
         Value::Scalar(Scalar::Int(i)) => J::from(*i),
-        Value::Scalar(Scalar::Float(f)) => {
-            serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null)
-        }
+        Value::Scalar(Scalar::Float(f)) => serde_json::Number::from_f64(*f)
+            .map(J::Number)
+            .unwrap_or(J::Null),
         Value::Scalar(Scalar::Str(t)) => J::String(t.clone()),
     }
 }
@@ -143,9 +143,11 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
             .collect();
         let bad: Vec<String> = loaded.errors().map(|d| d.path.clone()).collect();
         if let Ok(stack) = serde_json::from_value::<Stack>(to_json(&root, &bad, &KeyPath::root())) {
-            let clean = rules::check(&stack, &root)
-                .into_iter()
-                .filter(|d| !tainted.iter().any(|t| t == section(&d.path) || t == "(top level)"));
+            let clean = rules::check(&stack, &root).into_iter().filter(|d| {
+                !tainted
+                    .iter()
+                    .any(|t| t == section(&d.path) || t == "(top level)")
+            });
             loaded.diagnostics.extend(clean.collect::<Vec<_>>());
         }
     } else {
