@@ -81,6 +81,14 @@ fn identifier_problem(id: &str, max: usize) -> Option<String> {
     None
 }
 
+/// How a kind of maintenance/backup window is written.
+struct WindowShape {
+    kind: &'static str,
+    parse: fn(&str) -> Option<(u32, u32)>,
+    format: &'static str,
+    example: &'static str,
+}
+
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 fn parse_hhmm(s: &str) -> Option<u32> {
@@ -336,45 +344,51 @@ impl Rules<'_> {
     }
 
     fn daily_window(&mut self, path: &str, w: &str, min_minutes: u32) -> Option<(u32, u32)> {
-        match parse_daily_window(w) {
-            None => {
-                self.error(path, format!("`{w}` is not a daily window"))
-                    .allowed("`hh24:mi-hh24:mi` in UTC")
-                    .hint("e.g. `03:00-04:00`");
-                None
-            }
-            Some((start, len)) if len < min_minutes => {
-                self.error(
-                    path,
-                    format!("the window `{w}` lasts {len} minutes, less than {min_minutes}"),
-                )
-                .allowed(format!("a window of at least {min_minutes} minutes"))
-                .hint("widen it, e.g. `03:00-04:00`");
-                Some((start, len))
-            }
-            ok => ok,
-        }
+        let shape = WindowShape {
+            kind: "daily",
+            parse: parse_daily_window,
+            format: "`hh24:mi-hh24:mi` in UTC",
+            example: "03:00-04:00",
+        };
+        self.window(path, w, min_minutes, &shape)
     }
 
     fn weekly_window(&mut self, path: &str, w: &str, min_minutes: u32) -> Option<(u32, u32)> {
-        match parse_weekly_window(w) {
+        let shape = WindowShape {
+            kind: "weekly",
+            parse: parse_weekly_window,
+            format: "`ddd:hh24:mi-ddd:hh24:mi` in UTC, days `mon` to `sun`",
+            example: "sun:04:30-sun:05:30",
+        };
+        self.window(path, w, min_minutes, &shape)
+    }
+
+    /// A window's format and length; `Some((start, length))` when it parses.
+    fn window(
+        &mut self,
+        path: &str,
+        w: &str,
+        min_minutes: u32,
+        shape: &WindowShape,
+    ) -> Option<(u32, u32)> {
+        let parsed = (shape.parse)(w);
+        match parsed {
             None => {
-                self.error(path, format!("`{w}` is not a weekly window"))
-                    .allowed("`ddd:hh24:mi-ddd:hh24:mi` in UTC, days `mon` to `sun`")
-                    .hint("e.g. `sun:04:30-sun:05:30`");
-                None
+                self.error(path, format!("`{w}` is not a {} window", shape.kind))
+                    .allowed(shape.format)
+                    .hint(format!("e.g. `{}`", shape.example));
             }
-            Some((start, len)) if len < min_minutes => {
+            Some((_, len)) if len < min_minutes => {
                 self.error(
                     path,
                     format!("the window `{w}` lasts {len} minutes, less than {min_minutes}"),
                 )
                 .allowed(format!("a window of at least {min_minutes} minutes"))
-                .hint("widen it, e.g. `sun:04:00-sun:05:00`");
-                Some((start, len))
+                .hint(format!("widen it, e.g. `{}`", shape.example));
             }
-            ok => ok,
+            Some(_) => {}
         }
+        parsed
     }
 
     fn security_group_refs(&mut self, path: &str, refs: &[String]) {

@@ -518,31 +518,53 @@ pub(super) fn proxy_auth(
         .build())
 }
 
+/// Polls `look` (the resource's ARN and status; `None` when AWS no longer has it) until it is
+/// available, or gone when `gone`; records its ARN for later steps.
+async fn wait_status<F, Fut>(
+    cx: &StepContext<'_>,
+    a: &Address,
+    gone: bool,
+    look: F,
+) -> Result<(), AwsError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<(Option<String>, String)>, AwsError>>,
+{
+    poll(&a.to_string(), limits::PROXY, || async {
+        let Some((arn, status)) = look().await? else {
+            return Ok(gone.then_some(()));
+        };
+        if let Some(arn) = arn {
+            cx.ids.set(a, "arn", arn);
+        }
+        Ok((!gone && status == "available").then_some(()))
+    })
+    .await
+}
+
 pub(super) async fn proxy_wait(
     cx: &StepContext<'_>,
     a: &Address,
     gone: bool,
 ) -> Result<(), AwsError> {
     let c = cx.clients;
-    poll(&a.to_string(), limits::PROXY, || async {
+    wait_status(cx, a, gone, || async {
         let r = c
             .call(
                 "rds:DescribeDBProxies",
                 c.rds.describe_db_proxies().db_proxy_name(&a.name).send(),
             )
             .await;
-        let Some(out) = found(r)? else {
-            return Ok(gone.then_some(()));
-        };
-        let p = out.db_proxies().first();
-        if let Some(arn) = p.and_then(|p| p.db_proxy_arn()) {
-            cx.ids.set(a, "arn", arn);
-        }
-        let status = p
-            .and_then(|p| p.status())
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default();
-        Ok((!gone && status == "available").then_some(()))
+        Ok(found(r)?.and_then(|out| {
+            out.db_proxies().first().map(|p| {
+                (
+                    p.db_proxy_arn().map(str::to_owned),
+                    p.status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                )
+            })
+        }))
     })
     .await
 }
@@ -694,7 +716,7 @@ pub(super) async fn proxy_endpoint_wait(
     gone: bool,
 ) -> Result<(), AwsError> {
     let c = cx.clients;
-    poll(&a.to_string(), limits::PROXY, || async {
+    wait_status(cx, a, gone, || async {
         let r = c
             .call(
                 "rds:DescribeDBProxyEndpoints",
@@ -704,21 +726,16 @@ pub(super) async fn proxy_endpoint_wait(
                     .send(),
             )
             .await;
-        let Some(out) = found(r)? else {
-            return Ok(gone.then_some(()));
-        };
-        let e = out.db_proxy_endpoints().first();
-        if e.is_none() {
-            return Ok(gone.then_some(()));
-        }
-        if let Some(arn) = e.and_then(|e| e.db_proxy_endpoint_arn()) {
-            cx.ids.set(a, "arn", arn);
-        }
-        let status = e
-            .and_then(|e| e.status())
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default();
-        Ok((!gone && status == "available").then_some(()))
+        Ok(found(r)?.and_then(|out| {
+            out.db_proxy_endpoints().first().map(|e| {
+                (
+                    e.db_proxy_endpoint_arn().map(str::to_owned),
+                    e.status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                )
+            })
+        }))
     })
     .await
 }
