@@ -1064,6 +1064,30 @@ async fn describe_db_subnet_group(
     Ok(found(r)?.and_then(|r| r.db_subnet_groups().first().cloned()))
 }
 
+/// One page of a parameter group's parameters and the marker of the next, or `None` when the
+/// group does not exist.
+type ParamPage = Option<(Vec<(String, String)>, Option<String>)>;
+
+/// The parameters the user set in a group (`Source=user`), following the pages.
+async fn user_parameters<F, Fut>(page: F) -> Result<BTreeMap<String, String>, AwsError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<ParamPage, AwsError>>,
+{
+    let mut out = BTreeMap::new();
+    let mut marker = None;
+    loop {
+        let Some((pairs, next)) = page(marker.take()).await? else {
+            return Ok(out);
+        };
+        out.extend(pairs);
+        match next {
+            Some(m) => marker = Some(m),
+            None => return Ok(out),
+        }
+    }
+}
+
 type DbParams = (
     aws_sdk_rds::types::DbParameterGroup,
     BTreeMap<String, String>,
@@ -1086,33 +1110,33 @@ async fn describe_db_parameter_group(
             .await;
         Ok::<_, AwsError>(found(r)?.and_then(|r| r.db_parameter_groups().first().cloned()))
     };
-    let params = async {
-        let mut out = BTreeMap::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let r = c
-                .call(
-                    "rds:DescribeDBParameters",
-                    c.rds
-                        .describe_db_parameters()
-                        .db_parameter_group_name(&name)
-                        .source("user")
-                        .set_marker(marker.clone())
-                        .send(),
-                )
-                .await;
-            let Some(r) = found(r)? else { return Ok(out) };
-            for p in r.parameters() {
-                if let (Some(k), Some(v)) = (p.parameter_name(), p.parameter_value()) {
-                    out.insert(k.to_owned(), v.to_owned());
-                }
-            }
-            marker = r.marker().map(str::to_owned);
-            if marker.is_none() {
-                return Ok::<_, AwsError>(out);
-            }
-        }
-    };
+    let name = &name;
+    let params = user_parameters(|marker| async move {
+        let r = c
+            .call(
+                "rds:DescribeDBParameters",
+                c.rds
+                    .describe_db_parameters()
+                    .db_parameter_group_name(name)
+                    .source("user")
+                    .set_marker(marker)
+                    .send(),
+            )
+            .await;
+        Ok(found(r)?.map(|r| {
+            let pairs = r
+                .parameters()
+                .iter()
+                .filter_map(|p| {
+                    Some((
+                        p.parameter_name()?.to_owned(),
+                        p.parameter_value()?.to_owned(),
+                    ))
+                })
+                .collect();
+            (pairs, r.marker().map(str::to_owned))
+        }))
+    });
     let (g, p) = tokio::try_join!(group, params)?;
     Ok(g.map(|g| (g, p)))
 }
@@ -1281,33 +1305,33 @@ async fn describe_cache_parameter_group(
             .await;
         Ok::<_, AwsError>(found(r)?.and_then(|r| r.cache_parameter_groups().first().cloned()))
     };
-    let params = async {
-        let mut out = BTreeMap::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let r = c
-                .call(
-                    "elasticache:DescribeCacheParameters",
-                    c.elasticache
-                        .describe_cache_parameters()
-                        .cache_parameter_group_name(&name)
-                        .source("user")
-                        .set_marker(marker.clone())
-                        .send(),
-                )
-                .await;
-            let Some(r) = found(r)? else { return Ok(out) };
-            for p in r.parameters() {
-                if let (Some(k), Some(v)) = (p.parameter_name(), p.parameter_value()) {
-                    out.insert(k.to_owned(), v.to_owned());
-                }
-            }
-            marker = r.marker().map(str::to_owned);
-            if marker.is_none() {
-                return Ok::<_, AwsError>(out);
-            }
-        }
-    };
+    let name = &name;
+    let params = user_parameters(|marker| async move {
+        let r = c
+            .call(
+                "elasticache:DescribeCacheParameters",
+                c.elasticache
+                    .describe_cache_parameters()
+                    .cache_parameter_group_name(name)
+                    .source("user")
+                    .set_marker(marker)
+                    .send(),
+            )
+            .await;
+        Ok(found(r)?.map(|r| {
+            let pairs = r
+                .parameters()
+                .iter()
+                .filter_map(|p| {
+                    Some((
+                        p.parameter_name()?.to_owned(),
+                        p.parameter_value()?.to_owned(),
+                    ))
+                })
+                .collect();
+            (pairs, r.marker().map(str::to_owned))
+        }))
+    });
     let (g, p) = tokio::try_join!(group, params)?;
     Ok(g.map(|g| (g, p)))
 }

@@ -17,17 +17,20 @@ pub static SECURITY_GROUP: KindSpec = KindSpec {
     ],
 };
 
+/// DB and cache subnet groups have the same attributes.
+const SUBNET_GROUP_ATTRS: &[AttrSpec] = &[
+    AttrSpec::online("description"),
+    AttrSpec::online("subnet_ids").compare(Compare::Unordered),
+    AttrSpec::online("tags"),
+];
+
 pub static DB_SUBNET_GROUP: KindSpec = KindSpec {
     kind: Kind::DbSubnetGroup,
     name: "db_subnet_group",
     label: "DB subnet group",
     stateful: false,
     loses_data: false,
-    attrs: &[
-        AttrSpec::online("description"),
-        AttrSpec::online("subnet_ids").compare(Compare::Unordered),
-        AttrSpec::online("tags"),
-    ],
+    attrs: SUBNET_GROUP_ATTRS,
 };
 
 pub static CACHE_SUBNET_GROUP: KindSpec = KindSpec {
@@ -36,9 +39,5 @@ pub static CACHE_SUBNET_GROUP: KindSpec = KindSpec {
     label: "cache subnet group",
     stateful: false,
     loses_data: false,
-    attrs: &[
-        AttrSpec::online("description"),
-        AttrSpec::online("subnet_ids").compare(Compare::Unordered),
-        AttrSpec::online("tags"),
-    ],
+    attrs: SUBNET_GROUP_ATTRS,
 };

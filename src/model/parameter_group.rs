@@ -3,19 +3,22 @@
 
 use super::types::{AttrSpec, Impact, Kind, KindSpec};
 
+/// DB and cache parameter groups have the same attributes.
+const PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
+    AttrSpec::online("family").with(Impact::Replace),
+    AttrSpec::online("description").with(Impact::Replace),
+    // Static parameters take effect at the instance's next reboot.
+    AttrSpec::online("parameters"),
+    AttrSpec::online("tags"),
+];
+
 pub static DB_PARAMETER_GROUP: KindSpec = KindSpec {
     kind: Kind::DbParameterGroup,
     name: "db_parameter_group",
     label: "DB parameter group",
     stateful: false,
     loses_data: false,
-    attrs: &[
-        AttrSpec::online("family").with(Impact::Replace),
-        AttrSpec::online("description").with(Impact::Replace),
-        // Static parameters take effect at the instance's next reboot.
-        AttrSpec::online("parameters"),
-        AttrSpec::online("tags"),
-    ],
+    attrs: PARAMETER_GROUP_ATTRS,
 };
 
 pub static CACHE_PARAMETER_GROUP: KindSpec = KindSpec {
@@ -24,12 +27,7 @@ pub static CACHE_PARAMETER_GROUP: KindSpec = KindSpec {
     label: "cache parameter group",
     stateful: false,
     loses_data: false,
-    attrs: &[
-        AttrSpec::online("family").with(Impact::Replace),
-        AttrSpec::online("description").with(Impact::Replace),
-        AttrSpec::online("parameters"),
-        AttrSpec::online("tags"),
-    ],
+    attrs: PARAMETER_GROUP_ATTRS,
 };
 
 /// A parameter group's name: the stack, what it is for, and the family (`shop-prod-db-postgres16`).
