@@ -311,3 +311,148 @@ fn a_plan_round_trips_through_its_json_format() {
         p.depth()
     );
 }
+
+/// Every desired resource of the production stack, in turn, meets a resource of its name that
+/// the stack does not own, observed as each kind sharing its identifier space (a DB instance
+/// named like a replica, a replica named like the primary): the plan refuses, never "create".
+#[test]
+fn a_foreign_resource_in_any_identifier_space_stops_the_plan_whatever_kind_it_is_observed_as() {
+    let s = stack("stacks/production.yaml");
+    let net = NetworkIds {
+        vpc_id: "vpc-0a1b2c3d".into(),
+        subnet_ids: vec!["subnet-0a1b2c3d".into()],
+    };
+    let wanted = desired(&s, &net);
+    let mut cases = 0;
+    for d in &wanted {
+        for kind in Kind::ALL {
+            if !stackctl::plan::observed::same_identifiers(kind, d.address.kind) {
+                continue;
+            }
+            let mut observed = Observed::default();
+            let mut foreign = d.clone();
+            foreign.address = Address::new(kind, &d.address.name);
+            observed.insert(ObservedResource {
+                resource: foreign,
+                owned: false,
+                status: "available".into(),
+                pending: Default::default(),
+                ids: Default::default(),
+            });
+            let err = plan(&s.stack, &s.region, &wanted, &observed)
+                .expect_err(&format!("{} observed as {kind}", d.address));
+            assert!(
+                err.to_string().contains("not owned by stack `shop-prod`"),
+                "{err}"
+            );
+            cases += 1;
+        }
+    }
+    assert!(
+        cases > wanted.len(),
+        "DB instances are checked as both kinds"
+    );
+}
+
+fn step_of(p: &Plan, address: &str, op: &str) -> usize {
+    p.steps
+        .iter()
+        .find(|s| {
+            s.address.to_string() == address && serde_json::to_value(s.op).expect("op") == json!(op)
+        })
+        .unwrap_or_else(|| panic!("no {op} step for {address}: {:#?}", p.steps))
+        .id
+}
+
+/// Whether step `later` waits, directly or through others, for step `earlier`.
+fn after(p: &Plan, later: usize, earlier: usize) -> bool {
+    let mut todo = vec![later];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(s) = todo.pop() {
+        for d in &p.steps[s].depends_on {
+            if *d == earlier {
+                return true;
+            }
+            if seen.insert(*d) {
+                todo.push(*d);
+            }
+        }
+    }
+    false
+}
+
+/// Deleting a source made AWS promote its replica: the stack owns a standalone instance where
+/// the spec wants a replica. The plan replaces it (with data loss: what it wrote since) and
+/// deletes it before it creates the replica of that identifier.
+#[test]
+fn a_promoted_replica_is_deleted_before_the_replica_of_its_name_is_created() {
+    let s = stack("stacks/staging.yaml");
+    let (net, mut observed) = snapshot("fixtures/observed/staging-applied.json");
+    let replica = s.database.replicas[0].identifier.clone();
+    let mut promoted = observed
+        .resources
+        .remove(&Address::new(Kind::DbReplica, &replica))
+        .expect("replica in the snapshot");
+    promoted.resource.address = Address::new(Kind::DbInstance, &replica);
+    promoted.resource.attrs.remove("source");
+    observed.insert(promoted);
+    let p = plan_for(&s, &net, &observed);
+    let c = p
+        .changes
+        .iter()
+        .find(|c| c.address == Address::new(Kind::DbReplica, &replica))
+        .expect("a change for the replica");
+    assert_eq!(c.action, Action::Replace);
+    assert_eq!(c.replaces, Some(Address::new(Kind::DbInstance, &replica)));
+    assert!(
+        !p.changes.iter().any(|c| c.action == Action::Delete),
+        "the promoted instance is deleted once, by the replacement: {:#?}",
+        p.changes
+    );
+    let delete = step_of(&p, &format!("db_instance.{replica}"), "delete");
+    let create = step_of(&p, &format!("db_replica.{replica}"), "create");
+    assert!(after(&p, create, delete), "{:#?}", p.steps);
+    let mut applied = as_applied(&s, &net);
+    applied.resources.retain(|_, o| o.owned);
+    assert!(plan_for(&s, &net, &applied).is_empty());
+}
+
+/// Replacing a primary: AWS would promote its replicas when it is deleted and its proxy
+/// target would lose its instance. The plan replaces them with it: their deletes run before
+/// the primary's delete, their creates after the primary's create.
+#[test]
+fn replacing_a_primary_replaces_its_replicas_and_proxy_target_deleting_them_first() {
+    let mut s = stack("stacks/staging.yaml");
+    let (net, observed) = snapshot("fixtures/observed/staging-applied.json");
+    s.database.storage.encrypted = !s.database.storage.encrypted;
+    let p = plan_for(&s, &net, &observed);
+    let primary = s.database.identifier.clone();
+    let del_primary = step_of(&p, &format!("db_instance.{primary}"), "delete");
+    let new_primary = step_of(&p, &format!("db_instance.{primary}"), "create");
+    let proxy = s.proxy.as_ref().expect("proxy").name.clone();
+    let mut dependents: Vec<String> = s
+        .database
+        .replicas
+        .iter()
+        .map(|r| format!("db_replica.{}", r.identifier))
+        .collect();
+    dependents.push(format!("proxy_target.{proxy}/{primary}"));
+    for d in &dependents {
+        let c = p
+            .changes
+            .iter()
+            .find(|c| c.address.to_string() == *d)
+            .unwrap_or_else(|| panic!("{d} is not in the plan"));
+        assert_eq!(c.action, Action::Replace, "{d}");
+        let del = step_of(&p, d, "delete");
+        let create = step_of(&p, d, "create");
+        assert!(
+            after(&p, del_primary, del),
+            "{d} deleted before the primary"
+        );
+        assert!(
+            after(&p, create, new_primary),
+            "{d} created after the primary"
+        );
+    }
+}

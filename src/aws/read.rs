@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::client::Clients;
 use super::error::{AwsError, found};
+use crate::model::desired::APPLY_TAG;
 use crate::model::desired::{OWNER_TAG, cache_subnet_group_name, db_subnet_group_name};
 use crate::model::parameter_group::group_name;
 use crate::model::{Address, Kind, NetworkIds, Resource};
@@ -32,7 +33,7 @@ fn tag_map<'a>(
     tags: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
 ) -> BTreeMap<String, String> {
     tags.filter_map(|(k, v)| Some((k?.to_owned(), v.unwrap_or("").to_owned())))
-        .filter(|(k, _)| !k.starts_with("aws:"))
+        .filter(|(k, _)| !k.starts_with("aws:") && k != APPLY_TAG)
         .collect()
 }
 
@@ -141,7 +142,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         alarms,
     ) = tokio::try_join!(
         owned_arns(c, s),
-        owned_security_groups(c, s),
+        security_groups(c, s, stack),
         lookup_vpc(c, stack),
         describe_instances(c, instance_ids.clone()),
         describe_db_subnet_group(c, db_subnet_group_name(s)),
@@ -204,6 +205,10 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let sg_ref = |id: &str| sg_names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     for g in &sgs {
         let tags = tag_map(g.tags().iter().map(|t| (t.key(), t.value())));
+        // Group names are unique per VPC: another VPC's group of that name is no conflict.
+        if !owned_by(&tags, s) && g.vpc_id() != Some(network.vpc_id.as_str()) {
+            continue;
+        }
         let mut rules = Vec::new();
         for p in g.ip_permissions() {
             let port = p.from_port().unwrap_or(0);
@@ -909,26 +914,51 @@ fn missing_from_aws(m: &str) -> &'static str {
     }
 }
 
-async fn owned_security_groups(
+/// The security groups the stack owns, and any group named like one the spec creates (another
+/// team's group of that name stops the plan rather than failing the create): two calls at
+/// once, as EC2 filters of different names must all match.
+async fn security_groups(
     c: &Clients,
     stack: &str,
+    spec: &Stack,
 ) -> Result<Vec<aws_sdk_ec2::types::SecurityGroup>, AwsError> {
     use aws_sdk_ec2::types::Filter;
-    let resp = c
-        .call(
+    let names: Vec<String> = spec
+        .network
+        .security_groups
+        .iter()
+        .filter(|(_, g)| g.id.is_none())
+        .map(|(k, _)| crate::model::desired::security_group_name(stack, k))
+        .collect();
+    let by = |filter: Filter| {
+        c.call(
             "ec2:DescribeSecurityGroups",
-            c.ec2
-                .describe_security_groups()
-                .filters(
-                    Filter::builder()
-                        .name(format!("tag:{OWNER_TAG}"))
-                        .values(stack)
-                        .build(),
-                )
-                .send(),
+            c.ec2.describe_security_groups().filters(filter).send(),
         )
-        .await?;
-    Ok(resp.security_groups().to_vec())
+    };
+    let owner = by(Filter::builder()
+        .name(format!("tag:{OWNER_TAG}"))
+        .values(stack)
+        .build());
+    let named = async {
+        if names.is_empty() {
+            return Ok(None);
+        }
+        by(Filter::builder()
+            .name("group-name")
+            .set_values(Some(names.clone()))
+            .build())
+        .await
+        .map(Some)
+    };
+    let (owner, named) = tokio::try_join!(owner, named)?;
+    let mut groups = owner.security_groups().to_vec();
+    for g in named.iter().flat_map(|n| n.security_groups()) {
+        if !groups.iter().any(|o| o.group_id() == g.group_id()) {
+            groups.push(g.clone());
+        }
+    }
+    Ok(groups)
 }
 
 fn tag_filters(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_ec2::types::Filter> {

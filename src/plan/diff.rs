@@ -52,14 +52,29 @@ pub struct Change {
     /// Holds data (an instance, a replica, a replication group).
     pub stateful: bool,
     pub attributes: Vec<AttrChange>,
+    /// For a replacement: the resource it deletes when AWS holds the identifier as another
+    /// kind (a promoted replica observed as a `db_instance` where the spec wants a replica).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Address>,
+}
+
+impl Change {
+    /// The address the deleting half of this change deletes.
+    pub fn deletes(&self) -> &Address {
+        self.replaces.as_ref().unwrap_or(&self.address)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
     #[error(
-        "{address} already exists in AWS but is not owned by stack `{stack}` (it lacks the tag stackctl:stack={stack}); stackctl never touches what it does not own"
+        "{address}: AWS already has {found} of that name, not owned by stack `{stack}` (it lacks the tag stackctl:stack={stack}); stackctl never touches what it does not own: rename yours, or tag that one if it is this stack's"
     )]
-    NotOwned { address: Address, stack: String },
+    NotOwned {
+        address: Address,
+        found: Address,
+        stack: String,
+    },
     #[error("{address}: {reason}")]
     Impossible { address: Address, reason: String },
     #[error("the resources depend on each other in a cycle through {address}")]
@@ -252,22 +267,28 @@ pub fn plan(
     observed: &Observed,
 ) -> Result<Plan, PlanError> {
     let mut changes = Vec::new();
-    let wanted: BTreeSet<&Address> = desired.iter().map(|r| &r.address).collect();
+    let mut held: BTreeSet<&Address> = desired.iter().map(|r| &r.address).collect();
     for d in desired {
         let kind = spec_of(d.address.kind);
-        match observed.get(&d.address) {
+        match observed.holder_of(&d.address) {
             None => changes.push(Change {
                 address: d.address.clone(),
                 action: Action::Create,
                 impact: Impact::Online,
                 stateful: kind.stateful,
                 attributes: created_attrs(d),
+                replaces: None,
             }),
             Some(o) if !o.owned => {
                 return Err(PlanError::NotOwned {
                     address: d.address.clone(),
+                    found: o.resource.address.clone(),
                     stack: stack.to_owned(),
                 });
+            }
+            Some(o) if o.resource.address != d.address => {
+                held.insert(&o.resource.address);
+                changes.push(kind_changed(d, o));
             }
             Some(o) => {
                 let attrs = diff_resource(d, o)?;
@@ -289,12 +310,14 @@ pub fn plan(
                     impact,
                     stateful: kind.stateful,
                     attributes: attrs,
+                    replaces: None,
                 });
             }
         }
     }
+    cascade(&mut changes, desired, observed);
     for (addr, o) in &observed.resources {
-        if o.owned && !wanted.contains(addr) {
+        if o.owned && !held.contains(addr) {
             let kind = spec_of(addr.kind);
             changes.push(Change {
                 address: addr.clone(),
@@ -306,10 +329,11 @@ pub fn plan(
                 },
                 stateful: kind.stateful,
                 attributes: Vec::new(),
+                replaces: None,
             });
         }
     }
-    let steps = steps(&changes, desired)?;
+    let steps = steps(&changes, desired, observed)?;
     let used: BTreeSet<&Address> = steps.iter().map(|s| &s.address).collect();
     Ok(Plan {
         format_version: FORMAT_VERSION,
@@ -328,9 +352,130 @@ pub fn plan(
     })
 }
 
+/// AWS holds the identifier as another kind the stack owns (a replica that AWS promoted when
+/// its source was deleted): delete that one, then create what the spec wants. What the
+/// standalone instance wrote since it was promoted is lost.
+fn kind_changed(d: &Resource, o: &ObservedResource) -> Change {
+    let was = o.resource.address.kind;
+    Change {
+        address: d.address.clone(),
+        action: Action::Replace,
+        impact: Impact::ReplaceDataLoss,
+        stateful: spec_of(d.address.kind).stateful || spec_of(was).stateful,
+        attributes: vec![AttrChange {
+            name: "kind".into(),
+            old: Value::String(was.as_str().into()),
+            new: Value::String(d.address.kind.as_str().into()),
+            impact: Impact::ReplaceDataLoss,
+            forces_replacement: true,
+            note: Some(format!(
+                "AWS holds this identifier as a {}: it is deleted, then the {} is created",
+                spec_of(was).label,
+                spec_of(d.address.kind).label
+            )),
+        }],
+        replaces: Some(o.resource.address.clone()),
+    }
+}
+
+/// What AWS does by itself when a DB instance is deleted, made part of the plan: deleting a
+/// source promotes its read replicas to standalone instances, and a proxy target of it loses
+/// its instance. So when an instance is replaced, the replicas and proxy targets that name it
+/// (observed, and still wanted) are replaced with it, and their deletes run before its delete.
+fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed) {
+    let replaced: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| c.action == Action::Replace && c.deletes().kind == Kind::DbInstance)
+        .map(|c| c.deletes().name.clone())
+        .collect();
+    for d in desired {
+        let Some(source) = observed.get(&d.address).and_then(names_instance) else {
+            continue;
+        };
+        if !replaced.contains(source) {
+            continue;
+        }
+        let attr = cascaded(d.address.kind, source);
+        match changes.iter_mut().find(|c| c.address == d.address) {
+            Some(c) if c.action == Action::Update => {
+                c.action = Action::Replace;
+                c.impact = c.impact.max(Impact::Replace);
+                c.attributes.push(attr);
+            }
+            Some(_) => {}
+            None => changes.push(Change {
+                address: d.address.clone(),
+                action: Action::Replace,
+                impact: Impact::Replace,
+                stateful: spec_of(d.address.kind).stateful,
+                attributes: vec![attr],
+                replaces: None,
+            }),
+        }
+    }
+}
+
+/// The attribute change that says why a dependent of a replaced instance is replaced.
+fn cascaded(kind: Kind, source: &str) -> AttrChange {
+    let (name, what) = if kind == Kind::DbReplica {
+        ("source", "promote this replica to a standalone instance")
+    } else {
+        ("db_instance", "leave this target without its instance")
+    };
+    AttrChange {
+        name: name.into(),
+        old: Value::String(source.to_owned()),
+        new: Value::String(source.to_owned()),
+        impact: Impact::Replace,
+        forces_replacement: true,
+        note: Some(format!(
+            "{source} is replaced: deleting it would {what}, so this is replaced with it"
+        )),
+    }
+}
+
+/// The DB instance a replica (its source) or a proxy target (its instance) names.
+fn names_instance(o: &ObservedResource) -> Option<&str> {
+    match o.resource.address.kind {
+        Kind::DbReplica => o.resource.str("source"),
+        Kind::ProxyTarget => o.resource.str("db_instance"),
+        _ => None,
+    }
+}
+
+/// AWS promotes the replicas of a deleted source: the delete of a replica (or proxy target)
+/// runs before the delete of the instance it names. One that left the spec then waits for
+/// nothing else, so that the instance's replacement can follow it.
+fn before_their_instance(steps: &mut [Step], first_delete: usize, observed: &Observed) {
+    let deletes: BTreeMap<Address, usize> = steps
+        .iter()
+        .filter(|s| s.op == StepOp::Delete)
+        .map(|s| (s.address.clone(), s.id))
+        .collect();
+    for i in 0..steps.len() {
+        if steps[i].op != StepOp::Delete {
+            continue;
+        }
+        let Some(instance) = observed.get(&steps[i].address).and_then(names_instance) else {
+            continue;
+        };
+        let Some(&parent) = deletes.get(&Address::new(Kind::DbInstance, instance)) else {
+            continue;
+        };
+        if i >= first_delete && parent < first_delete {
+            steps[i].depends_on.clear();
+        }
+        steps[parent].depends_on.push(i);
+    }
+}
+
 /// The execution graph: creates and updates in dependency order, a replacement's delete before
 /// its create, and deletions of what left the spec last, in reverse creation order.
-fn steps(changes: &[Change], desired: &[Resource]) -> Result<Vec<Step>, PlanError> {
+fn steps(
+    changes: &[Change],
+    desired: &[Resource],
+    observed: &Observed,
+) -> Result<Vec<Step>, PlanError> {
     let mut steps: Vec<Step> = Vec::new();
     let mut forward: BTreeMap<&Address, usize> = BTreeMap::new();
     for c in changes {
@@ -362,7 +507,7 @@ fn steps(changes: &[Change], desired: &[Resource]) -> Result<Vec<Step>, PlanErro
             Action::Replace => {
                 steps.push(Step {
                     id,
-                    address: c.address.clone(),
+                    address: c.deletes().clone(),
                     op: StepOp::Delete,
                     attributes: Vec::new(),
                     reboot: false,
@@ -418,6 +563,7 @@ fn steps(changes: &[Change], desired: &[Resource]) -> Result<Vec<Step>, PlanErro
             .collect();
         steps[i].depends_on.extend(later);
     }
+    before_their_instance(&mut steps, first_delete, observed);
     for s in &mut steps {
         s.depends_on.sort_unstable();
         s.depends_on.dedup();

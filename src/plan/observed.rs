@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::{Address, Resource};
+use crate::model::{Address, Kind, Resource};
 
 /// One resource as AWS reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +30,12 @@ pub struct ObservedResource {
 pub struct Observed {
     #[serde(with = "as_list")]
     pub resources: BTreeMap<Address, ObservedResource>,
+}
+
+/// Whether two kinds draw their names from one identifier space in AWS.
+pub fn same_identifiers(a: Kind, b: Kind) -> bool {
+    let db = |k: Kind| matches!(k, Kind::DbInstance | Kind::DbReplica);
+    a == b || (db(a) && db(b))
 }
 
 mod as_list {
@@ -61,6 +67,19 @@ mod as_list {
 impl Observed {
     pub fn get(&self, a: &Address) -> Option<&ObservedResource> {
         self.resources.get(a)
+    }
+
+    /// What holds `a`'s identifier in AWS, whatever kind it is observed as: the resource at
+    /// that address, or one of another kind in the same identifier space (a DB instance and a
+    /// read replica share DB instance identifiers: a promoted replica, or another team's
+    /// instance named like a replica in the spec).
+    pub fn holder_of(&self, a: &Address) -> Option<&ObservedResource> {
+        self.get(a).or_else(|| {
+            self.resources.values().find(|o| {
+                o.resource.address.name == a.name
+                    && same_identifiers(o.resource.address.kind, a.kind)
+            })
+        })
     }
 
     pub fn insert(&mut self, r: ObservedResource) {
