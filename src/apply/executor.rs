@@ -3,12 +3,14 @@
 //! (a resource still modifying), and on a failure starts nothing new but lets running steps
 //! finish. [`undo`] reverses what a journal says an apply did.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
 use super::journal::{ApplyState, Journal, StepState};
+use crate::aws::write::owner::UndoOf;
 use crate::aws::write::{Ids, StepContext};
 use crate::aws::{AwsError, Clients};
 use crate::model::{Address, Kind};
@@ -78,6 +80,8 @@ pub struct UndoReport {
     pub undone: Vec<Address>,
     /// What could not be undone, and why.
     pub not_undone: Vec<(Address, String)>,
+    /// Creates whose name is held by something this apply did not create, left alone.
+    pub left_alone: Vec<(Address, String)>,
 }
 
 /// The journal of the running apply, written through to AWS before and after every side
@@ -92,11 +96,14 @@ pub struct Journaled<'a> {
     written_once: std::sync::atomic::AtomicBool,
     /// Test hook: abort the process right after this many journal writes.
     crash_after: Option<usize>,
+    /// The apply's id, the mark its creates put on what they create.
+    pub apply_id: String,
 }
 
 impl<'a> Journaled<'a> {
     pub fn new(clients: &'a Clients, journal: Journal, already_in_aws: bool) -> Self {
         Journaled {
+            apply_id: journal.apply_id.clone(),
             clients,
             state: std::sync::Mutex::new((journal, 0)),
             writer: tokio::sync::Mutex::new(0),
@@ -153,6 +160,28 @@ impl<'a> Journaled<'a> {
             if let Err(e) = j.mark(step, state, error) {
                 bad = Some(e);
             }
+        })
+        .await?;
+        match bad {
+            Some(e) => Err(AwsError::other("journal", e.to_string())),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends a step: its state, its error, and what AWS returned for a create.
+    pub async fn finish(
+        &self,
+        step: usize,
+        state: StepState,
+        error: Option<String>,
+        outputs: BTreeMap<String, String>,
+    ) -> Result<(), AwsError> {
+        let mut bad = None;
+        self.record(|j| {
+            if let Err(e) = j.mark(step, state, error) {
+                bad = Some(e);
+            }
+            j.set_outputs(step, outputs);
         })
         .await?;
         match bad {
@@ -259,7 +288,13 @@ pub async fn execute(
                         observed: observed.get(&step.address),
                         ids,
                         final_snapshot,
+                        apply_id: journal.map(|j| j.apply_id.as_str()).unwrap_or_default(),
+                        undo: None,
                     };
+                    if step.op == StepOp::Create {
+                        // What this create records is what AWS returns to it, nothing older.
+                        ids.forget(&step.address, CREATED);
+                    }
                     running.push(async move {
                         let start = Instant::now();
                         let result = async {
@@ -272,7 +307,11 @@ pub async fn execute(
                                     Ok(()) => (StepState::Done, None),
                                     Err(e) => (StepState::Failed, Some(e.to_string())),
                                 };
-                                j.mark(step.id, s, e).await?;
+                                let outputs = match step.op {
+                                    StepOp::Create => ids.only(&step.address, CREATED),
+                                    _ => BTreeMap::new(),
+                                };
+                                j.finish(step.id, s, e, outputs).await?;
                             }
                             r
                         }
@@ -312,6 +351,9 @@ pub async fn execute(
     report.not_started = (0..n).filter(|i| state[*i] == State::Waiting).collect();
     report
 }
+
+/// The identifiers a create's response gives, which its journal entry keeps.
+const CREATED: &[&str] = &["arn", "id"];
 
 fn seed_ids(plan: &Plan, observed: &Observed, ids: &Ids) {
     for (addr, o) in &observed.resources {
@@ -415,8 +457,23 @@ pub async fn undo(
             observed: observed.as_ref(),
             ids,
             final_snapshot: false,
+            apply_id: &snapshot.apply_id,
+            undo: (js.op == StepOp::Create).then(|| {
+                ids.seed(&address, &js.outputs);
+                UndoOf {
+                    marks: vec![snapshot.apply_of(js).to_owned()],
+                    recorded: js.outputs.get("arn").or(js.outputs.get("id")).cloned(),
+                }
+            }),
         };
         match run_step(&step, &cx, on_event).await {
+            // What holds the name is not what this apply created: there is nothing to undo.
+            Err(e) if matches!(e.code.as_str(), "NotOwned" | "NotThisApply") => {
+                let _ = journal
+                    .mark(id, StepState::Undone, Some(e.message.clone()))
+                    .await;
+                report.left_alone.push((address, e.message));
+            }
             Ok(()) => {
                 let _ = journal.mark(id, StepState::Undone, None).await;
                 on_event(Event::Undone {

@@ -5,6 +5,8 @@
 //! and [`ApplyState::can_become`]); the executor records through [`Journal::mark`], which
 //! refuses any other move.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Address, Resource};
@@ -47,7 +49,7 @@ impl StepState {
                 | (Started | Done | Failed, Undoing)
                 | (Undoing, Undone)
                 | (Undoing, UndoFailed)
-                | (UndoFailed, Undoing)
+                | (UndoFailed | Undoing, Undoing)
                 | (Done | Failed | Started, NotUndoable)
                 | (Planned, Undone)
         )
@@ -114,6 +116,14 @@ pub struct JournalStep {
     /// Order in which steps finished, for undoing in reverse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_seq: Option<usize>,
+    /// What AWS returned for a create (`arn`, or a security group's `id`): an undo deletes
+    /// only the resource at that identifier.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outputs: BTreeMap<String, String>,
+    /// The apply that ran this step, when it is not this journal's own: an interrupted apply
+    /// whose steps a resuming one carried forward.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_id: Option<String>,
 }
 
 /// The journal of one apply.
@@ -172,6 +182,8 @@ impl Journal {
                 },
                 error: None,
                 finished_seq: None,
+                outputs: BTreeMap::new(),
+                apply_id: None,
             })
             .collect();
         let t = now();
@@ -226,6 +238,47 @@ impl Journal {
         }
         self.updated_at = now();
         Ok(())
+    }
+
+    /// Records what AWS returned for a step's create.
+    pub fn set_outputs(&mut self, step: usize, outputs: BTreeMap<String, String>) {
+        if let Some(s) = self.steps.iter_mut().find(|s| s.id == step) {
+            s.outputs = outputs;
+        }
+    }
+
+    /// The apply that ran step `s`.
+    pub fn apply_of<'a>(&'a self, s: &'a JournalStep) -> &'a str {
+        s.apply_id.as_deref().unwrap_or(&self.apply_id)
+    }
+
+    /// Carries forward what an interrupted apply may have done and not undone, so that this
+    /// journal's rollback undoes it too (after this apply's own steps: they are older).
+    pub fn carry(&mut self, earlier: &Journal) {
+        let mut old: Vec<&JournalStep> = earlier
+            .steps
+            .iter()
+            .filter(|s| {
+                s.state.touched() || matches!(s.state, StepState::Undoing | StepState::UndoFailed)
+            })
+            .collect();
+        old.sort_by_key(|s| s.finished_seq.unwrap_or(usize::MAX));
+        let first_id = self.steps.iter().map(|s| s.id + 1).max().unwrap_or(0);
+        let carried: Vec<JournalStep> = old
+            .into_iter()
+            .enumerate()
+            .map(|(k, s)| JournalStep {
+                id: first_id + k,
+                finished_seq: Some(k),
+                apply_id: Some(earlier.apply_of(s).to_owned()),
+                ..s.clone()
+            })
+            .collect();
+        let n = carried.len();
+        for s in &mut self.steps {
+            s.finished_seq = s.finished_seq.map(|q| q + n);
+        }
+        self.steps.extend(carried);
     }
 
     /// Moves the apply to `next`; an impossible move is ignored and reported as false.

@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 use super::common::{confirm, load_spec, make_plan};
 use super::locked::{Locked, with_lock};
+use super::saved_plan;
 use crate::apply::journal::{ApplyState, Journal};
 use crate::apply::{Event, Journaled, execute, undo};
 use crate::aws::state;
@@ -14,7 +15,6 @@ use crate::aws::write::Ids;
 use crate::exit::Outcome;
 use crate::plan::{Action, Plan};
 use crate::render::{plan as render_plan, progress, style::Style};
-use crate::spec::raw::Stack;
 
 /// How an apply may proceed.
 #[derive(Debug, Clone, Copy)]
@@ -28,66 +28,24 @@ pub struct Options {
     pub final_snapshot: bool,
 }
 
-fn is_plan_file(path: &Path) -> anyhow::Result<bool> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(text.trim_start().starts_with('{'))
-}
-
 pub async fn run(file: &Path, opts: Options) -> anyhow::Result<Outcome> {
-    let saved: Option<Plan> = if is_plan_file(file)? {
-        let text = std::fs::read_to_string(file)?;
-        let p: Plan = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a stackctl plan file", file.display()))?;
-        let n = p.steps.len();
-        let consistent = p
-            .steps
-            .iter()
-            .enumerate()
-            .all(|(i, st)| st.id == i && st.depends_on.iter().all(|d| *d < n));
-        if !consistent {
-            bail!(
-                "{} is not a consistent stackctl plan (its steps were edited): plan again",
-                file.display()
-            );
-        }
-        if p.format_version != crate::plan::FORMAT_VERSION {
-            bail!(
-                "{} has plan format {}; this stackctl reads format {}",
-                file.display(),
-                p.format_version,
-                crate::plan::FORMAT_VERSION
-            );
-        }
-        Some(p)
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let (saved, stack) = if saved_plan::is_plan(&text) {
+        let (p, s) = saved_plan::read(file, &text)?;
+        (Some(p), s)
     } else {
-        None
-    };
-    let stack: Stack = match &saved {
-        Some(p) => match p.spec.clone() {
-            Some(s) => s,
-            None => bail!("{} does not record its stack spec", file.display()),
-        },
-        None => match load_spec(file)? {
-            Some(s) => s,
+        match load_spec(file)? {
+            Some(s) => (None, s),
             None => return Ok(Outcome::Invalid),
-        },
+        }
     };
     let spec = &stack;
     with_lock(spec, "apply", |locked| async move {
-        let plan = match saved {
-            Some(p) => {
-                let now = locked.read.observed.fingerprint();
-                if now != p.observed_fingerprint {
-                    bail!(
-                        "the stack changed in AWS since this plan was made (fingerprint {} then, {now} now): plan again",
-                        p.observed_fingerprint
-                    );
-                }
-                p
-            }
-            None => make_plan(spec, &locked.read)?,
-        };
+        let plan = make_plan(spec, &locked.read)?;
+        if let Some(saved) = &saved {
+            saved_plan::check(saved, &plan)?;
+        }
         apply_plan(&plan, &locked, opts).await
     })
     .await
@@ -140,12 +98,16 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
 
     let clients = &locked.clients;
     let observed = &locked.read.observed;
-    let journal = Journal::new(
+    let mut journal = Journal::new(
         plan,
         observed,
         apply_id(),
         state::LockInfo::mine("apply").describe(),
     );
+    if let Some(interrupted) = &locked.resumed {
+        // A rollback of this apply undoes what the interrupted one did, too.
+        journal.carry(interrupted);
+    }
     let journaled = Journaled::new(clients, journal, locked.resumed.is_some());
     journaled
         .record(|_| {})
@@ -236,6 +198,9 @@ pub async fn rollback(
     eprintln!("Rollback: {} undone.", report.undone.len());
     for (a, why) in &report.not_undone {
         eprintln!("  not undone: {a}: {why}");
+    }
+    for (a, why) in &report.left_alone {
+        eprintln!("  left alone: {a}: {why}");
     }
     if complete {
         journaled.set_state(ApplyState::RolledBack).await?;

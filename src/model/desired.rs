@@ -36,6 +36,10 @@ pub fn cache_subnet_group_name(stack: &str) -> String {
 
 /// The tag that marks what a stack owns.
 pub const OWNER_TAG: &str = "stackctl:stack";
+/// The mark each create puts on what it creates: the id of the apply that created it. It tells
+/// a resource this apply created (a create whose response was lost, an apply killed mid-call)
+/// from one of the same name that was there before. Not part of the desired tags.
+pub const APPLY_TAG: &str = "stackctl:apply";
 
 /// The tags every owned resource carries.
 pub fn tags(stack: &Stack) -> Value {

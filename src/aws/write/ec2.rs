@@ -56,7 +56,8 @@ pub(super) async fn sg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
     use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
     let r = cx.want()?;
     let c = cx.clients;
-    let tags: Vec<Tag> = tags_of(r)
+    let tags: Vec<Tag> = cx
+        .create_tags(r)
         .iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
@@ -76,9 +77,12 @@ pub(super) async fn sg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
                 )
                 .send(),
         )
-        .await?;
-    let id = out.group_id().unwrap_or_default().to_owned();
-    cx.ids.set(&r.address, "id", &id);
+        .await;
+    if let Some(out) = cx.created(&r.address, out).await? {
+        cx.ids
+            .set(&r.address, "id", out.group_id().unwrap_or_default());
+    }
+    let id = cx.sg_id(&r.address.name)?;
     authorize(cx, &id, &r.strings("ingress")).await
 }
 

@@ -66,11 +66,16 @@ pub(super) async fn cache_subnet_group(
                             str_of(r, "description").unwrap_or_default(),
                         )
                         .set_subnet_ids(Some(r.strings("subnet_ids")))
-                        .set_tags(Some(cache_tag_list(&tags_of(r))))
+                        .set_tags(Some(cache_tag_list(&cx.create_tags(r))))
                         .send(),
                 )
-                .await?;
-            if let Some(arn) = out.cache_subnet_group().and_then(|g| g.arn()) {
+                .await;
+            let out = cx.created(a, out).await?;
+            if let Some(arn) = out
+                .as_ref()
+                .and_then(|o| o.cache_subnet_group())
+                .and_then(|g| g.arn())
+            {
                 cx.ids.set(a, "arn", arn);
             }
             Ok(())
@@ -133,11 +138,16 @@ pub(super) async fn cache_parameter_group(
                     .cache_parameter_group_name(&a.name)
                     .cache_parameter_group_family(str_of(r, "family").unwrap_or_default())
                     .description(str_of(r, "description").unwrap_or_default())
-                    .set_tags(Some(cache_tag_list(&tags_of(r))))
+                    .set_tags(Some(cache_tag_list(&cx.create_tags(r))))
                     .send(),
             )
-            .await?;
-        if let Some(arn) = out.cache_parameter_group().and_then(|g| g.arn()) {
+            .await;
+        let out = cx.created(a, out).await?;
+        if let Some(arn) = out
+            .as_ref()
+            .and_then(|o| o.cache_parameter_group())
+            .and_then(|g| g.arn())
+        {
             cx.ids.set(a, "arn", arn);
         }
     } else {
@@ -243,9 +253,17 @@ pub(super) async fn rg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
         .set_cache_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned))
         .set_cache_subnet_group_name(str_of(r, "subnet_group").map(str::to_owned))
         .set_security_group_ids(cx.sg_ids(r, "security_groups")?)
-        .set_tags(Some(cache_tag_list(&tags_of(r))));
-    c.call("elasticache:CreateReplicationGroup", req.send())
+        .set_tags(Some(cache_tag_list(&cx.create_tags(r))));
+    let out = cx
+        .created(
+            a,
+            c.call("elasticache:CreateReplicationGroup", req.send())
+                .await,
+        )
         .await?;
+    if let Some(arn) = out.as_ref().and_then(|o| o.replication_group()?.arn()) {
+        cx.ids.set(a, "arn", arn);
+    }
     rg_wait_available(cx, a).await
 }
 

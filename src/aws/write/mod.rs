@@ -4,6 +4,7 @@
 mod cloudwatch;
 mod ec2;
 mod elasticache;
+pub mod owner;
 mod rds;
 mod secrets;
 
@@ -66,6 +67,27 @@ impl Ids {
                 .insert(key.to_owned(), value.into());
         }
     }
+    pub fn forget(&self, a: &Address, keys: &[&str]) {
+        if let Ok(mut m) = self.0.lock()
+            && let Some(ids) = m.get_mut(a)
+        {
+            ids.retain(|k, _| !keys.contains(&k.as_str()));
+        }
+    }
+    /// The identifiers of `a` among `keys`.
+    pub fn only(&self, a: &Address, keys: &[&str]) -> BTreeMap<String, String> {
+        let Ok(m) = self.0.lock() else {
+            return BTreeMap::new();
+        };
+        m.get(a)
+            .map(|ids| {
+                ids.iter()
+                    .filter(|(k, _)| keys.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
     pub fn get(&self, a: &Address, key: &str) -> Option<String> {
         self.0.lock().ok()?.get(a)?.get(key).cloned()
     }
@@ -80,6 +102,10 @@ pub struct StepContext<'a> {
     pub ids: &'a Ids,
     /// Take a final snapshot before deleting an instance or a replication group.
     pub final_snapshot: bool,
+    /// The running apply's id: every create marks what it creates with it.
+    pub apply_id: &'a str,
+    /// Set when the step undoes a create: it deletes only what those applies created.
+    pub undo: Option<owner::UndoOf>,
 }
 
 impl StepContext<'_> {
@@ -112,11 +138,51 @@ impl StepContext<'_> {
             .ok_or_else(|| AwsError::other("ec2", format!("security group {name} has no id yet")))
     }
 
+    /// The tags a create sets: the desired ones and this apply's mark.
+    fn create_tags(&self, r: &Resource) -> BTreeMap<String, String> {
+        let mut tags = tags_of(r);
+        tags.insert(
+            crate::model::desired::APPLY_TAG.to_owned(),
+            self.apply_id.to_owned(),
+        );
+        tags
+    }
+
+    /// A create call's result. When AWS says the resource already exists, it is this apply's
+    /// if it carries this stack's tag and this apply's mark (the first response was lost and
+    /// the SDK retried): `Ok(None)`, its id recorded. Anything else of that name is an error.
+    async fn created<T>(&self, a: &Address, r: Result<T, AwsError>) -> Result<Option<T>, AwsError> {
+        let e = match r {
+            Ok(v) => return Ok(Some(v)),
+            Err(e) if already_exists(&e) => e,
+            Err(e) => return Err(e),
+        };
+        match owner::holder(self, a).await? {
+            Some(h) if h.owned_by(self.stack) && h.created_by() == Some(self.apply_id) => {
+                let key = if a.kind == Kind::SecurityGroup {
+                    "id"
+                } else {
+                    "arn"
+                };
+                self.ids.set(a, key, h.id);
+                Ok(None)
+            }
+            _ => Err(e),
+        }
+    }
+
     fn arn(&self, a: &Address) -> Result<String, AwsError> {
         self.ids
             .get(a, "arn")
             .ok_or_else(|| AwsError::other("tags", format!("{a} has no ARN")))
     }
+}
+
+/// AWS's way of saying a create's name is taken, service by service.
+fn already_exists(e: &AwsError) -> bool {
+    ["AlreadyExists", "Duplicate", "ResourceExists"]
+        .iter()
+        .any(|c| e.code.contains(c))
 }
 
 fn tags_of(r: &Resource) -> BTreeMap<String, String> {
@@ -138,8 +204,31 @@ fn str_of<'r>(r: &'r Resource, a: &str) -> Option<&'r str> {
     r.str(a)
 }
 
-/// Runs one step.
+/// Runs one step. A delete first checks, right before its call, that what holds the
+/// identifier is this stack's (and for an undo, that this apply created it): otherwise it
+/// refuses (`NotOwned`, `NotThisApply`). Deleting what is already gone succeeds.
 pub async fn run(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
+    if step.op == StepOp::Delete {
+        let Some(h) = owner::holder(cx, &step.address).await? else {
+            return Ok(());
+        };
+        if let Some(why) = owner::refusal(&step.address, &h, cx.stack, cx.undo.as_ref()) {
+            let code = if h.owned_by(cx.stack) {
+                "NotThisApply"
+            } else {
+                "NotOwned"
+            };
+            return Err(AwsError {
+                operation: "stackctl:delete",
+                code: code.to_owned(),
+                message: why,
+            });
+        }
+    }
+    dispatch(step, cx).await
+}
+
+async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
     let a = &step.address;
     match (a.kind, step.op) {
         (Kind::SecurityGroup, StepOp::Create) => sg_create(cx).await,

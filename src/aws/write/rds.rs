@@ -58,11 +58,16 @@ pub(super) async fn db_subnet_group(
                         .db_subnet_group_name(&a.name)
                         .db_subnet_group_description(str_of(r, "description").unwrap_or_default())
                         .set_subnet_ids(Some(r.strings("subnet_ids")))
-                        .set_tags(Some(rds_tag_list(&tags_of(r))))
+                        .set_tags(Some(rds_tag_list(&cx.create_tags(r))))
                         .send(),
                 )
-                .await?;
-            if let Some(arn) = out.db_subnet_group().and_then(|g| g.db_subnet_group_arn()) {
+                .await;
+            let out = cx.created(a, out).await?;
+            if let Some(arn) = out
+                .as_ref()
+                .and_then(|o| o.db_subnet_group())
+                .and_then(|g| g.db_subnet_group_arn())
+            {
                 cx.ids.set(a, "arn", arn);
             }
             Ok(())
@@ -125,12 +130,14 @@ pub(super) async fn db_parameter_group(
                     .db_parameter_group_name(&a.name)
                     .db_parameter_group_family(str_of(r, "family").unwrap_or_default())
                     .description(str_of(r, "description").unwrap_or_default())
-                    .set_tags(Some(rds_tag_list(&tags_of(r))))
+                    .set_tags(Some(rds_tag_list(&cx.create_tags(r))))
                     .send(),
             )
-            .await?;
+            .await;
+        let out = cx.created(a, out).await?;
         if let Some(arn) = out
-            .db_parameter_group()
+            .as_ref()
+            .and_then(|o| o.db_parameter_group())
             .and_then(|g| g.db_parameter_group_arn())
         {
             cx.ids.set(a, "arn", arn);
@@ -266,8 +273,16 @@ pub(super) async fn db_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
         .set_db_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned))
         .set_db_subnet_group_name(str_of(r, "subnet_group").map(str::to_owned))
         .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
-        .set_tags(Some(rds_tag_list(&tags_of(r))));
-    c.call("rds:CreateDBInstance", req.send()).await?;
+        .set_tags(Some(rds_tag_list(&cx.create_tags(r))));
+    let out = cx
+        .created(a, c.call("rds:CreateDBInstance", req.send()).await)
+        .await?;
+    if let Some(arn) = out
+        .as_ref()
+        .and_then(|o| o.db_instance()?.db_instance_arn())
+    {
+        cx.ids.set(a, "arn", arn);
+    }
     db_wait_available(cx, a).await
 }
 
@@ -291,9 +306,19 @@ pub(super) async fn replica_create(cx: &StepContext<'_>) -> Result<(), AwsError>
         .copy_tags_to_snapshot(r.bool("copy_tags_to_snapshot"))
         .set_db_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned))
         .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
-        .set_tags(Some(rds_tag_list(&tags_of(r))));
-    c.call("rds:CreateDBInstanceReadReplica", req.send())
+        .set_tags(Some(rds_tag_list(&cx.create_tags(r))));
+    let out = cx
+        .created(
+            a,
+            c.call("rds:CreateDBInstanceReadReplica", req.send()).await,
+        )
         .await?;
+    if let Some(arn) = out
+        .as_ref()
+        .and_then(|o| o.db_instance()?.db_instance_arn())
+    {
+        cx.ids.set(a, "arn", arn);
+    }
     db_wait_available(cx, a).await
 }
 
@@ -585,23 +610,32 @@ pub(super) async fn proxy(
             } else {
                 EngineFamily::Postgresql
             };
-            c.call(
-                "rds:CreateDBProxy",
-                c.rds
-                    .create_db_proxy()
-                    .db_proxy_name(&a.name)
-                    .engine_family(family)
-                    .auth(proxy_auth(cx, r)?)
-                    .role_arn(str_of(r, "role_arn").unwrap_or_default())
-                    .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
-                    .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
-                    .require_tls(r.bool("require_tls"))
-                    .set_idle_client_timeout(i32_of(r, "idle_client_timeout_seconds"))
-                    .debug_logging(r.bool("debug_logging"))
-                    .set_tags(Some(rds_tag_list(&tags_of(r))))
-                    .send(),
-            )
-            .await?;
+            let out = c
+                .call(
+                    "rds:CreateDBProxy",
+                    c.rds
+                        .create_db_proxy()
+                        .db_proxy_name(&a.name)
+                        .engine_family(family)
+                        .auth(proxy_auth(cx, r)?)
+                        .role_arn(str_of(r, "role_arn").unwrap_or_default())
+                        .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
+                        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+                        .require_tls(r.bool("require_tls"))
+                        .set_idle_client_timeout(i32_of(r, "idle_client_timeout_seconds"))
+                        .debug_logging(r.bool("debug_logging"))
+                        .set_tags(Some(rds_tag_list(&cx.create_tags(r))))
+                        .send(),
+                )
+                .await;
+            if let Some(arn) = cx
+                .created(a, out)
+                .await?
+                .as_ref()
+                .and_then(|o| o.db_proxy()?.db_proxy_arn())
+            {
+                cx.ids.set(a, "arn", arn);
+            }
             proxy_wait(cx, a, false).await
         }
         StepOp::Update => {
@@ -755,19 +789,28 @@ pub(super) async fn proxy_endpoint(
             } else {
                 DbProxyEndpointTargetRole::ReadWrite
             };
-            c.call(
-                "rds:CreateDBProxyEndpoint",
-                c.rds
-                    .create_db_proxy_endpoint()
-                    .db_proxy_name(str_of(r, "proxy").unwrap_or_default())
-                    .db_proxy_endpoint_name(&a.name)
-                    .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
-                    .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
-                    .target_role(role)
-                    .set_tags(Some(rds_tag_list(&tags_of(r))))
-                    .send(),
-            )
-            .await?;
+            let out = c
+                .call(
+                    "rds:CreateDBProxyEndpoint",
+                    c.rds
+                        .create_db_proxy_endpoint()
+                        .db_proxy_name(str_of(r, "proxy").unwrap_or_default())
+                        .db_proxy_endpoint_name(&a.name)
+                        .set_vpc_subnet_ids(Some(r.strings("subnet_ids")))
+                        .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
+                        .target_role(role)
+                        .set_tags(Some(rds_tag_list(&cx.create_tags(r))))
+                        .send(),
+                )
+                .await;
+            if let Some(arn) = cx
+                .created(a, out)
+                .await?
+                .as_ref()
+                .and_then(|o| o.db_proxy_endpoint()?.db_proxy_endpoint_arn())
+            {
+                cx.ids.set(a, "arn", arn);
+            }
             proxy_endpoint_wait(cx, a, false).await
         }
         StepOp::Update => {

@@ -59,7 +59,8 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                     .unwrap_or_default();
                 serde_json::json!({ "username": username, "password": value.expose() })
             };
-            let tags: Vec<Tag> = tags_of(r)
+            let tags: Vec<Tag> = cx
+                .create_tags(r)
                 .iter()
                 .map(|(k, v)| Tag::builder().key(k).value(v).build())
                 .collect();
@@ -75,8 +76,8 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                         .set_tags(Some(tags))
                         .send(),
                 )
-                .await?;
-            if let Some(arn) = out.arn() {
+                .await;
+            if let Some(arn) = cx.created(a, out).await?.as_ref().and_then(|o| o.arn()) {
                 cx.ids.set(a, "arn", arn);
             }
             Ok(())
