@@ -7,6 +7,7 @@ pub mod drift;
 pub mod locked;
 pub mod plan;
 pub mod rollback;
+pub mod saved_plan;
 pub mod schema;
 pub mod unlock;
 pub mod validate;
