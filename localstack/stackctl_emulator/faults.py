@@ -40,7 +40,7 @@ THROTTLE_ERRORS = {
     "tagging": ("ThrottledException", 400),
 }
 
-_FAIL_KEYS = {"action", "service", "nth", "times", "code", "status", "message", "delay_ms"}
+_FAIL_KEYS = {"action", "service", "nth", "times", "code", "status", "message", "delay_ms", "after"}
 _THROTTLE_KEYS = {"throttle_percent", "seed", "action", "service", "message"}
 _CBOR_PATH = re.compile(r"^/service/[^/]+/operation/([^/?]+)$")
 
@@ -105,6 +105,12 @@ def _normalise(rule):
             if out["status"] > 599:
                 raise ValueError("status must be an HTTP status (100-599)")
             out["message"] = _str(rule, "message", f"Injected fault: {out['code']}")
+        if "after" in rule:
+            if not isinstance(rule["after"], bool):
+                raise ValueError("after must be true or false")
+            if not fails:
+                raise ValueError("after needs a failing rule (code or status)")
+            out["after"] = rule["after"]
     out.update(matched=0, failed=0, delayed=0)
     return out
 
@@ -291,6 +297,9 @@ def install(ministack_app):
             await asyncio.sleep(delay)
         if rule is None:
             return await inner(method, path, headers, body, query_params, request_id)
+        if rule.get("after"):
+            # A lost response: the call takes effect, its answer never arrives.
+            await inner(method, path, headers, body, query_params, request_id)
         if "throttle_percent" in rule:
             code, status = THROTTLE_ERRORS.get(service) or (
                 ("ThrottlingException", 400) if headers.get("x-amz-target") or _is_cbor(headers)

@@ -61,6 +61,22 @@ def test_one_shot_failure_has_no_side_effect_and_next_call_succeeds(rds, network
         ("CreateDBSubnetGroup", 1, 1, 2, 1)
 
 
+def test_a_lost_response_takes_effect_and_the_retry_says_it_exists(network):
+    """"after": the call's side effect happens, its answer is replaced by the error; an SDK
+    that retries the 500 then meets the resource it created."""
+    set_faults({"action": "CreateDBSubnetGroup", "code": "InternalFailure", "status": 500, "after": True})
+    name = uid("dbsg")
+    with pytest.raises(ClientError) as e:
+        no_retry("rds").create_db_subnet_group(DBSubnetGroupName=name, DBSubnetGroupDescription="d",
+                                               SubnetIds=network["subnets"])
+    assert (error_code(e), status_of(e)) == ("InternalFailure", 500)
+    rds = no_retry("rds")
+    assert rds.describe_db_subnet_groups(DBSubnetGroupName=name)["DBSubnetGroups"][0]["DBSubnetGroupName"] == name
+    with pytest.raises(ClientError) as e:
+        create_subnet_group(rds, network, name)
+    assert error_code(e) == "DBSubnetGroupAlreadyExists"
+
+
 def test_query_error_wire_format():
     set_faults({"action": "DescribeDBInstances", "code": "InternalFailure", "status": 500, "message": "a <b> & c"})
     req = urllib.request.Request(ENDPOINT + "/", method="POST",
@@ -316,6 +332,8 @@ def test_first_failing_rule_answers():
     {"throttle_percent": 101},
     {"rules": {"action": "X"}},
     {"action": "X", "status": "500"},
+    {"action": "X", "code": "E", "after": "yes"},
+    {"action": "X", "delay_ms": 5, "after": True},
 ])
 def test_invalid_rules_rejected(doc):
     set_faults({"action": "Keep", "code": "X", "status": 400})
