@@ -11,6 +11,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use assert_cmd::Command;
 
+pub mod faults;
+
 pub const REGION: &str = "us-east-1";
 
 /// The emulator's endpoint. Fails with instructions when nothing answers there.

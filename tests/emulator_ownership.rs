@@ -1,0 +1,327 @@
+//! Apply never destroys what it does not own: resources of the same name that another team
+//! owns, plan files edited after `plan`, and the cascades AWS performs by itself. Regression
+//! tests, each named after what broke. Every test that applies ends with an empty plan.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+fn spec_text(name: &str, replicas: &str) -> String {
+    format!(
+        r#"stack: {name}
+region: us-east-1
+network:
+  vpc: {{tags: {{Name: {name}}}}}
+  subnets: {{tags: {{tier: private}}}}
+  security_groups:
+    database: {{ingress: [{{cidr: 10.0.0.0/8, port: 5432}}]}}
+database:
+  identifier: {name}-db
+  engine: postgres
+  engine_version: "16.4"
+  instance_class: db.t4g.micro
+  storage: {{allocated_gib: 20}}
+  master_user: {{username: dbadmin}}
+  deletion_protection: false
+  security_groups: [database]
+{replicas}
+"#
+    )
+}
+
+fn replica(name: &str) -> String {
+    format!("  replicas:\n    - {{identifier: {name}-r1}}")
+}
+
+/// Another team's instance: no stackctl tag, deletion protection on.
+async fn foreign_instance(id: &str) {
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    rds.create_db_instance()
+        .db_instance_identifier(id)
+        .engine("postgres")
+        .db_instance_class("db.t4g.micro")
+        .allocated_storage(20)
+        .master_username("other")
+        .master_user_password("other-team-password-1")
+        .deletion_protection(true)
+        .send()
+        .await
+        .expect("foreign instance");
+}
+
+/// The foreign instance is still there, still protected.
+async fn assert_untouched(id: &str) {
+    let i = describe_instance(id).await;
+    assert_eq!(
+        i.deletion_protection(),
+        Some(true),
+        "{id} lost its protection"
+    );
+    assert!(
+        i.tag_list()
+            .iter()
+            .all(|t| t.key() != Some("stackctl:stack")),
+        "{id} was tagged"
+    );
+}
+
+#[tokio::test]
+async fn a_foreign_instance_named_like_a_replica_stops_the_plan_and_is_never_deleted() {
+    let name = unique("fri");
+    seed_network(&name).await;
+    foreign_instance(&format!("{name}-r1")).await;
+    let spec = write_spec(&name, &spec_text(&name, &replica(&name)));
+    let p = stackctl(&["plan", spec.to_str().expect("path")]);
+    assert_eq!(p.status.code(), Some(1), "{}", text(&p));
+    assert!(
+        String::from_utf8_lossy(&p.stderr).contains(&format!(
+            "db_replica.{name}-r1: AWS already has db_instance.{name}-r1 of that name, not owned by stack `{name}`"
+        )),
+        "{}",
+        text(&p)
+    );
+    let a = stackctl(&[
+        "apply",
+        "--auto-approve",
+        "--allow-destroy",
+        spec.to_str().expect("path"),
+    ]);
+    assert_eq!(a.status.code(), Some(1), "{}", text(&a));
+    assert_untouched(&format!("{name}-r1")).await;
+    assert!(tagged(&name).await.is_empty(), "nothing was created");
+}
+
+#[tokio::test]
+async fn a_foreign_security_group_of_the_stacks_name_stops_the_plan() {
+    use aws_sdk_ec2::types::Filter;
+    let name = unique("fsg");
+    seed_network(&name).await;
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config().await);
+    let vpc = ec2
+        .describe_vpcs()
+        .filters(Filter::builder().name("tag:Name").values(&name).build())
+        .send()
+        .await
+        .expect("vpc");
+    let vpc_id = vpc.vpcs()[0].vpc_id().expect("id").to_owned();
+    let group = ec2
+        .create_security_group()
+        .group_name(format!("{name}-database"))
+        .description("another team's")
+        .vpc_id(&vpc_id)
+        .send()
+        .await
+        .expect("foreign group");
+    let spec = write_spec(&name, &spec_text(&name, ""));
+    let p = stackctl(&["plan", spec.to_str().expect("path")]);
+    assert_eq!(p.status.code(), Some(1), "{}", text(&p));
+    assert!(
+        String::from_utf8_lossy(&p.stderr).contains("not owned by stack"),
+        "{}",
+        text(&p)
+    );
+    let gid = group.group_id().expect("id");
+    let still = ec2
+        .describe_security_groups()
+        .group_ids(gid)
+        .send()
+        .await
+        .expect("the foreign group is still there");
+    assert_eq!(still.security_groups().len(), 1);
+}
+
+fn save_plan(spec: &std::path::Path, name: &str) -> (std::path::PathBuf, Value) {
+    let file = std::env::temp_dir().join(format!("stackctl-tests/{name}.plan.json"));
+    run_ok(
+        &[
+            "plan",
+            "--out",
+            file.to_str().expect("path"),
+            spec.to_str().expect("path"),
+        ],
+        0,
+    );
+    let v = serde_json::from_str(&std::fs::read_to_string(&file).expect("plan")).expect("json");
+    (file, v)
+}
+
+/// Writes an edited copy of a saved plan and applies it: refused, exit 1, with `why`.
+fn assert_refused(file: &std::path::Path, edited: &Value, why: &str) {
+    let copy = file.with_extension("edited.json");
+    std::fs::write(&copy, serde_json::to_string_pretty(edited).expect("json")).expect("write");
+    let o = stackctl(&[
+        "apply",
+        "--auto-approve",
+        "--allow-destroy",
+        copy.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(why),
+        "wanted {why:?}:\n{}",
+        text(&o)
+    );
+}
+
+#[tokio::test]
+async fn a_saved_plan_edited_after_plan_is_refused_and_changes_nothing() {
+    let name = unique("tmp");
+    seed_network(&name).await;
+    let other = unique("oth");
+    foreign_instance(&format!("{other}-db")).await;
+    let spec = write_spec(&name, &spec_text(&name, ""));
+    apply(&spec);
+    assert_plan_empty(&spec);
+    // A real change to review: backups kept 3 days.
+    std::fs::write(&spec, spec_text(&name, "  backup: {retention_days: 3}")).expect("rewrite");
+    let (file, plan) = save_plan(&spec, &name);
+    let db = format!("{name}-db");
+
+    // A delete step appended for another team's protected instance.
+    let mut edited = plan.clone();
+    let n = edited["steps"].as_array().expect("steps").len();
+    edited["steps"].as_array_mut().expect("steps").push(json!({
+        "id": n, "address": {"kind": "db_instance", "name": format!("{other}-db")},
+        "op": "delete", "reboot": false, "depends_on": [], "impact": "delete_data_loss"
+    }));
+    assert_refused(&file, &edited, "it was edited");
+    // Values edited where the display does not look.
+    let mut edited = plan.clone();
+    for r in edited["desired"].as_array_mut().expect("desired") {
+        if r["address"]["name"] == json!(db) {
+            r["attrs"]["instance_class"] = json!("db.r6g.16xlarge");
+            r["attrs"]["publicly_accessible"] = json!(true);
+        }
+    }
+    assert_refused(&file, &edited, "it was edited");
+    // Another stack named in the file only.
+    let mut edited = plan.clone();
+    edited["stack"] = json!(other);
+    assert_refused(&file, &edited, "it was edited");
+    // A step that depends on itself: refused before the lock is taken.
+    let mut edited = plan.clone();
+    edited["steps"][0]["depends_on"] = json!([0]);
+    assert_refused(&file, &edited, "not a consistent stackctl plan");
+
+    assert_untouched(&format!("{other}-db")).await;
+    let i = describe_instance(&db).await;
+    assert_eq!(i.db_instance_class(), Some("db.t4g.micro"));
+    assert_eq!(i.backup_retention_period(), Some(7), "nothing was applied");
+    // The plan as `plan` wrote it applies.
+    run_ok(
+        &["apply", "--auto-approve", file.to_str().expect("path")],
+        0,
+    );
+    assert_eq!(
+        describe_instance(&db).await.backup_retention_period(),
+        Some(3)
+    );
+    assert_plan_empty(&spec);
+}
+
+#[tokio::test]
+async fn replacing_a_primary_with_replicas_replaces_them_too_and_the_next_plan_is_empty() {
+    let name = unique("rpl");
+    seed_network(&name).await;
+    let spec = write_spec(&name, &spec_text(&name, &replica(&name)));
+    apply(&spec);
+    assert_plan_empty(&spec);
+    let unencrypted = spec_text(&name, &replica(&name)).replace(
+        "storage: {allocated_gib: 20}",
+        "storage: {allocated_gib: 20, encrypted: false}",
+    );
+    std::fs::write(&spec, &unencrypted).expect("rewrite");
+    let plan = plan_json(&spec);
+    let replaced: Vec<String> = plan["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["action"] == json!("replace"))
+        .map(|c| {
+            format!(
+                "{}.{}",
+                c["address"]["kind"].as_str().unwrap_or(""),
+                c["address"]["name"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        replaced.contains(&format!("db_replica.{name}-r1")),
+        "the replica is replaced with its source: {replaced:?}"
+    );
+    run_ok(
+        &[
+            "apply",
+            "--auto-approve",
+            "--allow-destroy",
+            spec.to_str().expect("path"),
+        ],
+        0,
+    );
+    let r = describe_instance(&format!("{name}-r1")).await;
+    assert_eq!(
+        r.read_replica_source_db_instance_identifier(),
+        Some(format!("{name}-db").as_str()),
+        "still a replica of the new primary"
+    );
+    assert_plan_empty(&spec);
+}
+
+#[tokio::test]
+async fn a_replica_promoted_by_its_sources_deletion_is_replaced_and_the_next_plan_is_empty() {
+    let name = unique("prm");
+    seed_network(&name).await;
+    let spec = write_spec(&name, &spec_text(&name, &replica(&name)));
+    apply(&spec);
+    // Out of band: the source is deleted; AWS promotes the replica.
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    rds.delete_db_instance()
+        .db_instance_identifier(format!("{name}-db"))
+        .skip_final_snapshot(true)
+        .send()
+        .await
+        .expect("delete the source");
+    let promoted = describe_instance(&format!("{name}-r1")).await;
+    assert_eq!(
+        promoted
+            .read_replica_source_db_instance_identifier()
+            .unwrap_or(""),
+        "",
+        "the emulator promotes, as AWS does"
+    );
+    let plan = plan_json(&spec);
+    let c = plan["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["address"]["name"] == json!(format!("{name}-r1")))
+        .expect("a change for the promoted replica")
+        .clone();
+    assert_eq!(c["action"], json!("replace"), "{c:#}");
+    assert_eq!(c["replaces"]["kind"], json!("db_instance"), "{c:#}");
+    let plain = run_ok(
+        &["apply", "--auto-approve", spec.to_str().expect("path")],
+        1,
+    );
+    assert!(
+        String::from_utf8_lossy(&plain.stderr).contains("--allow-destroy"),
+        "replacing the promoted instance loses what it wrote: guarded\n{}",
+        text(&plain)
+    );
+    run_ok(
+        &[
+            "apply",
+            "--auto-approve",
+            "--allow-destroy",
+            spec.to_str().expect("path"),
+        ],
+        0,
+    );
+    let r = describe_instance(&format!("{name}-r1")).await;
+    assert_eq!(
+        r.read_replica_source_db_instance_identifier(),
+        Some(format!("{name}-db").as_str())
+    );
+    assert_plan_empty(&spec);
+}

@@ -1,0 +1,153 @@
+//! What happens between stackctl's read and its calls, on the fault-injection emulator: another
+//! team's resource that appears in the meantime, a create whose response is lost, an apply
+//! killed and resumed that then fails. Regression tests, each named after what broke.
+
+mod common;
+
+use common::faults::*;
+use common::*;
+use serde_json::{Value, json};
+
+fn faults_report() -> Value {
+    let (_, body) = http("GET", "/_stackctl/faults", "");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// Waits until the first rule has seen a matching call (it is being delayed now).
+fn wait_for_first_match() {
+    for _ in 0..600 {
+        if faults_report()["rules"][0]["matched"].as_u64().unwrap_or(0) > 0 {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the delayed call never came");
+}
+
+#[tokio::test]
+async fn a_foreign_instance_that_appears_before_the_create_survives_the_rollback() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("rac");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    let replica = std::fs::read_to_string(&spec)
+        .expect("spec")
+        .lines()
+        .find_map(|l| {
+            l.split("identifier: ")
+                .nth(1)
+                .filter(|_| l.contains("replica"))
+                .map(|r| r.trim_end_matches([',', '}', ' ']).to_owned())
+        })
+        .expect("a replica in staging.yaml");
+    // The replica's create waits 3 s; meanwhile another team creates an instance of its name.
+    set_faults(json!({ "rules": [{ "action": "CreateDBInstanceReadReplica", "delay_ms": 3000 }] }));
+    let run = std::thread::spawn({
+        let (spec, name) = (spec.clone(), name.clone());
+        move || apply_env(&spec, &name, &[], &[])
+    });
+    tokio::task::spawn_blocking(wait_for_first_match)
+        .await
+        .expect("wait");
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    rds.create_db_instance()
+        .db_instance_identifier(&replica)
+        .engine("postgres")
+        .db_instance_class("db.t4g.micro")
+        .allocated_storage(20)
+        .master_username("other")
+        .master_user_password("other-team-password-1")
+        .deletion_protection(true)
+        .send()
+        .await
+        .expect("foreign instance");
+    let o = run.join().expect("apply");
+    set_faults(json!({ "rules": [] }));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let i = describe_instance(&replica).await;
+    assert_eq!(i.deletion_protection(), Some(true), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("left alone"),
+        "{}",
+        text(&o)
+    );
+    nothing_tagged_after(&name, &text(&o)).await;
+}
+
+/// Every create call of a full production stack, in turn, loses its response: the call takes
+/// effect, the SDK retries, AWS says it exists. The resource carries this apply's mark, so the
+/// apply adopts it and completes; nothing is created twice.
+#[tokio::test]
+async fn a_lost_create_response_is_recognised_by_its_mark_and_the_apply_completes() {
+    let _serial = use_fault_emulator().await;
+    let creates = [
+        "CreateSecurityGroup",
+        "CreateDBSubnetGroup",
+        "CreateDBParameterGroup",
+        "CreateCacheSubnetGroup",
+        "CreateCacheParameterGroup",
+        "CreateSecret",
+        "CreateDBInstance",
+        "CreateDBInstanceReadReplica",
+        "CreateDBProxy",
+        "CreateDBProxyEndpoint",
+        "CreateReplicationGroup",
+    ];
+    for action in creates {
+        let name = unique("lst");
+        seed_network(&name).await;
+        let (spec, _) = example("production.yaml", &name);
+        set_faults(json!({ "rules": [{
+            "action": action, "code": "InternalFailure", "status": 500, "after": true
+        }] }));
+        let o = apply_env(&spec, &name, &[], &[]);
+        let report = faults_report();
+        set_faults(json!({ "rules": [] }));
+        assert_eq!(
+            report["rules"][0]["failed"],
+            json!(1),
+            "{action}: a response was lost"
+        );
+        assert_eq!(o.status.code(), Some(0), "{action}:\n{}", text(&o));
+        assert_plan_empty(&spec);
+        let arns = tagged(&name).await;
+        let distinct: std::collections::BTreeSet<&String> = arns.iter().collect();
+        assert_eq!(distinct.len(), arns.len(), "{action}: no duplicates");
+    }
+}
+
+#[tokio::test]
+async fn a_resumed_apply_that_fails_rolls_back_the_interrupted_runs_work_too() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("rsf");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    let killed = apply_env(
+        &spec,
+        &name,
+        &[],
+        &[("STACKCTL_TEST_CRASH_AFTER_JOURNAL_WRITES", "6")],
+    );
+    assert!(killed.status.code().is_none(), "{}", text(&killed));
+    assert!(
+        !tagged(&name).await.is_empty(),
+        "the killed run created something"
+    );
+    // The resuming apply fails at its first alarm.
+    set_faults(json!({ "rules": [{ "action": "PutMetricAlarm", "times": 0 }] }));
+    let resumed = apply_env(&spec, &name, &[], &[]);
+    set_faults(json!({ "rules": [] }));
+    assert_eq!(resumed.status.code(), Some(1), "{}", text(&resumed));
+    assert!(
+        String::from_utf8_lossy(&resumed.stderr).contains("did not finish"),
+        "{}",
+        text(&resumed)
+    );
+    nothing_tagged_after(&name, &format!("{}\n{}", text(&killed), text(&resumed))).await;
+    let again = stackctl(&["rollback", "--auto-approve", spec.to_str().expect("path")]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("Nothing to roll back"),
+        "{}",
+        text(&again)
+    );
+}
