@@ -53,6 +53,9 @@ pub enum Command {
         /// On failure, keep what was done instead of rolling it back.
         #[arg(long)]
         no_rollback: bool,
+        /// Wait up to this many seconds for another run's lock lease to expire.
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        lock_timeout: u64,
     },
     /// Undo an apply that failed with --no-rollback or was interrupted, from its journal.
     Rollback {
@@ -61,6 +64,9 @@ pub enum Command {
         /// Undo without asking (required without a terminal).
         #[arg(long)]
         auto_approve: bool,
+        /// Wait up to this many seconds for another run's lock lease to expire.
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        lock_timeout: u64,
     },
     /// Clear the lock of a run that is gone.
     Unlock {
@@ -91,6 +97,9 @@ pub enum Command {
         /// Do not take final snapshots of the database and Redis before deleting them.
         #[arg(long)]
         skip_final_snapshot: bool,
+        /// Wait up to this many seconds for another run's lock lease to expire.
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        lock_timeout: u64,
     },
     /// Print the JSON Schema of the stack file format.
     Schema,

@@ -1,4 +1,5 @@
-//! The documented exit codes: 0 success, 1 error, 2 changes present.
+//! The documented exit codes: 0 success, 1 error, 2 changes present, 130 stopped by SIGINT,
+//! 143 stopped by SIGTERM.
 
 /// How a command ended; `main` maps it to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,6 +10,8 @@ pub enum Outcome {
     Invalid,
     /// 2: changes present (`plan --detailed-exitcode`, `drift`).
     Changes,
+    /// 130 (SIGINT) or 143 (SIGTERM): stopped by a signal; the lock was released.
+    Interrupted(crate::stop::Reason),
 }
 
 impl Outcome {
@@ -17,6 +20,7 @@ impl Outcome {
             Outcome::Success => 0,
             Outcome::Invalid => 1,
             Outcome::Changes => 2,
+            Outcome::Interrupted(r) => r.exit_code(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! stackctl: provision one AWS database stack declaratively.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -45,17 +46,24 @@ fn run_async(command: Command) -> anyhow::Result<Outcome> {
                 auto_approve,
                 allow_destroy,
                 no_rollback,
+                lock_timeout,
             } => {
                 let opts = commands::apply::Options {
                     auto_approve,
                     allow_destroy,
                     no_rollback,
                     final_snapshot: true,
+                    lock_timeout: Duration::from_secs(lock_timeout),
                 };
                 commands::apply::run(&file, opts).await
             }
-            Command::Rollback { file, auto_approve } => {
-                commands::rollback::run(&file, auto_approve).await
+            Command::Rollback {
+                file,
+                auto_approve,
+                lock_timeout,
+            } => {
+                commands::rollback::run(&file, auto_approve, Duration::from_secs(lock_timeout))
+                    .await
             }
             Command::Unlock { file, force } => commands::unlock::run(&file, force).await,
             Command::Drift { file, format } => commands::drift::run(&file, format).await,
@@ -64,12 +72,14 @@ fn run_async(command: Command) -> anyhow::Result<Outcome> {
                 auto_approve,
                 allow_destroy,
                 skip_final_snapshot,
+                lock_timeout,
             } => {
                 let opts = commands::apply::Options {
                     auto_approve,
                     allow_destroy,
                     no_rollback: true,
                     final_snapshot: !skip_final_snapshot,
+                    lock_timeout: Duration::from_secs(lock_timeout),
                 };
                 commands::destroy::run(&file, opts).await
             }

@@ -249,11 +249,15 @@ async fn an_apply_killed_after_a_journal_write_is_resumed_without_duplicates() {
         seed_network(&name).await;
         let (spec, _) = example("staging.yaml", &name);
         let n = writes.to_string();
+        // A short lease, which the next apply waits out with --lock-timeout.
         let killed = apply_env(
             &spec,
             &name,
             &[],
-            &[("STACKCTL_TEST_CRASH_AFTER_JOURNAL_WRITES", &n)],
+            &[
+                ("STACKCTL_TEST_CRASH_AFTER_JOURNAL_WRITES", &n),
+                ("STACKCTL_LOCK_LEASE_SECONDS", "2"),
+            ],
         );
         assert_ne!(
             killed.status.code(),
@@ -266,7 +270,7 @@ async fn an_apply_killed_after_a_journal_write_is_resumed_without_duplicates() {
             "it died by a signal:\n{}",
             text(&killed)
         );
-        let resumed = apply_env(&spec, &name, &[], &[]);
+        let resumed = apply_env(&spec, &name, &["--lock-timeout", "30"], &[]);
         assert_eq!(
             resumed.status.code(),
             Some(0),

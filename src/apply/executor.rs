@@ -1,7 +1,7 @@
 //! The executor: starts every step whose dependencies are done, runs independent steps
 //! concurrently, journals each step before and after its side effect, waits out conflicts
-//! (a resource still modifying), and on a failure starts nothing new but lets running steps
-//! finish. [`undo`] reverses what a journal says an apply did.
+//! (a resource still modifying), and on a failure or a stop (a signal) starts nothing new but
+//! lets running steps finish. [`undo`] reverses what a journal says an apply did.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -15,6 +15,7 @@ use crate::aws::write::{Ids, StepContext};
 use crate::aws::{AwsError, Clients};
 use crate::model::{Address, Kind};
 use crate::plan::{Observed, ObservedResource, Plan, Step, StepOp};
+use crate::stop::Stop;
 
 /// What happened, for reporters.
 #[derive(Debug, Clone)]
@@ -64,8 +65,10 @@ pub enum Event {
 pub struct Report {
     pub done: Vec<usize>,
     pub failed: Vec<(usize, AwsError)>,
-    /// Steps never started because an earlier one failed.
+    /// Steps never started because an earlier one failed or a stop was requested.
     pub not_started: Vec<usize>,
+    /// Steps running when a stop was requested (they were let finish).
+    pub in_flight_at_stop: usize,
 }
 
 impl Report {
@@ -253,16 +256,25 @@ async fn run_step(
     }
 }
 
+/// How an execution runs.
+pub struct Control<'a> {
+    /// Take final snapshots before deleting databases and Redis.
+    pub final_snapshot: bool,
+    /// Once set, no new step starts.
+    pub stop: &'a Stop,
+}
+
 /// Executes `plan` against AWS, journaling every step when `journal` is given.
 pub async fn execute(
     plan: &Plan,
     observed: &Observed,
     clients: &Clients,
     ids: &Ids,
-    final_snapshot: bool,
+    control: Control<'_>,
     on_event: &(dyn Fn(Event) + Sync),
     journal: Option<&Journaled<'_>>,
 ) -> Report {
+    let final_snapshot = control.final_snapshot;
     seed_ids(plan, observed, ids);
     let n = plan.steps.len();
     let mut state = vec![State::Waiting; n];
@@ -270,6 +282,10 @@ pub async fn execute(
     let mut running = FuturesUnordered::new();
     let mut stopping = false;
     loop {
+        if !stopping && control.stop.reason().is_some() {
+            stopping = true;
+            report.in_flight_at_stop = running.len();
+        }
         if !stopping {
             for step in &plan.steps {
                 if state[step.id] == State::Waiting
@@ -376,12 +392,13 @@ fn seed_ids(plan: &Plan, observed: &Observed, ids: &Ids) {
 /// Undoes what the journal says the apply did, most recent first: deletes what it created,
 /// restores what it updated to the values AWS had before. A deletion cannot be undone.
 /// Idempotent: undoing a create whose resource never came to be, or was already deleted,
-/// succeeds; so does running the undo again.
+/// succeeds; so does running the undo again. Once `stop` is set, nothing more is undone.
 pub async fn undo(
     journal: &Journaled<'_>,
     clients: &Clients,
     ids: &Ids,
     on_event: &(dyn Fn(Event) + Sync),
+    stop: &Stop,
 ) -> UndoReport {
     let snapshot = journal.snapshot().await;
     let mut report = UndoReport::default();
@@ -390,6 +407,12 @@ pub async fn undo(
             continue;
         };
         let address = js.address.clone();
+        if stop.reason().is_some() {
+            report
+                .not_undone
+                .push((address, "stopped before its undo".to_owned()));
+            continue;
+        }
         if js.op == StepOp::Delete {
             let reason = if js.state == StepState::Done {
                 "it was deleted, and a deletion cannot be undone".to_owned()

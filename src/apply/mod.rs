@@ -4,4 +4,4 @@
 pub mod executor;
 pub mod journal;
 
-pub use executor::{Event, Journaled, Report, UndoReport, execute, undo};
+pub use executor::{Control, Event, Journaled, Report, UndoReport, execute, undo};

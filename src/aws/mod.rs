@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod error;
+pub mod lock;
 pub mod read;
 pub mod state;
 pub mod wait;

@@ -6,15 +6,15 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::common::{confirm, load_spec, make_plan};
-use super::locked::{Locked, with_lock};
+use super::locked::{How, Locked, with_lock};
 use super::saved_plan;
 use crate::apply::journal::{ApplyState, Journal};
-use crate::apply::{Event, Journaled, execute, undo};
+use crate::apply::{Control, Event, Journaled, Report, execute, undo};
 use crate::aws::state;
 use crate::aws::write::Ids;
 use crate::exit::Outcome;
 use crate::plan::{Action, Plan};
-use crate::render::{plan as render_plan, progress, style::Style};
+use crate::render::{out, plan as render_plan, progress, style::Style};
 
 /// How an apply may proceed.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +26,8 @@ pub struct Options {
     pub no_rollback: bool,
     /// Take final snapshots before deleting databases and Redis.
     pub final_snapshot: bool,
+    /// How long to wait for another run's lock lease to expire (0: do not wait).
+    pub lock_timeout: std::time::Duration,
 }
 
 pub async fn run(file: &Path, opts: Options) -> anyhow::Result<Outcome> {
@@ -41,7 +43,12 @@ pub async fn run(file: &Path, opts: Options) -> anyhow::Result<Outcome> {
         }
     };
     let spec = &stack;
-    with_lock(spec, "apply", |locked| async move {
+    let how = How {
+        operation: "apply",
+        file,
+        lock_timeout: opts.lock_timeout,
+    };
+    with_lock(spec, how, |locked| async move {
         let plan = make_plan(spec, &locked.read)?;
         if let Some(saved) = &saved {
             saved_plan::check(saved, &plan)?;
@@ -70,7 +77,7 @@ fn destructive(plan: &Plan, locked: &Locked) -> Vec<String> {
 
 /// Shows, guards, confirms and executes a plan under the stack's lock; shared with destroy.
 pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::Result<Outcome> {
-    print!("{}", render_plan::render(plan, &Style::for_stdout()));
+    out::print(&render_plan::render(plan, &Style::for_stdout()));
     if plan.is_empty() {
         if locked.resumed.is_some() {
             state::clear_journal(&locked.clients, &plan.stack).await?;
@@ -91,8 +98,11 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         );
         return Ok(Outcome::Invalid);
     }
-    if !confirm("\nApply these changes?", opts.auto_approve)? {
-        eprintln!("Apply cancelled; nothing was changed.");
+    if !confirm("\nApply these changes?", opts.auto_approve, &locked.stop).await? {
+        match locked.stop.reason() {
+            Some(_) => eprintln!("Stopped before applying: nothing was changed."),
+            None => eprintln!("Apply cancelled; nothing was changed."),
+        }
         return Ok(Outcome::Invalid);
     }
 
@@ -102,7 +112,7 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         plan,
         observed,
         apply_id(),
-        state::LockInfo::mine("apply").describe(),
+        crate::lock::info::LockInfo::mine(locked.operation, crate::apply::journal::now()).who(),
     );
     if let Some(interrupted) = &locked.resumed {
         // A rollback of this apply undoes what the interrupted one did, too.
@@ -122,7 +132,10 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         observed,
         clients,
         &ids,
-        opts.final_snapshot,
+        Control {
+            final_snapshot: opts.final_snapshot,
+            stop: &locked.stop,
+        },
         &on_event,
         Some(&journaled),
     );
@@ -152,6 +165,10 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
             plan.stack
         );
         return Ok(Outcome::Success);
+    }
+    if locked.stop.reason().is_some() {
+        say_stopped(&report, locked);
+        return Ok(Outcome::Invalid);
     }
     journaled.set_state(ApplyState::Failed).await?;
     for id in &report.done {
@@ -190,7 +207,7 @@ pub async fn rollback(
     on_event: &(dyn Fn(Event) + Sync),
 ) -> anyhow::Result<bool> {
     journaled.set_state(ApplyState::RollingBack).await?;
-    let report = undo(journaled, &locked.clients, ids, on_event).await;
+    let report = undo(journaled, &locked.clients, ids, on_event, &locked.stop).await;
     let complete = report
         .not_undone
         .iter()
@@ -210,6 +227,28 @@ pub async fn rollback(
         eprintln!("The journal is kept: `stackctl rollback FILE` tries the rest again.");
     }
     Ok(complete)
+}
+
+/// What a stopped apply (or destroy) did and what to run next; the journal is kept.
+fn say_stopped(report: &Report, locked: &Locked) {
+    let why = match locked.stop.reason() {
+        Some(crate::stop::Reason::LockLost) => "Stopped (the lock was lost)",
+        _ => "Interrupted",
+    };
+    eprintln!(
+        "{why}: {} step(s) done ({} in flight when stopped, let finish), {} failed, {} not started; journal kept.",
+        report.done.len(),
+        report.in_flight_at_stop,
+        report.failed.len(),
+        report.not_started.len()
+    );
+    let file = locked.file.display();
+    match locked.operation {
+        "apply" => eprintln!(
+            "Run `stackctl apply {file}` to resume or `stackctl rollback {file}` to undo."
+        ),
+        op => eprintln!("Run `stackctl {op} {file}` to finish."),
+    }
 }
 
 fn op_word(op: crate::plan::StepOp) -> &'static str {

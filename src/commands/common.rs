@@ -9,6 +9,7 @@ use crate::aws::read::{ReadResult, read};
 use crate::model::desired;
 use crate::plan::{Plan, plan};
 use crate::spec::{self, raw::Stack};
+use crate::stop::Stop;
 
 /// The spec, when valid. Prints its diagnostics (warnings too) to stderr; `None` when invalid.
 pub fn load_spec(file: &Path) -> anyhow::Result<Option<Stack>> {
@@ -53,9 +54,13 @@ pub fn destroy_plan(stack: &Stack, read: &ReadResult) -> anyhow::Result<Plan> {
     Ok(p)
 }
 
-/// Asks on the terminal, or requires `--auto-approve` without one.
-pub fn confirm(question: &str, auto_approve: bool) -> anyhow::Result<bool> {
-    use std::io::{BufRead, IsTerminal, Write};
+/// Asks on the terminal, or requires `--auto-approve` without one. False unless the answer
+/// is `yes`, and false at once when a stop (a signal) comes first.
+pub async fn confirm(question: &str, auto_approve: bool, stop: &Stop) -> anyhow::Result<bool> {
+    use std::io::{IsTerminal, Write};
+    if stop.reason().is_some() {
+        return Ok(false);
+    }
     if auto_approve {
         return Ok(true);
     }
@@ -64,7 +69,18 @@ pub fn confirm(question: &str, auto_approve: bool) -> anyhow::Result<bool> {
     }
     eprint!("{question} Only 'yes' will be accepted: ");
     std::io::stderr().flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(answer.trim() == "yes")
+    // A thread of its own rather than spawn_blocking: a read abandoned on a signal must not
+    // hold the runtime's shutdown.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut answer = String::new();
+        let _ = tx.send(std::io::stdin().read_line(&mut answer).map(|_| answer));
+    });
+    tokio::select! {
+        answer = rx => Ok(answer.context("reading the answer")??.trim() == "yes"),
+        _ = stop.requested() => {
+            eprintln!();
+            Ok(false)
+        }
+    }
 }

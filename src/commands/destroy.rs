@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::apply::{Options, apply_plan};
 use super::common::{destroy_plan, load_spec};
-use super::locked::with_lock;
+use super::locked::{How, with_lock};
 use crate::exit::Outcome;
 
 pub async fn run(file: &Path, opts: Options) -> anyhow::Result<Outcome> {
@@ -13,7 +13,12 @@ pub async fn run(file: &Path, opts: Options) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Invalid);
     };
     let spec = &stack;
-    with_lock(spec, "destroy", |locked| async move {
+    let how = How {
+        operation: "destroy",
+        file,
+        lock_timeout: opts.lock_timeout,
+    };
+    with_lock(spec, how, |locked| async move {
         let plan = destroy_plan(spec, &locked.read)?;
         apply_plan(&plan, &locked, opts).await
     })

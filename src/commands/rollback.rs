@@ -5,32 +5,41 @@ use std::path::Path;
 
 use super::apply::rollback;
 use super::common::{confirm, load_spec};
-use super::locked::with_lock;
+use super::locked::{How, with_lock};
 use crate::apply::Journaled;
 use crate::aws::write::Ids;
 use crate::exit::Outcome;
-use crate::render::progress;
+use crate::render::{out, progress};
 
-pub async fn run(file: &Path, auto_approve: bool) -> anyhow::Result<Outcome> {
+pub async fn run(
+    file: &Path,
+    auto_approve: bool,
+    lock_timeout: std::time::Duration,
+) -> anyhow::Result<Outcome> {
     let Some(stack) = load_spec(file)? else {
         return Ok(Outcome::Invalid);
     };
     let spec = &stack;
-    with_lock(spec, "rollback", |locked| async move {
+    let how = How {
+        operation: "rollback",
+        file,
+        lock_timeout,
+    };
+    with_lock(spec, how, |locked| async move {
         let Some(journal) = locked.resumed.clone() else {
-            println!(
+            out::println(&format!(
                 "Nothing to roll back: the last apply of {} finished.",
                 spec.stack
-            );
+            ));
             return Ok(Outcome::Success);
         };
-        println!(
+        out::println(&format!(
             "Rolling back apply {} ({}): {} step(s) may have changed AWS.",
             journal.apply_id,
             journal.holder,
             journal.undo_order().len()
-        );
-        if !confirm("Undo them?", auto_approve)? {
+        ));
+        if !confirm("Undo them?", auto_approve, &locked.stop).await? {
             return Ok(Outcome::Invalid);
         }
         let ids = Ids::default();

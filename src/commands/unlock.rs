@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::bail;
 
 use super::common::load_spec;
-use crate::aws::{Clients, state};
+use crate::aws::{Clients, lock};
 use crate::exit::Outcome;
 
 pub async fn run(file: &Path, force: bool) -> anyhow::Result<Outcome> {
@@ -16,7 +16,7 @@ pub async fn run(file: &Path, force: bool) -> anyhow::Result<Outcome> {
         bail!("unlock clears another run's lock: make sure it is gone, then pass --force");
     }
     let clients = Clients::new(&stack.region).await;
-    state::release(&clients, &stack.stack).await?;
+    lock::delete(&clients, &stack.stack).await?;
     eprintln!("Stack {} is unlocked.", stack.stack);
     Ok(Outcome::Success)
 }

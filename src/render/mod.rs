@@ -1,6 +1,7 @@
 //! Rendering plans, drift and progress for people (with or without colour) and for tools.
 
 pub mod drift;
+pub mod out;
 pub mod plan;
 pub mod progress;
 pub mod style;
