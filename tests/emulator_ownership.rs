@@ -325,3 +325,201 @@ async fn a_replica_promoted_by_its_sources_deletion_is_replaced_and_the_next_pla
     );
     assert_plan_empty(&spec);
 }
+
+/// Creates, outside stackctl and without its tag, a resource of `kind` named `name` (what the
+/// plan would create), in the stack's VPC and subnets. `None`: the kind has no name of its own
+/// (a proxy's target group and targets belong to the proxy).
+async fn intruder(kind: &str, name: &str, vpc: &str, subnets: &[String]) -> Option<()> {
+    let cfg = sdk_config().await;
+    let rds = aws_sdk_rds::Client::new(&cfg);
+    let cache = aws_sdk_elasticache::Client::new(&cfg);
+    let done = |r: Result<(), String>| r.unwrap_or_else(|e| panic!("intruder {kind}.{name}: {e}"));
+    match kind {
+        "security_group" => done(
+            aws_sdk_ec2::Client::new(&cfg)
+                .create_security_group()
+                .group_name(name)
+                .description("another team's")
+                .vpc_id(vpc)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}")),
+        ),
+        "db_subnet_group" => done(
+            rds.create_db_subnet_group()
+                .db_subnet_group_name(name)
+                .db_subnet_group_description("another team's")
+                .set_subnet_ids(Some(subnets.to_vec()))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}")),
+        ),
+        "db_parameter_group" => done(
+            rds.create_db_parameter_group()
+                .db_parameter_group_name(name)
+                .db_parameter_group_family("postgres16")
+                .description("another team's")
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}")),
+        ),
+        "cache_subnet_group" => done(
+            cache
+                .create_cache_subnet_group()
+                .cache_subnet_group_name(name)
+                .cache_subnet_group_description("another team's")
+                .set_subnet_ids(Some(subnets.to_vec()))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}")),
+        ),
+        "cache_parameter_group" => done(
+            cache
+                .create_cache_parameter_group()
+                .cache_parameter_group_name(name)
+                .cache_parameter_group_family("redis7")
+                .description("another team's")
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}")),
+        ),
+        "secret" => done(
+            aws_sdk_secretsmanager::Client::new(&cfg)
+                .create_secret()
+                .name(name)
+                .secret_string("{}")
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}")),
+        ),
+        "db_instance" | "db_replica" => foreign_instance(name).await,
+        "proxy" => done(
+            rds.create_db_proxy()
+                .db_proxy_name(name)
+                .engine_family(aws_sdk_rds::types::EngineFamily::Postgresql)
+                .role_arn("arn:aws:iam::123456789012:role/other")
+                .set_vpc_subnet_ids(Some(subnets.to_vec()))
+                .auth(
+                    aws_sdk_rds::types::UserAuthConfig::builder()
+                        .secret_arn("arn:aws:secretsmanager:us-east-1:123456789012:secret:other")
+                        .build(),
+                )
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}")),
+        ),
+        "replication_group" => done(
+            cache
+                .create_replication_group()
+                .replication_group_id(name)
+                .replication_group_description("another team's")
+                .engine("redis")
+                .num_cache_clusters(1)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}")),
+        ),
+        "alarm" => done(
+            aws_sdk_cloudwatch::Client::new(&cfg)
+                .put_metric_alarm()
+                .alarm_name(name)
+                .namespace("AWS/RDS")
+                .metric_name("CPUUtilization")
+                .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+                .period(60)
+                .evaluation_periods(1)
+                .threshold(1.0)
+                .comparison_operator(
+                    aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
+                )
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}")),
+        ),
+        _ => return None,
+    }
+    Some(())
+}
+
+/// For every kind `plan` would create for `stacks/production.yaml`, one resource of that kind
+/// and name, made by another team, stops the plan: the kinds come from the plan, not from a
+/// hand-picked list, so a new kind without an ownership check fails here.
+#[tokio::test]
+async fn an_intruder_of_every_kind_the_stack_creates_stops_the_plan() {
+    let probe = unique("kin");
+    seed_network(&probe).await;
+    let (spec, _) = example("production.yaml", &probe);
+    let plan = plan_json(&spec);
+    let mut kinds: std::collections::BTreeMap<String, String> = Default::default();
+    for c in plan["changes"].as_array().expect("changes") {
+        let kind = c["address"]["kind"].as_str().expect("kind").to_owned();
+        let name = c["address"]["name"].as_str().expect("name").to_owned();
+        kinds.entry(kind).or_insert(name);
+    }
+    let mut covered = Vec::new();
+    for (kind, _) in kinds.clone() {
+        // A fresh stack per kind, so that each intruder is alone.
+        let name = unique("int");
+        seed_network(&name).await;
+        let (spec, _) = example("production.yaml", &name);
+        let plan = plan_json(&spec);
+        let (vpc, subnets) = network_of(&plan);
+        let target = plan["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .find(|c| c["address"]["kind"] == json!(kind))
+            .map(|c| c["address"]["name"].as_str().expect("name").to_owned())
+            .expect("the kind is planned");
+        if intruder(&kind, &target, &vpc, &subnets).await.is_none() {
+            continue;
+        }
+        let o = stackctl(&["plan", spec.to_str().expect("path")]);
+        assert_eq!(o.status.code(), Some(1), "{kind}.{target}:\n{}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("not owned by stack"),
+            "{kind}.{target}:\n{}",
+            text(&o)
+        );
+        covered.push(kind);
+    }
+    let named: Vec<&String> = kinds
+        .keys()
+        .filter(|k| !matches!(k.as_str(), "proxy_target" | "proxy_target_group"))
+        .collect();
+    assert_eq!(
+        covered.iter().collect::<Vec<_>>(),
+        named,
+        "every named kind"
+    );
+    assert!(covered.len() >= 9, "{covered:?}");
+}
+
+/// The VPC and subnets a plan's desired resources name.
+fn network_of(plan: &Value) -> (String, Vec<String>) {
+    let mut vpc = String::new();
+    let mut subnets = Vec::new();
+    for r in plan["desired"].as_array().expect("desired") {
+        if let Some(v) = r["attrs"]["vpc_id"].as_str() {
+            vpc = v.to_owned();
+        }
+        if let Some(s) = r["attrs"]["subnet_ids"].as_array()
+            && subnets.is_empty()
+        {
+            subnets = s
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect();
+        }
+    }
+    (vpc, subnets)
+}

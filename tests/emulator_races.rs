@@ -83,9 +83,9 @@ async fn a_lost_create_response_is_recognised_by_its_mark_and_the_apply_complete
     let _serial = use_fault_emulator().await;
     let probe = unique("lsp");
     seed_network(&probe).await;
-    let (spec, _) = example("production.yaml", &probe);
+    let (probe_spec, _) = example("production.yaml", &probe);
     set_faults(json!({ "rules": [] }));
-    let o = apply_env(&spec, &probe, &[], &[]);
+    let o = apply_env(&probe_spec, &probe, &[], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let mut creates: Vec<(String, usize)> = Vec::new();
     for action in fault_log().into_iter().filter(|a| a.starts_with("Create")) {
@@ -114,7 +114,23 @@ async fn a_lost_create_response_is_recognised_by_its_mark_and_the_apply_complete
         let arns = tagged(&name).await;
         let distinct: std::collections::BTreeSet<&String> = arns.iter().collect();
         assert_eq!(distinct.len(), arns.len(), "{what}: no duplicates");
+        destroy(&spec);
     }
+    destroy(&probe_spec);
+}
+
+/// Deletes a test stack, so that the emulator's quotas (20 proxies) are not used up.
+fn destroy(spec: &std::path::Path) {
+    run_ok(
+        &[
+            "destroy",
+            "--auto-approve",
+            "--allow-destroy",
+            "--skip-final-snapshot",
+            spec.to_str().expect("path"),
+        ],
+        0,
+    );
 }
 
 #[tokio::test]
