@@ -138,9 +138,11 @@ impl Clients {
     }
 
     pub async fn new(region: &str) -> Self {
+        super::timeouts::set_region(region);
         let config = aws_config::defaults(BehaviorVersion::latest())
             .region(aws_config::Region::new(region.to_owned()))
             .retry_config(RetryConfig::standard().with_max_attempts(10))
+            .timeout_config(super::timeouts::Limits::from_env().config())
             .load()
             .await;
         Clients {

@@ -10,16 +10,26 @@ pub struct AwsError {
     pub message: String,
 }
 
+/// The code of an error that is AWS not answering in time.
+pub const NO_ANSWER: &str = "NoAnswer";
+
 impl AwsError {
     pub fn new<E>(operation: &'static str, err: &aws_sdk_rds::error::SdkError<E>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
+        use aws_sdk_rds::error::SdkError;
+        let timed_out = match err {
+            SdkError::TimeoutError(_) => true,
+            SdkError::DispatchFailure(d) => d.is_timeout(),
+            _ => false,
+        };
         let (code, message) = match err.as_service_error() {
             Some(se) => (
                 se.code().unwrap_or("Unknown").to_owned(),
                 se.message().unwrap_or("").to_owned(),
             ),
+            None if timed_out => (NO_ANSWER.to_owned(), super::timeouts::no_answer(operation)),
             None => ("Transport".to_owned(), error_chain(err)),
         };
         AwsError {
@@ -37,6 +47,11 @@ impl AwsError {
         }
     }
 
+    /// AWS did not answer, or could not be reached: nothing says what happened to the call.
+    pub fn is_unanswered(&self) -> bool {
+        self.code == NO_ANSWER || self.code == "Transport"
+    }
+
     /// AWS says the thing does not exist.
     pub fn is_not_found(&self) -> bool {
         self.code.contains("NotFound") || self.code == "ResourceNotFoundException"
@@ -52,6 +67,27 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         cur = s.source();
     }
     out
+}
+
+/// An SDK waiter's error: a poll that AWS did not answer is [`NO_ANSWER`], like any call's.
+pub fn from_wait<O, E>(
+    operation: &'static str,
+    what: String,
+    e: &aws_smithy_runtime_api::client::waiters::error::WaiterError<O, E>,
+) -> AwsError
+where
+    O: std::fmt::Debug + 'static,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_smithy_runtime_api::client::waiters::error::WaiterError;
+    match e {
+        WaiterError::OperationFailed(f) => {
+            let mut a = AwsError::new(operation, f.error());
+            a.message = format!("{what}: {}", a.message);
+            a
+        }
+        other => AwsError::other(operation, format!("{what}: {}", error_chain(other))),
+    }
 }
 
 /// Maps an SDK result into `AwsError`, keeping `None` for "not found".

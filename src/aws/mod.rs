@@ -6,6 +6,7 @@ pub mod error;
 pub mod lock;
 pub mod read;
 pub mod state;
+pub mod timeouts;
 pub mod wait;
 pub mod write;
 

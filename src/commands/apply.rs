@@ -170,7 +170,32 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         say_stopped(&report, locked);
         return Ok(Outcome::Invalid);
     }
-    journaled.set_state(ApplyState::Failed).await?;
+    if let Err(e) = journaled.set_state(ApplyState::Failed).await {
+        eprintln!("warning: the journal in AWS could not say that the apply failed: {e}");
+    }
+    say_failed(&report, plan);
+    if report.failed.iter().all(|(_, e)| e.is_unanswered()) {
+        let file = locked.file.display();
+        eprintln!(
+            "AWS stopped answering, so nothing is rolled back over it. The journal ({} and in AWS) keeps what this apply did: run `stackctl apply {file}` to resume once AWS answers, or `stackctl rollback {file}` to undo it.",
+            state::local_path(&plan.stack).display()
+        );
+        return Ok(Outcome::Invalid);
+    }
+    if opts.no_rollback {
+        eprintln!(
+            "--no-rollback: keeping what was done. `stackctl apply` converges from here; `stackctl rollback` undoes it (journal: {}).",
+            state::local_path(&plan.stack).display()
+        );
+        return Ok(Outcome::Invalid);
+    }
+    eprintln!("Rolling back what this apply did, most recent first.");
+    rollback(&journaled, locked, &ids, &on_event).await?;
+    Ok(Outcome::Invalid)
+}
+
+/// What a failed apply did, and what failed.
+fn say_failed(report: &Report, plan: &Plan) {
     for id in &report.done {
         eprintln!(
             "done: {} {}",
@@ -187,16 +212,6 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         report.failed.len(),
         report.not_started.len()
     );
-    if opts.no_rollback {
-        eprintln!(
-            "--no-rollback: keeping what was done. `stackctl apply` converges from here; `stackctl rollback` undoes it (journal: {}).",
-            state::local_path(&plan.stack).display()
-        );
-        return Ok(Outcome::Invalid);
-    }
-    eprintln!("Rolling back what this apply did, most recent first.");
-    rollback(&journaled, locked, &ids, &on_event).await?;
-    Ok(Outcome::Invalid)
 }
 
 /// Undoes a journaled apply and reports what was and was not undone.

@@ -206,9 +206,10 @@ pub(super) async fn rg_wait_available(cx: &StepContext<'_>, a: &Address) -> Resu
         )
         .await
         .map_err(|e| {
-            AwsError::other(
+            from_wait(
                 "elasticache:wait",
-                format!("{a} did not become available: {e}"),
+                format!("{a} did not become available"),
+                &e,
             )
         })?;
     if let Ok(o) = out.as_result()
@@ -402,6 +403,6 @@ pub(super) async fn rg_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
                 .wait(limits::REPLICATION_GROUP),
         )
         .await
-        .map_err(|e| AwsError::other("elasticache:wait", format!("{a} was not deleted: {e}")))?;
+        .map_err(|e| from_wait("elasticache:wait", format!("{a} was not deleted"), &e))?;
     Ok(())
 }

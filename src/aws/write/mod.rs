@@ -23,7 +23,7 @@ use aws_sdk_rds::client::Waiters as _;
 use serde_json::Value;
 
 use super::client::Clients;
-use super::error::{AwsError, found};
+use super::error::{AwsError, found, from_wait};
 use super::wait::{limits, poll};
 use crate::model::secret::master_secret_name;
 use crate::model::{Address, Kind, Resource};

@@ -205,7 +205,7 @@ pub(super) async fn db_wait_available(cx: &StepContext<'_>, a: &Address) -> Resu
                 .wait(limits::DB_INSTANCE),
         )
         .await
-        .map_err(|e| AwsError::other("rds:wait", format!("{a} did not become available: {e}")))?;
+        .map_err(|e| from_wait("rds:wait", format!("{a} did not become available"), &e))?;
     if let Ok(o) = out.as_result()
         && let Some(inst) = o.db_instances().first()
     {
@@ -501,7 +501,7 @@ pub(super) async fn db_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
                 .wait(limits::DB_INSTANCE),
         )
         .await
-        .map_err(|e| AwsError::other("rds:wait", format!("{a} was not deleted: {e}")))?;
+        .map_err(|e| from_wait("rds:wait", format!("{a} was not deleted"), &e))?;
     Ok(())
 }
 
