@@ -389,7 +389,7 @@ async fn destroy_leaves_nothing_tagged_with_the_stack() {
         !tagged(&name).await.is_empty(),
         "refused: nothing was deleted"
     );
-    run_ok(
+    let done = run_ok(
         &[
             "destroy",
             "--auto-approve",
@@ -397,6 +397,11 @@ async fn destroy_leaves_nothing_tagged_with_the_stack() {
             spec.to_str().expect("path"),
         ],
         0,
+    );
+    assert!(
+        String::from_utf8_lossy(&done.stderr).contains(&format!("Destroy complete:")),
+        "{}",
+        text(&done)
     );
     let left = tagged(&name).await;
     assert!(left.is_empty(), "still tagged with {name}: {left:?}");
@@ -574,4 +579,21 @@ async fn a_proxy_removed_from_the_spec_is_deleted() {
         .send()
         .await;
     assert!(gone.is_err(), "the proxy is gone");
+}
+
+#[tokio::test]
+async fn the_local_journal_copy_is_removed_once_an_apply_completes() {
+    let name = unique("jnl");
+    seed_network(&name).await;
+    let spec = write_spec(&name, &spec_text(&name, "", ""));
+    let o = common::faults::apply_env(&spec, &name, &[], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let dir = common::faults::state_dir(&name);
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .expect("state dir")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "journal copies left: {left:?}");
+    assert_plan_empty(&spec);
 }

@@ -111,8 +111,11 @@ pub async fn save_journal(c: &Clients, journal: &Journal, first: bool) -> Result
 }
 
 /// Removes the journal once nothing is left to resume or roll back.
+/// The local copy goes with it.
 pub async fn clear_journal(c: &Clients, stack: &str) -> Result<(), AwsError> {
-    delete(c, &journal_name(stack)).await
+    delete(c, &journal_name(stack)).await?;
+    let _ = std::fs::remove_file(local_path(stack));
+    Ok(())
 }
 
 /// The local copy, for people to inspect: `.stackctl/<stack>.journal.json` under the current

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::common::{confirm, load_spec, make_plan};
+use super::common::{confirm, load_spec, make_plan, ticking};
 use super::locked::{How, Locked, with_lock};
 use super::saved_plan;
 use crate::apply::journal::{ApplyState, Journal};
@@ -126,7 +126,6 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     let reporter = progress::Reporter::new();
     let on_event = |e: Event| reporter.event(&e);
     let ids = Ids::default();
-    let started = std::time::Instant::now();
     let run = execute(
         plan,
         observed,
@@ -139,14 +138,7 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         &on_event,
         Some(&journaled),
     );
-    tokio::pin!(run);
-    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
-    let report = loop {
-        tokio::select! {
-            report = &mut run => break report,
-            _ = ticker.tick() => reporter.tick(started.elapsed()),
-        }
-    };
+    let report = ticking(&reporter, run).await;
     reporter.finish();
     if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
         eprintln!(
@@ -159,7 +151,12 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         journaled.set_state(ApplyState::Completed).await?;
         state::clear_journal(clients, &plan.stack).await?;
         eprintln!(
-            "Apply complete: {} step{} in stack {}.",
+            "{} complete: {} step{} in stack {}.",
+            if locked.operation == "destroy" {
+                "Destroy"
+            } else {
+                "Apply"
+            },
             report.done.len(),
             if report.done.len() == 1 { "" } else { "s" },
             plan.stack
@@ -190,7 +187,8 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         return Ok(Outcome::Invalid);
     }
     eprintln!("Rolling back what this apply did, most recent first.");
-    rollback(&journaled, locked, &ids, &on_event).await?;
+    rollback(&journaled, locked, &ids, &reporter).await?;
+    reporter.finish();
     Ok(Outcome::Invalid)
 }
 
@@ -219,10 +217,15 @@ pub async fn rollback(
     journaled: &Journaled<'_>,
     locked: &Locked,
     ids: &Ids,
-    on_event: &(dyn Fn(Event) + Sync),
+    reporter: &progress::Reporter,
 ) -> anyhow::Result<bool> {
     journaled.set_state(ApplyState::RollingBack).await?;
-    let report = undo(journaled, &locked.clients, ids, on_event, &locked.stop).await;
+    let on_event = |e: Event| reporter.event(&e);
+    let report = ticking(
+        reporter,
+        undo(journaled, &locked.clients, ids, &on_event, &locked.stop),
+    )
+    .await;
     let complete = report
         .not_undone
         .iter()

@@ -54,6 +54,23 @@ pub fn destroy_plan(stack: &Stack, read: &ReadResult) -> anyhow::Result<Plan> {
     Ok(p)
 }
 
+/// Drives `work` while the reporter's status line (or heartbeat, off a terminal) ticks every
+/// second: apply, destroy and rollback show alike that a long wait is alive.
+pub async fn ticking<T>(
+    reporter: &crate::render::progress::Reporter,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let started = std::time::Instant::now();
+    tokio::pin!(work);
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            _ = ticker.tick() => reporter.tick(started.elapsed()),
+        }
+    }
+}
+
 /// Asks on the terminal, or requires `--auto-approve` without one. False unless the answer
 /// is `yes`, and false at once when a stop (a signal) comes first.
 pub async fn confirm(question: &str, auto_approve: bool, stop: &Stop) -> anyhow::Result<bool> {

@@ -48,8 +48,7 @@ pub async fn run(
         }
         let journaled = Journaled::new(&locked.clients, journal, true);
         let reporter = progress::Reporter::new();
-        let on_event = |e: crate::apply::Event| reporter.event(&e);
-        let complete = rollback(&journaled, &locked, &ids, &on_event).await?;
+        let complete = rollback(&journaled, &locked, &ids, &reporter).await?;
         reporter.finish();
         Ok(if complete {
             Outcome::Success

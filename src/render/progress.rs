@@ -96,7 +96,14 @@ impl Reporter {
                 Event::Started { step, address, .. } => {
                     r.insert(*step, (address.to_string(), std::time::Instant::now()));
                 }
-                Event::Finished { step, .. } | Event::Failed { step, .. } => {
+                Event::Undoing { step, address, .. } => {
+                    let what = format!("rollback of {address}");
+                    r.insert(*step, (what, std::time::Instant::now()));
+                }
+                Event::Finished { step, .. }
+                | Event::Failed { step, .. }
+                | Event::Undone { step, .. }
+                | Event::NotUndone { step, .. } => {
                     r.remove(step);
                 }
                 _ => {}
