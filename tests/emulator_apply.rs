@@ -399,7 +399,7 @@ async fn destroy_leaves_nothing_tagged_with_the_stack() {
         0,
     );
     assert!(
-        String::from_utf8_lossy(&done.stderr).contains(&format!("Destroy complete:")),
+        String::from_utf8_lossy(&done.stderr).contains("Destroy complete:"),
         "{}",
         text(&done)
     );
