@@ -149,6 +149,9 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     };
     reporter.finish();
     if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
+        for s in clients.recorder.sent_records() {
+            eprintln!("{s}");
+        }
         eprintln!(
             "{}, dependency depth: {}",
             clients.recorder.summary(),
