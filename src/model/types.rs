@@ -233,6 +233,14 @@ impl KindSpec {
     }
 }
 
+/// Every attribute row of every kind's table: what a change to a stack can touch.
+pub fn attribute_rows() -> Vec<(Kind, &'static AttrSpec)> {
+    Kind::ALL
+        .iter()
+        .flat_map(|k| spec_of(*k).attrs.iter().map(move |a| (*k, a)))
+        .collect()
+}
+
 /// The table of a kind.
 pub fn spec_of(kind: Kind) -> &'static KindSpec {
     use super::*;

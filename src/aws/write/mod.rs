@@ -299,6 +299,12 @@ pub async fn run(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         }
     }
     dispatch(step, cx).await?;
+    if step.op == StepOp::Create
+        && let Some(r) = cx.desired
+    {
+        let attrs: Vec<&str> = r.attrs.keys().map(String::as_str).collect();
+        cx.sent("create", &attrs);
+    }
     nothing_unsent(step, cx)
 }
 
