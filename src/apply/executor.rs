@@ -306,6 +306,7 @@ pub async fn execute(
                         final_snapshot,
                         apply_id: journal.map(|j| j.apply_id.as_str()).unwrap_or_default(),
                         undo: None,
+                        sent: Default::default(),
                     };
                     if step.op == StepOp::Create {
                         // What this create records is what AWS returns to it, nothing older.
@@ -481,6 +482,7 @@ pub async fn undo(
             ids,
             final_snapshot: false,
             apply_id: &snapshot.apply_id,
+            sent: Default::default(),
             undo: (js.op == StepOp::Create).then(|| {
                 ids.seed(&address, &js.outputs);
                 UndoOf {

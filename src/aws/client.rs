@@ -16,11 +16,32 @@ pub struct CallRecord {
     pub end: Duration,
 }
 
+/// What an update call carried: the resource's attributes it set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentRecord {
+    pub operation: &'static str,
+    pub address: String,
+    pub attributes: Vec<String>,
+}
+
+impl std::fmt::Display for SentRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "sent: {} {} {}",
+            self.operation,
+            self.address,
+            self.attributes.join(",")
+        )
+    }
+}
+
 /// Records every call the `aws` module makes.
 #[derive(Debug, Clone)]
 pub struct Recorder {
     epoch: Instant,
     calls: Arc<Mutex<Vec<CallRecord>>>,
+    sent: Arc<Mutex<Vec<SentRecord>>>,
 }
 
 impl Default for Recorder {
@@ -28,11 +49,28 @@ impl Default for Recorder {
         Recorder {
             epoch: Instant::now(),
             calls: Arc::default(),
+            sent: Arc::default(),
         }
     }
 }
 
 impl Recorder {
+    /// Records that `operation`, answered by AWS, set `attributes` of `address`.
+    pub fn sent(&self, operation: &'static str, address: String, attributes: &[&str]) {
+        if let Ok(mut s) = self.sent.lock() {
+            s.push(SentRecord {
+                operation,
+                address,
+                attributes: attributes.iter().map(|a| (*a).to_owned()).collect(),
+            });
+        }
+    }
+
+    /// What each update call carried, in the order they were answered.
+    pub fn sent_records(&self) -> Vec<SentRecord> {
+        self.sent.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
     /// Runs one AWS call and records when it started and ended.
     pub async fn track<T>(&self, operation: &'static str, call: impl Future<Output = T>) -> T {
         let start = self.epoch.elapsed();

@@ -141,6 +141,9 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     let report = ticking(&reporter, run).await;
     reporter.finish();
     if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
+        for s in clients.recorder.sent_records() {
+            eprintln!("{s}");
+        }
         eprintln!(
             "{}, dependency depth: {}",
             clients.recorder.summary(),

@@ -13,4 +13,6 @@ pub mod secret;
 pub mod types;
 
 pub use desired::{NetworkIds, desired};
-pub use types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource, spec_of};
+pub use types::{
+    Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource, attribute_rows, spec_of,
+};

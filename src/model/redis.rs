@@ -16,7 +16,11 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
             .failover_when_multi_az(),
         AttrSpec::online("port").with(Impact::ReplaceDataLoss),
         AttrSpec::online("num_cache_clusters"),
-        AttrSpec::online("shards"),
+        // Online resharding (ModifyReplicationGroupShardConfiguration) moves slots between
+        // shards; stackctl does not plan slot moves.
+        AttrSpec::online("shards").refused(
+            "stackctl does not change the shard count of an existing cluster-mode replication group (online resharding, ModifyReplicationGroupShardConfiguration, moves hash slots while clients are connected): keep `cluster_mode.shards` at its current value and reshard with the AWS console or CLI, or give the group a new `replication_group_id` to create one with the new shard count",
+        ),
         AttrSpec::online("replicas_per_shard"),
         AttrSpec::online("automatic_failover"),
         AttrSpec::online("multi_az"),

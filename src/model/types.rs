@@ -164,6 +164,9 @@ pub struct AttrSpec {
     pub sensitive: bool,
     /// A desired `null` means "AWS's default": whatever AWS reports is accepted.
     pub null_is_unmanaged: bool,
+    /// A change stackctl does not make to a resource that exists: the plan stops with this
+    /// reason and what to do instead.
+    pub refusal: Option<&'static str>,
 }
 
 impl AttrSpec {
@@ -176,7 +179,12 @@ impl AttrSpec {
             deferrable: false,
             sensitive: false,
             null_is_unmanaged: false,
+            refusal: None,
         }
+    }
+    pub const fn refused(mut self, reason: &'static str) -> Self {
+        self.refusal = Some(reason);
+        self
     }
     pub const fn unmanaged_when_null(mut self) -> Self {
         self.null_is_unmanaged = true;
@@ -223,6 +231,14 @@ impl KindSpec {
     pub fn attr(&self, name: &str) -> Option<&'static AttrSpec> {
         self.attrs.iter().find(|a| a.name == name)
     }
+}
+
+/// Every attribute row of every kind's table: what a change to a stack can touch.
+pub fn attribute_rows() -> Vec<(Kind, &'static AttrSpec)> {
+    Kind::ALL
+        .iter()
+        .flat_map(|k| spec_of(*k).attrs.iter().map(move |a| (*k, a)))
+        .collect()
 }
 
 /// The table of a kind.

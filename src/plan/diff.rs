@@ -183,6 +183,15 @@ fn diff_resource(
         {
             continue;
         }
+        if let Some(reason) = spec.refusal {
+            return Err(PlanError::Impossible {
+                address: desired.address.clone(),
+                reason: format!(
+                    "{} cannot change from {have} to {want}: {reason}",
+                    spec.name
+                ),
+            });
+        }
         if spec.compare == Compare::GrowsUpToMax
             && let (Some(w), Some(h)) = (want.as_i64(), have.as_i64())
             && h > w

@@ -97,6 +97,13 @@ pub(super) async fn alarm_put(cx: &StepContext<'_>, step: &Step) -> Result<(), A
             .send(),
     )
     .await?;
+    let whole: Vec<&'static str> = crate::model::alarm::ALARM
+        .attrs
+        .iter()
+        .map(|a| a.name)
+        .filter(|n| *n != "tags")
+        .collect();
+    cx.sent_among("cloudwatch:PutMetricAlarm", Some(step), &whole);
     if step.op == StepOp::Update && step.attributes.iter().any(|x| x == "tags") {
         let arn = cx.arn(a)?;
         let arn = arn.as_str();

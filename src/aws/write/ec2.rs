@@ -112,8 +112,12 @@ pub(super) async fn sg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
                     .send(),
             )
             .await?;
+            cx.sent("ec2:RevokeSecurityGroupIngress", &["ingress"]);
         }
-        authorize(cx, &id, &add).await?;
+        if !add.is_empty() {
+            authorize(cx, &id, &add).await?;
+            cx.sent("ec2:AuthorizeSecurityGroupIngress", &["ingress"]);
+        }
     }
     if step.attributes.iter().any(|a| a == "tags") {
         use aws_sdk_ec2::types::Tag;

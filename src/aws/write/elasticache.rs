@@ -92,6 +92,10 @@ pub(super) async fn cache_subnet_group(
                     .send(),
             )
             .await?;
+            cx.sent(
+                "elasticache:ModifyCacheSubnetGroup",
+                &["description", "subnet_ids"],
+            );
             cache_tags(cx, &cx.arn(a)?).await
         }
         StepOp::Delete => {
@@ -174,6 +178,7 @@ pub(super) async fn cache_parameter_group(
                 .send(),
         )
         .await?;
+        cx.sent("elasticache:ModifyCacheParameterGroup", &["parameters"]);
     }
     if !reset.is_empty() {
         let params: Vec<ParameterNameValue> = reset
@@ -189,6 +194,7 @@ pub(super) async fn cache_parameter_group(
                 .send(),
         )
         .await?;
+        cx.sent("elasticache:ResetCacheParameterGroup", &["parameters"]);
     }
     Ok(())
 }
@@ -268,105 +274,138 @@ pub(super) async fn rg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
     rg_wait_available(cx, a).await
 }
 
-pub(super) async fn rg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
+/// The replica count a replication group has (observed) and wants: per shard in cluster mode,
+/// else its clusters less the primary.
+fn replica_counts(cx: &StepContext<'_>, r: &Resource) -> (i64, i64) {
+    let of = |res: &Resource| match res.int("replicas_per_shard") {
+        Some(n) => n,
+        None => res.int("num_cache_clusters").unwrap_or(1) - 1,
+    };
+    let want = of(r);
+    let have = cx.observed.map(|o| of(&o.resource)).unwrap_or(want);
+    (have, want)
+}
+
+/// IncreaseReplicaCount or DecreaseReplicaCount: `NewReplicaCount` applies to every shard.
+async fn rg_replicas(cx: &StepContext<'_>, carry: &mut Carry<'_>) -> Result<(), AwsError> {
+    if !carry.take(&["num_cache_clusters", "replicas_per_shard"]) {
+        return Ok(());
+    }
     let r = cx.want()?;
     let a = &r.address;
     let c = cx.clients;
-    let changed = |n: &str| step.attributes.iter().any(|x| x == n);
-    if changed("num_cache_clusters") {
-        let want = r.int("num_cache_clusters").unwrap_or(1);
-        let have = cx
-            .observed
-            .and_then(|o| o.resource.int("num_cache_clusters"))
-            .unwrap_or(want);
-        let replicas = i32::try_from(want - 1).unwrap_or(0);
-        if want > have {
-            c.call(
-                "elasticache:IncreaseReplicaCount",
-                c.elasticache
-                    .increase_replica_count()
-                    .replication_group_id(&a.name)
-                    .new_replica_count(replicas)
-                    .apply_immediately(true)
-                    .send(),
-            )
-            .await?;
-        } else {
-            c.call(
-                "elasticache:DecreaseReplicaCount",
-                c.elasticache
-                    .decrease_replica_count()
-                    .replication_group_id(&a.name)
-                    .new_replica_count(replicas)
-                    .apply_immediately(true)
-                    .send(),
-            )
-            .await?;
-        }
-        rg_wait_available(cx, a).await?;
+    let (have, want) = replica_counts(cx, r);
+    let replicas = i32::try_from(want).unwrap_or(0);
+    let op = if want > have {
+        c.call(
+            "elasticache:IncreaseReplicaCount",
+            c.elasticache
+                .increase_replica_count()
+                .replication_group_id(&a.name)
+                .new_replica_count(replicas)
+                .apply_immediately(true)
+                .send(),
+        )
+        .await?;
+        "elasticache:IncreaseReplicaCount"
+    } else {
+        c.call(
+            "elasticache:DecreaseReplicaCount",
+            c.elasticache
+                .decrease_replica_count()
+                .replication_group_id(&a.name)
+                .new_replica_count(replicas)
+                .apply_immediately(true)
+                .send(),
+        )
+        .await?;
+        "elasticache:DecreaseReplicaCount"
+    };
+    cx.sent(op, &std::mem::take(&mut carry.carried));
+    rg_wait_available(cx, a).await
+}
+
+type ModifyRg =
+    aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder;
+
+/// The AUTH token in a ModifyReplicationGroup: ROTATE to the generated secret's value (AUTH on,
+/// the old token still accepted until the next rotation), or DELETE to turn AUTH off (AWS
+/// allows it with encryption in transit on; the secret is deleted after, by its own step).
+async fn rg_auth_token(
+    cx: &StepContext<'_>,
+    r: &Resource,
+    req: ModifyRg,
+) -> Result<ModifyRg, AwsError> {
+    use aws_sdk_elasticache::types::AuthTokenUpdateStrategyType as Strategy;
+    if str_of(r, "auth_token") != Some("generated") {
+        return Ok(req.auth_token_update_strategy(Strategy::Delete));
     }
+    let name = crate::model::secret::auth_token_secret_name(cx.stack, &r.address.name);
+    let token = secret_value(cx, &name, "token").await?;
+    Ok(req
+        .auth_token(token.expose())
+        .auth_token_update_strategy(Strategy::Rotate))
+}
+
+/// One ModifyReplicationGroup with every changed attribute it can carry.
+async fn rg_modify(cx: &StepContext<'_>, carry: &mut Carry<'_>) -> Result<(), AwsError> {
+    let r = cx.want()?;
+    let a = &r.address;
+    let c = cx.clients;
     let mut req = c
         .elasticache
         .modify_replication_group()
         .replication_group_id(&a.name)
         .apply_immediately(true);
-    let mut any = false;
-    if changed("description") {
-        any = true;
+    if carry.take(&["description"]) {
         req = req.replication_group_description(str_of(r, "description").unwrap_or_default());
     }
-    if changed("engine_version") {
-        any = true;
+    if carry.take(&["engine_version"]) {
         req = req.engine_version(str_of(r, "engine_version").unwrap_or_default());
     }
-    if changed("node_type") {
-        any = true;
+    if carry.take(&["node_type"]) {
         req = req.cache_node_type(str_of(r, "node_type").unwrap_or_default());
     }
-    if changed("automatic_failover") {
-        any = true;
+    if carry.take(&["automatic_failover"]) {
         req = req.automatic_failover_enabled(r.bool("automatic_failover"));
     }
-    if changed("multi_az") {
-        any = true;
+    if carry.take(&["multi_az"]) {
         req = req.multi_az_enabled(r.bool("multi_az"));
     }
-    if changed("snapshot_retention_days") {
-        any = true;
+    if carry.take(&["snapshot_retention_days"]) {
         req = req.set_snapshot_retention_limit(i32_of(r, "snapshot_retention_days"));
     }
-    if changed("snapshot_window") {
-        any = true;
+    if carry.take(&["snapshot_window"]) {
         req = req.set_snapshot_window(str_of(r, "snapshot_window").map(str::to_owned));
     }
-    if changed("maintenance_window") {
-        any = true;
+    if carry.take(&["maintenance_window"]) {
         req = req
             .set_preferred_maintenance_window(str_of(r, "maintenance_window").map(str::to_owned));
     }
-    if changed("parameter_group") {
-        any = true;
+    if carry.take(&["parameter_group"]) {
         req = req.set_cache_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned));
     }
-    if changed("security_groups") {
-        any = true;
+    if carry.take(&["security_groups"]) {
         req = req.set_security_group_ids(cx.sg_ids(r, "security_groups")?);
     }
-    if changed("auth_token") && str_of(r, "auth_token") == Some("generated") {
-        use aws_sdk_elasticache::types::AuthTokenUpdateStrategyType;
-        let name = crate::model::secret::auth_token_secret_name(cx.stack, &a.name);
-        let token = secret_value(cx, &name, "token").await?;
-        any = true;
-        req = req
-            .auth_token(token.expose())
-            .auth_token_update_strategy(AuthTokenUpdateStrategyType::Rotate);
+    if carry.take(&["auth_token"]) {
+        req = rg_auth_token(cx, r, req).await?;
     }
-    if any {
-        c.call("elasticache:ModifyReplicationGroup", req.send())
-            .await?;
-        rg_wait_available(cx, a).await?;
+    if carry.carried.is_empty() {
+        return Ok(());
     }
-    if changed("tags") {
+    c.call("elasticache:ModifyReplicationGroup", req.send())
+        .await?;
+    cx.sent("elasticache:ModifyReplicationGroup", &carry.carried);
+    rg_wait_available(cx, a).await
+}
+
+pub(super) async fn rg_update(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
+    let a = &cx.want()?.address;
+    rg_replicas(cx, &mut Carry::new(step)).await?;
+    let mut carry = Carry::new(step);
+    rg_modify(cx, &mut carry).await?;
+    if carry.changed("tags") {
         cache_tags(cx, &cx.arn(a)?).await?;
     }
     Ok(())

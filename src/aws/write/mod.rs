@@ -93,6 +93,25 @@ impl Ids {
     }
 }
 
+/// The attributes an update step's calls carried to AWS: an attribute of the step that no call
+/// carried was never sent, and the step fails instead of reporting it updated.
+#[derive(Debug, Default)]
+pub struct Sent(Mutex<BTreeSet<String>>);
+
+impl Sent {
+    /// The attributes among `attrs` that no call carried.
+    pub fn missing(&self, attrs: &[String]) -> Vec<String> {
+        let Ok(sent) = self.0.lock() else {
+            return attrs.to_vec();
+        };
+        attrs
+            .iter()
+            .filter(|a| !sent.contains(*a))
+            .cloned()
+            .collect()
+    }
+}
+
 /// What one step needs.
 pub struct StepContext<'a> {
     pub clients: &'a Clients,
@@ -106,9 +125,36 @@ pub struct StepContext<'a> {
     pub apply_id: &'a str,
     /// Set when the step undoes a create: it deletes only what those applies created.
     pub undo: Option<owner::UndoOf>,
+    /// What this step's calls carried.
+    pub sent: Sent,
 }
 
 impl StepContext<'_> {
+    /// Records that the call `op`, which sets `names` whole, carried those of them that `step`
+    /// changes.
+    fn sent_among(&self, op: &'static str, step: Option<&Step>, names: &[&'static str]) {
+        let Some(step) = step.filter(|s| s.op == StepOp::Update) else {
+            return;
+        };
+        let mut carry = Carry::new(step);
+        carry.take(names);
+        self.sent(op, &carry.carried);
+    }
+
+    /// Records that the call `op` (made, and answered) carried `attrs` of this step's resource.
+    fn sent(&self, op: &'static str, attrs: &[&str]) {
+        if attrs.is_empty() {
+            return;
+        }
+        if let Ok(mut s) = self.sent.0.lock() {
+            s.extend(attrs.iter().map(|a| (*a).to_owned()));
+        }
+        let address = self.desired.map(|r| r.address.to_string());
+        self.clients
+            .recorder
+            .sent(op, address.unwrap_or_default(), attrs);
+    }
+
     fn want(&self) -> Result<&Resource, AwsError> {
         self.desired.ok_or_else(|| {
             AwsError::other(
@@ -185,6 +231,33 @@ fn already_exists(e: &AwsError) -> bool {
         .any(|c| e.code.contains(c))
 }
 
+/// The attributes of an update step among `names`, for one call: `take` says whether the call
+/// has anything to carry, and `carried` lists what it carried.
+struct Carry<'s> {
+    step: &'s Step,
+    carried: Vec<&'static str>,
+}
+
+impl<'s> Carry<'s> {
+    fn new(step: &'s Step) -> Self {
+        Carry {
+            step,
+            carried: Vec::new(),
+        }
+    }
+
+    fn changed(&self, name: &str) -> bool {
+        self.step.attributes.iter().any(|x| x == name)
+    }
+
+    /// Whether any of `names` changed; those that did are carried by the call.
+    fn take(&mut self, names: &[&'static str]) -> bool {
+        let hit: Vec<&'static str> = names.iter().copied().filter(|n| self.changed(n)).collect();
+        self.carried.extend(&hit);
+        !hit.is_empty()
+    }
+}
+
 fn tags_of(r: &Resource) -> BTreeMap<String, String> {
     r.get("tags")
         .as_object()
@@ -225,7 +298,35 @@ pub async fn run(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
             });
         }
     }
-    dispatch(step, cx).await
+    dispatch(step, cx).await?;
+    if step.op == StepOp::Create
+        && let Some(r) = cx.desired
+    {
+        let attrs: Vec<&str> = r.attrs.keys().map(String::as_str).collect();
+        cx.sent("create", &attrs);
+    }
+    nothing_unsent(step, cx)
+}
+
+/// An update step succeeds only if its calls carried every attribute it was to change: one
+/// that no call carried would be reported "updated" and come back on the next plan.
+fn nothing_unsent(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
+    if step.op != StepOp::Update {
+        return Ok(());
+    }
+    let missing = cx.sent.missing(&step.attributes);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(AwsError {
+        operation: "stackctl:update",
+        code: "NotSent".to_owned(),
+        message: format!(
+            "{}: no call carried {} to AWS; this is a defect in stackctl, and the step is not reported as updated",
+            step.address,
+            missing.join(", ")
+        ),
+    })
 }
 
 async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
@@ -245,7 +346,7 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::DbInstance | Kind::DbReplica, StepOp::Delete) => db_delete(cx, a).await,
         (Kind::Proxy, op) => proxy(cx, a, op, step).await,
         (Kind::ProxyTargetGroup, StepOp::Delete) => Ok(()),
-        (Kind::ProxyTargetGroup, _) => proxy_target_group(cx).await,
+        (Kind::ProxyTargetGroup, _) => proxy_target_group(cx, Some(step)).await,
         (Kind::ProxyTarget, op) => proxy_target(cx, a, op).await,
         (Kind::ProxyEndpoint, op) => proxy_endpoint(cx, a, op).await,
         (Kind::ReplicationGroup, StepOp::Create) => rg_create(cx).await,
@@ -270,11 +371,15 @@ where
     let Some((to_add, to_remove)) = tag_diff(cx) else {
         return Ok(());
     };
+    let any = !to_add.is_empty() || !to_remove.is_empty();
     if !to_add.is_empty() {
         add(to_add).await?;
     }
     if !to_remove.is_empty() {
         remove(to_remove).await?;
+    }
+    if any {
+        cx.sent("tagging", &["tags"]);
     }
     Ok(())
 }

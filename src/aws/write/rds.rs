@@ -84,6 +84,7 @@ pub(super) async fn db_subnet_group(
                     .send(),
             )
             .await?;
+            cx.sent("rds:ModifyDBSubnetGroup", &["description", "subnet_ids"]);
             rds_tags(cx, &cx.arn(a)?).await
         }
         StepOp::Delete => {
@@ -168,6 +169,7 @@ pub(super) async fn db_parameter_group(
                 .send(),
         )
         .await?;
+        cx.sent("rds:ModifyDBParameterGroup", &["parameters"]);
     }
     for chunk in reset.chunks(20) {
         let params: Vec<Parameter> = chunk
@@ -188,6 +190,7 @@ pub(super) async fn db_parameter_group(
                 .send(),
         )
         .await?;
+        cx.sent("rds:ResetDBParameterGroup", &["parameters"]);
     }
     Ok(())
 }
@@ -322,31 +325,46 @@ pub(super) async fn replica_create(cx: &StepContext<'_>) -> Result<(), AwsError>
     db_wait_available(cx, a).await
 }
 
+/// The master password's source in a ModifyDBInstance: RDS manages it, or (leaving RDS's
+/// management) it is set to the generated secret's value, which the plan created before.
+async fn master_password(
+    cx: &StepContext<'_>,
+    r: &Resource,
+    req: aws_sdk_rds::operation::modify_db_instance::builders::ModifyDBInstanceFluentBuilder,
+) -> Result<
+    aws_sdk_rds::operation::modify_db_instance::builders::ModifyDBInstanceFluentBuilder,
+    AwsError,
+> {
+    if str_of(r, "master_password") == Some("rds_managed") {
+        return Ok(req.manage_master_user_password(true));
+    }
+    let name = master_secret_name(cx.stack, &r.address.name);
+    let password = secret_value(cx, &name, "password").await?;
+    Ok(req
+        .manage_master_user_password(false)
+        .master_user_password(password.expose()))
+}
+
 pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
     let r = cx.want()?;
     let a = &r.address;
     let c = cx.clients;
-    let changed = |n: &str| step.attributes.iter().any(|x| x == n);
+    let mut carry = Carry::new(step);
     let immediately = str_of(r, "apply_changes") != Some("in_maintenance_window");
     let mut req = c
         .rds
         .modify_db_instance()
         .db_instance_identifier(&a.name)
         .apply_immediately(immediately);
-    let mut any = false;
-    let mut set = |cond: bool| {
-        any |= cond;
-        cond
-    };
-    if set(changed("engine_version")) {
+    if carry.take(&["engine_version"]) {
         req = req
             .engine_version(str_of(r, "engine_version").unwrap_or_default())
             .allow_major_version_upgrade(true);
     }
-    if set(changed("instance_class")) {
+    if carry.take(&["instance_class"]) {
         req = req.db_instance_class(str_of(r, "instance_class").unwrap_or_default());
     }
-    if set(changed("allocated_gib") || changed("iops") || changed("throughput_mibps")) {
+    if carry.take(&["allocated_gib", "iops", "throughput_mibps"]) {
         let allocated = i32_of(r, "allocated_gib").unwrap_or(20);
         let provisioned = allocated >= 400;
         req = req
@@ -355,7 +373,7 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
             .set_iops(i32_of(r, "iops").filter(|_| provisioned))
             .set_storage_throughput(i32_of(r, "throughput_mibps").filter(|_| provisioned));
     }
-    if set(changed("max_allocated_gib")) {
+    if carry.take(&["max_allocated_gib"]) {
         let max = i32_of(r, "max_allocated_gib").unwrap_or(0);
         // AWS turns autoscaling off when the ceiling equals the allocated storage.
         req = req.max_allocated_storage(if max > 0 {
@@ -364,29 +382,30 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
             i32_of(r, "allocated_gib").unwrap_or(20)
         });
     }
-    if set(changed("multi_az")) {
+    if carry.take(&["multi_az"]) {
         req = req.multi_az(r.bool("multi_az"));
     }
-    if set(changed("port")) {
+    if carry.take(&["port"]) {
         req = req.set_db_port_number(i32_of(r, "port"));
     }
-    if set(changed("master_password") && str_of(r, "master_password") == Some("rds_managed")) {
-        req = req.manage_master_user_password(true);
+    if carry.take(&["master_password"]) {
+        req = master_password(cx, r, req).await?;
     }
-    if set(changed("backup_retention_days")) {
+    if carry.take(&["backup_retention_days"]) {
         req = req.backup_retention_period(i32_of(r, "backup_retention_days").unwrap_or(0));
     }
-    if set(changed("backup_window")) {
+    if carry.take(&["backup_window"]) {
         req = req.set_preferred_backup_window(str_of(r, "backup_window").map(str::to_owned));
     }
-    if set(changed("maintenance_window")) {
+    if carry.take(&["maintenance_window"]) {
         req = req
             .set_preferred_maintenance_window(str_of(r, "maintenance_window").map(str::to_owned));
     }
-    if set(changed("performance_insights")
-        || changed("performance_insights_retention_days")
-        || changed("performance_insights_kms_key_id"))
-    {
+    if carry.take(&[
+        "performance_insights",
+        "performance_insights_retention_days",
+        "performance_insights_kms_key_id",
+    ]) {
         req = req
             .enable_performance_insights(r.bool("performance_insights"))
             .set_performance_insights_retention_period(i32_of(
@@ -397,7 +416,7 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
                 str_of(r, "performance_insights_kms_key_id").map(str::to_owned),
             );
     }
-    if set(changed("monitoring_interval_seconds") || changed("monitoring_role_arn")) {
+    if carry.take(&["monitoring_interval_seconds", "monitoring_role_arn"]) {
         req = req
             .monitoring_interval(i32_of(r, "monitoring_interval_seconds").unwrap_or(0))
             .set_monitoring_role_arn(str_of(r, "monitoring_role_arn").map(str::to_owned));
@@ -408,7 +427,7 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
         ("auto_minor_version_upgrade", 2),
         ("copy_tags_to_snapshot", 3),
     ] {
-        if set(changed(attr)) {
+        if carry.take(&[attr]) {
             let v = r.bool(attr);
             req = match f {
                 0 => req.deletion_protection(v),
@@ -418,16 +437,17 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
             };
         }
     }
-    if set(changed("parameter_group")) {
+    if carry.take(&["parameter_group"]) {
         req = req.set_db_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned));
     }
-    if set(changed("security_groups")) {
+    if carry.take(&["security_groups"]) {
         req = req.set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?);
     }
-    if any {
+    if !carry.carried.is_empty() {
         c.call("rds:ModifyDBInstance", req.send()).await?;
+        cx.sent("rds:ModifyDBInstance", &carry.carried);
     }
-    if changed("tags") {
+    if carry.changed("tags") {
         rds_tags(cx, &cx.arn(a)?).await?;
     }
     db_wait_settled(cx, a).await?;
@@ -656,6 +676,19 @@ pub(super) async fn proxy(
                         .send(),
                 )
                 .await?;
+                cx.sent_among(
+                    "rds:ModifyDBProxy",
+                    Some(step),
+                    &[
+                        "auth_secret",
+                        "iam_auth",
+                        "role_arn",
+                        "security_groups",
+                        "require_tls",
+                        "idle_client_timeout_seconds",
+                        "debug_logging",
+                    ],
+                );
             }
             if step.attributes.iter().any(|x| x == "tags") {
                 rds_tags(cx, &cx.arn(a)?).await?;
@@ -677,7 +710,10 @@ pub(super) async fn proxy(
     }
 }
 
-pub(super) async fn proxy_target_group(cx: &StepContext<'_>) -> Result<(), AwsError> {
+pub(super) async fn proxy_target_group(
+    cx: &StepContext<'_>,
+    step: Option<&Step>,
+) -> Result<(), AwsError> {
     use aws_sdk_rds::types::ConnectionPoolConfiguration;
     let r = cx.want()?;
     let c = cx.clients;
@@ -703,6 +739,16 @@ pub(super) async fn proxy_target_group(cx: &StepContext<'_>) -> Result<(), AwsEr
             .send(),
     )
     .await?;
+    cx.sent_among(
+        "rds:ModifyDBProxyTargetGroup",
+        step,
+        crate::model::proxy::PROXY_TARGET_GROUP
+            .attrs
+            .iter()
+            .map(|a| a.name)
+            .collect::<Vec<_>>()
+            .as_slice(),
+    );
     Ok(())
 }
 
@@ -824,6 +870,7 @@ pub(super) async fn proxy_endpoint(
                     .send(),
             )
             .await?;
+            cx.sent("rds:ModifyDBProxyEndpoint", &["security_groups"]);
             rds_tags(cx, &cx.arn(a)?).await?;
             proxy_endpoint_wait(cx, a, false).await
         }

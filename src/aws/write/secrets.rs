@@ -94,6 +94,10 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                     .send(),
             )
             .await?;
+            cx.sent(
+                "secretsmanager:UpdateSecret",
+                &["description", "kms_key_id"],
+            );
             let name = a.name.as_str();
             sync_tags(
                 cx,
