@@ -29,9 +29,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs an AWS command on a thread with a large stack: an apply's futures nest deeply (a
+/// step inside the executor inside the lock), and debug builds keep them on the stack.
 fn run_async(command: Command) -> anyhow::Result<Outcome> {
+    std::thread::Builder::new()
+        .name("stackctl".into())
+        .stack_size(STACK)
+        .spawn(move || run_on_runtime(command))?
+        .join()
+        .map_err(|_| anyhow::anyhow!("stackctl's worker thread ended abnormally"))?
+}
+
+const STACK: usize = 64 << 20;
+
+fn run_on_runtime(command: Command) -> anyhow::Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(STACK)
         .build()?;
     runtime.block_on(async move {
         match command {

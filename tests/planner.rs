@@ -304,7 +304,7 @@ fn a_plan_round_trips_through_its_json_format() {
     let text = serde_json::to_string(&p).expect("serialize");
     let back: Plan = serde_json::from_str(&text).expect("deserialize");
     assert_eq!(back, p);
-    assert_eq!(back.format_version, 1);
+    assert_eq!(back.format_version, 2);
     assert!(
         p.depth() >= 4,
         "network, primary, replicas and proxy, target: depth {}",
@@ -455,4 +455,37 @@ fn replacing_a_primary_replaces_its_replicas_and_proxy_target_deleting_them_firs
             "{d} created after the primary"
         );
     }
+}
+
+/// Deleting a deletion-protected instance: the plan switches the protection off by a step of
+/// its own, right before the delete, and the change shows it to the reviewer.
+#[test]
+fn a_protected_delete_switches_protection_off_by_its_own_step_first() {
+    let s = stack("stacks/production.yaml");
+    let net = NetworkIds {
+        vpc_id: "vpc-0a1b2c3d".into(),
+        subnet_ids: vec!["subnet-0a1b2c3d".into()],
+    };
+    let observed = as_applied(&s, &net);
+    let p = plan(&s.stack, &s.region, &[], &observed).expect("destroy plan");
+    let primary = format!("db_instance.{}", s.database.identifier);
+    let delete = step_of(&p, &primary, "delete");
+    let off = step_of(&p, &primary, "update");
+    assert_eq!(p.steps[delete].depends_on, vec![off]);
+    let made = p.steps[off].resource.as_ref().expect("the step's resource");
+    assert_eq!(made.get("deletion_protection"), &json!(false));
+    assert_eq!(p.steps[off].attributes, vec!["deletion_protection"]);
+    let c = p
+        .changes
+        .iter()
+        .find(|c| c.address.to_string() == primary)
+        .expect("change");
+    assert!(
+        c.attributes
+            .iter()
+            .any(|a| a.name == "deletion_protection" && a.new == json!(false)),
+        "{c:#?}"
+    );
+    let text = render_plan::render(&p, &Style::plain());
+    assert!(text.contains("deletion_protection"), "{text}");
 }

@@ -300,7 +300,7 @@ pub async fn execute(
                     let cx = StepContext {
                         clients,
                         stack: &plan.stack,
-                        desired: plan.desired(&step.address),
+                        desired: plan.makes(step),
                         observed: observed.get(&step.address),
                         ids,
                         final_snapshot,
@@ -462,6 +462,7 @@ pub async fn undo(
             reboot: false,
             depends_on: Vec::new(),
             impact: crate::model::Impact::Online,
+            resource: None,
         };
         if let Err(e) = journal.mark(id, StepState::Undoing, None).await {
             report

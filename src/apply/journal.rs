@@ -178,7 +178,7 @@ impl Journal {
                 },
                 after: match s.op {
                     StepOp::Delete => None,
-                    _ => plan.desired(&s.address).cloned(),
+                    _ => plan.makes(s).cloned(),
                 },
                 error: None,
                 finished_seq: None,

@@ -342,6 +342,7 @@ pub fn plan(
             });
         }
     }
+    show_unprotect(&mut changes, observed);
     let steps = steps(&changes, desired, observed)?;
     let used: BTreeSet<&Address> = steps.iter().map(|s| &s.address).collect();
     Ok(Plan {
@@ -452,6 +453,54 @@ fn names_instance(o: &ObservedResource) -> Option<&str> {
     }
 }
 
+/// A delete of what AWS protects from deletion is preceded by its own step that switches the
+/// protection off, so that the plan shows it and a rollback switches it on again.
+fn unprotect_before_delete(steps: &mut Vec<Step>, observed: &Observed) {
+    for i in 0..steps.len() {
+        let Some(o) = observed.get(&steps[i].address) else {
+            continue;
+        };
+        if steps[i].op != StepOp::Delete || !o.resource.bool(PROTECTION) {
+            continue;
+        }
+        let id = steps.len();
+        let depends_on = std::mem::replace(&mut steps[i].depends_on, vec![id]);
+        steps.push(Step {
+            id,
+            address: steps[i].address.clone(),
+            op: StepOp::Update,
+            attributes: vec![PROTECTION.to_owned()],
+            reboot: false,
+            depends_on,
+            impact: steps[i].impact,
+            resource: Some(o.resource.clone().set(PROTECTION, false)),
+        });
+    }
+}
+
+const PROTECTION: &str = "deletion_protection";
+
+/// A delete or replacement of what AWS protects from deletion says so: the protection is
+/// switched off first, by a step of its own.
+fn show_unprotect(changes: &mut [Change], observed: &Observed) {
+    for c in changes {
+        let protected = observed
+            .get(c.deletes())
+            .is_some_and(|o| o.resource.bool(PROTECTION));
+        if !protected || !matches!(c.action, Action::Delete | Action::Replace) {
+            continue;
+        }
+        c.attributes.push(AttrChange {
+            name: PROTECTION.to_owned(),
+            old: Value::Bool(true),
+            new: Value::Bool(false),
+            impact: c.impact,
+            forces_replacement: false,
+            note: Some("switched off by its own step, right before the delete".into()),
+        });
+    }
+}
+
 /// AWS promotes the replicas of a deleted source: the delete of a replica (or proxy target)
 /// runs before the delete of the instance it names. One that left the spec then waits for
 /// nothing else, so that the instance's replacement can follow it.
@@ -510,6 +559,7 @@ fn steps(
                     reboot,
                     depends_on: Vec::new(),
                     impact: c.impact,
+                    resource: None,
                 });
                 forward.insert(&c.address, id);
             }
@@ -522,6 +572,7 @@ fn steps(
                     reboot: false,
                     depends_on: Vec::new(),
                     impact: c.impact,
+                    resource: None,
                 });
                 steps.push(Step {
                     id: id + 1,
@@ -531,6 +582,7 @@ fn steps(
                     reboot: false,
                     depends_on: vec![id],
                     impact: c.impact,
+                    resource: None,
                 });
                 forward.insert(&c.address, id + 1);
             }
@@ -563,6 +615,7 @@ fn steps(
             reboot: false,
             depends_on: forward_ids.clone(),
             impact: c.impact,
+            resource: None,
         });
     }
     for i in first_delete..steps.len() {
@@ -573,6 +626,7 @@ fn steps(
         steps[i].depends_on.extend(later);
     }
     before_their_instance(&mut steps, first_delete, observed);
+    unprotect_before_delete(&mut steps, observed);
     for s in &mut steps {
         s.depends_on.sort_unstable();
         s.depends_on.dedup();

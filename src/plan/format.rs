@@ -2,7 +2,7 @@
 //! saves and `apply` executes.
 //!
 //! Format version 1:
-//! - `format_version`: 1; `stackctl_version`: the version that wrote it.
+//! - `format_version`: 2; `stackctl_version`: the version that wrote it.
 //! - `stack`, `region`: what it is for.
 //! - `observed_fingerprint`: a digest of the AWS state it was planned from. Apply refuses the
 //!   plan when the stack's state in AWS has changed since.
@@ -11,7 +11,9 @@
 //!   with `name`, `old`, `new` (`"(sensitive)"` for secrets), `impact`, `forces_replacement`,
 //!   `note`. Resources without changes are not listed.
 //! - `steps[]`: the execution graph: `id`, `address`, `op` (`create`, `update`, `delete`),
-//!   `attributes` (for updates), `reboot`, `depends_on` (step ids), `impact`.
+//!   `attributes` (for updates), `reboot`, `depends_on` (step ids), `impact`, and `resource`
+//!   where a step sets something other than the desired resource (version 2: deletion
+//!   protection switched off, as its own update step, right before a protected delete).
 //! - `desired[]`: the resources the steps create or update, with every attribute.
 //! - `spec`: the stack spec it was planned from (never a secret: passwords and tokens are
 //!   generated into Secrets Manager at apply time).
@@ -21,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::diff::Change;
 use crate::model::{Address, Impact, Resource};
 
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,6 +47,10 @@ pub struct Step {
     pub reboot: bool,
     pub depends_on: Vec<usize>,
     pub impact: Impact,
+    /// The resource this step makes when it is not the desired one: switching deletion
+    /// protection off right before a delete sets the observed resource with it off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Resource>,
 }
 
 /// A plan: the changes, the steps that make them, and the desired resources they need.
@@ -76,5 +82,10 @@ impl Plan {
 
     pub fn desired(&self, a: &Address) -> Option<&Resource> {
         self.desired.iter().find(|r| &r.address == a)
+    }
+
+    /// What step `s` makes: its own resource, else the desired one of its address.
+    pub fn makes<'a>(&'a self, s: &'a Step) -> Option<&'a Resource> {
+        s.resource.as_ref().or_else(|| self.desired(&s.address))
     }
 }

@@ -203,7 +203,7 @@ impl StepContext<'_> {
             Err(e) if already_exists(&e) => e,
             Err(e) => return Err(e),
         };
-        match owner::holder(self, a).await? {
+        match Box::pin(owner::holder(self, a)).await? {
             Some(h) if h.owned_by(self.stack) && h.created_by() == Some(self.apply_id) => {
                 let key = if a.kind == Kind::SecurityGroup {
                     "id"
@@ -282,7 +282,7 @@ fn str_of<'r>(r: &'r Resource, a: &str) -> Option<&'r str> {
 /// refuses (`NotOwned`, `NotThisApply`). Deleting what is already gone succeeds.
 pub async fn run(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
     if step.op == StepOp::Delete {
-        let Some(h) = owner::holder(cx, &step.address).await? else {
+        let Some(h) = Box::pin(owner::holder(cx, &step.address)).await? else {
             return Ok(());
         };
         if let Some(why) = owner::refusal(&step.address, &h, cx.stack, cx.undo.as_ref()) {
@@ -298,7 +298,7 @@ pub async fn run(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
             });
         }
     }
-    dispatch(step, cx).await?;
+    Box::pin(dispatch(step, cx)).await?;
     if step.op == StepOp::Create
         && let Some(r) = cx.desired
     {

@@ -467,11 +467,9 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
 
 pub(super) async fn db_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
     let c = cx.clients;
-    // The plan's guard (--allow-destroy) already allowed deleting a protected instance; an
-    // undo deletes only what its apply created. Turn protection off when AWS says it is on.
-    let mut protected = cx
-        .observed
-        .is_some_and(|o| o.resource.bool("deletion_protection"));
+    // The plan switches deletion protection off by a step of its own before a delete. Only
+    // an undo, which deletes what its own apply just created, switches it off here.
+    let mut protected = false;
     let snapshot = cx.final_snapshot && a.kind == Kind::DbInstance;
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -505,7 +503,11 @@ pub(super) async fn db_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
             )
             .await;
         match r {
-            Err(e) if !protected && e.message.contains("DeletionProtection") => protected = true,
+            Err(e)
+                if cx.undo.is_some() && !protected && e.message.contains("DeletionProtection") =>
+            {
+                protected = true
+            }
             other => break found(other)?,
         }
     };
