@@ -172,3 +172,52 @@ async fn a_resumed_apply_that_fails_rolls_back_the_interrupted_runs_work_too() {
         text(&again)
     );
 }
+
+#[tokio::test]
+async fn plan_during_a_destroy_does_not_call_the_stacks_own_resources_not_owned() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("pdd");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    let o = apply_env(&spec, &name, &[], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Deletions take 3 s each: a plan runs while they are under way.
+    let (status, body) = http(
+        "POST",
+        "/_stackctl/config",
+        &json!({ "transition_seconds": { "default": 3 } }).to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let run = std::thread::spawn({
+        let spec = spec.clone();
+        move || {
+            stackctl(&[
+                "destroy",
+                "--auto-approve",
+                "--allow-destroy",
+                "--skip-final-snapshot",
+                spec.to_str().expect("path"),
+            ])
+        }
+    });
+    let mut plans = Vec::new();
+    for _ in 0..6 {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        plans.push(stackctl(&["plan", spec.to_str().expect("path")]));
+    }
+    let destroyed = run.join().expect("destroy");
+    http(
+        "POST",
+        "/_stackctl/config",
+        &json!({ "transition_seconds": { "default": null } }).to_string(),
+    );
+    assert_eq!(destroyed.status.code(), Some(0), "{}", text(&destroyed));
+    for p in &plans {
+        assert_eq!(p.status.code(), Some(0), "{}", text(p));
+        assert!(
+            !String::from_utf8_lossy(&p.stderr).contains("not owned"),
+            "{}",
+            text(p)
+        );
+    }
+}

@@ -889,10 +889,32 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
             ));
         }
     }
+    // What is being deleted and no longer carries the stack's tag (AWS drops a proxy's tags as
+    // its deletion starts) is on its way out: neither an intruder nor a resource to plan for.
+    forget_unowned_deleting(&mut obs);
     Ok(ReadResult {
         network,
         observed: obs,
     })
+}
+
+/// Drops what is being deleted without the stack's tag, and with a proxy its target group,
+/// targets and endpoints (their ownership is the proxy's).
+fn forget_unowned_deleting(obs: &mut Observed) {
+    let going: BTreeSet<String> = obs
+        .resources
+        .values()
+        .filter(|o| !o.owned && o.status.eq_ignore_ascii_case("deleting"))
+        .map(|o| o.resource.address.name.clone())
+        .collect();
+    obs.resources.retain(|a, o| {
+        let proxy = match a.kind {
+            Kind::ProxyTargetGroup | Kind::ProxyTarget => a.name.split('/').next(),
+            Kind::ProxyEndpoint => o.resource.str("proxy"),
+            _ => None,
+        };
+        o.owned || !(going.contains(&a.name) || proxy.is_some_and(|p| going.contains(p)))
+    });
 }
 
 fn comparison_from_aws(c: &str) -> &'static str {
