@@ -140,3 +140,97 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("mkdir");
     dir
 }
+
+#[test]
+fn a_usage_error_exits_1_not_the_2_of_changes_present() {
+    for args in [
+        &["plan", "--bogus", "stacks/minimal.yaml"][..],
+        &["drift", "--format", "yaml", "stacks/minimal.yaml"],
+        &["drfit", "stacks/minimal.yaml"],
+        &["validate"],
+        &[],
+    ] {
+        let out = stackctl().args(args).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("error") || stderr.contains("Usage"),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: usage errors go to stderr");
+    }
+}
+
+#[test]
+fn help_and_version_exit_0_on_stdout() {
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["plan", "--help"],
+        &["help"],
+    ] {
+        let out = stackctl().args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stdout.is_empty(), "{args:?}: on stdout");
+        assert!(out.stderr.is_empty(), "{args:?}: nothing on stderr");
+    }
+}
+
+/// Runs `stackctl ARGS` into a pipe whose reader has gone (stdout, and with `both` stderr
+/// too): exit code and stderr when it was not in the pipe.
+fn into_closed_pipe(args: &[&str], both: bool) -> (Option<i32>, String) {
+    let bin = assert_cmd::cargo::cargo_bin("stackctl");
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let redirect = if both { "2>&1" } else { "" };
+    let script = format!(
+        "(sleep 0.3; exec '{}' {}) {redirect} | true; exit ${{PIPESTATUS[0]}}",
+        bin.display(),
+        quoted.join(" ")
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("bash");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn commands_without_aws_into_a_closed_pipe_exit_as_documented_without_a_panic() {
+    let cases: &[(&[&str], i32)] = &[
+        (&["schema"], 0),
+        (&["validate", "stacks/production.yaml"], 0),
+        (
+            &["validate", "--format", "json", "stacks/production.yaml"],
+            0,
+        ),
+        (&["validate", "fixtures/invalid/many-rule-errors.yaml"], 1),
+        (
+            &[
+                "validate",
+                "--format",
+                "json",
+                "fixtures/invalid/many-rule-errors.yaml",
+            ],
+            1,
+        ),
+        (&["validate", "no/such/stack.yaml"], 1),
+        (&["--help"], 0),
+        (&["--version"], 0),
+        (&["--bogus"], 1),
+    ];
+    for (args, code) in cases {
+        for both in [false, true] {
+            let (got, stderr) = into_closed_pipe(args, both);
+            assert_eq!(
+                got,
+                Some(*code),
+                "{args:?} (stderr closed: {both}): {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        }
+    }
+}
