@@ -310,6 +310,9 @@ enum Frame {
         pos: Pos,
         anchor: usize,
         entries: Vec<Entry>,
+        /// The keys of `entries` and their lines, so that finding a duplicate is not a scan
+        /// of the mapping.
+        keys: HashMap<String, usize>,
         pending_key: Option<(String, Pos)>,
     },
     Seq {
@@ -322,6 +325,22 @@ enum Frame {
 /// Nesting deeper than any stack file needs is refused rather than followed.
 const MAX_DEPTH: usize = 64;
 
+/// The most nodes that aliases (`*name`) may add to the tree, in all. A stack file needs a few
+/// aliases of a few nodes; an alias bomb (billion laughs) grows exponentially with its levels.
+pub const MAX_ALIAS_NODES: usize = 10_000;
+
+/// The most aliases a file may use.
+pub const MAX_ALIASES: usize = 1_000;
+
+/// The number of nodes in a tree.
+fn count(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Map(entries) => entries.iter().map(|e| 1 + count(&e.value)).sum(),
+        Value::Seq(items) => items.iter().map(count).sum(),
+        Value::Scalar(_) => 0,
+    }
+}
+
 #[derive(Default)]
 struct Builder {
     /// The source lines, to tell a flow mapping's `{` from a block mapping's start.
@@ -330,7 +349,13 @@ struct Builder {
     /// Levels of nesting being skipped beyond [`MAX_DEPTH`].
     skipping: usize,
     root: Option<Node>,
-    anchors: HashMap<usize, Node>,
+    /// Each anchored node and its number of nodes.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Aliases met, and the nodes they added.
+    aliases: usize,
+    alias_nodes: usize,
+    /// Aliases past the limits expand to null (one error says so).
+    aliases_refused: bool,
     errors: Vec<TreeError>,
     documents: usize,
     second_document: Option<Pos>,
@@ -354,7 +379,8 @@ impl Builder {
 
     fn push_node(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let n = count(&node);
+            self.anchors.insert(anchor, (node.clone(), n));
         }
         let path = self.path();
         match self.stack.last_mut() {
@@ -366,6 +392,7 @@ impl Builder {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
                 entries,
+                keys,
                 pending_key,
                 ..
             }) => match pending_key.take() {
@@ -389,8 +416,7 @@ impl Builder {
                     *pending_key = Some((key, node.pos));
                 }
                 Some((key, key_pos)) => {
-                    if let Some(first) = entries.iter().find(|e| e.key == key) {
-                        let first_line = first.key_pos.line;
+                    if let Some(&first_line) = keys.get(&key) {
                         self.errors.push(TreeError {
                             pos: key_pos,
                             path,
@@ -402,6 +428,7 @@ impl Builder {
                             ),
                         });
                     } else {
+                        keys.insert(key.clone(), key_pos.line);
                         entries.push(Entry {
                             key,
                             key_pos,
@@ -459,15 +486,42 @@ impl MarkedEventReceiver for Builder {
                 self.push_node(node, anchor);
             }
             Event::Alias(id) => {
+                let null = Node {
+                    pos,
+                    value: Value::Scalar(Scalar::Null),
+                };
                 let node = match self.anchors.get(&id) {
-                    Some(n) => Node {
-                        pos,
-                        value: n.value.clone(),
-                    },
-                    None => Node {
-                        pos,
-                        value: Value::Scalar(Scalar::Null),
-                    },
+                    Some(_) if self.aliases_refused => null,
+                    Some((n, size)) => {
+                        self.aliases += 1;
+                        self.alias_nodes = self.alias_nodes.saturating_add(*size);
+                        if self.aliases > MAX_ALIASES || self.alias_nodes > MAX_ALIAS_NODES {
+                            self.aliases_refused = true;
+                            self.errors.push(TreeError {
+                                pos,
+                                path: self.path(),
+                                message: if self.aliases > MAX_ALIASES {
+                                    format!(
+                                        "more than {MAX_ALIASES} YAML aliases (`*name`): the rest are not expanded"
+                                    )
+                                } else {
+                                    format!(
+                                        "YAML aliases (`*name`) expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?): the rest are not expanded"
+                                    )
+                                },
+                                hint: Some(
+                                    "a stack file needs few aliases: write the values out".into(),
+                                ),
+                            });
+                            null
+                        } else {
+                            Node {
+                                pos,
+                                value: n.value.clone(),
+                            }
+                        }
+                    }
+                    None => null,
                 };
                 self.push_node(node, 0);
             }
@@ -475,6 +529,7 @@ impl MarkedEventReceiver for Builder {
                 pos,
                 anchor,
                 entries: Vec::new(),
+                keys: HashMap::new(),
                 pending_key: None,
             }),
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
