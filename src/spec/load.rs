@@ -152,7 +152,9 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
         stack: None,
         diagnostics: Vec::new(),
     };
-    let (root, tree_errors) = match tree::parse(source) {
+    // Each source of diagnostics keeps the file's first MAX_DIAGNOSTICS and counts the rest:
+    // together they hold the file's first MAX_DIAGNOSTICS.
+    let (root, tree_errors, mut omitted) = match tree::parse_bounded(source, MAX_DIAGNOSTICS) {
         Ok(parsed) => parsed,
         Err(e) => {
             let mut d = Diagnostic::error(e.pos, &e.path, e.message);
@@ -170,9 +172,12 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
         }
         loaded.diagnostics.push(d);
     }
-    loaded
-        .diagnostics
-        .extend(structure::check(&root, &schema::spec_schema()));
+    loaded.diagnostics.extend({
+        let (found, more) =
+            structure::check_bounded(&root, &schema::spec_schema(), MAX_DIAGNOSTICS);
+        omitted += more;
+        found
+    });
     if loaded.has_errors() {
         // Still check the rules of the sections the structural errors leave whole, so that a
         // file's problems show at once.
@@ -212,8 +217,8 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
     loaded
         .diagnostics
         .sort_by_key(|d| (d.line, d.column, d.severity));
-    if loaded.diagnostics.len() > MAX_DIAGNOSTICS {
-        let more = loaded.diagnostics.len() - MAX_DIAGNOSTICS;
+    if loaded.diagnostics.len() > MAX_DIAGNOSTICS || omitted > 0 {
+        let more = loaded.diagnostics.len().saturating_sub(MAX_DIAGNOSTICS) + omitted;
         loaded.diagnostics.truncate(MAX_DIAGNOSTICS);
         let last = loaded
             .diagnostics

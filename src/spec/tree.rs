@@ -275,8 +275,14 @@ pub struct TreeError {
 /// Parses YAML text into a [`Node`] tree. Syntax errors end the parse (one error); duplicate
 /// keys are all reported and the first occurrence is kept.
 pub fn parse(text: &str) -> Result<(Node, Vec<TreeError>), TreeError> {
+    parse_bounded(text, usize::MAX).map(|(root, errors, _)| (root, errors))
+}
+
+/// [`parse`], keeping the first `max` errors and counting the rest.
+pub fn parse_bounded(text: &str, max: usize) -> Result<(Node, Vec<TreeError>, usize), TreeError> {
     let mut builder = Builder {
         lines: text.lines().map(str::to_owned).collect(),
+        max_errors: max,
         ..Builder::default()
     };
     let mut parser = Parser::new_from_str(text);
@@ -302,7 +308,7 @@ pub fn parse(text: &str) -> Result<(Node, Vec<TreeError>), TreeError> {
         pos: Pos { line: 1, column: 1 },
         value: Value::Scalar(Scalar::Null),
     });
-    Ok((root, builder.errors))
+    Ok((root, builder.errors, builder.omitted))
 }
 
 enum Frame {
@@ -341,6 +347,15 @@ fn count(node: &Node) -> usize {
     }
 }
 
+/// Keeps `e` unless `max` errors are kept already; then counts it.
+fn report(errors: &mut Vec<TreeError>, omitted: &mut usize, max: usize, e: TreeError) {
+    if errors.len() < max {
+        errors.push(e);
+    } else {
+        *omitted += 1;
+    }
+}
+
 #[derive(Default)]
 struct Builder {
     /// The source lines, to tell a flow mapping's `{` from a block mapping's start.
@@ -357,6 +372,9 @@ struct Builder {
     /// Aliases past the limits expand to null (one error says so).
     aliases_refused: bool,
     errors: Vec<TreeError>,
+    /// The most errors kept; `omitted` counts the rest.
+    max_errors: usize,
+    omitted: usize,
     documents: usize,
     second_document: Option<Pos>,
 }
@@ -404,12 +422,17 @@ impl Builder {
                         Value::Scalar(Scalar::Float(f)) => f.to_string(),
                         Value::Scalar(Scalar::Null) => "null".to_owned(),
                         _ => {
-                            self.errors.push(TreeError {
-                                pos: node.pos,
-                                path,
-                                message: "a mapping key must be a plain word".into(),
-                                hint: None,
-                            });
+                            report(
+                                &mut self.errors,
+                                &mut self.omitted,
+                                self.max_errors,
+                                TreeError {
+                                    pos: node.pos,
+                                    path,
+                                    message: "a mapping key must be a plain word".into(),
+                                    hint: None,
+                                },
+                            );
                             "?".to_owned()
                         }
                     };
@@ -417,16 +440,22 @@ impl Builder {
                 }
                 Some((key, key_pos)) => {
                     if let Some(&first_line) = keys.get(&key) {
-                        self.errors.push(TreeError {
-                            pos: key_pos,
-                            path,
-                            message: format!(
-                                "duplicate key `{key}` (first given on line {first_line})"
-                            ),
-                            hint: Some(
-                                "a key may appear once in a mapping: keep one of the two".into(),
-                            ),
-                        });
+                        report(
+                            &mut self.errors,
+                            &mut self.omitted,
+                            self.max_errors,
+                            TreeError {
+                                pos: key_pos,
+                                path,
+                                message: format!(
+                                    "duplicate key `{key}` (first given on line {first_line})"
+                                ),
+                                hint: Some(
+                                    "a key may appear once in a mapping: keep one of the two"
+                                        .into(),
+                                ),
+                            },
+                        );
                     } else {
                         keys.insert(key.clone(), key_pos.line);
                         entries.push(Entry {
@@ -456,12 +485,18 @@ impl MarkedEventReceiver for Builder {
             && self.stack.len() >= MAX_DEPTH
         {
             self.skipping = 1;
-            self.errors.push(TreeError {
-                pos,
-                path: self.path(),
-                message: format!("nested more than {MAX_DEPTH} levels deep"),
-                hint: Some("a stack file is a few levels deep: check the indentation".into()),
-            });
+            let path = self.path();
+            report(
+                &mut self.errors,
+                &mut self.omitted,
+                self.max_errors,
+                TreeError {
+                    pos,
+                    path,
+                    message: format!("nested more than {MAX_DEPTH} levels deep"),
+                    hint: Some("a stack file is a few levels deep: check the indentation".into()),
+                },
+            );
             self.push_node(
                 Node {
                     pos,
@@ -497,22 +532,29 @@ impl MarkedEventReceiver for Builder {
                         self.alias_nodes = self.alias_nodes.saturating_add(*size);
                         if self.aliases > MAX_ALIASES || self.alias_nodes > MAX_ALIAS_NODES {
                             self.aliases_refused = true;
-                            self.errors.push(TreeError {
-                                pos,
-                                path: self.path(),
-                                message: if self.aliases > MAX_ALIASES {
-                                    format!(
-                                        "more than {MAX_ALIASES} YAML aliases (`*name`): the rest are not expanded"
-                                    )
-                                } else {
-                                    format!(
-                                        "YAML aliases (`*name`) expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?): the rest are not expanded"
-                                    )
+                            let path = self.path();
+                            report(
+                                &mut self.errors,
+                                &mut self.omitted,
+                                self.max_errors,
+                                TreeError {
+                                    pos,
+                                    path,
+                                    message: if self.aliases > MAX_ALIASES {
+                                        format!(
+                                            "more than {MAX_ALIASES} YAML aliases (`*name`): the rest are not expanded"
+                                        )
+                                    } else {
+                                        format!(
+                                            "YAML aliases (`*name`) expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?): the rest are not expanded"
+                                        )
+                                    },
+                                    hint: Some(
+                                        "a stack file needs few aliases: write the values out"
+                                            .into(),
+                                    ),
                                 },
-                                hint: Some(
-                                    "a stack file needs few aliases: write the values out".into(),
-                                ),
-                            });
+                            );
                             null
                         } else {
                             Node {
