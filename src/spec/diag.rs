@@ -166,6 +166,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column_with_the_caret_under_it() {
+        let line = format!("{}\u{1b}Y{}", "a".repeat(1000), "b".repeat(1000));
+        let d = Diagnostic::error(
+            Pos {
+                line: 1,
+                column: 1002,
+            },
+            &KeyPath::parse("stack"),
+            "x".repeat(1000),
+        );
+        let text = d.render("s.yaml", &line);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].chars().count() < MAX_TEXT + 50, "{}", lines[0]);
+        assert!(lines[0].ends_with('…'));
+        let shown = lines[2].trim_start_matches("1 | ");
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert!(shown.chars().count() <= MAX_SNIPPET + 2 + 6, "{shown}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+        // The caret stands under the `Y` after the escaped control character.
+        let caret = lines[3].trim_start_matches("  | ").chars().count() - 1;
+        let shown_chars: Vec<char> = shown.chars().collect();
+        assert_eq!(shown_chars[caret], 'Y', "{text}");
+    }
+
+    #[test]
     fn renders_location_snippet_allowed_and_hint() {
         let src = "database:\n  storage:\n    iops: 3000\n";
         let d = Diagnostic::error(
