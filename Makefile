@@ -48,9 +48,11 @@ test: lint
 	  STACKCTL_FAULTS_ENDPOINT_URL=$${STACKCTL_FAULTS_ENDPOINT_URL:-http://127.0.0.1:$(FAULTS_PORT)} \
 	  cargo test --lib --bins --tests --no-fail-fast
 
-## make bench: plan and apply through a 50 ms latency proxy in front of the emulator; prints
-## wall time, AWS calls and sequential round trips (debug build: the figures are counts).
+## make bench: validate a generated 50 MB spec (time and peak memory); then plan and apply
+## through a 50 ms latency proxy in front of the emulator; prints wall time, AWS calls and
+## sequential round trips (debug build: the figures are counts).
 bench: build
+	cargo bench --profile dev --bench validate
 	$(EMULATOR) up
 	AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$(GATEWAY_PORT)} cargo bench --profile dev --bench stackctl
 

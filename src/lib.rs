@@ -1,5 +1,8 @@
 //! stackctl: provision one AWS database stack (RDS, RDS Proxy, ElastiCache Redis, CloudWatch
 //! alarms) declaratively. The binary is a thin shell over this library.
+//! Nothing prints with `print!` or `eprint!`, which panic on a closed pipe: see [`render::out`].
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod apply;
 pub mod aws;

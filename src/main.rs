@@ -1,5 +1,7 @@
 //! stackctl: provision one AWS database stack declaratively.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -10,7 +12,10 @@ use stackctl::exit::Outcome;
 use stackctl::{commands, exit};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     let result = match cli.command {
         Command::Validate {
             file,
@@ -23,9 +28,21 @@ fn main() -> ExitCode {
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            stackctl::errln!("error: {e:#}");
             ExitCode::from(exit::ERROR)
         }
+    }
+}
+
+/// A command line clap could not parse is an error like any other: exit 1, not clap's 2, which
+/// the README gives to "changes present" and "drift". `--help` and `--version` print to stdout
+/// and exit 0. A closed stdout or stderr is ignored.
+fn usage(e: &clap::Error) -> ExitCode {
+    let _ = e.print();
+    if e.use_stderr() {
+        ExitCode::from(exit::ERROR)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -85,12 +85,12 @@ impl Stop {
                     _ = term.recv() => Reason::Terminate,
                 };
                 if s.reason().is_some_and(Reason::is_signal) {
-                    eprintln!(
+                    crate::errln!(
                         "\nSecond signal: exiting now. The lock stays until its lease expires; the journal is kept."
                     );
                     std::process::exit(i32::from(reason.exit_code()));
                 }
-                eprintln!(
+                crate::errln!(
                     "\nStopping ({}): starting nothing new, letting what runs finish (a second signal exits at once).",
                     if reason == Reason::Interrupt {
                         "SIGINT"

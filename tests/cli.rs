@@ -140,3 +140,241 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("mkdir");
     dir
 }
+
+#[test]
+fn a_usage_error_exits_1_not_the_2_of_changes_present() {
+    for args in [
+        &["plan", "--bogus", "stacks/minimal.yaml"][..],
+        &["drift", "--format", "yaml", "stacks/minimal.yaml"],
+        &["drfit", "stacks/minimal.yaml"],
+        &["validate"],
+        &[],
+    ] {
+        let out = stackctl().args(args).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("error") || stderr.contains("Usage"),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: usage errors go to stderr");
+    }
+}
+
+#[test]
+fn help_and_version_exit_0_on_stdout() {
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["plan", "--help"],
+        &["help"],
+    ] {
+        let out = stackctl().args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stdout.is_empty(), "{args:?}: on stdout");
+        assert!(out.stderr.is_empty(), "{args:?}: nothing on stderr");
+    }
+}
+
+/// Runs `stackctl ARGS` into a pipe whose reader has gone (stdout, and with `both` stderr
+/// too): exit code and stderr when it was not in the pipe.
+fn into_closed_pipe(args: &[&str], both: bool) -> (Option<i32>, String) {
+    let bin = assert_cmd::cargo::cargo_bin("stackctl");
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let redirect = if both { "2>&1" } else { "" };
+    let script = format!(
+        "(sleep 0.3; exec '{}' {}) {redirect} | true; exit ${{PIPESTATUS[0]}}",
+        bin.display(),
+        quoted.join(" ")
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("bash");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn commands_without_aws_into_a_closed_pipe_exit_as_documented_without_a_panic() {
+    let cases: &[(&[&str], i32)] = &[
+        (&["schema"], 0),
+        (&["validate", "stacks/production.yaml"], 0),
+        (
+            &["validate", "--format", "json", "stacks/production.yaml"],
+            0,
+        ),
+        (&["validate", "fixtures/invalid/many-rule-errors.yaml"], 1),
+        (
+            &[
+                "validate",
+                "--format",
+                "json",
+                "fixtures/invalid/many-rule-errors.yaml",
+            ],
+            1,
+        ),
+        (&["validate", "no/such/stack.yaml"], 1),
+        (&["--help"], 0),
+        (&["--version"], 0),
+        (&["--bogus"], 1),
+    ];
+    for (args, code) in cases {
+        for both in [false, true] {
+            let (got, stderr) = into_closed_pipe(args, both);
+            assert_eq!(
+                got,
+                Some(*code),
+                "{args:?} (stderr closed: {both}): {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        }
+    }
+}
+
+/// A fresh file in this test binary's temporary directory.
+fn write(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = tempdir().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+fn minimal() -> String {
+    std::fs::read_to_string("stacks/minimal.yaml").expect("read")
+}
+
+#[test]
+fn a_yaml_alias_bomb_is_refused_at_its_line_in_bounded_memory() {
+    // Nine levels of nine: 9^9 (387 million) strings once expanded. Seven levels took 946 MB.
+    let mut text = minimal();
+    text.push_str("bomb:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..=9 {
+        let refs = vec![format!("*l{}", i - 1); 9].join(", ");
+        text.push_str(&format!("  l{i}: &l{i} [{refs}]\n"));
+    }
+    let path = write("alias-bomb.yaml", text.as_bytes());
+    // Under a 200 MB address-space limit, an expansion would abort the process.
+    let out = std::process::Command::new("bash")
+        .args([
+            "-c",
+            "ulimit -v 200000 && exec \"$0\" validate \"$1\"",
+            &assert_cmd::cargo::cargo_bin("stackctl")
+                .display()
+                .to_string(),
+            &path.display().to_string(),
+        ])
+        .output()
+        .expect("bash");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let located = format!("{}:", path.display());
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("alias bomb"))
+        .unwrap_or_else(|| panic!("no alias error: {stderr}"));
+    assert!(line.starts_with(&located), "{line}");
+    // The refusal is at the first alias past the limit: `l4` (9^4 · 9 nodes > 10 000).
+    let lnum: usize = line[located.len()..]
+        .split(':')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("line number");
+    let source_line = text.lines().nth(lnum - 1).unwrap_or_default();
+    assert!(source_line.contains("&l4"), "{line}: {source_line}");
+}
+
+#[test]
+fn more_than_47_tags_are_refused_at_tags() {
+    for (n, code) in [(47, 0), (48, 1), (51, 1)] {
+        let tags: String = (0..n).map(|i| format!("  key{i}: value{i}\n")).collect();
+        let text = minimal().replacen("\nstack:", &format!("\ntags:\n{tags}stack:"), 1);
+        let path = write(&format!("tags-{n}.yaml"), text.as_bytes());
+        let out = stackctl()
+            .arg("validate")
+            .arg(&path)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{n} tags: {stderr}");
+        if code == 1 {
+            let line = text.lines().position(|l| l == "tags:").expect("tags") + 1;
+            assert!(
+                stderr.contains(&format!(
+                    "{}:{line}:1: error: tags: {n} tags; a stack may have at most 47",
+                    path.display()
+                )),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn diagnostics_cut_long_lines_and_escape_control_characters() {
+    // A 3 MB value, and a value that would recolour the terminal and ring its bell.
+    let long = format!("stack: {}\nregion: us-east-1\n", "x".repeat(3_000_000));
+    let control = "stack: \u{1b}[31mred\u{7}\u{202e}\nregion: us-east-1\nunknown\u{1b}[2J: 1\n";
+    for (name, text) in [("long", long.as_str()), ("control", control)] {
+        let path = write(&format!("{name}.yaml"), text.as_bytes());
+        for format in ["text", "json"] {
+            let out = stackctl()
+                .args(["validate", "--format", format])
+                .arg(&path)
+                .output()
+                .expect("runs");
+            assert_eq!(out.status.code(), Some(1));
+            let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+            assert!(all.len() < 20_000, "{name} {format}: {} bytes", all.len());
+            assert!(
+                !all.iter().any(|b| *b == 0x1b || *b == 0x07),
+                "{name} {format}: {}",
+                String::from_utf8_lossy(&all)
+            );
+            let shown = String::from_utf8_lossy(&all);
+            assert!(!shown.contains('\u{202e}'), "{shown}");
+            if name == "control" && format == "text" {
+                assert!(shown.contains("\\u{1b}[31mred\\u{7}"), "{shown}");
+                assert!(shown.contains("unknown key `unknown\\u{1b}[2J`"), "{shown}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_missing_files_os_error_is_said_once() {
+    let out = stackctl()
+        .args(["validate", "no/such/stack.yaml"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_its_line_and_column() {
+    let mut bytes = b"stack: ok\nregion: us-\xff\xfeeast-1\n".to_vec();
+    bytes.extend_from_slice(b"network: {}\n");
+    let path = write("not-utf8.yaml", &bytes);
+    let out = stackctl()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:2:12: error: (top level): the file is not valid UTF-8: byte 21 (0xff) at line 2, column 12",
+            path.display()
+        )),
+        "{stderr}"
+    );
+}

@@ -446,3 +446,84 @@ async fn apply_into_a_closed_pipe_does_not_panic_and_leaves_no_lock() {
         assert_plan_empty(&spec);
     }
 }
+
+/// Runs `stackctl ARGS` with its stdout (and with `both`, its stderr too) into a pipe whose
+/// reader has already gone: the command starts 0.3 s after `true` was started, so its first
+/// write meets a closed pipe (EPIPE). Returns the exit code and what it wrote to stderr when
+/// stderr was not in the pipe.
+fn into_closed_pipe(args: &[&str], both: bool) -> (Option<i32>, String) {
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let redirect = if both { "2>&1" } else { "" };
+    let script = format!(
+        "(sleep 0.3; exec '{}' {}) {redirect} | true; exit ${{PIPESTATUS[0]}}",
+        env!("CARGO_BIN_EXE_stackctl"),
+        quoted.join(" ")
+    );
+    let mut cmd = Command::new("bash");
+    cmd.args(["-c", &script]);
+    base_env(&mut cmd, &[]);
+    let o = cmd.output().expect("bash");
+    (o.status.code(), err(&o))
+}
+
+#[tokio::test]
+async fn every_command_into_a_closed_stdout_or_stderr_exits_as_documented_without_a_panic() {
+    let _serial = use_fault_emulator().await;
+    let (name, spec) = new_stack("epi", "minimal.yaml").await;
+    let spec = path(&spec).to_owned();
+    let s = spec.as_str();
+    // The apply first, into a closed stdout and stderr (`2>&1 | head`): it carries on to the
+    // end and releases its lock.
+    assert_eq!(
+        into_closed_pipe(&["apply", "--auto-approve", s], true).0,
+        Some(0),
+        "apply into a closed stderr"
+    );
+    assert!(lock_body(&name).await.is_none(), "apply left its lock");
+    assert!(!journal_exists(&name).await, "apply left its journal");
+    assert_plan_empty(std::path::Path::new(s));
+    let commands: &[(&[&str], i32)] = &[
+        (&["plan", s], 0),
+        (&["plan", "--json", s], 0),
+        (&["plan", "--detailed-exitcode", s], 0),
+        (&["drift", s], 0),
+        (&["drift", "--format", "json", s], 0),
+        (&["drift", "--format", "markdown", s], 0),
+        (&["validate", s], 0),
+        (&["validate", "--format", "json", s], 0),
+        (&["schema"], 0),
+        (&["apply", "--auto-approve", s], 0),
+        (&["rollback", "--auto-approve", s], 0),
+        (&["unlock", s], 1),
+        (&["unlock", "--force", s], 0),
+        (&["validate", "no/such/stack.yaml"], 1),
+        (&["plan", "--bogus", s], 1),
+    ];
+    for (args, code) in commands {
+        for both in [false, true] {
+            let (got, stderr) = into_closed_pipe(args, both);
+            assert_eq!(
+                got,
+                Some(*code),
+                "{args:?} (stderr closed: {both}): {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        }
+    }
+    assert!(lock_body(&name).await.is_none(), "a command left a lock");
+    // Destroy into a closed stdout and stderr, then again (nothing left) into a closed stdout.
+    let destroy = [
+        "destroy",
+        "--auto-approve",
+        "--allow-destroy",
+        "--skip-final-snapshot",
+        s,
+    ];
+    assert_eq!(into_closed_pipe(&destroy, true).0, Some(0), "destroy");
+    let (got, stderr) = into_closed_pipe(&destroy, false);
+    assert_eq!(got, Some(0), "destroy again: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(lock_body(&name).await.is_none(), "destroy left its lock");
+    let left = tagged(&name).await;
+    assert!(left.is_empty(), "still tagged with {name}: {left:?}");
+}

@@ -489,3 +489,108 @@ fn a_protected_delete_switches_protection_off_by_its_own_step_first() {
     let text = render_plan::render(&p, &Style::plain());
     assert!(text.contains("deletion_protection"), "{text}");
 }
+
+/// The engine version a change of `p` asks for on `kind`, if any: (old, new).
+fn version_change(p: &Plan, kind: Kind) -> Option<(Value, Value)> {
+    p.changes
+        .iter()
+        .filter(|c| c.address.kind == kind)
+        .flat_map(|c| c.attributes.iter())
+        .find(|a| a.name == "engine_version")
+        .map(|a| (a.old.clone(), a.new.clone()))
+}
+
+#[test]
+fn a_version_reported_in_full_by_aws_is_not_a_perpetual_diff() {
+    // ElastiCache answers `7.1.0` for a requested `7.1`, as AWS does (the emulator answers `7.1`).
+    let s = stack("stacks/staging.yaml");
+    let (net, observed) = snapshot("fixtures/observed/staging-applied-full-versions.json");
+    let p = plan_for(&s, &net, &observed);
+    assert!(p.is_empty(), "{}", render_plan::render(&p, &Style::plain()));
+
+    // Any patch level satisfies a requested version, for RDS too, with or without automatic
+    // minor upgrades: `16` is satisfied by `16.4` and `16.6`, `7` by `7.1.0`.
+    let text = std::fs::read_to_string(root().join("stacks/staging.yaml")).expect("spec");
+    for auto in ["true", "false"] {
+        let edited = text
+            .replace("engine_version: \"16.4\"", "engine_version: \"16\"")
+            .replace("engine_version: \"7.1\"", "engine_version: \"7\"")
+            .replace(
+                "  instance_class:",
+                &format!("  auto_minor_version_upgrade: {auto}\n  instance_class:"),
+            );
+        let loaded = spec::load_str("staging-major.yaml", &edited);
+        let rendered = loaded.render();
+        let s = loaded.stack.unwrap_or_else(|| panic!("{rendered}"));
+        for running in ["16.4", "16.6"] {
+            let (net, mut observed) =
+                snapshot("fixtures/observed/staging-applied-full-versions.json");
+            set(
+                &mut observed,
+                Kind::DbInstance,
+                "shop-staging-db",
+                "auto_minor_version_upgrade",
+                json!(auto == "true"),
+            );
+            set(
+                &mut observed,
+                Kind::DbReplica,
+                "shop-staging-db-replica-1",
+                "auto_minor_version_upgrade",
+                json!(auto == "true"),
+            );
+            set(
+                &mut observed,
+                Kind::DbInstance,
+                "shop-staging-db",
+                "engine_version",
+                json!(running),
+            );
+            let p = plan_for(&s, &net, &observed);
+            assert!(
+                p.is_empty(),
+                "16 vs {running}, auto {auto}: {}",
+                render_plan::render(&p, &Style::plain())
+            );
+        }
+    }
+
+    // What is not a patch level of the request is still a change.
+    let (net, mut observed) = snapshot("fixtures/observed/staging-applied-full-versions.json");
+    set(
+        &mut observed,
+        Kind::ReplicationGroup,
+        "shop-staging-redis",
+        "engine_version",
+        json!("7.0.7"),
+    );
+    set(
+        &mut observed,
+        Kind::DbInstance,
+        "shop-staging-db",
+        "engine_version",
+        json!("16.3"),
+    );
+    let p = plan_for(&s, &net, &observed);
+    assert_eq!(
+        version_change(&p, Kind::ReplicationGroup),
+        Some((json!("7.0.7"), json!("7.1")))
+    );
+    assert_eq!(
+        version_change(&p, Kind::DbInstance),
+        Some((json!("16.3"), json!("16.4")))
+    );
+    // `7.10.0` is not a patch level of `7.1`.
+    set(
+        &mut observed,
+        Kind::ReplicationGroup,
+        "shop-staging-redis",
+        "engine_version",
+        json!("7.10.0"),
+    );
+    let p = plan_for(&s, &net, &observed);
+    assert_eq!(
+        version_change(&p, Kind::ReplicationGroup),
+        Some((json!("7.10.0"), json!("7.1")))
+    );
+}

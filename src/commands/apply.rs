@@ -81,27 +81,27 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     if plan.is_empty() {
         if locked.resumed.is_some() {
             state::clear_journal(&locked.clients, &plan.stack).await?;
-            eprintln!("The interrupted apply had finished its work: nothing left to do.");
+            crate::errln!("The interrupted apply had finished its work: nothing left to do.");
         }
         return Ok(Outcome::Success);
     }
     let guarded = destructive(plan, locked);
     if !guarded.is_empty() && !opts.allow_destroy {
-        eprintln!(
+        crate::errln!(
             "error: this plan replaces or deletes resources that hold data or are protected from deletion:"
         );
         for g in &guarded {
-            eprintln!("  - {g}");
+            crate::errln!("  - {g}");
         }
-        eprintln!(
+        crate::errln!(
             "hint: re-run with --allow-destroy if that is what you want; nothing was changed"
         );
         return Ok(Outcome::Invalid);
     }
     if !confirm("\nApply these changes?", opts.auto_approve, &locked.stop).await? {
         match locked.stop.reason() {
-            Some(_) => eprintln!("Stopped before applying: nothing was changed."),
-            None => eprintln!("Apply cancelled; nothing was changed."),
+            Some(_) => crate::errln!("Stopped before applying: nothing was changed."),
+            None => crate::errln!("Apply cancelled; nothing was changed."),
         }
         return Ok(Outcome::Invalid);
     }
@@ -142,9 +142,9 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     reporter.finish();
     if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
         for s in clients.recorder.sent_records() {
-            eprintln!("{s}");
+            crate::errln!("{s}");
         }
-        eprintln!(
+        crate::errln!(
             "{}, dependency depth: {}",
             clients.recorder.summary(),
             plan.depth()
@@ -153,7 +153,7 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     if report.succeeded() {
         journaled.set_state(ApplyState::Completed).await?;
         state::clear_journal(clients, &plan.stack).await?;
-        eprintln!(
+        crate::errln!(
             "{} complete: {} step{} in stack {}.",
             if locked.operation == "destroy" {
                 "Destroy"
@@ -171,25 +171,25 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         return Ok(Outcome::Invalid);
     }
     if let Err(e) = journaled.set_state(ApplyState::Failed).await {
-        eprintln!("warning: the journal in AWS could not say that the apply failed: {e}");
+        crate::errln!("warning: the journal in AWS could not say that the apply failed: {e}");
     }
     say_failed(&report, plan);
     if report.failed.iter().all(|(_, e)| e.is_unanswered()) {
         let file = locked.file.display();
-        eprintln!(
+        crate::errln!(
             "AWS stopped answering, so nothing is rolled back over it. The journal ({} and in AWS) keeps what this apply did: run `stackctl apply {file}` to resume once AWS answers, or `stackctl rollback {file}` to undo it.",
             state::local_path(&plan.stack).display()
         );
         return Ok(Outcome::Invalid);
     }
     if opts.no_rollback {
-        eprintln!(
+        crate::errln!(
             "--no-rollback: keeping what was done. `stackctl apply` converges from here; `stackctl rollback` undoes it (journal: {}).",
             state::local_path(&plan.stack).display()
         );
         return Ok(Outcome::Invalid);
     }
-    eprintln!("Rolling back what this apply did, most recent first.");
+    crate::errln!("Rolling back what this apply did, most recent first.");
     rollback(&journaled, locked, &ids, &reporter).await?;
     reporter.finish();
     Ok(Outcome::Invalid)
@@ -198,16 +198,16 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
 /// What a failed apply did, and what failed.
 fn say_failed(report: &Report, plan: &Plan) {
     for id in &report.done {
-        eprintln!(
+        crate::errln!(
             "done: {} {}",
             op_word(plan.steps[*id].op),
             plan.steps[*id].address
         );
     }
     for (id, e) in &report.failed {
-        eprintln!("error: {} failed: {e}", plan.steps[*id].address);
+        crate::errln!("error: {} failed: {e}", plan.steps[*id].address);
     }
-    eprintln!(
+    crate::errln!(
         "Apply failed: {} done, {} failed, {} not started.",
         report.done.len(),
         report.failed.len(),
@@ -233,19 +233,19 @@ pub async fn rollback(
         .not_undone
         .iter()
         .all(|(_, why)| why.contains("cannot be undone"));
-    eprintln!("Rollback: {} undone.", report.undone.len());
+    crate::errln!("Rollback: {} undone.", report.undone.len());
     for (a, why) in &report.not_undone {
-        eprintln!("  not undone: {a}: {why}");
+        crate::errln!("  not undone: {a}: {why}");
     }
     for (a, why) in &report.left_alone {
-        eprintln!("  left alone: {a}: {why}");
+        crate::errln!("  left alone: {a}: {why}");
     }
     if complete {
         journaled.set_state(ApplyState::RolledBack).await?;
         state::clear_journal(&locked.clients, &journaled.snapshot().await.stack).await?;
     } else {
         journaled.set_state(ApplyState::RollbackFailed).await?;
-        eprintln!("The journal is kept: `stackctl rollback FILE` tries the rest again.");
+        crate::errln!("The journal is kept: `stackctl rollback FILE` tries the rest again.");
     }
     Ok(complete)
 }
@@ -256,7 +256,7 @@ fn say_stopped(report: &Report, locked: &Locked) {
         Some(crate::stop::Reason::LockLost) => "Stopped (the lock was lost)",
         _ => "Interrupted",
     };
-    eprintln!(
+    crate::errln!(
         "{why}: {} step(s) done ({} in flight when stopped, let finish), {} failed, {} not started; journal kept.",
         report.done.len(),
         report.in_flight_at_stop,
@@ -265,10 +265,10 @@ fn say_stopped(report: &Report, locked: &Locked) {
     );
     let file = locked.file.display();
     match locked.operation {
-        "apply" => eprintln!(
+        "apply" => crate::errln!(
             "Run `stackctl apply {file}` to resume or `stackctl rollback {file}` to undo."
         ),
-        op => eprintln!("Run `stackctl {op} {file}` to finish."),
+        op => crate::errln!("Run `stackctl {op} {file}` to finish."),
     }
 }
 

@@ -14,11 +14,12 @@ use crate::stop::Stop;
 /// The spec, when valid. Prints its diagnostics (warnings too) to stderr; `None` when invalid.
 pub fn load_spec(file: &Path) -> anyhow::Result<Option<Stack>> {
     let loaded = spec::load_file(file)?;
-    eprint!("{}", loaded.render());
+    crate::err!("{}", loaded.render());
     if loaded.has_errors() {
-        eprintln!(
+        crate::errln!(
             "{}: not valid; nothing in AWS was touched (run `stackctl validate {}`)",
-            loaded.file, loaded.file
+            loaded.file,
+            loaded.file
         );
         return Ok(None);
     }
@@ -84,8 +85,8 @@ pub async fn confirm(question: &str, auto_approve: bool, stop: &Stop) -> anyhow:
     if !std::io::stdin().is_terminal() {
         bail!("no terminal to confirm on: pass --auto-approve to apply without asking");
     }
-    eprint!("{question} Only 'yes' will be accepted: ");
-    std::io::stderr().flush()?;
+    crate::err!("{question} Only 'yes' will be accepted: ");
+    let _ = std::io::stderr().flush();
     // A thread of its own rather than spawn_blocking: a read abandoned on a signal must not
     // hold the runtime's shutdown.
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -96,7 +97,7 @@ pub async fn confirm(question: &str, auto_approve: bool, stop: &Stop) -> anyhow:
     tokio::select! {
         answer = rx => Ok(answer.context("reading the answer")??.trim() == "yes"),
         _ = stop.requested() => {
-            eprintln!();
+            crate::errln!();
             Ok(false)
         }
     }

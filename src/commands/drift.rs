@@ -15,9 +15,11 @@ pub async fn run(file: &Path, format: DriftFormat) -> anyhow::Result<Outcome> {
     let (_, read) = observe(&stack).await?;
     let plan = make_plan(&stack, &read)?;
     match format {
-        DriftFormat::Text => print!("{}", drift::text(&plan)),
-        DriftFormat::Markdown => print!("{}", drift::markdown(&plan)),
-        DriftFormat::Json => println!("{}", serde_json::to_string_pretty(&drift::json(&plan))?),
+        DriftFormat::Text => crate::out!("{}", drift::text(&plan)),
+        DriftFormat::Markdown => crate::out!("{}", drift::markdown(&plan)),
+        DriftFormat::Json => {
+            crate::outln!("{}", serde_json::to_string_pretty(&drift::json(&plan))?)
+        }
     }
     Ok(if plan.is_empty() {
         Outcome::Success

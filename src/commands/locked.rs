@@ -61,7 +61,7 @@ where
     let held = match taken {
         Taken::Held(h) => Arc::new(*h),
         Taken::Refused(_) if stop.reason().is_some_and(Reason::is_signal) => {
-            eprintln!("Interrupted while waiting for the stack's lock: nothing was done.");
+            crate::errln!("Interrupted while waiting for the stack's lock: nothing was done.");
             return Ok(Outcome::Interrupted(
                 stop.reason().unwrap_or(Reason::Interrupt),
             ));
@@ -97,9 +97,11 @@ where
     let resumed = crate::aws::state::load_journal(clients, &stack.stack).await?;
     let resumed = resumed.filter(|j| !j.state.finished());
     if let Some(j) = &resumed {
-        eprintln!(
+        crate::errln!(
             "The last apply ({}, {}) did not finish ({:?}). Reading AWS again and converging from there.",
-            j.apply_id, j.holder, j.state
+            j.apply_id,
+            j.holder,
+            j.state
         );
     }
     let mut read = observe_with(clients, stack).await?;
@@ -127,7 +129,7 @@ fn finish(
     reason: Option<Reason>,
 ) -> anyhow::Result<Outcome> {
     if let Ok(false) = released {
-        eprintln!("The stack's lock is no longer ours: it was left as it is.");
+        crate::errln!("The stack's lock is no longer ours: it was left as it is.");
     }
     let outcome = result?;
     match reason {
@@ -136,7 +138,7 @@ fn finish(
         )),
         Some(r) => {
             released.context("releasing the stack's lock")?;
-            eprintln!("The stack's lock was released.");
+            crate::errln!("The stack's lock was released.");
             Ok(Outcome::Interrupted(r))
         }
         None => {
@@ -166,9 +168,10 @@ async fn wait_in_flight(
         if matches!(o.status.as_str(), "available" | "") {
             continue;
         }
-        eprintln!(
+        crate::errln!(
             "Waiting for {} ({}), left in flight by the interrupted apply.",
-            s.address, o.status
+            s.address,
+            o.status
         );
         crate::aws::wait::until_settled(clients, &s.address).await?;
         waited = true;

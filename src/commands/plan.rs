@@ -28,21 +28,21 @@ pub async fn run(
         std::fs::write(&path, serde_json::to_string_pretty(&dump)?)?;
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&plan)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&plan)?);
     } else {
-        print!("{}", render_plan::render(&plan, &Style::for_stdout()));
+        crate::out!("{}", render_plan::render(&plan, &Style::for_stdout()));
     }
     if let Some(path) = out {
         std::fs::write(path, serde_json::to_string_pretty(&plan)?)
             .with_context(|| format!("writing the plan to {}", path.display()))?;
-        eprintln!(
+        crate::errln!(
             "Saved the plan to {}; apply it with: stackctl apply {}",
             path.display(),
             path.display()
         );
     }
     if std::env::var_os("STACKCTL_REPORT_CALLS").is_some() {
-        eprintln!("{}", clients.recorder.summary());
+        crate::errln!("{}", clients.recorder.summary());
     }
     Ok(if detailed && !plan.is_empty() {
         Outcome::Changes

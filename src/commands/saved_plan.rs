@@ -67,7 +67,7 @@ fn revalidate(file: &Path, spec: &Stack) -> anyhow::Result<()> {
     let name = format!("{} (its recorded spec)", file.display());
     let loaded = crate::spec::load_str(&name, &yaml);
     if loaded.has_errors() {
-        eprint!("{}", loaded.render());
+        crate::err!("{}", loaded.render());
         bail!(
             "{} records a spec that is not valid: plan again",
             file.display()

@@ -4,6 +4,6 @@ use crate::exit::Outcome;
 
 pub fn run() -> anyhow::Result<Outcome> {
     let schema = crate::spec::schema::spec_schema();
-    println!("{}", serde_json::to_string_pretty(&schema)?);
+    crate::outln!("{}", serde_json::to_string_pretty(&schema)?);
     Ok(Outcome::Success)
 }

@@ -17,6 +17,6 @@ pub async fn run(file: &Path, force: bool) -> anyhow::Result<Outcome> {
     }
     let clients = Clients::new(&stack.region).await;
     lock::delete(&clients, &stack.stack).await?;
-    eprintln!("Stack {} is unlocked.", stack.stack);
+    crate::errln!("Stack {} is unlocked.", stack.stack);
     Ok(Outcome::Success)
 }

@@ -24,10 +24,10 @@ pub fn run(file: &Path, format: Format, deny_warnings: bool) -> anyhow::Result<O
                 "warnings": warnings,
                 "diagnostics": loaded.diagnostics,
             });
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            crate::outln!("{}", serde_json::to_string_pretty(&report)?);
         }
         Format::Text => {
-            eprint!("{}", loaded.render());
+            crate::err!("{}", loaded.render());
             let summary = format!(
                 "{}: {} error{}, {} warning{}",
                 loaded.file,
@@ -37,9 +37,9 @@ pub fn run(file: &Path, format: Format, deny_warnings: bool) -> anyhow::Result<O
                 if warnings == 1 { "" } else { "s" }
             );
             if failed {
-                eprintln!("{summary}: not valid");
+                crate::errln!("{summary}: not valid");
             } else {
-                eprintln!("{summary}: valid");
+                crate::errln!("{summary}: valid");
             }
         }
     }

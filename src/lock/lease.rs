@@ -118,7 +118,7 @@ impl Held {
                         return;
                     }
                     Err(SwapError::Aws(e)) => {
-                        eprintln!("warning: renewing the stack's lock: {e} (trying again)");
+                        crate::errln!("warning: renewing the stack's lock: {e} (trying again)");
                     }
                 }
             }
@@ -132,7 +132,9 @@ impl Held {
             Ok(None) => "nobody holds it now".to_owned(),
             Err(e) => format!("it cannot be read: {e}"),
         };
-        eprintln!("error: the stack's lock is no longer ours ({now_held}): starting no new step.");
+        crate::errln!(
+            "error: the stack's lock is no longer ours ({now_held}): starting no new step."
+        );
     }
 
     /// Deletes the lock if it is still ours: renews it first (a compare-and-swap that also

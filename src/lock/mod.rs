@@ -50,7 +50,7 @@ pub async fn take(
             return Ok(Taken::Refused(current.info.describe(now())));
         }
         if !said {
-            eprintln!(
+            crate::errln!(
                 "Waiting up to {} s for the stack's lock: {}.",
                 timeout.as_secs(),
                 current.info.describe(now())
@@ -78,7 +78,7 @@ async fn take_over(
     let mine = me.leased(now(), seconds);
     match lock::swap(c, stack, &current.version, &mine, &token()).await {
         Ok(version) => {
-            eprintln!(
+            crate::errln!(
                 "Took over the stack's lock, whose lease had expired: {}.",
                 current.info.describe(now())
             );

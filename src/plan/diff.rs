@@ -87,6 +87,24 @@ fn version_parts(v: &str) -> Vec<u64> {
     v.split('.').map(|p| p.parse().unwrap_or(0)).collect()
 }
 
+/// Whether the engine version AWS runs (`have`) satisfies the one requested (`want`).
+///
+/// A requested version is satisfied by any patch level of it, whatever `auto` says: AWS reports
+/// the version it runs in full, so ElastiCache answers `7.1.0` for a requested `7.1`, and RDS
+/// `16.4` for a requested `16` (Terraform keeps `engine_version_actual` for the same reason).
+/// With `auto` (auto minor version upgrade), a newer version of the same length and major is
+/// what AWS did by itself: `16.6` for a requested `16.4`. An older one is always a change.
+fn version_satisfies(want: &str, have: &str, auto: bool) -> bool {
+    let (wp, hp) = (version_parts(want), version_parts(have));
+    if want == have || hp.len() > wp.len() && hp[..wp.len()] == wp[..] {
+        return true;
+    }
+    let major = wp.len().saturating_sub(1).max(1);
+    auto && wp.len() == hp.len()
+        && wp[..major.min(wp.len())] == hp[..major.min(hp.len())]
+        && hp >= wp
+}
+
 /// Whether AWS's value satisfies the desired one, by the attribute's comparison rule.
 fn satisfied(spec: &AttrSpec, want: &Value, have: &Value, desired: &Resource) -> bool {
     if spec.compare == Compare::Never || (want.is_null() && spec.null_is_unmanaged) {
@@ -115,13 +133,7 @@ fn satisfied(spec: &AttrSpec, want: &Value, have: &Value, desired: &Resource) ->
                 .as_bool()
                 .unwrap_or(true);
             match (want.as_str(), have.as_str()) {
-                (Some(w), Some(h)) if auto => {
-                    let (wp, hp) = (version_parts(w), version_parts(h));
-                    let major = wp.len().saturating_sub(1).max(1);
-                    wp.len() == hp.len()
-                        && wp[..major.min(wp.len())] == hp[..major.min(hp.len())]
-                        && hp >= wp
-                }
+                (Some(w), Some(h)) => version_satisfies(w, h, auto),
                 _ => false,
             }
         }
@@ -636,4 +648,40 @@ fn steps(
         address: steps[i].address.clone(),
     })?;
     Ok(steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_satisfies;
+
+    #[test]
+    fn a_requested_version_is_satisfied_by_any_patch_level_of_it() {
+        for auto in [true, false] {
+            for (want, have) in [
+                ("7.1", "7.1"),
+                ("7.1", "7.1.0"),
+                ("7.1", "7.1.6"),
+                ("16", "16.4"),
+                ("16.4", "16.4"),
+                ("8.0", "8.0.39"),
+            ] {
+                assert!(version_satisfies(want, have, auto), "{want} by {have}");
+            }
+            for (want, have) in [
+                ("7.1", "7.0.7"),
+                ("7.1", "7.10.0"),
+                ("7.1", "7"),
+                ("16.4", "16.3"),
+                ("16.4", "17.0"),
+                ("16", "17.1"),
+                ("8.0.39", "8.0.36"),
+            ] {
+                assert!(!version_satisfies(want, have, auto), "{want} by {have}");
+            }
+        }
+        // A newer minor is what AWS did by itself only with auto minor version upgrade.
+        assert!(version_satisfies("16.4", "16.6", true));
+        assert!(!version_satisfies("16.4", "16.6", false));
+        assert!(version_satisfies("8.0.36", "8.0.39", true));
+    }
 }

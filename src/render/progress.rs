@@ -86,7 +86,7 @@ impl Reporter {
 
     fn clear(&self) {
         if self.tty {
-            eprint!("\r\x1b[2K");
+            crate::err!("\r\x1b[2K");
         }
     }
 
@@ -110,7 +110,7 @@ impl Reporter {
             }
         }
         self.clear();
-        eprintln!("{}", line(e));
+        crate::errln!("{}", line(e));
         self.status();
     }
 
@@ -134,7 +134,7 @@ impl Reporter {
                     .duration_since(UNIX_EPOCH)
                     .map(|d| d.as_millis() / 250)
                     .unwrap_or(0);
-                eprint!("{} waiting for {w}", frames[(secs % 4) as usize]);
+                crate::err!("{} waiting for {w}", frames[(secs % 4) as usize]);
             }
         }
     }
@@ -147,7 +147,7 @@ impl Reporter {
         } else if elapsed.as_secs() > 0 && elapsed.as_secs() % 30 == 0 {
             let w = self.waiting();
             if !w.is_empty() {
-                eprintln!("[{}] waiting for {w}", clock());
+                crate::errln!("[{}] waiting for {w}", clock());
             }
         }
     }

@@ -60,42 +60,135 @@ impl Diagnostic {
         self
     }
 
+    /// Bounds the message, path, allowed and hint (they may quote the file) to
+    /// [`MAX_TEXT`] characters each and escapes control characters in them.
+    pub fn make_printable(&mut self) {
+        self.path = printable(&self.path, MAX_TEXT);
+        self.message = printable(&self.message, MAX_TEXT);
+        if let Some(a) = &self.allowed {
+            self.allowed = Some(printable(a, MAX_TEXT));
+        }
+        if let Some(h) = &self.hint {
+            self.hint = Some(printable(h, MAX_TEXT));
+        }
+    }
+
     /// Renders the diagnostic like a compiler does: `FILE:LINE:COL: error: PATH: MESSAGE`, the
     /// source line with a caret under the column, then `allowed:` and `hint:` lines.
     pub fn render(&self, file: &str, source: &str) -> String {
+        self.render_with_line(file, source.lines().nth(self.line.saturating_sub(1)))
+    }
+
+    /// [`Diagnostic::render`] given the diagnostic's source line. A long line is shown as a
+    /// window of [`MAX_SNIPPET`] characters around the column; control characters are escaped.
+    pub fn render_with_line(&self, file: &str, line: Option<&str>) -> String {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
         let mut out = format!(
-            "{file}:{}:{}: {level}: {}: {}\n",
-            self.line, self.column, self.path, self.message
+            "{}:{}:{}: {level}: {}: {}\n",
+            printable(file, MAX_TEXT),
+            self.line,
+            self.column,
+            printable(&self.path, MAX_TEXT),
+            printable(&self.message, MAX_TEXT)
         );
-        if let Some(text) = source.lines().nth(self.line.saturating_sub(1)) {
+        if let Some(text) = line {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
-            let caret_pad: String = text
+            let col = self.column.saturating_sub(1);
+            let skip = col.saturating_sub(MAX_SNIPPET / 2);
+            let mut before = String::from(if skip > 0 { "…" } else { "" });
+            let mut shown = before.clone();
+            for (i, c) in text.chars().enumerate().skip(skip) {
+                if i - skip == MAX_SNIPPET {
+                    shown.push('…');
+                    break;
+                }
+                let mut one = String::new();
+                push_printable(&mut one, c);
+                if i < col {
+                    before.push_str(&one);
+                }
+                shown.push_str(&one);
+            }
+            let caret_pad: String = before
                 .chars()
-                .take(self.column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{num} | {text}");
+            let _ = writeln!(out, "{num} | {shown}");
             let _ = writeln!(out, "{pad} | {caret_pad}^");
         }
         if let Some(a) = &self.allowed {
-            let _ = writeln!(out, "  allowed: {a}");
+            let _ = writeln!(out, "  allowed: {}", printable(a, MAX_TEXT));
         }
         if let Some(h) = &self.hint {
-            let _ = writeln!(out, "  hint: {h}");
+            let _ = writeln!(out, "  hint: {}", printable(h, MAX_TEXT));
         }
         out
     }
 }
 
+/// The most characters of a message, path, hint or file name shown.
+pub const MAX_TEXT: usize = 300;
+
+/// The most characters of a source line shown.
+pub const MAX_SNIPPET: usize = 120;
+
+/// Appends `c`, escaped (`\u{1b}`) when it is a control character (a tab is kept) or a
+/// bidirectional override, which would let a file rewrite the terminal or the text around it.
+fn push_printable(out: &mut String, c: char) {
+    let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if (c.is_control() && c != '\t') || bidi {
+        out.extend(c.escape_unicode());
+    } else {
+        out.push(c);
+    }
+}
+
+/// `text` with control characters escaped, cut after `max` characters with `…`.
+pub fn printable(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        push_printable(&mut out, c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column_with_the_caret_under_it() {
+        let line = format!("{}\u{1b}Y{}", "a".repeat(1000), "b".repeat(1000));
+        let d = Diagnostic::error(
+            Pos {
+                line: 1,
+                column: 1002,
+            },
+            &KeyPath::parse("stack"),
+            "x".repeat(1000),
+        );
+        let text = d.render("s.yaml", &line);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].chars().count() < MAX_TEXT + 50, "{}", lines[0]);
+        assert!(lines[0].ends_with('…'));
+        let shown = lines[2].trim_start_matches("1 | ");
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert!(shown.chars().count() <= MAX_SNIPPET + 2 + 6, "{shown}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+        // The caret stands under the `Y` after the escaped control character.
+        let caret = lines[3].trim_start_matches("  | ").chars().count() - 1;
+        let shown_chars: Vec<char> = shown.chars().collect();
+        assert_eq!(shown_chars[caret], 'Y', "{text}");
+    }
 
     #[test]
     fn renders_location_snippet_allowed_and_hint() {

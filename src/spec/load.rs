@@ -3,6 +3,7 @@
 //! serde_yaml is archived upstream; it is used only here, so a maintained fork can replace it in
 //! one place. The positioned tree ([`super::tree`]) comes from the same text.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::diag::{Diagnostic, Severity};
@@ -33,11 +34,20 @@ impl Loaded {
         self.errors().next().is_some()
     }
 
-    /// Every diagnostic rendered for a terminal, followed by a count.
+    /// Every diagnostic rendered for a terminal, followed by a count. The source lines shown
+    /// are found in one pass over the file, whatever the number of diagnostics.
     pub fn render(&self) -> String {
+        let wanted: HashSet<usize> = self.diagnostics.iter().map(|d| d.line).collect();
+        let lines: HashMap<usize, &str> = self
+            .source
+            .lines()
+            .enumerate()
+            .filter(|(i, _)| wanted.contains(&(i + 1)))
+            .map(|(i, l)| (i + 1, l))
+            .collect();
         let mut out = String::new();
         for d in &self.diagnostics {
-            out.push_str(&d.render(&self.file, &self.source));
+            out.push_str(&d.render_with_line(&self.file, lines.get(&d.line).copied()));
             out.push('\n');
         }
         out
@@ -53,7 +63,7 @@ fn section(path: &str) -> &str {
 /// The tree as JSON for a lenient decode, without the entries at the `bad` key paths (unknown
 /// keys, values of the wrong type): optional ones fall back to their defaults, required ones
 /// make the decode fail.
-fn to_json(node: &Node, bad: &[String], path: &KeyPath) -> serde_json::Value {
+fn to_json(node: &Node, bad: &HashSet<String>, path: &KeyPath) -> serde_json::Value {
     use serde_json::Value as J;
     match &node.value {
         Value::Map(entries) => J::Object(
@@ -83,23 +93,52 @@ fn to_json(node: &Node, bad: &[String], path: &KeyPath) -> serde_json::Value {
     }
 }
 
-/// Why a spec file could not be read at all.
+/// Why a spec file could not be read at all. The OS error is said once: in the message, not
+/// again as its source.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read {file}: {source}")]
+#[error("cannot read {file}: {cause}")]
 pub struct ReadError {
     pub file: String,
-    #[source]
-    pub source: std::io::Error,
+    pub cause: std::io::Error,
 }
 
-/// Reads and checks a spec file.
+/// The most diagnostics reported for one file; the rest are counted in a last one.
+pub const MAX_DIAGNOSTICS: usize = 200;
+
+/// Reads and checks a spec file. A file that is not UTF-8 is a diagnostic at the first bad
+/// byte's line and column.
 pub fn load_file(path: &Path) -> Result<Loaded, ReadError> {
     let file = path.display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|source| ReadError {
+    let bytes = std::fs::read(path).map_err(|cause| ReadError {
         file: file.clone(),
-        source,
+        cause,
     })?;
-    Ok(load_str(&file, &source))
+    match String::from_utf8(bytes) {
+        Ok(source) => Ok(load_str(&file, &source)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let valid = String::from_utf8_lossy(&bytes[..at]).into_owned();
+            let line = valid.matches('\n').count() + 1;
+            let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+            let column = valid[line_start..].chars().count() + 1;
+            let diagnostic = Diagnostic::error(
+                Pos { line, column },
+                &KeyPath::root(),
+                format!(
+                    "the file is not valid UTF-8: byte {at} (0x{:02x}) at line {line}, column {column}",
+                    bytes.get(at).copied().unwrap_or(0)
+                ),
+            )
+            .hint("save the file as UTF-8");
+            Ok(Loaded {
+                file,
+                source: valid,
+                stack: None,
+                diagnostics: vec![diagnostic],
+            })
+        }
+    }
 }
 
 /// Checks spec text: YAML syntax and duplicate keys, structure against the schema, then the
@@ -113,7 +152,9 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
         stack: None,
         diagnostics: Vec::new(),
     };
-    let (root, tree_errors) = match tree::parse(source) {
+    // Each source of diagnostics keeps the file's first MAX_DIAGNOSTICS and counts the rest:
+    // together they hold the file's first MAX_DIAGNOSTICS.
+    let (root, tree_errors, mut omitted) = match tree::parse_bounded(source, MAX_DIAGNOSTICS) {
         Ok(parsed) => parsed,
         Err(e) => {
             let mut d = Diagnostic::error(e.pos, &e.path, e.message);
@@ -131,22 +172,23 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
         }
         loaded.diagnostics.push(d);
     }
-    loaded
-        .diagnostics
-        .extend(structure::check(&root, &schema::spec_schema()));
+    loaded.diagnostics.extend({
+        let (found, more) =
+            structure::check_bounded(&root, &schema::spec_schema(), MAX_DIAGNOSTICS);
+        omitted += more;
+        found
+    });
     if loaded.has_errors() {
         // Still check the rules of the sections the structural errors leave whole, so that a
         // file's problems show at once.
-        let tainted: Vec<String> = loaded
+        let tainted: HashSet<String> = loaded
             .errors()
             .map(|d| section(&d.path).to_owned())
             .collect();
-        let bad: Vec<String> = loaded.errors().map(|d| d.path.clone()).collect();
+        let bad: HashSet<String> = loaded.errors().map(|d| d.path.clone()).collect();
         if let Ok(stack) = serde_json::from_value::<Stack>(to_json(&root, &bad, &KeyPath::root())) {
             let clean = rules::check(&stack, &root).into_iter().filter(|d| {
-                !tainted
-                    .iter()
-                    .any(|t| t == section(&d.path) || t == "(top level)")
+                !tainted.contains(section(&d.path)) && !tainted.contains("(top level)")
             });
             loaded.diagnostics.extend(clean.collect::<Vec<_>>());
         }
@@ -175,6 +217,31 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
     loaded
         .diagnostics
         .sort_by_key(|d| (d.line, d.column, d.severity));
+    if loaded.diagnostics.len() > MAX_DIAGNOSTICS || omitted > 0 {
+        let more = loaded.diagnostics.len().saturating_sub(MAX_DIAGNOSTICS) + omitted;
+        loaded.diagnostics.truncate(MAX_DIAGNOSTICS);
+        let last = loaded
+            .diagnostics
+            .last()
+            .map_or(Pos { line: 1, column: 1 }, |d| Pos {
+                line: d.line,
+                column: d.column,
+            });
+        loaded.diagnostics.push(
+            Diagnostic::error(
+                last,
+                &KeyPath::root(),
+                format!("{more} more problems in the file are not shown"),
+            )
+            .hint(format!(
+                "the first {MAX_DIAGNOSTICS} are shown: fix them and validate again"
+            )),
+        );
+    }
+    // What the file holds is echoed back bounded and without terminal control characters.
+    for d in &mut loaded.diagnostics {
+        d.make_printable();
+    }
     if loaded.has_errors() {
         loaded.stack = None;
     }

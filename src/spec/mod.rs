@@ -9,4 +9,4 @@ pub mod structure;
 pub mod tree;
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{Loaded, load_file, load_str};
+pub use load::{Loaded, MAX_DIAGNOSTICS, load_file, load_str};

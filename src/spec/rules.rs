@@ -89,6 +89,10 @@ struct WindowShape {
     example: &'static str,
 }
 
+/// The most tags a stack may give: AWS allows 50 a resource, and stackctl adds three of its own
+/// (`Name`, `stackctl:stack`, `stackctl:apply`).
+pub const MAX_STACK_TAGS: usize = 47;
+
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 fn parse_hhmm(s: &str) -> Option<u32> {
@@ -448,6 +452,16 @@ impl Rules<'_> {
             )
             .allowed("a region code such as `us-east-1` or `eu-west-1`")
             .hint("run `aws ec2 describe-regions` to list them");
+        }
+        if s.tags.len() > MAX_STACK_TAGS {
+            self.key_error(
+                KeyPath::root().key("tags"),
+                format!("{} tags; a stack may have at most {MAX_STACK_TAGS}", s.tags.len()),
+            )
+            .allowed(format!("at most {MAX_STACK_TAGS} tags"))
+            .hint("AWS allows 50 tags a resource, and stackctl adds `Name`, `stackctl:stack` and `stackctl:apply` to every resource it creates");
+            // Each tag is not checked as well: one error says it all, in time linear in the file.
+            return;
         }
         for (k, v) in &s.tags {
             let path = KeyPath::root().key("tags").key(k);

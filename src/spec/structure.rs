@@ -10,6 +10,12 @@ use super::tree::{KeyPath, Node, Pos, Scalar, Value};
 
 /// Checks `root` against `schema` (a root schema with `$defs`).
 pub fn check(root: &Node, schema: &Json) -> Vec<Diagnostic> {
+    check_bounded(root, schema, usize::MAX).0
+}
+
+/// [`check`], keeping the first `max` diagnostics (in the order of the file) and counting
+/// the rest, so that a file of a million unknown keys does not hold a million diagnostics.
+pub fn check_bounded(root: &Node, schema: &Json, max: usize) -> (Vec<Diagnostic>, usize) {
     let empty = Map::new();
     let defs = schema
         .get("$defs")
@@ -18,14 +24,19 @@ pub fn check(root: &Node, schema: &Json) -> Vec<Diagnostic> {
     let mut checker = Checker {
         defs,
         out: Vec::new(),
+        max,
+        omitted: 0,
     };
     checker.node(root, schema, &KeyPath::root(), root.pos);
-    checker.out
+    (checker.out, checker.omitted)
 }
 
 struct Checker<'a> {
     defs: &'a Map<String, Json>,
     out: Vec<Diagnostic>,
+    /// The most diagnostics kept; `omitted` counts the rest.
+    max: usize,
+    omitted: usize,
 }
 
 /// Strings a schema allows, when it is an enumeration of strings.
@@ -116,6 +127,14 @@ fn integer_range(s: &Json) -> (Option<i128>, Option<i128>) {
 }
 
 impl<'a> Checker<'a> {
+    fn push(&mut self, d: Diagnostic) {
+        if self.out.len() < self.max {
+            self.out.push(d);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
     fn resolve(&self, mut s: &'a Json) -> &'a Json {
         for _ in 0..32 {
             match s.get("$ref").and_then(Json::as_str) {
@@ -188,7 +207,7 @@ impl<'a> Checker<'a> {
                             {
                                 d = d.hint(format!("`{key}`: {desc}"));
                             }
-                            self.out.push(d);
+                            self.push(d);
                         }
                     }
                 }
@@ -211,7 +230,7 @@ impl<'a> Checker<'a> {
                             (None, Some(b)) => format!("an integer of at most {b}"),
                             (None, None) => "an integer".to_owned(),
                         };
-                        self.out.push(
+                        self.push(
                             Diagnostic::error(node.pos, path, format!("{v} is out of range"))
                                 .allowed(range),
                         );
@@ -244,14 +263,21 @@ impl<'a> Checker<'a> {
             let mut sub = Checker {
                 defs: self.defs,
                 out: Vec::new(),
+                max: self.max,
+                omitted: 0,
             };
             sub.node(node, alt, path, node.pos);
-            if sub.out.is_empty() {
+            if sub.out.is_empty() && sub.omitted == 0 {
                 return;
             }
-            first_errors.get_or_insert(sub.out);
+            first_errors.get_or_insert((sub.out, sub.omitted));
         }
-        self.out.extend(first_errors.unwrap_or_default());
+        if let Some((errors, omitted)) = first_errors {
+            self.omitted += omitted;
+            for d in errors {
+                self.push(d);
+            }
+        }
     }
 
     fn bad_enum(&mut self, node: &Node, allowed: &[String], path: &KeyPath) {
@@ -278,7 +304,7 @@ impl<'a> Checker<'a> {
         if let Some(h) = hint {
             d = d.hint(h);
         }
-        self.out.push(d);
+        self.push(d);
     }
 
     fn bad_type(&mut self, node: &Node, types: &[&str], path: &KeyPath) {
@@ -310,7 +336,7 @@ impl<'a> Checker<'a> {
         if types.contains(&"array") && !matches!(node.value, Value::Seq(_)) {
             d = d.hint("write a list: `[a, b]`, or one `- item` per line");
         }
-        self.out.push(d);
+        self.push(d);
     }
 
     fn unknown_key(
@@ -334,6 +360,6 @@ impl<'a> Checker<'a> {
         if let Some(near) = did_you_mean(key, known.iter().copied()) {
             d = d.hint(format!("did you mean `{near}`?"));
         }
-        self.out.push(d);
+        self.push(d);
     }
 }

@@ -275,8 +275,14 @@ pub struct TreeError {
 /// Parses YAML text into a [`Node`] tree. Syntax errors end the parse (one error); duplicate
 /// keys are all reported and the first occurrence is kept.
 pub fn parse(text: &str) -> Result<(Node, Vec<TreeError>), TreeError> {
+    parse_bounded(text, usize::MAX).map(|(root, errors, _)| (root, errors))
+}
+
+/// [`parse`], keeping the first `max` errors and counting the rest.
+pub fn parse_bounded(text: &str, max: usize) -> Result<(Node, Vec<TreeError>, usize), TreeError> {
     let mut builder = Builder {
         lines: text.lines().map(str::to_owned).collect(),
+        max_errors: max,
         ..Builder::default()
     };
     let mut parser = Parser::new_from_str(text);
@@ -302,7 +308,7 @@ pub fn parse(text: &str) -> Result<(Node, Vec<TreeError>), TreeError> {
         pos: Pos { line: 1, column: 1 },
         value: Value::Scalar(Scalar::Null),
     });
-    Ok((root, builder.errors))
+    Ok((root, builder.errors, builder.omitted))
 }
 
 enum Frame {
@@ -310,6 +316,9 @@ enum Frame {
         pos: Pos,
         anchor: usize,
         entries: Vec<Entry>,
+        /// The keys of `entries` and their lines, so that finding a duplicate is not a scan
+        /// of the mapping.
+        keys: HashMap<String, usize>,
         pending_key: Option<(String, Pos)>,
     },
     Seq {
@@ -322,6 +331,31 @@ enum Frame {
 /// Nesting deeper than any stack file needs is refused rather than followed.
 const MAX_DEPTH: usize = 64;
 
+/// The most nodes that aliases (`*name`) may add to the tree, in all. A stack file needs a few
+/// aliases of a few nodes; an alias bomb (billion laughs) grows exponentially with its levels.
+pub const MAX_ALIAS_NODES: usize = 10_000;
+
+/// The most aliases a file may use.
+pub const MAX_ALIASES: usize = 1_000;
+
+/// The number of nodes in a tree.
+fn count(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Map(entries) => entries.iter().map(|e| 1 + count(&e.value)).sum(),
+        Value::Seq(items) => items.iter().map(count).sum(),
+        Value::Scalar(_) => 0,
+    }
+}
+
+/// Keeps `e` unless `max` errors are kept already; then counts it.
+fn report(errors: &mut Vec<TreeError>, omitted: &mut usize, max: usize, e: TreeError) {
+    if errors.len() < max {
+        errors.push(e);
+    } else {
+        *omitted += 1;
+    }
+}
+
 #[derive(Default)]
 struct Builder {
     /// The source lines, to tell a flow mapping's `{` from a block mapping's start.
@@ -330,8 +364,17 @@ struct Builder {
     /// Levels of nesting being skipped beyond [`MAX_DEPTH`].
     skipping: usize,
     root: Option<Node>,
-    anchors: HashMap<usize, Node>,
+    /// Each anchored node and its number of nodes.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Aliases met, and the nodes they added.
+    aliases: usize,
+    alias_nodes: usize,
+    /// Aliases past the limits expand to null (one error says so).
+    aliases_refused: bool,
     errors: Vec<TreeError>,
+    /// The most errors kept; `omitted` counts the rest.
+    max_errors: usize,
+    omitted: usize,
     documents: usize,
     second_document: Option<Pos>,
 }
@@ -354,7 +397,8 @@ impl Builder {
 
     fn push_node(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let n = count(&node);
+            self.anchors.insert(anchor, (node.clone(), n));
         }
         let path = self.path();
         match self.stack.last_mut() {
@@ -366,6 +410,7 @@ impl Builder {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
                 entries,
+                keys,
                 pending_key,
                 ..
             }) => match pending_key.take() {
@@ -377,31 +422,42 @@ impl Builder {
                         Value::Scalar(Scalar::Float(f)) => f.to_string(),
                         Value::Scalar(Scalar::Null) => "null".to_owned(),
                         _ => {
-                            self.errors.push(TreeError {
-                                pos: node.pos,
-                                path,
-                                message: "a mapping key must be a plain word".into(),
-                                hint: None,
-                            });
+                            report(
+                                &mut self.errors,
+                                &mut self.omitted,
+                                self.max_errors,
+                                TreeError {
+                                    pos: node.pos,
+                                    path,
+                                    message: "a mapping key must be a plain word".into(),
+                                    hint: None,
+                                },
+                            );
                             "?".to_owned()
                         }
                     };
                     *pending_key = Some((key, node.pos));
                 }
                 Some((key, key_pos)) => {
-                    if let Some(first) = entries.iter().find(|e| e.key == key) {
-                        let first_line = first.key_pos.line;
-                        self.errors.push(TreeError {
-                            pos: key_pos,
-                            path,
-                            message: format!(
-                                "duplicate key `{key}` (first given on line {first_line})"
-                            ),
-                            hint: Some(
-                                "a key may appear once in a mapping: keep one of the two".into(),
-                            ),
-                        });
+                    if let Some(&first_line) = keys.get(&key) {
+                        report(
+                            &mut self.errors,
+                            &mut self.omitted,
+                            self.max_errors,
+                            TreeError {
+                                pos: key_pos,
+                                path,
+                                message: format!(
+                                    "duplicate key `{key}` (first given on line {first_line})"
+                                ),
+                                hint: Some(
+                                    "a key may appear once in a mapping: keep one of the two"
+                                        .into(),
+                                ),
+                            },
+                        );
                     } else {
+                        keys.insert(key.clone(), key_pos.line);
                         entries.push(Entry {
                             key,
                             key_pos,
@@ -429,12 +485,18 @@ impl MarkedEventReceiver for Builder {
             && self.stack.len() >= MAX_DEPTH
         {
             self.skipping = 1;
-            self.errors.push(TreeError {
-                pos,
-                path: self.path(),
-                message: format!("nested more than {MAX_DEPTH} levels deep"),
-                hint: Some("a stack file is a few levels deep: check the indentation".into()),
-            });
+            let path = self.path();
+            report(
+                &mut self.errors,
+                &mut self.omitted,
+                self.max_errors,
+                TreeError {
+                    pos,
+                    path,
+                    message: format!("nested more than {MAX_DEPTH} levels deep"),
+                    hint: Some("a stack file is a few levels deep: check the indentation".into()),
+                },
+            );
             self.push_node(
                 Node {
                     pos,
@@ -459,15 +521,49 @@ impl MarkedEventReceiver for Builder {
                 self.push_node(node, anchor);
             }
             Event::Alias(id) => {
+                let null = Node {
+                    pos,
+                    value: Value::Scalar(Scalar::Null),
+                };
                 let node = match self.anchors.get(&id) {
-                    Some(n) => Node {
-                        pos,
-                        value: n.value.clone(),
-                    },
-                    None => Node {
-                        pos,
-                        value: Value::Scalar(Scalar::Null),
-                    },
+                    Some(_) if self.aliases_refused => null,
+                    Some((n, size)) => {
+                        self.aliases += 1;
+                        self.alias_nodes = self.alias_nodes.saturating_add(*size);
+                        if self.aliases > MAX_ALIASES || self.alias_nodes > MAX_ALIAS_NODES {
+                            self.aliases_refused = true;
+                            let path = self.path();
+                            report(
+                                &mut self.errors,
+                                &mut self.omitted,
+                                self.max_errors,
+                                TreeError {
+                                    pos,
+                                    path,
+                                    message: if self.aliases > MAX_ALIASES {
+                                        format!(
+                                            "more than {MAX_ALIASES} YAML aliases (`*name`): the rest are not expanded"
+                                        )
+                                    } else {
+                                        format!(
+                                            "YAML aliases (`*name`) expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?): the rest are not expanded"
+                                        )
+                                    },
+                                    hint: Some(
+                                        "a stack file needs few aliases: write the values out"
+                                            .into(),
+                                    ),
+                                },
+                            );
+                            null
+                        } else {
+                            Node {
+                                pos,
+                                value: n.value.clone(),
+                            }
+                        }
+                    }
+                    None => null,
                 };
                 self.push_node(node, 0);
             }
@@ -475,6 +571,7 @@ impl MarkedEventReceiver for Builder {
                 pos,
                 anchor,
                 entries: Vec::new(),
+                keys: HashMap::new(),
                 pending_key: None,
             }),
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
