@@ -81,12 +81,7 @@ async fn a_foreign_instance_named_like_a_replica_stops_the_plan_and_is_never_del
         "{}",
         text(&p)
     );
-    let a = stackctl(&[
-        "apply",
-        "--auto-approve",
-        "--allow-destroy",
-        spec.to_str().expect("path"),
-    ]);
+    let a = apply_destroying(&spec);
     assert_eq!(a.status.code(), Some(1), "{}", text(&a));
     assert_untouched(&format!("{name}-r1")).await;
     assert!(tagged(&name).await.is_empty(), "nothing was created");
@@ -150,12 +145,7 @@ fn save_plan(spec: &std::path::Path, name: &str) -> (std::path::PathBuf, Value) 
 fn assert_refused(file: &std::path::Path, edited: &Value, why: &str) {
     let copy = file.with_extension("edited.json");
     std::fs::write(&copy, serde_json::to_string_pretty(edited).expect("json")).expect("write");
-    let o = stackctl(&[
-        "apply",
-        "--auto-approve",
-        "--allow-destroy",
-        copy.to_str().expect("path"),
-    ]);
+    let o = apply_destroying(&copy);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains(why),
@@ -250,15 +240,8 @@ async fn replacing_a_primary_with_replicas_replaces_them_too_and_the_next_plan_i
         replaced.contains(&format!("db_replica.{name}-r1")),
         "the replica is replaced with its source: {replaced:?}"
     );
-    run_ok(
-        &[
-            "apply",
-            "--auto-approve",
-            "--allow-destroy",
-            spec.to_str().expect("path"),
-        ],
-        0,
-    );
+    let o = apply_destroying(&spec);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let r = describe_instance(&format!("{name}-r1")).await;
     assert_eq!(
         r.read_replica_source_db_instance_identifier(),
@@ -309,15 +292,8 @@ async fn a_replica_promoted_by_its_sources_deletion_is_replaced_and_the_next_pla
         "replacing the promoted instance loses what it wrote: guarded\n{}",
         text(&plain)
     );
-    run_ok(
-        &[
-            "apply",
-            "--auto-approve",
-            "--allow-destroy",
-            spec.to_str().expect("path"),
-        ],
-        0,
-    );
+    let o = apply_destroying(&spec);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let r = describe_instance(&format!("{name}-r1")).await;
     assert_eq!(
         r.read_replica_source_db_instance_identifier(),

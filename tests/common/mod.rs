@@ -190,6 +190,16 @@ pub fn apply(spec: &std::path::Path) -> Output {
     )
 }
 
+/// `apply --auto-approve --allow-destroy FILE`, unchecked.
+pub fn apply_destroying(file: &std::path::Path) -> Output {
+    stackctl(&[
+        "apply",
+        "--auto-approve",
+        "--allow-destroy",
+        file.to_str().expect("path"),
+    ])
+}
+
 /// AWS SDK config for assertions and out-of-band edits.
 pub async fn sdk_config() -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())

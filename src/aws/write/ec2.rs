@@ -78,10 +78,7 @@ pub(super) async fn sg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
                 .send(),
         )
         .await;
-    if let Some(out) = cx.created(&r.address, out).await? {
-        cx.ids
-            .set(&r.address, "id", out.group_id().unwrap_or_default());
-    }
+    cx.created(&r.address, out, |o| o.group_id()).await?;
     let id = cx.sg_id(&r.address.name)?;
     authorize(cx, &id, &r.strings("ingress")).await
 }

@@ -70,15 +70,7 @@ pub(super) async fn cache_subnet_group(
                         .send(),
                 )
                 .await;
-            let out = cx.created(a, out).await?;
-            if let Some(arn) = out
-                .as_ref()
-                .and_then(|o| o.cache_subnet_group())
-                .and_then(|g| g.arn())
-            {
-                cx.ids.set(a, "arn", arn);
-            }
-            Ok(())
+            cx.created(a, out, |o| o.cache_subnet_group()?.arn()).await
         }
         StepOp::Update => {
             let r = cx.want()?;
@@ -146,14 +138,8 @@ pub(super) async fn cache_parameter_group(
                     .send(),
             )
             .await;
-        let out = cx.created(a, out).await?;
-        if let Some(arn) = out
-            .as_ref()
-            .and_then(|o| o.cache_parameter_group())
-            .and_then(|g| g.arn())
-        {
-            cx.ids.set(a, "arn", arn);
-        }
+        cx.created(a, out, |o| o.cache_parameter_group()?.arn())
+            .await?;
     } else {
         cache_tags(cx, &cx.arn(a)?).await?;
     }
@@ -261,16 +247,10 @@ pub(super) async fn rg_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
         .set_cache_subnet_group_name(str_of(r, "subnet_group").map(str::to_owned))
         .set_security_group_ids(cx.sg_ids(r, "security_groups")?)
         .set_tags(Some(cache_tag_list(&cx.create_tags(r))));
-    let out = cx
-        .created(
-            a,
-            c.call("elasticache:CreateReplicationGroup", req.send())
-                .await,
-        )
-        .await?;
-    if let Some(arn) = out.as_ref().and_then(|o| o.replication_group()?.arn()) {
-        cx.ids.set(a, "arn", arn);
-    }
+    let out = c
+        .call("elasticache:CreateReplicationGroup", req.send())
+        .await;
+    cx.created(a, out, |o| o.replication_group()?.arn()).await?;
     rg_wait_available(cx, a).await
 }
 

@@ -194,24 +194,36 @@ impl StepContext<'_> {
         tags
     }
 
-    /// A create call's result. When AWS says the resource already exists, it is this apply's
-    /// if it carries this stack's tag and this apply's mark (the first response was lost and
-    /// the SDK retried): `Ok(None)`, its id recorded. Anything else of that name is an error.
-    async fn created<T>(&self, a: &Address, r: Result<T, AwsError>) -> Result<Option<T>, AwsError> {
+    /// Records a create call's result: the identifier AWS returned (`id_of`; a security
+    /// group's id, else the ARN). When AWS says the resource already exists, it is this apply's
+    /// if it carries this stack's tag and this apply's mark (the first response was lost and the
+    /// SDK retried): its identifier is recorded the same way. Anything else of that name is an
+    /// error.
+    async fn created<T>(
+        &self,
+        a: &Address,
+        r: Result<T, AwsError>,
+        id_of: impl FnOnce(&T) -> Option<&str>,
+    ) -> Result<(), AwsError> {
+        let key = if a.kind == Kind::SecurityGroup {
+            "id"
+        } else {
+            "arn"
+        };
         let e = match r {
-            Ok(v) => return Ok(Some(v)),
+            Ok(v) => {
+                if let Some(id) = id_of(&v) {
+                    self.ids.set(a, key, id);
+                }
+                return Ok(());
+            }
             Err(e) if already_exists(&e) => e,
             Err(e) => return Err(e),
         };
         match Box::pin(owner::holder(self, a)).await? {
             Some(h) if h.owned_by(self.stack) && h.created_by() == Some(self.apply_id) => {
-                let key = if a.kind == Kind::SecurityGroup {
-                    "id"
-                } else {
-                    "arn"
-                };
                 self.ids.set(a, key, h.id);
-                Ok(None)
+                Ok(())
             }
             _ => Err(e),
         }

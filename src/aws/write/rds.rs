@@ -62,15 +62,8 @@ pub(super) async fn db_subnet_group(
                         .send(),
                 )
                 .await;
-            let out = cx.created(a, out).await?;
-            if let Some(arn) = out
-                .as_ref()
-                .and_then(|o| o.db_subnet_group())
-                .and_then(|g| g.db_subnet_group_arn())
-            {
-                cx.ids.set(a, "arn", arn);
-            }
-            Ok(())
+            cx.created(a, out, |o| o.db_subnet_group()?.db_subnet_group_arn())
+                .await
         }
         StepOp::Update => {
             let r = cx.want()?;
@@ -135,14 +128,8 @@ pub(super) async fn db_parameter_group(
                     .send(),
             )
             .await;
-        let out = cx.created(a, out).await?;
-        if let Some(arn) = out
-            .as_ref()
-            .and_then(|o| o.db_parameter_group())
-            .and_then(|g| g.db_parameter_group_arn())
-        {
-            cx.ids.set(a, "arn", arn);
-        }
+        cx.created(a, out, |o| o.db_parameter_group()?.db_parameter_group_arn())
+            .await?;
     } else {
         rds_tags(cx, &cx.arn(a)?).await?;
     }
@@ -277,15 +264,9 @@ pub(super) async fn db_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
         .set_db_subnet_group_name(str_of(r, "subnet_group").map(str::to_owned))
         .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
         .set_tags(Some(rds_tag_list(&cx.create_tags(r))));
-    let out = cx
-        .created(a, c.call("rds:CreateDBInstance", req.send()).await)
+    let out = c.call("rds:CreateDBInstance", req.send()).await;
+    cx.created(a, out, |o| o.db_instance()?.db_instance_arn())
         .await?;
-    if let Some(arn) = out
-        .as_ref()
-        .and_then(|o| o.db_instance()?.db_instance_arn())
-    {
-        cx.ids.set(a, "arn", arn);
-    }
     db_wait_available(cx, a).await
 }
 
@@ -310,18 +291,9 @@ pub(super) async fn replica_create(cx: &StepContext<'_>) -> Result<(), AwsError>
         .set_db_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned))
         .set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?)
         .set_tags(Some(rds_tag_list(&cx.create_tags(r))));
-    let out = cx
-        .created(
-            a,
-            c.call("rds:CreateDBInstanceReadReplica", req.send()).await,
-        )
+    let out = c.call("rds:CreateDBInstanceReadReplica", req.send()).await;
+    cx.created(a, out, |o| o.db_instance()?.db_instance_arn())
         .await?;
-    if let Some(arn) = out
-        .as_ref()
-        .and_then(|o| o.db_instance()?.db_instance_arn())
-    {
-        cx.ids.set(a, "arn", arn);
-    }
     db_wait_available(cx, a).await
 }
 
@@ -650,14 +622,7 @@ pub(super) async fn proxy(
                         .send(),
                 )
                 .await;
-            if let Some(arn) = cx
-                .created(a, out)
-                .await?
-                .as_ref()
-                .and_then(|o| o.db_proxy()?.db_proxy_arn())
-            {
-                cx.ids.set(a, "arn", arn);
-            }
+            cx.created(a, out, |o| o.db_proxy()?.db_proxy_arn()).await?;
             proxy_wait(cx, a, false).await
         }
         StepOp::Update => {
@@ -851,14 +816,8 @@ pub(super) async fn proxy_endpoint(
                         .send(),
                 )
                 .await;
-            if let Some(arn) = cx
-                .created(a, out)
-                .await?
-                .as_ref()
-                .and_then(|o| o.db_proxy_endpoint()?.db_proxy_endpoint_arn())
-            {
-                cx.ids.set(a, "arn", arn);
-            }
+            cx.created(a, out, |o| o.db_proxy_endpoint()?.db_proxy_endpoint_arn())
+                .await?;
             proxy_endpoint_wait(cx, a, false).await
         }
         StepOp::Update => {

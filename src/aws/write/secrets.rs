@@ -77,10 +77,7 @@ pub(super) async fn secret(cx: &StepContext<'_>, a: &Address, op: StepOp) -> Res
                         .send(),
                 )
                 .await;
-            if let Some(arn) = cx.created(a, out).await?.as_ref().and_then(|o| o.arn()) {
-                cx.ids.set(a, "arn", arn);
-            }
-            Ok(())
+            cx.created(a, out, |o| o.arn()).await
         }
         StepOp::Update => {
             let r = cx.want()?;
