@@ -29,7 +29,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// The stack of the thread that drives the commands calling AWS. An apply polls every running
+/// step's future (one per resource kind and operation, each holding the SDK's call futures)
+/// from this thread; in a debug build those frames outgrew the 8 MiB main thread and aborted
+/// with a stack overflow (a lost CreateDBInstance response, tests/emulator_races.rs).
+const ASYNC_STACK_BYTES: usize = 64 << 20;
+
 fn run_async(command: Command) -> anyhow::Result<Outcome> {
+    let runner = std::thread::Builder::new()
+        .name("stackctl".into())
+        .stack_size(ASYNC_STACK_BYTES)
+        .spawn(move || run_on_runtime(command))?;
+    match runner.join() {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+fn run_on_runtime(command: Command) -> anyhow::Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
