@@ -528,6 +528,38 @@ def instance_attributes():
     VIEW_HOOKS.append(view)
 
 
+# ---------------------------------------------------------------- instance port
+
+@patch("rds-modify-port")
+def modify_port():
+    """ModifyDBInstance DBPortNumber changes the port the instance listens on, and
+    DescribeDBInstances shows it as Endpoint.Port: "The port number on which the database accepts
+    connections. [...] If you change the DBPortNumber value, your database restarts regardless of
+    the value of the ApplyImmediately parameter." So it is applied at once, never held in
+    PendingModifiedValues, whatever ApplyImmediately says; valid values are 1150-65535
+    (InvalidParameterValue otherwise). MiniStack accepted DBPortNumber and ignored it.
+    Source: RDS API Reference, ModifyDBInstance DBPortNumber; DBInstance Endpoint."""
+
+    def modify(orig, p):
+        instance = find_instance(p)
+        if instance is None or not has_param(p, "DBPortNumber"):
+            return orig(p)
+        try:
+            port = int(param(p, "DBPortNumber"))
+        except ValueError:
+            port = 0
+        if not 1150 <= port <= 65535:
+            return error("InvalidParameterValue",
+                         f"Invalid port {param(p, 'DBPortNumber')}: valid values are 1150-65535.")
+        resp = orig(p)
+        if not ok(resp):
+            return resp
+        instance.setdefault("Endpoint", {})["Port"] = port
+        return instance_response("ModifyDBInstance", instance)
+
+    wrap("ModifyDBInstance", modify)
+
+
 # ---------------------------------------------------------------- proxy session pinning
 
 @patch("rds-proxy-session-pinning")

@@ -168,3 +168,26 @@ def test_new_parameter_group_waits_for_reboot(rds):
     rds.reboot_db_instance(DBInstanceIdentifier=ident)
     db = wait_for(lambda: (d := describe_db(rds, ident))["DBInstanceStatus"] == "available" and d)
     assert db["DBParameterGroups"] == [{"DBParameterGroupName": name, "ParameterApplyStatus": "in-sync"}]
+
+
+@pytest.mark.patch("rds-modify-port")
+@pytest.mark.parametrize("apply_immediately", [True, False], ids=["now", "later"])
+def test_modify_port_changes_the_endpoint_port_at_once(rds, apply_immediately):
+    """DBPortNumber restarts the database with the new port whatever ApplyImmediately says."""
+    ident = uid("db")
+    create_db(rds, ident)
+    assert describe_db(rds, ident)["Endpoint"]["Port"] == 5432
+    rds.modify_db_instance(DBInstanceIdentifier=ident, DBPortNumber=5433, ApplyImmediately=apply_immediately)
+    db = describe_db(rds, ident)
+    assert db["Endpoint"]["Port"] == 5433
+    assert "DBPortNumber" not in db["PendingModifiedValues"]
+
+
+@pytest.mark.patch("rds-modify-port")
+def test_modify_port_out_of_range_is_refused(rds):
+    ident = uid("db")
+    create_db(rds, ident)
+    with pytest.raises(rds.exceptions.ClientError) as e:
+        rds.modify_db_instance(DBInstanceIdentifier=ident, DBPortNumber=80, ApplyImmediately=True)
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert describe_db(rds, ident)["Endpoint"]["Port"] == 5432

@@ -18,9 +18,10 @@ use super::error::{AwsError, found};
 use crate::model::desired::APPLY_TAG;
 use crate::model::desired::{OWNER_TAG, cache_subnet_group_name, db_subnet_group_name};
 use crate::model::parameter_group::group_name;
+use crate::model::secret::master_auth_secret;
 use crate::model::{Address, Kind, NetworkIds, Resource};
 use crate::plan::{Observed, ObservedResource};
-use crate::spec::raw::Stack;
+use crate::spec::raw::{PasswordSource, Stack};
 
 /// What a read found: the network ids the spec's lookups resolved to, and the observed stack.
 #[derive(Debug, Clone)]
@@ -527,18 +528,20 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         let name = p.db_proxy_name().unwrap_or_default().to_owned();
         let auth = p.auth().first();
         let secret = auth.and_then(|a| a.secret_arn()).unwrap_or_default();
-        // The master user's secret reads as `master:<db>`, whoever created it.
+        // The master user's secret reads as `master:<db>:rds_managed` (the one RDS manages for
+        // the instance now) or `master:<db>:generated` (the stack's generated one); any other
+        // secret, such as one RDS deleted when it stopped managing the password, as its ARN.
         let auth_secret = master_secret_arns
             .iter()
             .find(|(_, a)| a.as_str() == secret)
-            .map(|(id, _)| format!("master:{id}"))
+            .map(|(id, _)| master_auth_secret(id, PasswordSource::RdsManaged))
             .or_else(|| {
                 secret_arns
                     .iter()
                     .find(|(n, a)| a.as_str() == secret && n.ends_with("/master"))
                     .map(|(n, _)| {
                         let db_id = n.rsplit('/').nth(1).unwrap_or_default();
-                        format!("master:{db_id}")
+                        master_auth_secret(db_id, PasswordSource::Generated)
                     })
             })
             .unwrap_or_else(|| secret.to_owned());

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::parameter_group::group_name;
-use super::secret::{auth_token_secret_name, master_secret_name};
+use super::secret::{auth_token_secret_name, master_auth_secret, master_secret_name};
 use super::types::{Address, Kind, Resource};
 use crate::spec::raw::{
     ApplyChanges, AuthToken, Comparison, Engine, IamAuth, MissingData, ParameterGroup,
@@ -348,7 +348,7 @@ pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
             .auth
             .secret_arn
             .clone()
-            .unwrap_or_else(|| format!("master:{}", db.identifier));
+            .unwrap_or_else(|| master_auth_secret(&db.identifier, db.master_user.password));
         let mut proxy = Resource::new(Kind::Proxy, &p.name)
             .set("engine_family", family)
             .set("role_arn", p.role_arn.clone())

@@ -411,6 +411,7 @@ fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed)
         .map(|c| c.deletes().name.clone())
         .collect();
     for d in desired {
+        proxy_follows_new_secret(changes, d, observed, &replaced);
         let Some(source) = observed.get(&d.address).and_then(names_instance) else {
             continue;
         };
@@ -434,6 +435,58 @@ fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed)
                 replaces: None,
             }),
         }
+    }
+}
+
+/// A proxy on the secret RDS manages for an instance that is replaced: the new instance gets a
+/// new secret (the old one goes with the old instance), so the proxy's `auth_secret`, which
+/// reads the same before and after, is planned as a change to the new secret.
+fn proxy_follows_new_secret(
+    changes: &mut Vec<Change>,
+    d: &Resource,
+    observed: &Observed,
+    replaced: &BTreeSet<String>,
+) {
+    if d.address.kind != Kind::Proxy {
+        return;
+    }
+    let Some(value) = observed
+        .get(&d.address)
+        .and_then(|o| o.resource.str("auth_secret"))
+    else {
+        return;
+    };
+    let Some((db, true)) = crate::model::secret::parse_master_auth_secret(value) else {
+        return;
+    };
+    if !replaced.contains(db) || d.str("auth_secret") != Some(value) {
+        return;
+    }
+    let attr = AttrChange {
+        name: "auth_secret".into(),
+        old: Value::String(value.to_owned()),
+        new: Value::String(value.to_owned()),
+        impact: Impact::Online,
+        forces_replacement: false,
+        note: Some(format!(
+            "{db} is replaced: the new instance's master secret is a new secret RDS manages, so the proxy moves to it"
+        )),
+    };
+    match changes.iter_mut().find(|c| c.address == d.address) {
+        Some(c) if c.action == Action::Update => {
+            if !c.attributes.iter().any(|a| a.name == "auth_secret") {
+                c.attributes.push(attr);
+            }
+        }
+        Some(_) => {}
+        None => changes.push(Change {
+            address: d.address.clone(),
+            action: Action::Update,
+            impact: Impact::Online,
+            stateful: spec_of(d.address.kind).stateful,
+            attributes: vec![attr],
+            replaces: None,
+        }),
     }
 }
 

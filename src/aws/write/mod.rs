@@ -25,7 +25,7 @@ use serde_json::Value;
 use super::client::Clients;
 use super::error::{AwsError, found, from_wait};
 use super::wait::{limits, poll};
-use crate::model::secret::master_secret_name;
+use crate::model::secret::{master_secret_name, parse_master_auth_secret};
 use crate::model::{Address, Kind, Resource};
 use crate::plan::{ObservedResource, Step, StepOp};
 

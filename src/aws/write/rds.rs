@@ -416,8 +416,21 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
         req = req.set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?);
     }
     if !carry.carried.is_empty() {
-        c.call("rds:ModifyDBInstance", req.send()).await?;
+        let out = c.call("rds:ModifyDBInstance", req.send()).await?;
         cx.sent("rds:ModifyDBInstance", &carry.carried);
+        // A proxy on the master secret is repointed after this step: to the secret RDS
+        // manages now, or (leaving RDS's management) to the generated one.
+        match out.db_instance().and_then(|i| i.master_user_secret()) {
+            Some(m) => {
+                if let Some(arn) = m.secret_arn() {
+                    cx.ids.set(a, "master_user_secret_arn", arn);
+                }
+            }
+            None if carry.carried.contains(&"master_password") => {
+                cx.ids.forget(a, &["master_user_secret_arn"]);
+            }
+            None => {}
+        }
     }
     if carry.changed("tags") {
         rds_tags(cx, &cx.arn(a)?).await?;
@@ -501,24 +514,26 @@ pub(super) async fn db_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
 
 pub(super) fn proxy_secret_arn(cx: &StepContext<'_>, r: &Resource) -> Result<String, AwsError> {
     let auth = str_of(r, "auth_secret").unwrap_or_default();
-    let Some(db) = auth.strip_prefix("master:") else {
+    let Some((db, managed)) = parse_master_auth_secret(auth) else {
         return Ok(auth.to_owned());
     };
-    let inst = Address::new(Kind::DbInstance, db);
-    cx.ids
-        .get(&inst, "master_user_secret_arn")
-        .or_else(|| {
-            cx.ids.get(
-                &Address::new(Kind::Secret, master_secret_name(cx.stack, db)),
-                "arn",
-            )
-        })
-        .ok_or_else(|| {
-            AwsError::other(
-                "proxy",
-                format!("the master user secret of {db} is not known yet"),
-            )
-        })
+    let known = if managed {
+        cx.ids.get(
+            &Address::new(Kind::DbInstance, db),
+            "master_user_secret_arn",
+        )
+    } else {
+        cx.ids.get(
+            &Address::new(Kind::Secret, master_secret_name(cx.stack, db)),
+            "arn",
+        )
+    };
+    known.ok_or_else(|| {
+        AwsError::other(
+            "proxy",
+            format!("the master user secret of {db} is not known yet"),
+        )
+    })
 }
 
 pub(super) fn proxy_auth(
