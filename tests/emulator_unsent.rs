@@ -1,0 +1,152 @@
+//! Changes that were reported "updated" and never sent (they came back on the next plan), each
+//! now checked against the calls the emulator received and the state AWS reports after. On the
+//! fault-injection emulator, whose call log is the AWS side's record.
+
+mod common;
+
+use common::faults::*;
+use common::*;
+use serde_json::json;
+
+/// The staging example, renamed, with `from` replaced by `to` in its text.
+fn staging_with(name: &str, edits: &[(&str, &str)]) -> (std::path::PathBuf, String) {
+    let (_, mut text) = example("staging.yaml", name);
+    for (from, to) in edits {
+        assert!(text.contains(from), "staging.yaml has {from:?}");
+        text = text.replace(from, to);
+    }
+    (write_spec(name, &text), text)
+}
+
+/// Applies `spec` with the call log cleared first; the actions AWS received, in order.
+fn apply_logged(spec: &std::path::Path, name: &str) -> Vec<String> {
+    set_faults(json!({ "rules": [] }));
+    let o = apply_env(spec, name, &[], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    fault_log()
+}
+
+#[tokio::test]
+async fn redis_replicas_per_shard_change_is_sent_with_increase_and_decrease_replica_count() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("rps");
+    seed_network(&name).await;
+    let cluster = |n: u32| {
+        (
+            "  num_cache_clusters: 2\n",
+            format!("  cluster_mode: {{shards: 3, replicas_per_shard: {n}}}\n"),
+        )
+    };
+    let (from, to) = cluster(1);
+    let (spec, _) = staging_with(&name, &[(from, &to)]);
+    apply_logged(&spec, &name);
+    let ec = aws_sdk_elasticache::Client::new(&sdk_config().await);
+    for (n, action) in [(2, "IncreaseReplicaCount"), (1, "DecreaseReplicaCount")] {
+        let (from, to) = cluster(n);
+        staging_with(&name, &[(from, &to)]);
+        let log = apply_logged(&spec, &name);
+        assert!(log.iter().any(|a| a == action), "{action} in {log:?}");
+        let rg = ec
+            .describe_replication_groups()
+            .replication_group_id(format!("{name}-redis"))
+            .send()
+            .await
+            .expect("describe");
+        for g in rg.replication_groups()[0].node_groups() {
+            assert_eq!(g.node_group_members().len(), n as usize + 1, "{action}");
+        }
+        assert_plan_empty(&spec);
+    }
+}
+
+#[tokio::test]
+async fn auth_token_generated_to_none_removes_the_token_in_aws_before_its_secret() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("atn");
+    seed_network(&name).await;
+    let (spec, _) = staging_with(&name, &[]);
+    apply_logged(&spec, &name);
+    let secret = format!("stackctl/{name}/{name}-redis/auth-token");
+    let sm = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    sm.describe_secret()
+        .secret_id(&secret)
+        .send()
+        .await
+        .expect("the token's secret exists");
+    staging_with(
+        &name,
+        &[(
+            "  security_groups: [redis]\n",
+            "  security_groups: [redis]\n  auth_token: none\n",
+        )],
+    );
+    let log = apply_logged(&spec, &name);
+    let modify = log
+        .iter()
+        .position(|a| a == "ModifyReplicationGroup")
+        .unwrap_or_else(|| panic!("ModifyReplicationGroup in {log:?}"));
+    let delete = log
+        .iter()
+        .position(|a| a == "DeleteSecret")
+        .unwrap_or_else(|| panic!("DeleteSecret in {log:?}"));
+    assert!(
+        modify < delete,
+        "AUTH is removed before its only copy: {log:?}"
+    );
+    let ec = aws_sdk_elasticache::Client::new(&sdk_config().await);
+    let rg = ec
+        .describe_replication_groups()
+        .replication_group_id(format!("{name}-redis"))
+        .send()
+        .await
+        .expect("describe");
+    assert_eq!(rg.replication_groups()[0].auth_token_enabled(), Some(false));
+    assert!(
+        sm.describe_secret()
+            .secret_id(&secret)
+            .send()
+            .await
+            .is_err(),
+        "the secret of a token no longer in use is deleted"
+    );
+    assert_plan_empty(&spec);
+}
+
+#[tokio::test]
+async fn master_password_rds_managed_to_generated_sets_the_password_on_the_instance() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("mpg");
+    seed_network(&name).await;
+    let (spec, text) = example("minimal.yaml", &name);
+    apply_logged(&spec, &name);
+    let managed = describe_instance(&format!("{name}-db")).await;
+    assert!(
+        managed.master_user_secret().is_some(),
+        "RDS manages it first"
+    );
+    let generated = text.replace(
+        "    username: dbadmin",
+        "    username: dbadmin\n    password: generated",
+    );
+    assert_ne!(generated, text);
+    std::fs::write(&spec, generated).expect("rewrite");
+    let log = apply_logged(&spec, &name);
+    assert!(log.iter().any(|a| a == "ModifyDBInstance"), "{log:?}");
+    let after = describe_instance(&format!("{name}-db")).await;
+    assert!(
+        after.master_user_secret().is_none(),
+        "RDS no longer manages the password"
+    );
+    let sm = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    let v = sm
+        .get_secret_value()
+        .secret_id(format!("stackctl/{name}/{name}-db/master"))
+        .send()
+        .await
+        .expect("the generated secret");
+    let doc: serde_json::Value =
+        serde_json::from_str(v.secret_string().unwrap_or("{}")).expect("json");
+    assert_eq!(doc["username"], json!("dbadmin"));
+    assert!(doc["password"].as_str().is_some_and(|p| p.len() >= 20));
+    assert_plan_empty(&spec);
+}
