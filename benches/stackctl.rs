@@ -110,6 +110,9 @@ fn stackctl(bin: &Path, endpoint: &str, args: &[&str]) -> Run {
             .parse()
             .ok()
     };
+    if let Some(chain) = stderr.lines().find(|l| l.starts_with("longest chain:")) {
+        println!("  {chain}");
+    }
     Run {
         wall,
         span: Duration::from_millis(num("aws span ms:").unwrap_or(0) as u64),

@@ -13,10 +13,10 @@ fn faults_report() -> Value {
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
 
-/// Waits until the first rule has seen a matching call (it is being delayed now).
-fn wait_for_first_match() {
+/// Waits until the first rule has seen `n` matching calls (the last is being delayed now).
+fn wait_for_match(n: u64) {
     for _ in 0..600 {
-        if faults_report()["rules"][0]["matched"].as_u64().unwrap_or(0) > 0 {
+        if faults_report()["rules"][0]["matched"].as_u64().unwrap_or(0) >= n {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -46,7 +46,7 @@ async fn a_foreign_instance_that_appears_before_the_create_survives_the_rollback
         let (spec, name) = (spec.clone(), name.clone());
         move || apply_env(&spec, &name, &[], &[])
     });
-    tokio::task::spawn_blocking(wait_for_first_match)
+    tokio::task::spawn_blocking(|| wait_for_match(1))
         .await
         .expect("wait");
     let rds = aws_sdk_rds::Client::new(&sdk_config().await);
@@ -220,4 +220,56 @@ async fn plan_during_a_destroy_does_not_call_the_stacks_own_resources_not_owned(
             text(p)
         );
     }
+}
+
+/// PutMetricAlarm overwrites an alarm of the same name silently. Another team creates one of
+/// the names the plan creates after the read (the apply's second DescribeAlarms, its check
+/// after confirming, is held 3 s meanwhile): the apply stops before changing anything.
+#[tokio::test]
+async fn an_alarm_created_by_another_hand_after_the_plan_is_not_overwritten() {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
+    let _serial = use_fault_emulator().await;
+    let name = unique("alm");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    set_faults(json!({ "rules": [{ "action": "DescribeAlarms", "nth": 2, "delay_ms": 3000 }] }));
+    let run = std::thread::spawn({
+        let (spec, name) = (spec.clone(), name.clone());
+        move || apply_env(&spec, &name, &[], &[])
+    });
+    tokio::task::spawn_blocking(|| wait_for_match(2))
+        .await
+        .expect("wait");
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
+    let alarm = format!("{name}-db-cpu");
+    cw.put_metric_alarm()
+        .alarm_name(&alarm)
+        .namespace("AWS/RDS")
+        .metric_name("FreeStorageSpace")
+        .statistic(Statistic::Minimum)
+        .period(300)
+        .evaluation_periods(1)
+        .threshold(7.0)
+        .comparison_operator(ComparisonOperator::LessThanThreshold)
+        .send()
+        .await
+        .expect("another team's alarm");
+    let o = run.join().expect("apply");
+    set_faults(json!({ "rules": [] }));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&alarm),
+        "{}",
+        text(&o)
+    );
+    let theirs = cw
+        .describe_alarms()
+        .alarm_names(&alarm)
+        .send()
+        .await
+        .expect("describe");
+    let a = &theirs.metric_alarms()[0];
+    assert_eq!(a.metric_name(), Some("FreeStorageSpace"), "not overwritten");
+    assert_eq!(a.threshold(), Some(7.0));
+    nothing_tagged_after(&name, &text(&o)).await;
 }

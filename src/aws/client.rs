@@ -117,6 +117,16 @@ impl Recorder {
         )
     }
 
+    /// The calls of a longest chain without the lock and journal, first to last.
+    pub fn chain_report(&self) -> String {
+        let work: Vec<CallRecord> = self
+            .calls()
+            .into_iter()
+            .filter(|c| !is_bookkeeping(c.operation))
+            .collect();
+        format!("longest chain: {}", chain_of(&work).join(" -> "))
+    }
+
     /// The longest chain of calls in which each started after the previous one ended: the
     /// sequential round trips, whatever the latency.
     pub fn sequential_round_trips(&self) -> usize {
@@ -133,18 +143,28 @@ fn is_bookkeeping(operation: &str) -> bool {
 
 /// The longest chain of non-overlapping calls, each starting after the previous one ended.
 pub fn longest_chain(calls: &[CallRecord]) -> usize {
+    chain_of(calls).len()
+}
+
+/// The operations of a longest chain, first to last (`STACKCTL_REPORT_CALLS` prints them).
+pub fn chain_of(calls: &[CallRecord]) -> Vec<&'static str> {
     let mut sorted: Vec<&CallRecord> = calls.iter().collect();
     sorted.sort_by_key(|c| c.end);
-    let mut best = vec![0usize; sorted.len()];
+    let mut best: Vec<(usize, Option<usize>)> = vec![(0, None); sorted.len()];
     for i in 0..sorted.len() {
         let before = (0..i)
             .filter(|&j| sorted[j].end <= sorted[i].start)
-            .map(|j| best[j])
-            .max()
-            .unwrap_or(0);
-        best[i] = before + 1;
+            .max_by_key(|&j| best[j].0);
+        best[i] = (before.map_or(0, |j| best[j].0) + 1, before);
     }
-    best.into_iter().max().unwrap_or(0)
+    let mut at = (0..sorted.len()).max_by_key(|&i| best[i].0);
+    let mut ops = Vec::new();
+    while let Some(i) = at {
+        ops.push(sorted[i].operation);
+        at = best[i].1;
+    }
+    ops.reverse();
+    ops
 }
 
 /// The service clients for one region, from the standard AWS configuration chain

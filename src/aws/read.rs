@@ -1434,6 +1434,15 @@ async fn list_secrets(
 }
 
 /// Alarms by name, 100 to a call, all calls at once.
+/// Which of these alarm names AWS has now.
+pub async fn existing_alarms(c: &Clients, names: Vec<String>) -> Result<Vec<String>, AwsError> {
+    Ok(describe_alarms(c, names)
+        .await?
+        .iter()
+        .filter_map(|a| a.alarm_name().map(str::to_owned))
+        .collect())
+}
+
 async fn describe_alarms(
     c: &Clients,
     names: Vec<String>,

@@ -13,6 +13,7 @@ use crate::apply::{Control, Event, Journaled, Report, execute, undo};
 use crate::aws::state;
 use crate::aws::write::Ids;
 use crate::exit::Outcome;
+use crate::model::Kind;
 use crate::plan::{Action, Plan};
 use crate::render::{out, plan as render_plan, progress, style::Style};
 
@@ -107,6 +108,14 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     }
 
     let clients = &locked.clients;
+    if let Some(taken) = alarms_taken_since(plan, clients).await? {
+        crate::errln!(
+            "error: alarms of these names appeared in AWS since the plan was made, and PutMetricAlarm would overwrite them: {}",
+            taken.join(", ")
+        );
+        crate::errln!("Nothing was changed; plan again.");
+        return Ok(Outcome::Invalid);
+    }
     let observed = &locked.read.observed;
     let mut journal = Journal::new(
         plan,
@@ -149,6 +158,7 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
             clients.recorder.summary(),
             plan.depth()
         );
+        crate::errln!("{}", clients.recorder.chain_report());
     }
     if report.succeeded() {
         journaled.set_state(ApplyState::Completed).await?;
@@ -193,6 +203,26 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     rollback(&journaled, locked, &ids, &reporter).await?;
     reporter.finish();
     Ok(Outcome::Invalid)
+}
+
+/// PutMetricAlarm overwrites an alarm of the same name without a word: once confirmed, the
+/// alarms the plan creates are looked up again (one call per 100), and any that another hand
+/// created meanwhile (for instance while the prompt waited) stops the apply.
+async fn alarms_taken_since(
+    plan: &Plan,
+    clients: &crate::aws::Clients,
+) -> anyhow::Result<Option<Vec<String>>> {
+    let new: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| s.op == crate::plan::StepOp::Create && s.address.kind == Kind::Alarm)
+        .map(|s| s.address.name.clone())
+        .collect();
+    if new.is_empty() {
+        return Ok(None);
+    }
+    let taken = crate::aws::read::existing_alarms(clients, new).await?;
+    Ok((!taken.is_empty()).then_some(taken))
 }
 
 /// What a failed apply did, and what failed.

@@ -21,22 +21,6 @@ pub(super) fn missing_to_aws(m: &str) -> &'static str {
     }
 }
 
-/// PutMetricAlarm overwrites an alarm of that name without a word: a create first makes sure
-/// none exists but one this apply made.
-async fn refuse_to_overwrite(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
-    match owner::holder(cx, a).await? {
-        Some(h) if h.created_by() != Some(cx.apply_id) => Err(AwsError {
-            operation: "cloudwatch:PutMetricAlarm",
-            code: "AlreadyExists".into(),
-            message: format!(
-                "an alarm named {} exists that this apply did not create ({}); creating it would overwrite it",
-                a.name, h.id
-            ),
-        }),
-        _ => Ok(()),
-    }
-}
-
 pub(super) async fn alarm_put(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
     use aws_sdk_cloudwatch::types::{Dimension, Statistic, Tag};
     let r = cx.want()?;
@@ -62,9 +46,6 @@ pub(super) async fn alarm_put(cx: &StepContext<'_>, step: &Step) -> Result<(), A
     } else {
         (Some(Statistic::from(stat)), None)
     };
-    if step.op == StepOp::Create {
-        refuse_to_overwrite(cx, a).await?;
-    }
     let tags: Vec<Tag> = cx
         .create_tags(r)
         .iter()
