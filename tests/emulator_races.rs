@@ -155,7 +155,9 @@ async fn a_resumed_apply_that_fails_rolls_back_the_interrupted_runs_work_too() {
         "the killed run created something"
     );
     // The resuming apply fails at its first alarm.
-    set_faults(json!({ "rules": [{ "action": "PutMetricAlarm", "times": 0 }] }));
+    set_faults(
+        json!({ "rules": [{ "action": "PutMetricAlarm", "times": 0, "code": "ValidationError", "status": 400 }] }),
+    );
     let resumed = apply_env(&spec, &name, &["--lock-timeout", "30"], &[]);
     set_faults(json!({ "rules": [] }));
     assert_eq!(resumed.status.code(), Some(1), "{}", text(&resumed));
@@ -271,5 +273,39 @@ async fn an_alarm_created_by_another_hand_after_the_plan_is_not_overwritten() {
     let a = &theirs.metric_alarms()[0];
     assert_eq!(a.metric_name(), Some("FreeStorageSpace"), "not overwritten");
     assert_eq!(a.threshold(), Some(7.0));
+    nothing_tagged_after(&name, &text(&o)).await;
+}
+
+/// A rollback used to be silent while it waited. Off a terminal it now says, every heartbeat,
+/// what it is waiting for, as apply does (deletions take 2 s here; heartbeat 1 s).
+#[tokio::test]
+async fn a_rollback_says_what_it_waits_for_while_it_waits() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("hbt");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    let (status, body) = http(
+        "POST",
+        "/_stackctl/config",
+        &json!({ "transition_seconds": { "default": 2 } }).to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    set_faults(
+        json!({ "rules": [{ "action": "PutMetricAlarm", "times": 0, "code": "ValidationError", "status": 400 }] }),
+    );
+    let o = apply_env(&spec, &name, &[], &[("STACKCTL_HEARTBEAT_SECONDS", "1")]);
+    set_faults(json!({ "rules": [] }));
+    http(
+        "POST",
+        "/_stackctl/config",
+        &json!({ "transition_seconds": { "default": null } }).to_string(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let rollback = err
+        .split("Rolling back")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no rollback:\n{}", text(&o)));
+    assert!(rollback.contains("waiting for rollback of"), "{}", text(&o));
     nothing_tagged_after(&name, &text(&o)).await;
 }

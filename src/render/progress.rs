@@ -72,6 +72,8 @@ pub fn line(e: &Event) -> String {
 /// 30 seconds says the same, so CI logs show that a long wait is alive.
 pub struct Reporter {
     tty: bool,
+    /// Seconds between heartbeat lines off a terminal: `STACKCTL_HEARTBEAT_SECONDS`, default 30.
+    heartbeat: u64,
     running: std::sync::Mutex<std::collections::BTreeMap<usize, (String, std::time::Instant)>>,
 }
 
@@ -80,6 +82,11 @@ impl Reporter {
         use std::io::IsTerminal;
         Reporter {
             tty: std::io::stderr().is_terminal(),
+            heartbeat: std::env::var("STACKCTL_HEARTBEAT_SECONDS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .filter(|s| *s > 0)
+                .unwrap_or(30),
             running: Default::default(),
         }
     }
@@ -144,7 +151,7 @@ impl Reporter {
         if self.tty {
             self.clear();
             self.status();
-        } else if elapsed.as_secs() > 0 && elapsed.as_secs() % 30 == 0 {
+        } else if elapsed.as_secs() > 0 && elapsed.as_secs() % self.heartbeat == 0 {
             let w = self.waiting();
             if !w.is_empty() {
                 crate::errln!("[{}] waiting for {w}", clock());
