@@ -34,22 +34,6 @@ fn replica(name: &str) -> String {
     format!("  replicas:\n    - {{identifier: {name}-r1}}")
 }
 
-/// Another team's instance: no stackctl tag, deletion protection on.
-async fn foreign_instance(id: &str) {
-    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
-    rds.create_db_instance()
-        .db_instance_identifier(id)
-        .engine("postgres")
-        .db_instance_class("db.t4g.micro")
-        .allocated_storage(20)
-        .master_username("other")
-        .master_user_password("other-team-password-1")
-        .deletion_protection(true)
-        .send()
-        .await
-        .expect("foreign instance");
-}
-
 /// The foreign instance is still there, still protected.
 async fn assert_untouched(id: &str) {
     let i = describe_instance(id).await;

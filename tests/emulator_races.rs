@@ -49,18 +49,7 @@ async fn a_foreign_instance_that_appears_before_the_create_survives_the_rollback
     tokio::task::spawn_blocking(|| wait_for_match(1))
         .await
         .expect("wait");
-    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
-    rds.create_db_instance()
-        .db_instance_identifier(&replica)
-        .engine("postgres")
-        .db_instance_class("db.t4g.micro")
-        .allocated_storage(20)
-        .master_username("other")
-        .master_user_password("other-team-password-1")
-        .deletion_protection(true)
-        .send()
-        .await
-        .expect("foreign instance");
+    foreign_instance(&replica).await;
     let o = run.join().expect("apply");
     set_faults(json!({ "rules": [] }));
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));

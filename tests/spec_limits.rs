@@ -26,17 +26,22 @@ fn fastest(text: &str) -> Duration {
         .unwrap_or_default()
 }
 
-/// Validating 2N keys takes less than 3 times as long as N keys (2 when linear, 4 when
-/// quadratic, as it was: 80k keys took 35 s).
+/// Validating 4N keys takes less than 8 times as long as N keys: 4 when linear, 16 when
+/// quadratic, as it was (80k keys took 35 s). A factor of 4 keeps both a factor of 2 away from
+/// the bound, so a noisy machine does not tip a linear run over it.
 fn assert_linear(shape: &str, make: impl Fn(usize) -> String) {
-    let n = 20_000;
-    let (small, large) = (make(n), make(2 * n));
+    let n = 10_000;
+    let (small, large) = (make(n), make(4 * n));
     let (t1, t2) = (fastest(&small), fastest(&large));
     let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
+    eprintln!(
+        "{shape}: {n} keys {t1:?}, {} keys {t2:?}: ratio {ratio:.2}",
+        4 * n
+    );
     assert!(
-        ratio < 3.0,
+        ratio < 8.0,
         "{shape}: {n} keys took {t1:?}, {} keys {t2:?}: ratio {ratio:.2}",
-        2 * n
+        4 * n
     );
 }
 

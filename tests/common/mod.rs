@@ -298,3 +298,19 @@ pub async fn instance_exists(id: &str) -> bool {
         .map(|o| !o.db_instances().is_empty())
         .unwrap_or(false)
 }
+
+/// Another team's instance: no stackctl tag, deletion protection on.
+pub async fn foreign_instance(id: &str) {
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    rds.create_db_instance()
+        .db_instance_identifier(id)
+        .engine("postgres")
+        .db_instance_class("db.t4g.micro")
+        .allocated_storage(20)
+        .master_username("other")
+        .master_user_password("other-team-password-1")
+        .deletion_protection(true)
+        .send()
+        .await
+        .expect("foreign instance");
+}
