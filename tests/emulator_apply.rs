@@ -154,11 +154,7 @@ async fn removing_a_replica_from_the_spec_deletes_exactly_that_replica() {
         &["apply", "--auto-approve", spec.to_str().expect("path")],
         1,
     );
-    assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("--allow-destroy"),
-        "{}",
-        text(&refused)
-    );
+    assert_stderr_has(&refused, "--allow-destroy");
     assert!(
         instance_exists(&format!("{name}-r2")).await,
         "refused: r2 is still there"
@@ -346,11 +342,7 @@ async fn a_saved_plan_applies_and_is_refused_once_aws_has_moved_on() {
         .await
         .expect("out-of-band edit");
     let o = run_ok(&["apply", "--auto-approve", p], 1);
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("changed in AWS since this plan was made"),
-        "{}",
-        text(&o)
-    );
+    assert_stderr_has(&o, "changed in AWS since this plan was made");
     apply(&spec);
     assert_plan_empty(&spec);
 }
@@ -361,11 +353,7 @@ async fn apply_without_a_terminal_needs_auto_approve_and_touches_nothing() {
     seed_network(&name).await;
     let spec = write_spec(&name, &spec_text(&name, "", ""));
     let o = run_ok(&["apply", spec.to_str().expect("path")], 1);
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("--auto-approve"),
-        "{}",
-        text(&o)
-    );
+    assert_stderr_has(&o, "--auto-approve");
     assert!(tagged(&name).await.is_empty(), "nothing was created");
 }
 
@@ -380,11 +368,7 @@ async fn destroy_leaves_nothing_tagged_with_the_stack() {
         &["destroy", "--auto-approve", spec.to_str().expect("path")],
         1,
     );
-    assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("--allow-destroy"),
-        "{}",
-        text(&refused)
-    );
+    assert_stderr_has(&refused, "--allow-destroy");
     assert!(
         !tagged(&name).await.is_empty(),
         "refused: nothing was deleted"
@@ -398,11 +382,7 @@ async fn destroy_leaves_nothing_tagged_with_the_stack() {
         ],
         0,
     );
-    assert!(
-        String::from_utf8_lossy(&done.stderr).contains("Destroy complete:"),
-        "{}",
-        text(&done)
-    );
+    assert_stderr_has(&done, "Destroy complete:");
     let left = tagged(&name).await;
     assert!(left.is_empty(), "still tagged with {name}: {left:?}");
     let ec2 = aws_sdk_ec2::Client::new(&sdk_config().await);
@@ -428,11 +408,7 @@ async fn destroy_leaves_nothing_tagged_with_the_stack() {
         ],
         0,
     );
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("No changes"),
-        "{}",
-        text(&o)
-    );
+    assert_stdout_has(&o, "No changes");
 }
 
 #[tokio::test]

@@ -201,11 +201,7 @@ async fn with_no_rollback_the_partial_result_stays_and_a_rerun_converges() {
 
     let rerun = apply_env(&spec, &name, &[], &[]);
     assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun));
-    assert!(
-        String::from_utf8_lossy(&rerun.stderr).contains("did not finish"),
-        "{}",
-        text(&rerun)
-    );
+    assert_stderr_has(&rerun, "did not finish");
     assert_plan_empty(&spec);
     let secrets = secret_values(&name).await;
     assert!(!secrets.is_empty());
@@ -234,11 +230,7 @@ async fn rollback_undoes_an_apply_kept_with_no_rollback() {
     nothing_tagged(&name).await;
     // Nothing left to roll back.
     let again = stackctl(&["rollback", "--auto-approve", spec.to_str().expect("path")]);
-    assert!(
-        String::from_utf8_lossy(&again.stdout).contains("Nothing to roll back"),
-        "{}",
-        text(&again)
-    );
+    assert_stdout_has(&again, "Nothing to roll back");
 }
 
 #[tokio::test]
@@ -277,11 +269,7 @@ async fn an_apply_killed_after_a_journal_write_is_resumed_without_duplicates() {
             "resumed after {writes} writes:\n{}",
             text(&resumed)
         );
-        assert!(
-            String::from_utf8_lossy(&resumed.stderr).contains("did not finish"),
-            "{}",
-            text(&resumed)
-        );
+        assert_stderr_has(&resumed, "did not finish");
         assert_plan_empty(&spec);
         let arns = tagged(&name).await;
         let unique_arns: std::collections::BTreeSet<&String> = arns.iter().collect();

@@ -58,12 +58,11 @@ async fn a_foreign_instance_named_like_a_replica_stops_the_plan_and_is_never_del
     let spec = write_spec(&name, &spec_text(&name, &replica(&name)));
     let p = stackctl(&["plan", spec.to_str().expect("path")]);
     assert_eq!(p.status.code(), Some(1), "{}", text(&p));
-    assert!(
-        String::from_utf8_lossy(&p.stderr).contains(&format!(
+    assert_stderr_has(
+        &p,
+        &format!(
             "db_replica.{name}-r1: AWS already has db_instance.{name}-r1 of that name, not owned by stack `{name}`"
-        )),
-        "{}",
-        text(&p)
+        ),
     );
     let a = apply_destroying(&spec);
     assert_eq!(a.status.code(), Some(1), "{}", text(&a));
@@ -95,11 +94,7 @@ async fn a_foreign_security_group_of_the_stacks_name_stops_the_plan() {
     let spec = write_spec(&name, &spec_text(&name, ""));
     let p = stackctl(&["plan", spec.to_str().expect("path")]);
     assert_eq!(p.status.code(), Some(1), "{}", text(&p));
-    assert!(
-        String::from_utf8_lossy(&p.stderr).contains("not owned by stack"),
-        "{}",
-        text(&p)
-    );
+    assert_stderr_has(&p, "not owned by stack");
     let gid = group.group_id().expect("id");
     let still = ec2
         .describe_security_groups()

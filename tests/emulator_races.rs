@@ -55,11 +55,7 @@ async fn a_foreign_instance_that_appears_before_the_create_survives_the_rollback
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let i = describe_instance(&replica).await;
     assert_eq!(i.deletion_protection(), Some(true), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("left alone"),
-        "{}",
-        text(&o)
-    );
+    assert_stderr_has(&o, "left alone");
     nothing_tagged_after(&name, &text(&o)).await;
 }
 
@@ -150,18 +146,10 @@ async fn a_resumed_apply_that_fails_rolls_back_the_interrupted_runs_work_too() {
     let resumed = apply_env(&spec, &name, &["--lock-timeout", "30"], &[]);
     set_faults(json!({ "rules": [] }));
     assert_eq!(resumed.status.code(), Some(1), "{}", text(&resumed));
-    assert!(
-        String::from_utf8_lossy(&resumed.stderr).contains("did not finish"),
-        "{}",
-        text(&resumed)
-    );
+    assert_stderr_has(&resumed, "did not finish");
     nothing_tagged_after(&name, &format!("{}\n{}", text(&killed), text(&resumed))).await;
     let again = stackctl(&["rollback", "--auto-approve", spec.to_str().expect("path")]);
-    assert!(
-        String::from_utf8_lossy(&again.stdout).contains("Nothing to roll back"),
-        "{}",
-        text(&again)
-    );
+    assert_stdout_has(&again, "Nothing to roll back");
 }
 
 #[tokio::test]
@@ -248,11 +236,7 @@ async fn an_alarm_created_by_another_hand_after_the_plan_is_not_overwritten() {
     let o = run.join().expect("apply");
     set_faults(json!({ "rules": [] }));
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains(&alarm),
-        "{}",
-        text(&o)
-    );
+    assert_stderr_has(&o, &alarm);
     let theirs = cw
         .describe_alarms()
         .alarm_names(&alarm)

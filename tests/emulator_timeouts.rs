@@ -90,10 +90,6 @@ async fn an_apply_whose_aws_stops_answering_keeps_its_journal_and_the_next_apply
     );
     let resumed = apply_env(&spec, &name, &[], &[]);
     assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed));
-    assert!(
-        String::from_utf8_lossy(&resumed.stderr).contains("did not finish"),
-        "{}",
-        text(&resumed)
-    );
+    assert_stderr_has(&resumed, "did not finish");
     assert_plan_empty(&spec);
 }

@@ -282,7 +282,10 @@ pub fn parse(text: &str) -> Result<(Node, Vec<TreeError>), TreeError> {
 pub fn parse_bounded(text: &str, max: usize) -> Result<(Node, Vec<TreeError>, usize), TreeError> {
     let mut builder = Builder {
         lines: text.lines().map(str::to_owned).collect(),
-        max_errors: max,
+        errors: Bounded {
+            max,
+            ..Bounded::default()
+        },
         ..Builder::default()
     };
     let mut parser = Parser::new_from_str(text);
@@ -308,7 +311,7 @@ pub fn parse_bounded(text: &str, max: usize) -> Result<(Node, Vec<TreeError>, us
         pos: Pos { line: 1, column: 1 },
         value: Value::Scalar(Scalar::Null),
     });
-    Ok((root, builder.errors, builder.omitted))
+    Ok((root, builder.errors.kept, builder.errors.omitted))
 }
 
 enum Frame {
@@ -347,12 +350,21 @@ fn count(node: &Node) -> usize {
     }
 }
 
-/// Keeps `e` unless `max` errors are kept already; then counts it.
-fn report(errors: &mut Vec<TreeError>, omitted: &mut usize, max: usize, e: TreeError) {
-    if errors.len() < max {
-        errors.push(e);
-    } else {
-        *omitted += 1;
+/// The errors found: the first `max` are kept, the rest counted.
+#[derive(Default)]
+struct Bounded {
+    kept: Vec<TreeError>,
+    max: usize,
+    omitted: usize,
+}
+
+impl Bounded {
+    fn report(&mut self, e: TreeError) {
+        if self.kept.len() < self.max {
+            self.kept.push(e);
+        } else {
+            self.omitted += 1;
+        }
     }
 }
 
@@ -371,10 +383,7 @@ struct Builder {
     alias_nodes: usize,
     /// Aliases past the limits expand to null (one error says so).
     aliases_refused: bool,
-    errors: Vec<TreeError>,
-    /// The most errors kept; `omitted` counts the rest.
-    max_errors: usize,
-    omitted: usize,
+    errors: Bounded,
     documents: usize,
     second_document: Option<Pos>,
 }
@@ -422,17 +431,12 @@ impl Builder {
                         Value::Scalar(Scalar::Float(f)) => f.to_string(),
                         Value::Scalar(Scalar::Null) => "null".to_owned(),
                         _ => {
-                            report(
-                                &mut self.errors,
-                                &mut self.omitted,
-                                self.max_errors,
-                                TreeError {
-                                    pos: node.pos,
-                                    path,
-                                    message: "a mapping key must be a plain word".into(),
-                                    hint: None,
-                                },
-                            );
+                            self.errors.report(TreeError {
+                                pos: node.pos,
+                                path,
+                                message: "a mapping key must be a plain word".into(),
+                                hint: None,
+                            });
                             "?".to_owned()
                         }
                     };
@@ -440,22 +444,16 @@ impl Builder {
                 }
                 Some((key, key_pos)) => {
                     if let Some(&first_line) = keys.get(&key) {
-                        report(
-                            &mut self.errors,
-                            &mut self.omitted,
-                            self.max_errors,
-                            TreeError {
-                                pos: key_pos,
-                                path,
-                                message: format!(
-                                    "duplicate key `{key}` (first given on line {first_line})"
-                                ),
-                                hint: Some(
-                                    "a key may appear once in a mapping: keep one of the two"
-                                        .into(),
-                                ),
-                            },
-                        );
+                        self.errors.report(TreeError {
+                            pos: key_pos,
+                            path,
+                            message: format!(
+                                "duplicate key `{key}` (first given on line {first_line})"
+                            ),
+                            hint: Some(
+                                "a key may appear once in a mapping: keep one of the two".into(),
+                            ),
+                        });
                     } else {
                         keys.insert(key.clone(), key_pos.line);
                         entries.push(Entry {
@@ -486,17 +484,12 @@ impl MarkedEventReceiver for Builder {
         {
             self.skipping = 1;
             let path = self.path();
-            report(
-                &mut self.errors,
-                &mut self.omitted,
-                self.max_errors,
-                TreeError {
-                    pos,
-                    path,
-                    message: format!("nested more than {MAX_DEPTH} levels deep"),
-                    hint: Some("a stack file is a few levels deep: check the indentation".into()),
-                },
-            );
+            self.errors.report(TreeError {
+                pos,
+                path,
+                message: format!("nested more than {MAX_DEPTH} levels deep"),
+                hint: Some("a stack file is a few levels deep: check the indentation".into()),
+            });
             self.push_node(
                 Node {
                     pos,
@@ -533,11 +526,7 @@ impl MarkedEventReceiver for Builder {
                         if self.aliases > MAX_ALIASES || self.alias_nodes > MAX_ALIAS_NODES {
                             self.aliases_refused = true;
                             let path = self.path();
-                            report(
-                                &mut self.errors,
-                                &mut self.omitted,
-                                self.max_errors,
-                                TreeError {
+                            self.errors.report(TreeError {
                                     pos,
                                     path,
                                     message: if self.aliases > MAX_ALIASES {

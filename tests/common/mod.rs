@@ -154,6 +154,24 @@ pub fn text(o: &Output) -> String {
     )
 }
 
+/// Asserts that the command's stderr says `needle`, showing all of its output when not.
+pub fn assert_stderr_has(o: &Output, needle: &str) {
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(needle),
+        "wanted {needle:?} on stderr:\n{}",
+        text(o)
+    );
+}
+
+/// Asserts that the command's stdout says `needle`, showing all of its output when not.
+pub fn assert_stdout_has(o: &Output, needle: &str) {
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(needle),
+        "wanted {needle:?} on stdout:\n{}",
+        text(o)
+    );
+}
+
 /// Runs stackctl and asserts its exit code.
 pub fn run_ok(args: &[&str], code: i32) -> Output {
     let o = stackctl(args);
