@@ -13,6 +13,7 @@ elasticache service model) and the ElastiCache User Guide pages named at each pa
 import copy
 import re
 import time
+from xml.sax.saxutils import escape as xml_escape
 
 from ministack.services import elasticache as ec
 
@@ -401,6 +402,111 @@ def parameter_source():
 
     wrap("_describe_cache_parameters", describe)
     wrap("_reset_cache_parameter_group", reset)
+
+
+# ---------------------------------------------------------------- port
+
+def _group_endpoints(rg):
+    """Every endpoint of a group and of its member clusters, as stored by MiniStack."""
+    for ng in rg.get("NodeGroups", []):
+        for key in ("PrimaryEndpoint", "ReaderEndpoint"):
+            if ng.get(key):
+                yield ng[key]
+        for m in ng.get("NodeGroupMembers", []):
+            if m.get("ReadEndpoint"):
+                yield m["ReadEndpoint"]
+    if rg.get("ConfigurationEndpoint"):
+        yield rg["ConfigurationEndpoint"]
+    for cluster_id in rg.get("MemberClusters", []):
+        cluster = ec._clusters.get(cluster_id)
+        if cluster is None:
+            continue
+        if cluster.get("_endpoint"):
+            yield cluster["_endpoint"]
+        for node in cluster.get("CacheNodes", []):
+            if node.get("Endpoint"):
+                yield node["Endpoint"]
+
+
+@patch("elasticache-port")
+def port():
+    """CreateReplicationGroup Port ("The port number on which each member of the replication
+    group accepts connections") is the port of every endpoint of the group: NodeGroup
+    PrimaryEndpoint / ReaderEndpoint, NodeGroupMember ReadEndpoint, ConfigurationEndpoint (cluster
+    mode) and the member clusters' CacheNode Endpoint ("The port number that the cache engine is
+    listening on"); replicas added later (IncreaseReplicaCount) get it too. Without Port it stays
+    6379. Source: ElastiCache API Reference, CreateReplicationGroup Port, NodeGroup,
+    NodeGroupMember, Endpoint, CacheNode. MiniStack without Docker reported its sidecar's 6379
+    whatever Port said. With Docker (EMULATOR_DOCKER=1) the endpoints are the containers' mapped
+    host ports, which clients must reach, so they are left alone. The port is kept in the group's
+    own record (``_stackctl_port``), so reset clears it."""
+
+    def apply(rg):
+        for endpoint in _group_endpoints(rg):
+            endpoint["Port"] = rg["_stackctl_port"]
+
+    def create(orig, p):
+        resp = orig(p)
+        if not ok(resp) or not has_param(p, "Port"):
+            return resp
+        try:
+            wanted = int(param(p, "Port"))
+        except ValueError:
+            return resp
+        rg = ec._replication_groups.get(param(p, "ReplicationGroupId"))
+        if rg is None or rg.get("_docker_container_ids"):
+            return resp
+        rg["_stackctl_port"] = wanted
+        apply(rg)
+        return rg_response("CreateReplicationGroup", rg)
+
+    def increase(orig, p):
+        resp = orig(p)
+        rg = ec._replication_groups.get(param(p, "ReplicationGroupId"))
+        if not ok(resp) or rg is None or rg.get("_stackctl_port") is None:
+            return resp
+        apply(rg)
+        return rg_response("IncreaseReplicaCount", rg)
+
+    wrap("_create_replication_group", create)
+    wrap("_increase_replica_count", increase)
+
+
+# ---------------------------------------------------------------- KMS key
+
+@patch("elasticache-kms-key-id")
+def kms_key_id():
+    """CreateReplicationGroup KmsKeyId ("The ID of the KMS key used to encrypt the disk in the
+    cluster") comes back as the ReplicationGroup's KmsKeyId in every response that carries the
+    group (Create/Describe/Modify/Delete, replica count changes); without it there is no KmsKeyId.
+    Source: ElastiCache API Reference, CreateReplicationGroup KmsKeyId, ReplicationGroup KmsKeyId.
+    MiniStack dropped it. It is kept in the group's own record, so reset clears it."""
+
+    render = ec._rg_xml
+
+    def rg_xml(rg, _render=render):
+        body = _render(rg)
+        key = rg.get("KmsKeyId")
+        if not key:
+            return body
+        field = f"<KmsKeyId>{xml_escape(key)}</KmsKeyId>"
+        tail = f"<ARN>{rg['ARN']}</ARN>"
+        if body.endswith(tail):  # AWS's member order: KmsKeyId just before ARN
+            return body[:-len(tail)] + field + tail
+        return body + field
+
+    def create(orig, p):
+        resp = orig(p)
+        if not ok(resp) or not has_param(p, "KmsKeyId"):
+            return resp
+        rg = ec._replication_groups.get(param(p, "ReplicationGroupId"))
+        if rg is None:
+            return resp
+        rg["KmsKeyId"] = param(p, "KmsKeyId")
+        return rg_response("CreateReplicationGroup", rg)
+
+    ec._rg_xml = rg_xml
+    wrap("_create_replication_group", create)
 
 
 # ---------------------------------------------------------------- time passing

@@ -7,6 +7,8 @@ NAMING = "elasticache-member-naming"
 COUNT = "elasticache-replica-count"
 MODIFY = "elasticache-modify-members"
 FAILOVER = "elasticache-failover-validation"
+PORT = "elasticache-port"
+KMS = "elasticache-kms-key-id"
 
 
 def make_group(ec, network, clusters=2, **kw):
@@ -19,6 +21,8 @@ def make_group(ec, network, clusters=2, **kw):
                   CacheSubnetGroupName=subnet_group, SecurityGroupIds=[network["sg"]],
                   PreferredMaintenanceWindow="mon:01:00-mon:02:00")
     params.update(kw)
+    if clusters is None:  # cluster mode: NumNodeGroups / ReplicasPerNodeGroup instead
+        del params["NumCacheClusters"]
     rg = ec.create_replication_group(**params)["ReplicationGroup"]
     return rg_id, subnet_group, rg
 
@@ -155,3 +159,78 @@ def test_modify_failover_rules(ec, network):
 def test_valid_failover_group_accepted(ec, network):
     rg_id, _, rg = make_group(ec, network, clusters=2, AutomaticFailoverEnabled=True, MultiAZEnabled=True)
     assert (rg["AutomaticFailover"], rg["MultiAZ"]) == ("enabled", "enabled")
+
+
+def group_ports(rg):
+    """Port of every endpoint in a ReplicationGroup, named by where it is."""
+    ports = {}
+    for ng in rg["NodeGroups"]:
+        ports[f"{ng['NodeGroupId']} primary"] = ng["PrimaryEndpoint"]["Port"]
+        ports[f"{ng['NodeGroupId']} reader"] = ng["ReaderEndpoint"]["Port"]
+        for m in ng["NodeGroupMembers"]:
+            ports[f"{m['CacheClusterId']} read"] = m["ReadEndpoint"]["Port"]
+    if "ConfigurationEndpoint" in rg:
+        ports["configuration"] = rg["ConfigurationEndpoint"]["Port"]
+    return ports
+
+
+def node_ports(ec, rg_id):
+    clusters = ec.describe_cache_clusters(ShowCacheNodeInfo=True)["CacheClusters"]
+    return {f"{c['CacheClusterId']} {n['CacheNodeId']}": n["Endpoint"]["Port"]
+            for c in clusters if c.get("ReplicationGroupId") == rg_id for n in c["CacheNodes"]}
+
+
+@pytest.mark.patch(PORT)
+def test_port_on_every_endpoint(ec, network):
+    rg_id, _, created = make_group(ec, network, clusters=2, Port=6380)
+    rg = group(ec, rg_id)
+    assert len(group_ports(rg)) == 4  # primary, reader, two members
+    assert set(group_ports(created).values()) == {6380}
+    assert set(group_ports(rg).values()) == {6380}
+    assert len(node_ports(ec, rg_id)) == 2
+    assert set(node_ports(ec, rg_id).values()) == {6380}
+
+
+@pytest.mark.patch(PORT)
+def test_port_on_cluster_mode_endpoints(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=None, NumNodeGroups=3, ReplicasPerNodeGroup=1, Port=6380)
+    rg = group(ec, rg_id)
+    assert rg["ConfigurationEndpoint"]["Port"] == 6380
+    assert len(group_ports(rg)) == 3 * 4 + 1
+    assert set(group_ports(rg).values()) == {6380}
+    assert len(node_ports(ec, rg_id)) == 6
+    assert set(node_ports(ec, rg_id).values()) == {6380}
+
+
+@pytest.mark.patch(PORT, COUNT)
+def test_port_on_added_replicas(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=2, Port=6380)
+    ec.increase_replica_count(ReplicationGroupId=rg_id, NewReplicaCount=2, ApplyImmediately=True)
+    assert len(group_ports(group(ec, rg_id))) == 5
+    assert set(group_ports(group(ec, rg_id)).values()) == {6380}
+    assert len(node_ports(ec, rg_id)) == 3
+    assert set(node_ports(ec, rg_id).values()) == {6380}
+
+
+def test_port_defaults_to_6379(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=2)
+    assert set(group_ports(group(ec, rg_id)).values()) == {6379}
+    assert set(node_ports(ec, rg_id).values()) == {6379}
+
+
+@pytest.mark.patch(KMS)
+def test_kms_key_id_round_trips(ec, network):
+    key = "arn:aws:kms:us-east-1:000000000000:key/0f6c1a52-4d0e-4c1e-9a55-5a3b9c0e7d11"
+    rg_id, _, created = make_group(ec, network, clusters=2, AtRestEncryptionEnabled=True, KmsKeyId=key)
+    assert created["KmsKeyId"] == key
+    assert group(ec, rg_id)["KmsKeyId"] == key
+    modified = ec.modify_replication_group(ReplicationGroupId=rg_id, SnapshotRetentionLimit=3,
+                                           ApplyImmediately=True)["ReplicationGroup"]
+    assert modified["KmsKeyId"] == key
+    assert group(ec, rg_id)["AtRestEncryptionEnabled"] is True
+
+
+def test_no_kms_key_id_without_one(ec, network):
+    rg_id, _, created = make_group(ec, network, clusters=2, AtRestEncryptionEnabled=True)
+    assert "KmsKeyId" not in created
+    assert "KmsKeyId" not in group(ec, rg_id)
