@@ -130,6 +130,30 @@ _REQUEST_NAME = {"IAMDatabaseAuthenticationEnabled": "EnableIAMDatabaseAuthentic
 PENDING_CLASS = ("DBInstanceClass", "AllocatedStorage", "MultiAZ", "EngineVersion", "StorageType",
                  "Iops", "StorageThroughput", "BackupRetentionPeriod", "CACertificateIdentifier")
 
+# PendingModifiedValues members the instance record keeps under another key (a patch adds them):
+# member -> (record key, fn(record value) -> member value, fn(instance, member value) applying it).
+# Every other member is the record key of the same name.
+PENDING_MEMBERS = {}
+
+
+def record_key(member):
+    return PENDING_MEMBERS[member][0] if member in PENDING_MEMBERS else member
+
+
+def current_value(record, member):
+    """The value PendingModifiedValues.<member> would hold if the record had it pending."""
+    if member in PENDING_MEMBERS:
+        key, value_of, _apply = PENDING_MEMBERS[member]
+        return value_of(record.get(key))
+    return record.get(member)
+
+
+def apply_pending(instance, member, value):
+    if member in PENDING_MEMBERS:
+        PENDING_MEMBERS[member][2](instance, value)
+    else:
+        instance[member] = value
+
 
 # ---------------------------------------------------------------- managed master password
 
@@ -501,11 +525,11 @@ def instance_attributes():
         if is_true(p, "ApplyImmediately"):
             for key, value in before_pending.items():
                 if not has_param(p, _REQUEST_NAME.get(key, key)):
-                    instance[key] = value
+                    apply_pending(instance, key, value)
             merged = {}
         else:
             merged = {**before_pending, **after_pending}
-        instance["PendingModifiedValues"] = {k: v for k, v in merged.items() if instance.get(k) != v}
+        instance["PendingModifiedValues"] = {k: v for k, v in merged.items() if current_value(instance, k) != v}
         if instance.get("MaxAllocatedStorage") == instance.get("AllocatedStorage"):
             instance.pop("MaxAllocatedStorage", None)
         return instance_response("ModifyDBInstance", instance)
@@ -555,6 +579,52 @@ def modify_port():
         if not ok(resp):
             return resp
         instance.setdefault("Endpoint", {})["Port"] = port
+        return instance_response("ModifyDBInstance", instance)
+
+    wrap("ModifyDBInstance", modify)
+
+
+# ---------------------------------------------------------------- instance subnet group
+
+@patch("rds-modify-subnet-group")
+def modify_subnet_group():
+    """ModifyDBInstance DBSubnetGroupName moves the instance to that DB subnet group: "The new DB
+    subnet group for the DB instance. You can use this parameter to move your DB instance to a
+    different VPC. [...] The change is applied during the next maintenance window, unless you
+    enable ApplyImmediately. [...] Constraints: If supplied, must match existing DB subnet
+    group." With ApplyImmediately the instance's DBSubnetGroup (name, VPC, subnets) becomes the
+    named group; without it the name waits in PendingModifiedValues.DBSubnetGroupName and the
+    instance keeps its group (naming the current group leaves nothing pending). An unknown name
+    is DBSubnetGroupNotFoundFault (404), as MiniStack answers for subnet groups elsewhere.
+    Source: RDS API Reference, ModifyDBInstance DBSubnetGroupName; PendingModifiedValues
+    DBSubnetGroupName; DBSubnetGroupNotFoundFault. MiniStack accepted the name and ignored it."""
+
+    def move(instance, name):
+        group = rds._subnet_groups.get(name)
+        if group is not None:
+            # The group's own record, as CreateDBInstance stores it (never edited in place).
+            instance["DBSubnetGroup"] = group
+
+    PENDING_MEMBERS["DBSubnetGroupName"] = (
+        "DBSubnetGroup", lambda group: (group or {}).get("DBSubnetGroupName"), move)
+
+    def modify(orig, p):
+        instance = find_instance(p)
+        if instance is None or not has_param(p, "DBSubnetGroupName"):
+            return orig(p)
+        name = param(p, "DBSubnetGroupName")
+        if rds._subnet_groups.get(name) is None:
+            return error("DBSubnetGroupNotFoundFault", f"Subnet group {name} not found.", 404)
+        resp = orig(p)
+        if not ok(resp):
+            return resp
+        pending = dict(instance.get("PendingModifiedValues") or {})
+        pending.pop("DBSubnetGroupName", None)
+        if is_true(p, "ApplyImmediately"):
+            move(instance, name)
+        elif current_value(instance, "DBSubnetGroupName") != name:
+            pending["DBSubnetGroupName"] = name
+        instance["PendingModifiedValues"] = pending
         return instance_response("ModifyDBInstance", instance)
 
     wrap("ModifyDBInstance", modify)
@@ -654,7 +724,7 @@ def time_passing():
     def finished(instance, tr, _key):
         if tr.get("apply_pending"):
             for key, value in (instance.get("PendingModifiedValues") or {}).items():
-                instance[key] = value
+                apply_pending(instance, key, value)
             instance["PendingModifiedValues"] = {}
         for group in instance.get("DBParameterGroups") or []:
             if group.get("ParameterApplyStatus") == "applying":
@@ -709,9 +779,10 @@ def time_passing():
         if before == after:
             return resp
         pending = dict(instance.get("PendingModifiedValues") or {})
-        for key in PENDING_CLASS if is_true(p, "ApplyImmediately") else ():
+        for member in PENDING_CLASS + tuple(PENDING_MEMBERS) if is_true(p, "ApplyImmediately") else ():
+            key = record_key(member)
             if before.get(key) != after.get(key):
-                pending[key] = after.get(key)
+                pending[member] = current_value(after, member)
                 if key in before:
                     instance[key] = before[key]
                 else:
