@@ -69,3 +69,26 @@ def client_request_token():
 
     sm._create_secret = create_secret
     sm._put_secret_value = put_secret_value
+
+
+@patch("secretsmanager-list-kms-key-id")
+def list_kms_key_id():
+    """ListSecrets gives each secret's KmsKeyId, as DescribeSecret does: SecretListEntry has
+    "KmsKeyId: The ARN of the KMS key that Secrets Manager uses to encrypt the secret value. If
+    the secret is encrypted with the Amazon Web Services managed key aws/secretsmanager, this
+    field is omitted." Source: Secrets Manager API Reference, SecretListEntry. MiniStack 1.5.33
+    left it out of ListSecrets, so a key set by CreateSecret or UpdateSecret never showed there."""
+    list_secrets = sm._list_secrets
+
+    def with_kms_key_id(data):
+        resp = list_secrets(data)
+        if resp[0] != 200:
+            return resp
+        body = json.loads(resp[2])
+        for entry in body.get("SecretList", []):
+            key = sm._secrets.get(entry.get("Name"), {}).get("KmsKeyId")
+            if key:
+                entry["KmsKeyId"] = key
+        return sm.json_response(body)
+
+    sm._list_secrets = with_kms_key_id

@@ -61,6 +61,7 @@ def test_one_shot_failure_has_no_side_effect_and_next_call_succeeds(rds, network
         ("CreateDBSubnetGroup", 1, 1, 2, 1)
 
 
+@pytest.mark.patch("rds-duplicate-names")
 def test_a_lost_response_takes_effect_and_the_retry_says_it_exists(network):
     """"after": the call's side effect happens, its answer is replaced by the error; an SDK
     that retries the 500 then meets the resource it created."""
