@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 use stackctl::model::{Address, Kind, NetworkIds, desired};
 use stackctl::plan::{Action, Observed, ObservedResource, Plan, plan};
 use stackctl::render::{drift, plan as render_plan, style::Style};
-use stackctl::spec::{self, raw::Stack};
+use stackctl::spec::{
+    self,
+    raw::{ProxyEndpoint, Stack, TargetRole},
+};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -593,4 +596,63 @@ fn a_version_reported_in_full_by_aws_is_not_a_perpetual_diff() {
         version_change(&p, Kind::ReplicationGroup),
         Some((json!("7.10.0"), json!("7.1")))
     );
+}
+
+/// Replacing a proxy under its own name (its subnets are fixed at creation): AWS deletes its
+/// endpoints, targets and target group with it. The plan replaces them with it: their deletes
+/// run before the proxy's delete, their creates after its create, and the target group's
+/// settings are set again on the new proxy's default group.
+#[test]
+fn replacing_a_proxy_replaces_what_aws_deletes_with_it_deleting_those_first() {
+    let mut s = stack("stacks/staging.yaml");
+    let net = NetworkIds {
+        vpc_id: "vpc-0a1b2c3d".into(),
+        subnet_ids: vec!["subnet-0a1b2c3d".into(), "subnet-1a1b2c3d".into()],
+    };
+    let proxy = s.proxy.as_ref().expect("proxy").name.clone();
+    let endpoint = format!("{proxy}-rw");
+    s.proxy
+        .as_mut()
+        .expect("proxy")
+        .endpoints
+        .push(ProxyEndpoint {
+            name: endpoint.clone(),
+            target_role: TargetRole::ReadWrite,
+            security_groups: None,
+        });
+    let mut observed = as_applied(&s, &net);
+    set(
+        &mut observed,
+        Kind::Proxy,
+        &proxy,
+        "subnet_ids",
+        json!(["subnet-0a1b2c3d"]),
+    );
+    let p = plan_for(&s, &net, &observed);
+    let del_proxy = step_of(&p, &format!("proxy.{proxy}"), "delete");
+    let new_proxy = step_of(&p, &format!("proxy.{proxy}"), "create");
+    let primary = &s.database.identifier;
+    for (part, shown) in [
+        (format!("proxy_endpoint.{endpoint}"), "proxy"),
+        (format!("proxy_target.{proxy}/{primary}"), "db_instance"),
+        (format!("proxy_target_group.{proxy}"), "init_query"),
+    ] {
+        let c = p
+            .changes
+            .iter()
+            .find(|c| c.address.to_string() == part)
+            .unwrap_or_else(|| panic!("{part} is not in the plan: {:#?}", p.changes));
+        assert_eq!(c.action, Action::Replace, "{part}");
+        assert!(
+            c.attributes.iter().any(|a| a.name == shown),
+            "{part} does not say it is made again: {c:#?}"
+        );
+        let del = step_of(&p, &part, "delete");
+        let create = step_of(&p, &part, "create");
+        assert!(after(&p, del_proxy, del), "{part} deleted before the proxy");
+        assert!(
+            after(&p, create, new_proxy),
+            "{part} created after the proxy"
+        );
+    }
 }

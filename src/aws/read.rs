@@ -179,11 +179,12 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let stray_proxies = owned
         .keys()
         .any(|a| a.contains(":db-proxy:") && Some(a.as_str()) != known_proxy);
-    let (subnets, extra_instances, member, strays) = tokio::try_join!(
+    let (subnets, extra_instances, member, strays, stray_endpoints) = tokio::try_join!(
         lookup_subnets(c, stack, vpc.clone()),
         describe_instances(c, extra_ids),
         describe_cache_cluster(c, member),
         list_proxies(c, stray_proxies),
+        list_proxy_endpoints(c, stray_proxies),
     )?;
 
     let network = NetworkIds {
@@ -423,6 +424,9 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
             if let Some(v) = p.backup_retention_period() {
                 pending.insert("backup_retention_days".into(), json!(v));
             }
+            if let Some(v) = p.db_subnet_group_name() {
+                pending.insert("subnet_group".into(), json!(v));
+            }
         }
         if let Some(arn) = inst.db_instance_arn() {
             o.ids.insert("arn".into(), arn.to_owned());
@@ -507,9 +511,45 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         obs.insert(o);
     }
 
+    // An extra proxy endpoint, under the proxy it belongs to.
+    let endpoint = |e: &aws_sdk_rds::types::DbProxyEndpoint| {
+        let earn = e.db_proxy_endpoint_arn();
+        let role = e
+            .target_role()
+            .map(|r| r.as_str().to_ascii_lowercase())
+            .unwrap_or_else(|| "read_write".into());
+        with_arn(
+            earn,
+            observed(
+                Resource::new(
+                    Kind::ProxyEndpoint,
+                    e.db_proxy_endpoint_name().unwrap_or_default(),
+                )
+                .set("proxy", e.db_proxy_name().unwrap_or_default())
+                .set("target_role", role)
+                .set("subnet_ids", sorted(e.vpc_subnet_ids().to_vec()))
+                .set(
+                    "security_groups",
+                    sg_list(e.vpc_security_group_ids().to_vec()),
+                )
+                .set("tags", arn_tags(earn)),
+                owned_arn(earn),
+                e.status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+            ),
+        )
+    };
     for p in strays {
         let arn = p.db_proxy_arn();
         if owned_arn(arn) && arn != known_proxy {
+            // Its endpoints, which AWS deletes with it: one the spec still names moves to the
+            // spec's proxy.
+            for e in stray_endpoints.iter().filter(|e| {
+                e.db_proxy_name() == p.db_proxy_name() && owned_arn(e.db_proxy_endpoint_arn())
+            }) {
+                obs.insert(endpoint(e));
+            }
             obs.insert(with_arn(
                 arn,
                 observed(
@@ -622,36 +662,10 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
                 ));
             }
         }
-        for e in endpoints {
-            if e.is_default().unwrap_or(false) {
-                continue;
+        for e in &endpoints {
+            if !e.is_default().unwrap_or(false) {
+                obs.insert(endpoint(e));
             }
-            let earn = e.db_proxy_endpoint_arn();
-            let role = e
-                .target_role()
-                .map(|r| r.as_str().to_ascii_lowercase())
-                .unwrap_or_else(|| "read_write".into());
-            obs.insert(with_arn(
-                earn,
-                observed(
-                    Resource::new(
-                        Kind::ProxyEndpoint,
-                        e.db_proxy_endpoint_name().unwrap_or_default(),
-                    )
-                    .set("proxy", name.clone())
-                    .set("target_role", role)
-                    .set("subnet_ids", sorted(e.vpc_subnet_ids().to_vec()))
-                    .set(
-                        "security_groups",
-                        sg_list(e.vpc_security_group_ids().to_vec()),
-                    )
-                    .set("tags", arn_tags(earn)),
-                    owned_arn(earn),
-                    e.status()
-                        .map(|s| s.as_str().to_owned())
-                        .unwrap_or_default(),
-                ),
-            ));
         }
     }
 
@@ -1257,6 +1271,34 @@ async fn describe_proxy(c: &Clients, name: Option<String>) -> Result<Option<Prox
     };
     let (p, tg, t, e) = tokio::try_join!(proxy, tg, targets, endpoints)?;
     Ok(p.map(|p| (p, tg, t, e)))
+}
+
+/// Every proxy endpoint in the region, when a proxy the stack owns is not the spec's.
+async fn list_proxy_endpoints(
+    c: &Clients,
+    needed: bool,
+) -> Result<Vec<aws_sdk_rds::types::DbProxyEndpoint>, AwsError> {
+    let mut out = Vec::new();
+    if !needed {
+        return Ok(out);
+    }
+    let mut marker: Option<String> = None;
+    loop {
+        let r = c
+            .call(
+                "rds:DescribeDBProxyEndpoints",
+                c.rds
+                    .describe_db_proxy_endpoints()
+                    .set_marker(marker.clone())
+                    .send(),
+            )
+            .await?;
+        out.extend(r.db_proxy_endpoints().iter().cloned());
+        marker = r.marker().map(str::to_owned);
+        if marker.is_none() {
+            return Ok(out);
+        }
+    }
 }
 
 /// Every proxy in the region, when one the stack owns is not the spec's (it left the spec).

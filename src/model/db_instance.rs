@@ -57,7 +57,12 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
         AttrSpec::online("parameter_group")
             .with(Impact::Reboot)
             .unmanaged_when_null(),
-        AttrSpec::online("subnet_group").with(Impact::ReplaceDataLoss),
+        // Named from the stack. ModifyDBInstance DBSubnetGroupName moves the instance in
+        // place: "Changing the subnet group causes an outage during the change. The change is
+        // applied during the next maintenance window, unless you enable ApplyImmediately."
+        AttrSpec::online("subnet_group")
+            .with(Impact::BriefOutage)
+            .deferrable(),
         AttrSpec::online("security_groups")
             .compare(Compare::Unordered)
             .unmanaged_when_null(),

@@ -1,12 +1,15 @@
 //! DB and cache parameter groups. The family is part of the name, so a new family is a new group
 //! and the old one is deleted once nothing uses it.
 
-use super::types::{AttrSpec, Impact, Kind, KindSpec};
+use super::types::{AttrSpec, Kind, KindSpec};
 
 /// DB and cache parameter groups have the same attributes.
 const PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
-    AttrSpec::online("family").with(Impact::Replace),
-    AttrSpec::online("description").with(Impact::Replace),
+    // The name carries the family (`group_name`), and AWS changes neither family nor
+    // description of a group (ModifyDBParameterGroup and ModifyCacheParameterGroup take only
+    // parameters): a new family is a new group.
+    AttrSpec::at_create("family"),
+    AttrSpec::at_create("description"),
     // Static parameters take effect at the instance's next reboot.
     AttrSpec::online("parameters"),
     AttrSpec::online("tags"),

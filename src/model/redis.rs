@@ -40,7 +40,8 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
             .compare(Compare::IgnoreCase)
             .unmanaged_when_null(),
         AttrSpec::online("parameter_group").unmanaged_when_null(),
-        AttrSpec::online("subnet_group").with(Impact::ReplaceDataLoss),
+        // Named from the stack; ModifyReplicationGroup has no subnet group parameter.
+        AttrSpec::at_create("subnet_group"),
         AttrSpec::online("security_groups")
             .compare(Compare::Unordered)
             .unmanaged_when_null(),

@@ -12,8 +12,9 @@ pub static SECRET: KindSpec = KindSpec {
     loses_data: true,
     attrs: &[
         AttrSpec::online("description"),
-        // What the secret holds: `db_master_password` or `redis_auth_token`.
-        AttrSpec::online("purpose").with(super::Impact::Replace),
+        // What the secret holds: `db_master_password` or `redis_auth_token`, which its name
+        // says (`master_secret_name`, `auth_token_secret_name`).
+        AttrSpec::at_create("purpose"),
         AttrSpec::online("kms_key_id")
             .compare(super::Compare::KmsKey)
             .unmanaged_when_null(),

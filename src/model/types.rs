@@ -146,6 +146,10 @@ pub enum Compare {
     KmsKey,
     /// A setting of stackctl's own, not state in AWS: never a change.
     Never,
+    /// Set once when the resource is created, from its name or the stack's, and AWS has no
+    /// call to change it: shown on create, never compared (no edit and no change made in AWS
+    /// can make it differ, and a new wording in a later stackctl must not replace anything).
+    AtCreate,
 }
 
 /// One row of a kind's table.
@@ -181,6 +185,10 @@ impl AttrSpec {
             null_is_unmanaged: false,
             refusal: None,
         }
+    }
+    /// A row of [`Compare::AtCreate`].
+    pub const fn at_create(name: &'static str) -> Self {
+        AttrSpec::online(name).compare(Compare::AtCreate)
     }
     pub const fn refused(mut self, reason: &'static str) -> Self {
         self.refusal = Some(reason);

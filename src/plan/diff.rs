@@ -107,14 +107,16 @@ fn version_satisfies(want: &str, have: &str, auto: bool) -> bool {
 
 /// Whether AWS's value satisfies the desired one, by the attribute's comparison rule.
 fn satisfied(spec: &AttrSpec, want: &Value, have: &Value, desired: &Resource) -> bool {
-    if spec.compare == Compare::Never || (want.is_null() && spec.null_is_unmanaged) {
+    if matches!(spec.compare, Compare::Never | Compare::AtCreate)
+        || (want.is_null() && spec.null_is_unmanaged)
+    {
         return true;
     }
     if want == have {
         return true;
     }
     match spec.compare {
-        Compare::Exact | Compare::Never => false,
+        Compare::Exact | Compare::Never | Compare::AtCreate => false,
         Compare::IgnoreCase => match (want.as_str(), have.as_str()) {
             (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
             _ => false,
@@ -410,6 +412,7 @@ fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed)
         .filter(|c| c.action == Action::Replace && c.deletes().kind == Kind::DbInstance)
         .map(|c| c.deletes().name.clone())
         .collect();
+    proxy_parts_follow(changes, desired, observed);
     for d in desired {
         proxy_follows_new_secret(changes, d, observed, &replaced);
         let Some(source) = observed.get(&d.address).and_then(names_instance) else {
@@ -435,6 +438,66 @@ fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed)
                 replaces: None,
             }),
         }
+    }
+}
+
+/// What AWS deletes with a proxy, made part of the plan: "When you delete a proxy, RDS Proxy
+/// automatically deletes all the associated endpoints" (RDS User Guide, Deleting a proxy
+/// endpoint), and its targets and default target group go with it. So when a proxy is replaced
+/// under its own name, its endpoints and target are replaced with it, and its target group's
+/// settings are set again on the new proxy's default group, which starts from AWS's defaults.
+fn proxy_parts_follow(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed) {
+    let proxies: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| c.action == Action::Replace && c.address.kind == Kind::Proxy)
+        .map(|c| c.address.name.clone())
+        .collect();
+    for d in desired {
+        let Some(o) = observed.get(&d.address) else {
+            continue;
+        };
+        let Some(proxy) = parents_of(o)
+            .into_iter()
+            .find(|p| p.kind == Kind::Proxy && proxies.contains(&p.name))
+        else {
+            continue;
+        };
+        let proxy = proxy.name;
+        let note = format!(
+            "the proxy {proxy} is replaced: AWS deletes this with it, so it is made again on the new proxy"
+        );
+        let mut attrs: Vec<AttrChange> = changes
+            .iter()
+            .position(|c| c.address == d.address)
+            .map(|i| changes.remove(i).attributes)
+            .unwrap_or_default();
+        let made_again: Vec<AttrChange> = spec_of(d.address.kind)
+            .attrs
+            .iter()
+            .filter(|a| match d.address.kind {
+                Kind::ProxyTargetGroup => true,
+                Kind::ProxyTarget => a.name == "db_instance",
+                _ => a.name == "proxy",
+            })
+            .map(|a| AttrChange {
+                name: a.name.into(),
+                old: shown(a, o.resource.get(a.name)),
+                new: shown(a, d.get(a.name)),
+                impact: a.impact,
+                forces_replacement: a.impact.forces_replacement(),
+                note: Some(note.clone()),
+            })
+            .filter(|a| !attrs.iter().any(|x| x.name == a.name))
+            .collect();
+        attrs.extend(made_again);
+        changes.push(Change {
+            address: d.address.clone(),
+            action: Action::Replace,
+            impact: Impact::Replace,
+            stateful: false,
+            attributes: attrs,
+            replaces: None,
+        });
     }
 }
 
@@ -566,10 +629,12 @@ fn show_unprotect(changes: &mut [Change], observed: &Observed) {
     }
 }
 
-/// AWS promotes the replicas of a deleted source: the delete of a replica (or proxy target)
-/// runs before the delete of the instance it names. One that left the spec then waits for
-/// nothing else, so that the instance's replacement can follow it.
-fn before_their_instance(steps: &mut [Step], first_delete: usize, observed: &Observed) {
+/// What AWS does to the parts of a deleted resource, ordered: it promotes the replicas of a
+/// deleted source, and deletes a proxy's target group, targets and endpoints with the proxy.
+/// So the delete of a replica, proxy target, target group or endpoint runs before the delete
+/// of the instance or proxy it belongs to. One that left the spec then waits for nothing
+/// else, so that its parent's replacement can follow it.
+fn before_their_parent(steps: &mut [Step], first_delete: usize, observed: &Observed) {
     let deletes: BTreeMap<Address, usize> = steps
         .iter()
         .filter(|s| s.op == StepOp::Delete)
@@ -579,17 +644,33 @@ fn before_their_instance(steps: &mut [Step], first_delete: usize, observed: &Obs
         if steps[i].op != StepOp::Delete {
             continue;
         }
-        let Some(instance) = observed.get(&steps[i].address).and_then(names_instance) else {
+        let Some(o) = observed.get(&steps[i].address) else {
             continue;
         };
-        let Some(&parent) = deletes.get(&Address::new(Kind::DbInstance, instance)) else {
-            continue;
-        };
-        if i >= first_delete && parent < first_delete {
-            steps[i].depends_on.clear();
+        for parent in parents_of(o) {
+            let Some(&parent) = deletes.get(&parent) else {
+                continue;
+            };
+            if i >= first_delete && parent < first_delete {
+                steps[i].depends_on.clear();
+            }
+            steps[parent].depends_on.push(i);
         }
-        steps[parent].depends_on.push(i);
     }
+}
+
+/// The instance and the proxy whose deletion takes a resource with it (or promotes it).
+fn parents_of(o: &ObservedResource) -> Vec<Address> {
+    let a = &o.resource.address;
+    let instance = names_instance(o).map(|db| Address::new(Kind::DbInstance, db));
+    let proxy = match a.kind {
+        Kind::ProxyTargetGroup => Some(a.name.as_str()),
+        Kind::ProxyTarget => a.name.split_once('/').map(|(p, _)| p),
+        Kind::ProxyEndpoint => o.resource.str("proxy"),
+        _ => None,
+    }
+    .map(|p| Address::new(Kind::Proxy, p));
+    instance.into_iter().chain(proxy).collect()
 }
 
 /// The execution graph: creates and updates in dependency order, a replacement's delete before
@@ -690,7 +771,7 @@ fn steps(
             .collect();
         steps[i].depends_on.extend(later);
     }
-    before_their_instance(&mut steps, first_delete, observed);
+    before_their_parent(&mut steps, first_delete, observed);
     unprotect_before_delete(&mut steps, observed);
     for s in &mut steps {
         s.depends_on.sort_unstable();

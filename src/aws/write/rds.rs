@@ -412,6 +412,9 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
     if carry.take(&["parameter_group"]) {
         req = req.set_db_parameter_group_name(str_of(r, "parameter_group").map(str::to_owned));
     }
+    if carry.take(&["subnet_group"]) {
+        req = req.set_db_subnet_group_name(str_of(r, "subnet_group").map(str::to_owned));
+    }
     if carry.take(&["security_groups"]) {
         req = req.set_vpc_security_group_ids(cx.sg_ids(r, "security_groups")?);
     }
