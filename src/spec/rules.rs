@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::diag::Diagnostic;
 use super::raw::{
-    AuthToken, Database, Engine, EngineFamily, IamAuth, Proxy, Redis, Stack, TargetRole,
+    AuthToken, Database, Engine, EngineFamily, IamAuth, PasswordSource, Proxy, Redis, Stack,
+    TargetRole,
 };
 use super::structure::did_you_mean;
 use super::tree::{KeyPath, Node};
@@ -698,6 +699,16 @@ impl Rules<'_> {
                 format!("`{user}` is reserved by RDS or the engine"),
             )
             .hint("e.g. `dbadmin`");
+        }
+        if db.master_user.secret_kms_key_id.is_some()
+            && db.master_user.password == PasswordSource::RdsManaged
+        {
+            self.error(
+                "database.master_user.secret_kms_key_id",
+                "names the key of a secret stackctl generates, but with `password: rds_managed` RDS keeps the secret and stackctl does not choose its key",
+            )
+            .allowed("with `password: generated`")
+            .hint("remove it, or set `password: generated`");
         }
         if db.backup.retention_days > 35 {
             self.error(
