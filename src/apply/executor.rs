@@ -143,7 +143,7 @@ impl<'a> Journaled<'a> {
         let first = !self
             .written_once
             .swap(true, std::sync::atomic::Ordering::SeqCst);
-        crate::aws::state::save_journal(self.clients, &snapshot, first).await?;
+        super::stored::save(self.clients, &snapshot, first).await?;
         *durable = version;
         if self.crash_after.is_some_and(|n| snapshot.writes >= n) {
             // Fault injection for tests: die as SIGKILL would, right after a durable write.

@@ -3,5 +3,6 @@
 
 pub mod executor;
 pub mod journal;
+pub mod stored;
 
 pub use executor::{Control, Event, Journaled, Report, UndoReport, execute, undo};

@@ -4,10 +4,11 @@
 //! Both are Secrets Manager secrets tagged with the stack: `stackctl/<stack>/.lock` (its calls
 //! are in [`super::lock`]) and `stackctl/<stack>/.journal`. They hold no secret value: who holds
 //! the lock, and the journal (addresses, states, attribute values that are never sensitive).
+//! The journal is stored as the text `apply::journal` makes of it: this layer neither reads
+//! nor writes its contents.
 
 use super::client::Clients;
 use super::error::{AwsError, SdkResultExt, found};
-use crate::apply::journal::Journal;
 use crate::model::desired::OWNER_TAG;
 
 pub fn lock_name(stack: &str) -> String {
@@ -48,8 +49,8 @@ async fn delete(c: &Clients, name: &str) -> Result<(), AwsError> {
     found(r).map(|_| ())
 }
 
-/// The journal of the last unfinished apply, if any.
-pub async fn load_journal(c: &Clients, stack: &str) -> Result<Option<Journal>, AwsError> {
+/// The journal of the last unfinished apply, as stored, if any.
+pub async fn load_journal(c: &Clients, stack: &str) -> Result<Option<String>, AwsError> {
     let r = c
         .recorder
         .track(
@@ -61,16 +62,17 @@ pub async fn load_journal(c: &Clients, stack: &str) -> Result<Option<Journal>, A
         )
         .await
         .aws("secretsmanager:GetSecretValue");
-    let Some(v) = found(r)? else { return Ok(None) };
-    serde_json::from_str(v.secret_string().unwrap_or("{}"))
-        .map(Some)
-        .map_err(|e| AwsError::other("journal", format!("the journal cannot be read: {e}")))
+    Ok(found(r)?.map(|v| v.secret_string().unwrap_or("{}").to_owned()))
 }
 
-/// Writes the journal to AWS (creating it on the first write) and to a local copy.
-pub async fn save_journal(c: &Clients, journal: &Journal, first: bool) -> Result<(), AwsError> {
-    let body = serde_json::to_string(journal).unwrap_or_default();
-    let name = journal_name(&journal.stack);
+/// Writes the stack's journal to AWS, creating it on the first write.
+pub async fn save_journal(
+    c: &Clients,
+    stack: &str,
+    body: &str,
+    first: bool,
+) -> Result<(), AwsError> {
+    let name = journal_name(stack);
     if first {
         let created = c
             .recorder
@@ -80,17 +82,14 @@ pub async fn save_journal(c: &Clients, journal: &Journal, first: bool) -> Result
                     .create_secret()
                     .name(&name)
                     .description("stackctl apply journal")
-                    .secret_string(&body)
-                    .tags(tags(&journal.stack))
+                    .secret_string(body)
+                    .tags(tags(stack))
                     .send(),
             )
             .await
             .aws("secretsmanager:CreateSecret");
         match created {
-            Ok(_) => {
-                save_local(journal);
-                return Ok(());
-            }
+            Ok(_) => return Ok(()),
             Err(e) if e.code.contains("ResourceExists") => {}
             Err(e) => return Err(e),
         }
@@ -101,38 +100,15 @@ pub async fn save_journal(c: &Clients, journal: &Journal, first: bool) -> Result
             c.secrets
                 .put_secret_value()
                 .secret_id(&name)
-                .secret_string(&body)
+                .secret_string(body)
                 .send(),
         )
         .await
         .aws("secretsmanager:PutSecretValue")?;
-    save_local(journal);
     Ok(())
 }
 
 /// Removes the journal once nothing is left to resume or roll back.
-/// The local copy goes with it.
 pub async fn clear_journal(c: &Clients, stack: &str) -> Result<(), AwsError> {
-    delete(c, &journal_name(stack)).await?;
-    let _ = std::fs::remove_file(local_path(stack));
-    Ok(())
-}
-
-/// The local copy, for people to inspect: `.stackctl/<stack>.journal.json` under the current
-/// directory (or `STACKCTL_STATE_DIR`). Best effort: AWS holds the one that counts.
-pub fn local_path(stack: &str) -> std::path::PathBuf {
-    let dir = std::env::var_os("STACKCTL_STATE_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(".stackctl"));
-    dir.join(format!("{stack}.journal.json"))
-}
-
-fn save_local(journal: &Journal) {
-    let path = local_path(&journal.stack);
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    if let Ok(text) = serde_json::to_string_pretty(journal) {
-        let _ = std::fs::write(path, text);
-    }
+    delete(c, &journal_name(stack)).await
 }

@@ -9,8 +9,8 @@ use super::common::{confirm, load_spec, make_plan, ticking};
 use super::locked::{How, Locked, with_lock};
 use super::saved_plan;
 use crate::apply::journal::{ApplyState, Journal};
+use crate::apply::stored;
 use crate::apply::{Control, Event, Journaled, Report, execute, undo};
-use crate::aws::state;
 use crate::aws::write::Ids;
 use crate::exit::Outcome;
 use crate::model::Kind;
@@ -81,7 +81,7 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     out::print(&render_plan::render(plan, &Style::for_stdout()));
     if plan.is_empty() {
         if locked.resumed.is_some() {
-            state::clear_journal(&locked.clients, &plan.stack).await?;
+            stored::clear(&locked.clients, &plan.stack).await?;
             crate::errln!("The interrupted apply had finished its work: nothing left to do.");
         }
         return Ok(Outcome::Success);
@@ -162,7 +162,7 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     }
     if report.succeeded() {
         journaled.set_state(ApplyState::Completed).await?;
-        state::clear_journal(clients, &plan.stack).await?;
+        stored::clear(clients, &plan.stack).await?;
         crate::errln!(
             "{} complete: {} step{} in stack {}.",
             if locked.operation == "destroy" {
@@ -188,14 +188,14 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         let file = locked.file.display();
         crate::errln!(
             "AWS stopped answering, so nothing is rolled back over it. The journal ({} and in AWS) keeps what this apply did: run `stackctl apply {file}` to resume once AWS answers, or `stackctl rollback {file}` to undo it.",
-            state::local_path(&plan.stack).display()
+            stored::local_path(&plan.stack).display()
         );
         return Ok(Outcome::Invalid);
     }
     if opts.no_rollback {
         crate::errln!(
             "--no-rollback: keeping what was done. `stackctl apply` converges from here; `stackctl rollback` undoes it (journal: {}).",
-            state::local_path(&plan.stack).display()
+            stored::local_path(&plan.stack).display()
         );
         return Ok(Outcome::Invalid);
     }
@@ -272,7 +272,7 @@ pub async fn rollback(
     }
     if complete {
         journaled.set_state(ApplyState::RolledBack).await?;
-        state::clear_journal(&locked.clients, &journaled.snapshot().await.stack).await?;
+        stored::clear(&locked.clients, &journaled.snapshot().await.stack).await?;
     } else {
         journaled.set_state(ApplyState::RollbackFailed).await?;
         crate::errln!("The journal is kept: `stackctl rollback FILE` tries the rest again.");

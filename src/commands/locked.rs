@@ -94,7 +94,7 @@ where
     F: FnOnce(Locked) -> Fut,
     Fut: Future<Output = anyhow::Result<Outcome>>,
 {
-    let resumed = crate::aws::state::load_journal(clients, &stack.stack).await?;
+    let resumed = crate::apply::stored::load(clients, &stack.stack).await?;
     let resumed = resumed.filter(|j| !j.state.finished());
     if let Some(j) = &resumed {
         crate::errln!(

@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::diff::Change;
+use super::change::Change;
 use crate::model::{Address, Impact, Resource};
 
 pub const FORMAT_VERSION: u32 = 2;

@@ -1,11 +1,13 @@
 //! The planner: a pure function of the desired stack and the observed one. Everything apply will
 //! do (every step, its order, what it costs) is decided here.
 
+pub mod change;
 pub mod diff;
 pub mod format;
 pub mod observed;
 pub mod order;
 
-pub use diff::{Action, AttrChange, Change, PlanError, plan};
+pub use change::{Action, AttrChange, Change};
+pub use diff::{PlanError, plan};
 pub use format::{FORMAT_VERSION, Plan, Step, StepOp};
 pub use observed::{Observed, ObservedResource};

@@ -1,0 +1,61 @@
+//! What the plan changes, resource by resource: the action, each attribute's old and new value
+//! and what changing it costs. Shown to people (render) and kept in the plan file (format).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::model::{Address, Impact};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Replace,
+    Delete,
+}
+
+impl Action {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update in place",
+            Action::Replace => "replace",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// One attribute's change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttrChange {
+    pub name: String,
+    pub old: Value,
+    pub new: Value,
+    pub impact: Impact,
+    pub forces_replacement: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One resource's change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub address: Address,
+    pub action: Action,
+    pub impact: Impact,
+    /// Holds data (an instance, a replica, a replication group).
+    pub stateful: bool,
+    pub attributes: Vec<AttrChange>,
+    /// For a replacement: the resource it deletes when AWS holds the identifier as another
+    /// kind (a promoted replica observed as a `db_instance` where the spec wants a replica).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Address>,
+}
+
+impl Change {
+    /// The address the deleting half of this change deletes.
+    pub fn deletes(&self) -> &Address {
+        self.replaces.as_ref().unwrap_or(&self.address)
+    }
+}
