@@ -50,11 +50,13 @@ test: lint
 
 ## make bench: validate a generated 50 MB spec (time and peak memory); then plan and apply
 ## through a 50 ms latency proxy in front of the emulator; prints wall time, AWS calls and
-## sequential round trips (debug build: the figures are counts).
+## sequential round trips (debug build: the figures are counts); then apply with each create
+## taking 20 s in the emulator: makespan / critical path, and the calls spent waiting.
 bench: build
 	cargo bench --profile dev --bench validate
 	$(EMULATOR) up
 	AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$(GATEWAY_PORT)} cargo bench --profile dev --bench stackctl
+	AWS_ENDPOINT_URL=$${AWS_ENDPOINT_URL:-http://127.0.0.1:$(GATEWAY_PORT)} cargo bench --profile dev --bench waits
 
 lint:
 	cargo fmt --all -- --check

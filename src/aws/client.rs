@@ -98,8 +98,9 @@ impl Recorder {
         end.saturating_sub(start)
     }
 
-    /// One line for `STACKCTL_REPORT_CALLS`: calls, longest chain, time talking to AWS, and the
-    /// longest chain without the lock and journal (stackctl's own bookkeeping).
+    /// One line for `STACKCTL_REPORT_CALLS`: calls, longest chain, time talking to AWS, the
+    /// longest chain without the lock and journal (stackctl's own bookkeeping), and the calls
+    /// spent waiting for AWS.
     pub fn summary(&self) -> String {
         let calls = self.calls();
         let work: Vec<CallRecord> = calls
@@ -108,12 +109,16 @@ impl Recorder {
             .cloned()
             .collect();
         format!(
-            "aws calls: {}, sequential round trips: {}, aws span ms: {}, bookkeeping calls: {}, round trips without bookkeeping: {}",
+            "aws calls: {}, sequential round trips: {}, aws span ms: {}, bookkeeping calls: {}, round trips without bookkeeping: {}, wait calls: {}",
             calls.len(),
             longest_chain(&calls),
             self.span().as_millis(),
             calls.len() - work.len(),
-            longest_chain(&work)
+            longest_chain(&work),
+            calls
+                .iter()
+                .filter(|c| c.operation.ends_with("(wait)"))
+                .count()
         )
     }
 
@@ -179,6 +184,8 @@ pub struct Clients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
     pub recorder: Recorder,
+    /// Every wait of the command, batched.
+    pub watch: super::watch::Watch,
 }
 
 impl Clients {
@@ -211,6 +218,7 @@ impl Clients {
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             tagging: aws_sdk_resourcegroupstagging::Client::new(&config),
             recorder: Recorder::default(),
+            watch: Default::default(),
         }
     }
 }

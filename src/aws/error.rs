@@ -69,27 +69,6 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     out
 }
 
-/// An SDK waiter's error: a poll that AWS did not answer is [`NO_ANSWER`], like any call's.
-pub fn from_wait<O, E>(
-    operation: &'static str,
-    what: String,
-    e: &aws_smithy_runtime_api::client::waiters::error::WaiterError<O, E>,
-) -> AwsError
-where
-    O: std::fmt::Debug + 'static,
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    use aws_smithy_runtime_api::client::waiters::error::WaiterError;
-    match e {
-        WaiterError::OperationFailed(f) => {
-            let mut a = AwsError::new(operation, f.error());
-            a.message = format!("{what}: {}", a.message);
-            a
-        }
-        other => AwsError::other(operation, format!("{what}: {}", error_chain(other))),
-    }
-}
-
 /// Maps an SDK result into `AwsError`, keeping `None` for "not found".
 pub trait SdkResultExt<T> {
     fn aws(self, operation: &'static str) -> Result<T, AwsError>;

@@ -8,6 +8,8 @@ pub mod read;
 pub mod state;
 pub mod timeouts;
 pub mod wait;
+pub mod watch;
+mod watch_calls;
 pub mod write;
 
 pub use client::{Clients, Recorder};

@@ -187,26 +187,17 @@ pub(super) async fn cache_parameter_group(
 
 pub(super) async fn rg_wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
     let c = cx.clients;
-    let out = c
-        .recorder
-        .track(
-            "elasticache:wait(ReplicationGroupAvailable)",
-            c.elasticache
-                .wait_until_replication_group_available()
-                .replication_group_id(&a.name)
-                .wait(limits::REPLICATION_GROUP),
+    let seen = c
+        .watch
+        .until(
+            c,
+            Watched::ReplicationGroup,
+            &a.name,
+            Until::Available,
+            limits::REPLICATION_GROUP,
         )
-        .await
-        .map_err(|e| {
-            from_wait(
-                "elasticache:wait",
-                format!("{a} did not become available"),
-                &e,
-            )
-        })?;
-    if let Ok(o) = out.as_result()
-        && let Some(arn) = o.replication_groups().first().and_then(|g| g.arn())
-    {
+        .await?;
+    if let Some(arn) = seen.and_then(|s| s.arn) {
         cx.ids.set(a, "arn", arn);
     }
     Ok(())
@@ -413,15 +404,14 @@ pub(super) async fn rg_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
     if found(r)?.is_none() {
         return Ok(());
     }
-    c.recorder
-        .track(
-            "elasticache:wait(ReplicationGroupDeleted)",
-            c.elasticache
-                .wait_until_replication_group_deleted()
-                .replication_group_id(&a.name)
-                .wait(limits::REPLICATION_GROUP),
+    c.watch
+        .until(
+            c,
+            Watched::ReplicationGroup,
+            &a.name,
+            Until::Gone,
+            limits::REPLICATION_GROUP,
         )
-        .await
-        .map_err(|e| from_wait("elasticache:wait", format!("{a} was not deleted"), &e))?;
+        .await?;
     Ok(())
 }

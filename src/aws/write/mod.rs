@@ -18,13 +18,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Mutex;
 
-use aws_sdk_elasticache::client::Waiters as _;
-use aws_sdk_rds::client::Waiters as _;
 use serde_json::Value;
 
 use super::client::Clients;
-use super::error::{AwsError, found, from_wait};
-use super::wait::{limits, poll};
+use super::error::{AwsError, found};
+use super::wait::limits;
+use super::watch::{Until, Watched};
 use crate::model::secret::{master_secret_name, parse_master_auth_secret};
 use crate::model::{Address, Kind, Resource};
 use crate::plan::{ObservedResource, Step, StepOp};

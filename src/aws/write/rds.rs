@@ -182,29 +182,25 @@ pub(super) async fn db_parameter_group(
     Ok(())
 }
 
-/// Waits with the SDK's waiter until the instance is available; records its ids.
+/// Waits until the instance is available; records its ids.
 pub(super) async fn db_wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
     let c = cx.clients;
-    let out = c
-        .recorder
-        .track(
-            "rds:wait(DBInstanceAvailable)",
-            c.rds
-                .wait_until_db_instance_available()
-                .db_instance_identifier(&a.name)
-                .wait(limits::DB_INSTANCE),
+    let seen = c
+        .watch
+        .until(
+            c,
+            Watched::DbInstance,
+            &a.name,
+            Until::Available,
+            limits::DB_INSTANCE,
         )
-        .await
-        .map_err(|e| from_wait("rds:wait", format!("{a} did not become available"), &e))?;
-    if let Ok(o) = out.as_result()
-        && let Some(inst) = o.db_instances().first()
-    {
-        if let Some(arn) = inst.db_instance_arn() {
-            cx.ids.set(a, "arn", arn);
-        }
-        if let Some(arn) = inst.master_user_secret().and_then(|m| m.secret_arn()) {
-            cx.ids.set(a, "master_user_secret_arn", arn);
-        }
+        .await?
+        .unwrap_or_default();
+    if let Some(arn) = &seen.arn {
+        cx.ids.set(a, "arn", arn);
+    }
+    if let Some(arn) = &seen.secret_arn {
+        cx.ids.set(a, "master_user_secret_arn", arn);
     }
     Ok(())
 }
@@ -502,16 +498,15 @@ pub(super) async fn db_delete(cx: &StepContext<'_>, a: &Address) -> Result<(), A
     if deleted.is_none() {
         return Ok(());
     }
-    c.recorder
-        .track(
-            "rds:wait(DBInstanceDeleted)",
-            c.rds
-                .wait_until_db_instance_deleted()
-                .db_instance_identifier(&a.name)
-                .wait(limits::DB_INSTANCE),
+    c.watch
+        .until(
+            c,
+            Watched::DbInstance,
+            &a.name,
+            Until::Gone,
+            limits::DB_INSTANCE,
         )
-        .await
-        .map_err(|e| from_wait("rds:wait", format!("{a} was not deleted"), &e))?;
+        .await?;
     Ok(())
 }
 
@@ -555,28 +550,24 @@ pub(super) fn proxy_auth(
         .build())
 }
 
-/// Polls `look` (the resource's ARN and status; `None` when AWS no longer has it) until it is
-/// available, or gone when `gone`; records its ARN for later steps.
-async fn wait_status<F, Fut>(
+/// Waits until a proxy or proxy endpoint is available, or gone when `gone`; records its ARN
+/// for later steps.
+async fn wait_status(
     cx: &StepContext<'_>,
     a: &Address,
+    what: Watched,
     gone: bool,
-    look: F,
-) -> Result<(), AwsError>
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<Option<(Option<String>, String)>, AwsError>>,
-{
-    poll(&a.to_string(), limits::PROXY, || async {
-        let Some((arn, status)) = look().await? else {
-            return Ok(gone.then_some(()));
-        };
-        if let Some(arn) = arn {
-            cx.ids.set(a, "arn", arn);
-        }
-        Ok((!gone && status == "available").then_some(()))
-    })
-    .await
+) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let until = if gone { Until::Gone } else { Until::Available };
+    let seen = c
+        .watch
+        .until(c, what, &a.name, until, limits::PROXY)
+        .await?;
+    if let Some(arn) = seen.and_then(|s| s.arn) {
+        cx.ids.set(a, "arn", arn);
+    }
+    Ok(())
 }
 
 pub(super) async fn proxy_wait(
@@ -584,26 +575,7 @@ pub(super) async fn proxy_wait(
     a: &Address,
     gone: bool,
 ) -> Result<(), AwsError> {
-    let c = cx.clients;
-    wait_status(cx, a, gone, || async {
-        let r = c
-            .call(
-                "rds:DescribeDBProxies",
-                c.rds.describe_db_proxies().db_proxy_name(&a.name).send(),
-            )
-            .await;
-        Ok(found(r)?.and_then(|out| {
-            out.db_proxies().first().map(|p| {
-                (
-                    p.db_proxy_arn().map(str::to_owned),
-                    p.status()
-                        .map(|s| s.as_str().to_owned())
-                        .unwrap_or_default(),
-                )
-            })
-        }))
-    })
-    .await
+    wait_status(cx, a, Watched::Proxy, gone).await
 }
 
 pub(super) async fn proxy(
@@ -780,29 +752,7 @@ pub(super) async fn proxy_endpoint_wait(
     a: &Address,
     gone: bool,
 ) -> Result<(), AwsError> {
-    let c = cx.clients;
-    wait_status(cx, a, gone, || async {
-        let r = c
-            .call(
-                "rds:DescribeDBProxyEndpoints",
-                c.rds
-                    .describe_db_proxy_endpoints()
-                    .db_proxy_endpoint_name(&a.name)
-                    .send(),
-            )
-            .await;
-        Ok(found(r)?.and_then(|out| {
-            out.db_proxy_endpoints().first().map(|e| {
-                (
-                    e.db_proxy_endpoint_arn().map(str::to_owned),
-                    e.status()
-                        .map(|s| s.as_str().to_owned())
-                        .unwrap_or_default(),
-                )
-            })
-        }))
-    })
-    .await
+    wait_status(cx, a, Watched::ProxyEndpoint, gone).await
 }
 
 pub(super) async fn proxy_endpoint(
