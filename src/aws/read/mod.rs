@@ -1,0 +1,357 @@
+//! Reading a stack's live state: every kind at once, batched where AWS allows, normalised into
+//! the model so that nothing AWS does by itself shows as a change.
+//!
+//! Round trip 1 (concurrent): the tagging API (everything the stack owns), the security groups
+//! it owns, the VPC and subnets, every DB instance of the spec in one filtered call, the subnet
+//! and parameter groups, the proxy with its target group, targets and endpoints, the Redis group,
+//! the stack's secrets, and the alarms (100 names a call). Round trip 2 (concurrent, only what
+//! needs round 1): subnets by tags inside a VPC found by tags, a Redis member cluster (engine
+//! version, window, groups live there), and owned DB instances that left the spec.
+//!
+//! Each service's file makes its calls and turns their answers into observed resources; this
+//! one runs the calls of both rounds at once and assembles the observed stack.
+
+mod cloudwatch;
+mod ec2;
+mod elasticache;
+mod proxy;
+mod rds_groups;
+mod rds_instances;
+mod secrets;
+mod tagging;
+
+pub use cloudwatch::existing_alarms;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_cloudwatch::types::MetricAlarm;
+use aws_sdk_ec2::types::SecurityGroup;
+use aws_sdk_elasticache::types::{CacheCluster, CacheSubnetGroup, ReplicationGroup};
+use aws_sdk_rds::types::{DbInstance, DbProxy, DbProxyEndpoint, DbSubnetGroup};
+use aws_sdk_secretsmanager::types::SecretListEntry;
+use serde_json::{Value, json};
+
+use super::client::Clients;
+use super::error::AwsError;
+use crate::model::desired::APPLY_TAG;
+use crate::model::desired::{OWNER_TAG, cache_subnet_group_name, db_subnet_group_name};
+use crate::model::parameter_group::group_name;
+use crate::model::{Kind, NetworkIds, Resource};
+use crate::plan::{Observed, ObservedResource};
+use crate::spec::raw::Stack;
+use cloudwatch::describe_alarms;
+use ec2::{lookup_subnets, lookup_vpc, security_groups};
+use elasticache::{
+    CacheParams, describe_cache_cluster, describe_cache_parameter_group,
+    describe_cache_subnet_group, describe_replication_group,
+};
+use proxy::{ProxyParts, describe_proxy, list_proxies, list_proxy_endpoints};
+use rds_groups::{DbParams, describe_db_parameter_group, describe_db_subnet_group};
+use rds_instances::describe_instances;
+use secrets::list_secrets;
+use tagging::{OwnedArns, owned_arns};
+
+/// What a read found: the network ids the spec's lookups resolved to, and the observed stack.
+#[derive(Debug, Clone)]
+pub struct ReadResult {
+    pub network: NetworkIds,
+    pub observed: Observed,
+}
+
+fn tag_map<'a>(
+    tags: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
+    tags.filter_map(|(k, v)| Some((k?.to_owned(), v.unwrap_or("").to_owned())))
+        .filter(|(k, _)| !k.starts_with("aws:") && k != APPLY_TAG)
+        .collect()
+}
+
+fn owned_by(tags: &BTreeMap<String, String>, stack: &str) -> bool {
+    tags.get(OWNER_TAG).is_some_and(|v| v == stack)
+}
+
+/// AWS (and emulators) return "" for unset strings as often as nothing: both are `None`.
+fn nz(v: Option<&str>) -> Option<&str> {
+    v.filter(|s| !s.is_empty())
+}
+
+fn sorted(mut v: Vec<String>) -> Value {
+    v.sort();
+    json!(v)
+}
+
+/// The last `:`- or `/`-separated part of an ARN.
+fn arn_name(arn: &str) -> &str {
+    arn.rsplit([':', '/']).next().unwrap_or(arn)
+}
+
+fn observed(resource: Resource, owned: bool, status: impl Into<String>) -> ObservedResource {
+    ObservedResource {
+        resource,
+        owned,
+        status: status.into(),
+        pending: BTreeMap::new(),
+        ids: BTreeMap::new(),
+    }
+}
+
+/// Records a resource's ARN for the executor (tag updates name resources by ARN).
+fn with_arn(arn: Option<&str>, mut o: ObservedResource) -> ObservedResource {
+    if let Some(a) = arn {
+        o.ids.insert("arn".into(), a.to_owned());
+    }
+    o
+}
+
+/// What turning an AWS answer into an observed resource needs from the rest of the read: the
+/// stack's name, what it owns, and security group names by id.
+struct Context<'a> {
+    stack: &'a str,
+    owned: &'a OwnedArns,
+    sg_names: BTreeMap<String, String>,
+}
+
+impl Context<'_> {
+    /// Whether the tagging API says the stack owns this ARN.
+    fn owned_arn(&self, arn: Option<&str>) -> bool {
+        arn.is_some_and(|a| self.owned.contains_key(a))
+    }
+
+    /// The tags of an owned ARN (none for another's).
+    fn arn_tags(&self, arn: Option<&str>) -> Value {
+        json!(
+            arn.and_then(|a| self.owned.get(a))
+                .cloned()
+                .unwrap_or_default()
+        )
+    }
+
+    /// A security group by name, so references compare by name; by id when it is not known.
+    fn sg_ref(&self, id: &str) -> String {
+        self.sg_names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// Security groups by name, sorted; null for none.
+    fn sg_list(&self, ids: Vec<String>) -> Value {
+        if ids.is_empty() {
+            Value::Null
+        } else {
+            sorted(ids.iter().map(|i| self.sg_ref(i)).collect())
+        }
+    }
+}
+
+/// One page of a parameter group's parameters and the marker of the next, or `None` when the
+/// group does not exist.
+type ParamPage = Option<(Vec<(String, String)>, Option<String>)>;
+
+/// The parameters the user set in a group (`Source=user`), following the pages.
+async fn user_parameters<F, Fut>(page: F) -> Result<BTreeMap<String, String>, AwsError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<ParamPage, AwsError>>,
+{
+    let mut out = BTreeMap::new();
+    let mut marker = None;
+    loop {
+        let Some((pairs, next)) = page(marker.take()).await? else {
+            return Ok(out);
+        };
+        out.extend(pairs);
+        match next {
+            Some(m) => marker = Some(m),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// What the two rounds of calls answered.
+struct Answers {
+    owned: OwnedArns,
+    sgs: Vec<SecurityGroup>,
+    instances: Vec<DbInstance>,
+    db_subnets: Option<DbSubnetGroup>,
+    db_params: Option<DbParams>,
+    proxy: Option<ProxyParts>,
+    strays: Vec<DbProxy>,
+    stray_endpoints: Vec<DbProxyEndpoint>,
+    redis: Option<ReplicationGroup>,
+    member: Option<CacheCluster>,
+    cache_subnets: Option<CacheSubnetGroup>,
+    cache_params: Option<CacheParams>,
+    secrets: Vec<SecretListEntry>,
+    alarms: Vec<MetricAlarm>,
+}
+
+/// Reads the whole stack.
+pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
+    let s = stack.stack.as_str();
+    let db = &stack.database;
+    let mut instance_ids: Vec<String> = vec![db.identifier.clone()];
+    instance_ids.extend(db.replicas.iter().map(|r| r.identifier.clone()));
+
+    let alarm_names: Vec<String> = stack.alarms.iter().map(|a| a.name.clone()).collect();
+    let db_pg = db
+        .parameter_group
+        .as_ref()
+        .map(|pg| group_name(s, "db", &pg.family));
+    let cache_pg = stack
+        .redis
+        .as_ref()
+        .and_then(|r| r.parameter_group.as_ref())
+        .map(|pg| group_name(s, "redis", &pg.family));
+
+    let (
+        owned,
+        sgs,
+        vpc,
+        instances,
+        db_subnets,
+        db_params,
+        proxy,
+        redis,
+        cache_subnets,
+        cache_params,
+        secrets,
+        alarms,
+    ) = tokio::try_join!(
+        owned_arns(c, s),
+        security_groups(c, s, stack),
+        lookup_vpc(c, stack),
+        describe_instances(c, instance_ids.clone()),
+        describe_db_subnet_group(c, db_subnet_group_name(s)),
+        describe_db_parameter_group(c, db_pg),
+        describe_proxy(c, stack.proxy.as_ref().map(|p| p.name.clone())),
+        describe_replication_group(
+            c,
+            stack.redis.as_ref().map(|r| r.replication_group_id.clone())
+        ),
+        describe_cache_subnet_group(c, stack.redis.as_ref().map(|_| cache_subnet_group_name(s))),
+        describe_cache_parameter_group(c, cache_pg),
+        list_secrets(c, s),
+        describe_alarms(c, alarm_names),
+    )?;
+
+    // Round 2: what needed round 1.
+    let extra_ids = rds_instances::left_spec(&owned, &instances);
+    let member = redis
+        .as_ref()
+        .and_then(|rg| rg.member_clusters().first().cloned());
+    let stray_proxies = proxy::any_stray(&owned, proxy.as_ref());
+    let (subnets, extra_instances, member, strays, stray_endpoints) = tokio::try_join!(
+        lookup_subnets(c, stack, vpc.clone()),
+        describe_instances(c, extra_ids),
+        describe_cache_cluster(c, member),
+        list_proxies(c, stray_proxies),
+        list_proxy_endpoints(c, stray_proxies),
+    )?;
+
+    let network = NetworkIds {
+        vpc_id: vpc.unwrap_or_default(),
+        subnet_ids: subnets,
+    };
+    let answers = Answers {
+        owned,
+        sgs,
+        instances: instances.into_iter().chain(extra_instances).collect(),
+        db_subnets,
+        db_params,
+        proxy,
+        strays,
+        stray_endpoints,
+        redis,
+        member,
+        cache_subnets,
+        cache_params,
+        secrets,
+        alarms,
+    };
+    let observed = observe(s, &network.vpc_id, &answers);
+    Ok(ReadResult { network, observed })
+}
+
+/// The observed stack from what AWS answered, each kind in the model's form. The order of the
+/// kinds matters where two answers name one resource: the later one stands.
+fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
+    let cx = Context {
+        stack,
+        owned: &a.owned,
+        sg_names: ec2::group_names(&a.sgs),
+    };
+    let mut obs = Observed::default();
+    for g in &a.sgs {
+        if let Some(o) = ec2::observe_security_group(&cx, g, vpc_id) {
+            obs.insert(o);
+        }
+    }
+    let mut master_secret_arns: BTreeMap<String, String> = BTreeMap::new();
+    for inst in &a.instances {
+        if let Some(arn) = rds_instances::managed_master_secret(inst) {
+            let id = inst.db_instance_identifier().unwrap_or_default();
+            master_secret_arns.insert(id.to_owned(), arn.to_owned());
+        }
+        obs.insert(rds_instances::observe_instance(&cx, inst));
+    }
+    if let Some(g) = &a.db_subnets {
+        obs.insert(rds_groups::observe_db_subnet_group(&cx, g));
+    }
+    if let Some(g) = &a.db_params {
+        obs.insert(rds_groups::observe_db_parameter_group(&cx, g));
+    }
+    let mut secret_arns: BTreeMap<String, String> = BTreeMap::new();
+    for sec in &a.secrets {
+        if let Some(arn) = sec.arn() {
+            let name = sec.name().unwrap_or_default();
+            secret_arns.insert(name.to_owned(), arn.to_owned());
+        }
+        obs.insert(secrets::observe_secret(&cx, sec));
+    }
+    let known_proxy = a.proxy.as_ref().and_then(|p| p.0.db_proxy_arn());
+    proxy::insert_strays(&mut obs, &cx, &a.strays, &a.stray_endpoints, known_proxy);
+    if let Some(parts) = &a.proxy {
+        proxy::insert_proxy(&mut obs, &cx, parts, &master_secret_arns, &secret_arns);
+    }
+    if let Some(g) = &a.cache_subnets {
+        obs.insert(elasticache::observe_cache_subnet_group(&cx, g));
+    }
+    if let Some(g) = &a.cache_params {
+        obs.insert(elasticache::observe_cache_parameter_group(&cx, g));
+    }
+    if let Some(rg) = &a.redis {
+        obs.insert(elasticache::observe_replication_group(
+            &cx,
+            rg,
+            a.member.as_ref(),
+        ));
+    }
+    for alarm in &a.alarms {
+        obs.insert(cloudwatch::observe_alarm(&cx, alarm));
+    }
+    tagging::insert_left_spec(&mut obs, &a.owned);
+    // What is being deleted and no longer carries the stack's tag (AWS drops a proxy's tags as
+    // its deletion starts) is on its way out: neither an intruder nor a resource to plan for.
+    forget_unowned_deleting(&mut obs);
+    obs
+}
+
+/// Drops what is being deleted without the stack's tag, and with a proxy its target group,
+/// targets and endpoints (their ownership is the proxy's).
+fn forget_unowned_deleting(obs: &mut Observed) {
+    let going: BTreeSet<String> = obs
+        .resources
+        .values()
+        .filter(|o| !o.owned && o.status.eq_ignore_ascii_case("deleting"))
+        .map(|o| o.resource.address.name.clone())
+        .collect();
+    obs.resources.retain(|a, o| {
+        let proxy = match a.kind {
+            Kind::ProxyTargetGroup | Kind::ProxyTarget => a.name.split('/').next(),
+            Kind::ProxyEndpoint => o.resource.str("proxy"),
+            _ => None,
+        };
+        o.owned || !(going.contains(&a.name) || proxy.is_some_and(|p| going.contains(p)))
+    });
+}
