@@ -1,0 +1,399 @@
+//! The RDS database: the instance, its gp3 storage, backups and windows, the master user, the
+//! parameter group, Performance Insights and enhanced monitoring, and the read replicas.
+
+use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+
+use super::Rules;
+use super::shapes::{is_arn, is_class};
+use super::stack::is_production;
+use super::windows::Windows;
+use crate::spec::raw::{Database, Engine, PasswordSource};
+
+/// gp3 takes provisioned IOPS and throughput only from this size up (for PostgreSQL and MySQL).
+const GP3_PROVISIONED_MIN_GIB: u32 = 400;
+
+/// A gp3 setting that can be provisioned only at `GP3_PROVISIONED_MIN_GIB` or more.
+struct Gp3Provisioned {
+    /// The key under `database.storage`.
+    key: &'static str,
+    /// What it provisions, in a sentence.
+    what: &'static str,
+    unit: &'static str,
+    range: RangeInclusive<u32>,
+    /// The baseline gp3 gives below the size.
+    small_baseline: &'static str,
+}
+
+const GP3_IOPS: Gp3Provisioned = Gp3Provisioned {
+    key: "iops",
+    what: "IOPS",
+    unit: "IOPS",
+    range: 12000..=64000,
+    small_baseline: "3000 IOPS and 125 MiB/s",
+};
+
+const GP3_THROUGHPUT: Gp3Provisioned = Gp3Provisioned {
+    key: "throughput_mibps",
+    what: "throughput",
+    unit: "MiB/s",
+    range: 500..=4000,
+    small_baseline: "125 MiB/s",
+};
+
+impl Rules<'_> {
+    pub(super) fn database(&mut self, db: &Database) {
+        self.identifier(
+            "database.identifier",
+            &db.identifier,
+            63,
+            "DB instance identifier",
+        );
+        self.engine_version(
+            "database.engine_version",
+            &db.engine_version,
+            "`16.4` or `8.0.39`",
+        );
+        self.db_instance_class("database.instance_class", &db.instance_class);
+        self.storage(db);
+        if let Some(port) = db.port
+            && port < 1150
+        {
+            self.error("database.port", format!("port {port} is reserved"))
+                .allowed("1150 to 65535")
+                .hint(format!(
+                    "omit it for the engine's default, {}",
+                    db.engine.default_port()
+                ));
+        }
+        if let Some(name) = &db.database_name {
+            let max = if db.engine == Engine::Mysql { 64 } else { 63 };
+            let ok = !name.is_empty()
+                && name.len() <= max
+                && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !ok {
+                self.error(
+                    "database.database_name",
+                    format!("`{name}` is not a valid database name"),
+                )
+                .allowed(format!(
+                    "1 to {max} letters, digits and `_`, starting with a letter"
+                ));
+            }
+        }
+        self.master_user(db);
+        self.backups(db);
+        self.monitoring(db);
+        self.db_parameter_group(db);
+        self.replicas(db);
+        self.security_group_refs("database.security_groups", &db.security_groups);
+    }
+
+    /// The instance class of the primary or a replica.
+    fn db_instance_class(&mut self, path: &str, class: &str) {
+        if !is_class(class, "db.") {
+            self.error(path, format!("`{class}` is not a DB instance class"))
+                .allowed("`db.<family>.<size>`, e.g. `db.r6g.large`");
+        }
+    }
+
+    fn storage(&mut self, db: &Database) {
+        let st = &db.storage;
+        if !(20..=65536).contains(&st.allocated_gib) {
+            self.error(
+                "database.storage.allocated_gib",
+                format!("{} GiB is outside gp3's range", st.allocated_gib),
+            )
+            .allowed("20 to 65536 GiB");
+        }
+        if let Some(max) = st.max_allocated_gib {
+            if max <= st.allocated_gib {
+                self.error(
+                    "database.storage.max_allocated_gib",
+                    format!(
+                        "the autoscaling ceiling {max} GiB must be above allocated storage ({} GiB)",
+                        st.allocated_gib
+                    ),
+                )
+                .allowed(format!("{} to 65536 GiB", st.allocated_gib + 1))
+                .hint("omit it to turn storage autoscaling off");
+            } else if max > 65536 {
+                self.error(
+                    "database.storage.max_allocated_gib",
+                    format!("the autoscaling ceiling {max} GiB is above gp3's maximum"),
+                )
+                .allowed(format!("{} to 65536 GiB", st.allocated_gib + 1));
+            }
+        }
+        self.gp3_provisioned(db, &GP3_IOPS, st.iops);
+        self.gp3_provisioned(db, &GP3_THROUGHPUT, st.throughput_mibps);
+        self.kms_key_needs_encryption(
+            "database.storage.kms_key_id",
+            st.kms_key_id.is_some(),
+            st.encrypted,
+            "storage is not encrypted",
+            "set `encrypted: true` (the default) or remove `kms_key_id`",
+        );
+    }
+
+    /// Provisioned IOPS or throughput: only at 400 GiB or more, and then within gp3's range.
+    fn gp3_provisioned(&mut self, db: &Database, setting: &Gp3Provisioned, value: Option<u32>) {
+        let Some(value) = value else {
+            return;
+        };
+        let (engine, allocated) = (db.engine.as_str(), db.storage.allocated_gib);
+        let min = GP3_PROVISIONED_MIN_GIB;
+        let Gp3Provisioned {
+            key, what, unit, ..
+        } = *setting;
+        let (lo, hi) = (*setting.range.start(), *setting.range.end());
+        let path = format!("database.storage.{key}");
+        if allocated < min {
+            self.error(&path, format!("gp3 {what} can only be provisioned at {min} GiB or more for {engine} (allocated is {allocated} GiB)"))
+                .allowed(format!("no `{key}` below {min} GiB"))
+                .hint(format!("below {min} GiB gp3 gives a baseline of {}: remove `{key}`, or raise `allocated_gib` to {min}", setting.small_baseline));
+        } else if !setting.range.contains(&value) {
+            self.error(
+                &path,
+                format!("{value} {unit} is outside gp3's range for {engine} at {min} GiB or more"),
+            )
+            .allowed(format!("{lo} to {hi}"))
+            .hint(format!(
+                "{lo} {unit} is the included baseline at {min} GiB or more"
+            ));
+        }
+    }
+
+    fn master_user(&mut self, db: &Database) {
+        let user = &db.master_user.username;
+        let max_user = if db.engine == Engine::Mysql { 16 } else { 63 };
+        let reserved = [
+            "rdsadmin",
+            "rdsrepladmin",
+            "admin_role",
+            "user",
+            "select",
+            "root",
+        ];
+        if user.is_empty()
+            || user.len() > max_user
+            || !user.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            || !user.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            self.error(
+                "database.master_user.username",
+                format!("`{user}` is not a valid master user name"),
+            )
+            .allowed(format!(
+                "1 to {max_user} letters, digits and `_`, starting with a letter"
+            ));
+        } else if reserved.contains(&user.to_ascii_lowercase().as_str()) {
+            self.error(
+                "database.master_user.username",
+                format!("`{user}` is reserved by RDS or the engine"),
+            )
+            .hint("e.g. `dbadmin`");
+        }
+        if db.master_user.secret_kms_key_id.is_some()
+            && db.master_user.password == PasswordSource::RdsManaged
+        {
+            self.error(
+                "database.master_user.secret_kms_key_id",
+                "names the key of a secret stackctl generates, but with `password: rds_managed` RDS keeps the secret and stackctl does not choose its key",
+            )
+            .allowed("with `password: generated`")
+            .hint("remove it, or set `password: generated`");
+        }
+    }
+
+    /// Backup retention (on when there are replicas), the backup and maintenance windows.
+    fn backups(&mut self, db: &Database) {
+        self.retention_days(
+            "database.backup.retention_days",
+            db.backup.retention_days,
+            "RDS",
+        );
+        if !db.replicas.is_empty() && db.backup.retention_days == 0 {
+            self.error(
+                "database.backup.retention_days",
+                "read replicas need automated backups on the source",
+            )
+            .allowed("1 to 35 when `replicas` is not empty")
+            .hint("set `retention_days: 7`");
+        }
+        self.windows(&Windows {
+            daily: ("database.backup.window", db.backup.window.as_ref()),
+            weekly: (
+                "database.maintenance_window",
+                db.maintenance_window.as_ref(),
+            ),
+            min_minutes: 30,
+            daily_kind: "backup",
+            overlap_hint: format!(
+                "move one of them, e.g. backups `{}` and maintenance outside it",
+                db.backup.window.as_deref().unwrap_or("")
+            ),
+        });
+    }
+
+    /// Performance Insights and enhanced monitoring.
+    fn monitoring(&mut self, db: &Database) {
+        let pi = &db.performance_insights;
+        if let Some(days) = pi.retention_days {
+            if !pi.enabled {
+                self.error(
+                    "database.performance_insights.retention_days",
+                    "retention is set but Performance Insights is off",
+                )
+                .hint("set `enabled: true` or remove `retention_days`");
+            } else if !(days == 7 || days == 731 || (days % 31 == 0 && (31..=713).contains(&days)))
+            {
+                self.error(
+                    "database.performance_insights.retention_days",
+                    format!("{days} days is not a Performance Insights retention"),
+                )
+                .allowed("7, a multiple of 31 from 31 to 713, or 731")
+                .hint("7 days is free");
+            }
+        }
+        self.kms_key_needs_encryption(
+            "database.performance_insights.kms_key_id",
+            pi.kms_key_id.is_some(),
+            pi.enabled,
+            "Performance Insights is off",
+            "set `enabled: true` or remove `kms_key_id`",
+        );
+        let em = &db.enhanced_monitoring;
+        if ![0, 1, 5, 10, 15, 30, 60].contains(&em.interval_seconds) {
+            self.error(
+                "database.enhanced_monitoring.interval_seconds",
+                format!("{} is not a monitoring interval", em.interval_seconds),
+            )
+            .allowed("0 (off), 1, 5, 10, 15, 30 or 60");
+        }
+        match &em.role_arn {
+            None if em.interval_seconds > 0 => {
+                self.error(
+                    "database.enhanced_monitoring",
+                    "enhanced monitoring needs `role_arn`",
+                )
+                .allowed("an IAM role ARN, e.g. `arn:aws:iam::123456789012:role/rds-monitoring`")
+                .hint("the role needs the AmazonRDSEnhancedMonitoringRole policy");
+            }
+            Some(arn) if !is_arn(arn, "iam") => {
+                self.error(
+                    "database.enhanced_monitoring.role_arn",
+                    format!("`{arn}` is not an IAM role ARN"),
+                )
+                .allowed("`arn:aws:iam::<account>:role/<name>`");
+            }
+            _ => {}
+        }
+    }
+
+    /// The parameter group's family follows the engine's major version.
+    fn db_parameter_group(&mut self, db: &Database) {
+        let Some(pg) = &db.parameter_group else {
+            return;
+        };
+        let major = db.engine_version.split('.').collect::<Vec<_>>();
+        let expected = match db.engine {
+            Engine::Postgres => format!("postgres{}", major.first().copied().unwrap_or("")),
+            Engine::Mysql => format!(
+                "mysql{}",
+                major.iter().take(2).copied().collect::<Vec<_>>().join(".")
+            ),
+        };
+        if pg.family != expected {
+            self.error(
+                "database.parameter_group.family",
+                format!(
+                    "family `{}` does not match {} {}",
+                    pg.family,
+                    db.engine.as_str(),
+                    db.engine_version
+                ),
+            )
+            .allowed(format!("`{expected}`"))
+            .hint("the family follows the engine's major version");
+        }
+    }
+
+    fn replicas(&mut self, db: &Database) {
+        let mut ids: BTreeMap<&str, String> = BTreeMap::new();
+        ids.insert(&db.identifier, "database.identifier".into());
+        for (i, rep) in db.replicas.iter().enumerate() {
+            let base = format!("database.replicas[{i}]");
+            self.identifier(
+                &format!("{base}.identifier"),
+                &rep.identifier,
+                63,
+                "replica identifier",
+            );
+            if let Some(first) = ids.get(rep.identifier.as_str()) {
+                let first = first.clone();
+                self.error(
+                    &format!("{base}.identifier"),
+                    format!(
+                        "identifier `{}` is already used by `{first}`",
+                        rep.identifier
+                    ),
+                )
+                .allowed("an identifier unique among the primary and its replicas");
+            } else {
+                ids.insert(&rep.identifier, format!("{base}.identifier"));
+            }
+            if let Some(class) = &rep.instance_class {
+                self.db_instance_class(&format!("{base}.instance_class"), class);
+            }
+            if let Some(az) = &rep.availability_zone {
+                let region = &self.stack.region;
+                let ok = az
+                    .strip_prefix(region.as_str())
+                    .is_some_and(|s| s.len() == 1 && s.chars().all(|c| c.is_ascii_lowercase()));
+                if !ok {
+                    self.error(
+                        &format!("{base}.availability_zone"),
+                        format!("`{az}` is not an availability zone of {region}"),
+                    )
+                    .allowed(format!("the region followed by a letter, e.g. `{region}a`"));
+                }
+            }
+        }
+    }
+
+    /// What is legal but unwise for the database: public, single-AZ or unprotected in
+    /// production, without backups.
+    pub(super) fn database_warnings(&mut self, db: &Database) {
+        let prod = is_production(self.stack);
+        if db.publicly_accessible {
+            self.warning(
+                "database.publicly_accessible",
+                "the database gets a public DNS name and address",
+            )
+            .hint("keep it private and reach it through the proxy or a bastion");
+        }
+        if prod && !db.multi_az {
+            self.warning(
+                "database.multi_az",
+                "a production database in a single availability zone: a zone outage takes it down",
+            )
+            .hint("set `multi_az: true`");
+        }
+        if prod && !db.deletion_protection {
+            self.warning(
+                "database.deletion_protection",
+                "a production database without deletion protection",
+            )
+            .hint("set `deletion_protection: true` (the default)");
+        }
+        if db.backup.retention_days == 0 {
+            self.warning(
+                "database.backup.retention_days",
+                "automated backups are off: no point-in-time recovery",
+            )
+            .hint("keep at least 7 days");
+        }
+    }
+}
