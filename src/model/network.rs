@@ -1,6 +1,9 @@
 //! Security groups and subnet groups.
 
-use super::types::{AttrSpec, Compare, Kind, KindSpec};
+use serde_json::json;
+
+use super::desired::{Inputs, with_deps};
+use super::types::{Address, AttrSpec, Compare, Kind, KindSpec, Resource};
 
 pub static SECURITY_GROUP: KindSpec = KindSpec {
     kind: Kind::SecurityGroup,
@@ -47,3 +50,88 @@ pub static CACHE_SUBNET_GROUP: KindSpec = KindSpec {
     loses_data: false,
     attrs: SUBNET_GROUP_ATTRS,
 };
+
+/// The AWS name of an owned security group.
+pub fn security_group_name(stack: &str, key: &str) -> String {
+    format!("{stack}-{key}")
+}
+
+pub fn db_subnet_group_name(stack: &str) -> String {
+    format!("{stack}-db")
+}
+
+pub fn cache_subnet_group_name(stack: &str) -> String {
+    format!("{stack}-cache")
+}
+
+/// The security groups the stack owns (those not given by `id`), in the order of their keys.
+pub(super) fn desired_security_groups(cx: &Inputs<'_>) -> Vec<Resource> {
+    let s = cx.name();
+    let mut out = Vec::new();
+    for (key, sg) in &cx.stack.network.security_groups {
+        if sg.id.is_some() {
+            continue;
+        }
+        let name = security_group_name(s, key);
+        let mut rules: Vec<String> = sg
+            .ingress
+            .iter()
+            .map(|r| {
+                let from = match (&r.from, &r.cidr) {
+                    (Some(f), _) => cx.sg_ref(f),
+                    (None, Some(c)) => c.clone(),
+                    (None, None) => String::new(),
+                };
+                format!("tcp/{} from {from}", r.port)
+            })
+            .collect();
+        rules.sort();
+        rules.dedup();
+        let froms: Vec<String> = sg.ingress.iter().filter_map(|r| r.from.clone()).collect();
+        let deps: Vec<Address> = cx
+            .sg_deps(&froms)
+            .into_iter()
+            .filter(|d| d.name != name)
+            .collect();
+        let r = Resource::new(Kind::SecurityGroup, &name)
+            .set(
+                "description",
+                sg.description
+                    .clone()
+                    .unwrap_or_else(|| format!("{key} of stack {s}, managed by stackctl")),
+            )
+            .set("vpc_id", cx.vpc_id.to_owned())
+            .set("ingress", json!(rules))
+            .set("tags", {
+                let mut t = cx.tags.clone();
+                t["Name"] = json!(name);
+                t
+            });
+        out.push(with_deps(r, deps));
+    }
+    out
+}
+
+/// The DB subnet group: the stack's subnets.
+pub(super) fn desired_db_subnet_group(cx: &Inputs<'_>) -> Resource {
+    subnet_group(cx, Kind::DbSubnetGroup, db_subnet_group_name(cx.name()))
+}
+
+/// The cache subnet group: the stack's subnets.
+pub(super) fn desired_cache_subnet_group(cx: &Inputs<'_>) -> Resource {
+    subnet_group(
+        cx,
+        Kind::CacheSubnetGroup,
+        cache_subnet_group_name(cx.name()),
+    )
+}
+
+fn subnet_group(cx: &Inputs<'_>, kind: Kind, name: String) -> Resource {
+    Resource::new(kind, name)
+        .set(
+            "description",
+            format!("Subnets of stack {}, managed by stackctl", cx.name()),
+        )
+        .set("subnet_ids", json!(cx.subnets))
+        .set("tags", cx.tags.clone())
+}

@@ -1,7 +1,13 @@
 //! DB and cache parameter groups. The family is part of the name, so a new family is a new group
 //! and the old one is deleted once nothing uses it.
 
-use super::types::{AttrSpec, Kind, KindSpec};
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::desired::Inputs;
+use super::types::{AttrSpec, Kind, KindSpec, Resource};
+use crate::spec::raw::ParameterGroup;
 
 /// DB and cache parameter groups have the same attributes.
 const PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
@@ -40,4 +46,23 @@ pub fn group_name(stack: &str, role: &str, family: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     format!("{stack}-{role}-{family}")
+}
+
+/// A DB or cache parameter group the stack owns; `role` is what it is for (`db`, `redis`).
+pub(super) fn desired_parameter_group(
+    cx: &Inputs<'_>,
+    kind: Kind,
+    role: &str,
+    pg: &ParameterGroup,
+) -> Resource {
+    let stack = cx.name();
+    let params: BTreeMap<&String, &String> = pg.parameters.iter().map(|(k, v)| (k, &v.0)).collect();
+    Resource::new(kind, group_name(stack, role, &pg.family))
+        .set("family", pg.family.clone())
+        .set(
+            "description",
+            format!("Parameters of stack {stack}, managed by stackctl"),
+        )
+        .set("parameters", json!(params))
+        .set("tags", cx.tags.clone())
 }

@@ -27,7 +27,7 @@ pub(super) async fn security_groups(
         .security_groups
         .iter()
         .filter(|(_, g)| g.id.is_none())
-        .map(|(k, _)| crate::model::desired::security_group_name(stack, k))
+        .map(|(k, _)| crate::model::network::security_group_name(stack, k))
         .collect();
     let by = |filter: Filter| {
         c.call(
