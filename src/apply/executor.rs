@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
+use super::effects::{Effects, StepInput};
 use super::journal::{ApplyState, Journal, StepState};
+use crate::aws::AwsError;
+use crate::aws::write::Ids;
 use crate::aws::write::owner::UndoOf;
-use crate::aws::write::{Ids, StepContext};
-use crate::aws::{AwsError, Clients};
 use crate::model::{Address, Kind};
 use crate::plan::{Observed, ObservedResource, Plan, Step, StepOp};
 use crate::stop::Stop;
@@ -91,7 +92,7 @@ pub struct UndoReport {
 /// effect. Writes are group-committed: a change returns once a write that includes it is
 /// durable, so steps that record at the same time share one write instead of queueing.
 pub struct Journaled<'a> {
-    clients: &'a Clients,
+    effects: &'a dyn Effects,
     /// The journal in memory and its version (one per change).
     state: std::sync::Mutex<(Journal, u64)>,
     /// Held while a write is in flight; holds the version last made durable.
@@ -104,10 +105,10 @@ pub struct Journaled<'a> {
 }
 
 impl<'a> Journaled<'a> {
-    pub fn new(clients: &'a Clients, journal: Journal, already_in_aws: bool) -> Self {
+    pub fn new(effects: &'a dyn Effects, journal: Journal, already_in_aws: bool) -> Self {
         Journaled {
             apply_id: journal.apply_id.clone(),
-            clients,
+            effects,
             state: std::sync::Mutex::new((journal, 0)),
             writer: tokio::sync::Mutex::new(0),
             written_once: std::sync::atomic::AtomicBool::new(already_in_aws),
@@ -143,7 +144,7 @@ impl<'a> Journaled<'a> {
         let first = !self
             .written_once
             .swap(true, std::sync::atomic::Ordering::SeqCst);
-        super::stored::save(self.clients, &snapshot, first).await?;
+        self.effects.save_journal(&snapshot, first).await?;
         *durable = version;
         if self.crash_after.is_some_and(|n| snapshot.writes >= n) {
             // Fault injection for tests: die as SIGKILL would, right after a durable write.
@@ -234,14 +235,15 @@ fn conflict_limit() -> Duration {
 
 /// Runs one step, waiting out conflicts with backoff.
 async fn run_step(
+    effects: &dyn Effects,
     step: &Step,
-    cx: &StepContext<'_>,
+    input: &StepInput<'_>,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Result<(), AwsError> {
     let start = Instant::now();
     let mut delay = Duration::from_millis(200);
     loop {
-        match crate::aws::write::run(step, cx).await {
+        match effects.run(step, input.clone()).await {
             Err(e) if is_conflict(&e) && start.elapsed() + delay < conflict_limit() => {
                 on_event(Event::Retrying {
                     step: step.id,
@@ -264,11 +266,11 @@ pub struct Control<'a> {
     pub stop: &'a Stop,
 }
 
-/// Executes `plan` against AWS, journaling every step when `journal` is given.
+/// Executes `plan` through `effects`, journaling every step when `journal` is given.
 pub async fn execute(
     plan: &Plan,
     observed: &Observed,
-    clients: &Clients,
+    effects: &dyn Effects,
     ids: &Ids,
     control: Control<'_>,
     on_event: &(dyn Fn(Event) + Sync),
@@ -297,8 +299,7 @@ pub async fn execute(
                         address: step.address.clone(),
                         op: step.op,
                     });
-                    let cx = StepContext {
-                        clients,
+                    let input = StepInput {
                         stack: &plan.stack,
                         desired: plan.makes(step),
                         observed: observed.get(&step.address),
@@ -306,7 +307,6 @@ pub async fn execute(
                         final_snapshot,
                         apply_id: journal.map(|j| j.apply_id.as_str()).unwrap_or_default(),
                         undo: None,
-                        sent: Default::default(),
                     };
                     if step.op == StepOp::Create {
                         // What this create records is what AWS returns to it, nothing older.
@@ -318,7 +318,7 @@ pub async fn execute(
                             if let Some(j) = journal {
                                 j.mark(step.id, StepState::Started, None).await?;
                             }
-                            let r = run_step(step, &cx, on_event).await;
+                            let r = run_step(effects, step, &input, on_event).await;
                             if let Some(j) = journal {
                                 let (s, e) = match &r {
                                     Ok(()) => (StepState::Done, None),
@@ -396,7 +396,7 @@ fn seed_ids(plan: &Plan, observed: &Observed, ids: &Ids) {
 /// succeeds; so does running the undo again. Once `stop` is set, nothing more is undone.
 pub async fn undo(
     journal: &Journaled<'_>,
-    clients: &Clients,
+    effects: &dyn Effects,
     ids: &Ids,
     on_event: &(dyn Fn(Event) + Sync),
     stop: &Stop,
@@ -475,15 +475,13 @@ pub async fn undo(
             address: address.clone(),
             op,
         });
-        let cx = StepContext {
-            clients,
+        let input = StepInput {
             stack: &snapshot.stack,
             desired: desired.as_ref(),
             observed: observed.as_ref(),
             ids,
             final_snapshot: false,
             apply_id: &snapshot.apply_id,
-            sent: Default::default(),
             undo: (js.op == StepOp::Create).then(|| {
                 ids.seed(&address, &js.outputs);
                 UndoOf {
@@ -492,7 +490,7 @@ pub async fn undo(
                 }
             }),
         };
-        match run_step(&step, &cx, on_event).await {
+        match run_step(effects, &step, &input, on_event).await {
             // What holds the name is not what this apply created: there is nothing to undo.
             Err(e) if matches!(e.code.as_str(), "NotOwned" | "NotThisApply") => {
                 let _ = journal

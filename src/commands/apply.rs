@@ -10,7 +10,7 @@ use super::locked::{How, Locked, with_lock};
 use super::saved_plan;
 use crate::apply::journal::{ApplyState, Journal};
 use crate::apply::stored;
-use crate::apply::{Control, Event, Journaled, Report, execute, undo};
+use crate::apply::{Control, Event, Journaled, Report, effects, execute, undo};
 use crate::aws::write::Ids;
 use crate::exit::Outcome;
 use crate::model::Kind;
@@ -127,7 +127,8 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         // A rollback of this apply undoes what the interrupted one did, too.
         journal.carry(interrupted);
     }
-    let journaled = Journaled::new(clients, journal, locked.resumed.is_some());
+    let aws = effects::Aws { clients };
+    let journaled = Journaled::new(&aws, journal, locked.resumed.is_some());
     journaled
         .record(|_| {})
         .await
@@ -138,7 +139,7 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
     let run = execute(
         plan,
         observed,
-        clients,
+        &aws,
         &ids,
         Control {
             final_snapshot: opts.final_snapshot,
@@ -256,7 +257,15 @@ pub async fn rollback(
     let on_event = |e: Event| reporter.event(&e);
     let report = ticking(
         reporter,
-        undo(journaled, &locked.clients, ids, &on_event, &locked.stop),
+        undo(
+            journaled,
+            &effects::Aws {
+                clients: &locked.clients,
+            },
+            ids,
+            &on_event,
+            &locked.stop,
+        ),
     )
     .await;
     let complete = report

@@ -46,7 +46,10 @@ pub async fn run(
         for (addr, o) in &locked.read.observed.resources {
             ids.seed(addr, &o.ids);
         }
-        let journaled = Journaled::new(&locked.clients, journal, true);
+        let aws = crate::apply::effects::Aws {
+            clients: &locked.clients,
+        };
+        let journaled = Journaled::new(&aws, journal, true);
         let reporter = progress::Reporter::new();
         let complete = rollback(&journaled, &locked, &ids, &reporter).await?;
         reporter.finish();
