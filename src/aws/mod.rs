@@ -4,6 +4,7 @@
 pub mod client;
 pub mod error;
 pub mod lock;
+pub mod pages;
 pub mod read;
 pub mod state;
 pub mod timeouts;

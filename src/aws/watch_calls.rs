@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::client::Clients;
 use super::error::{AwsError, found};
+use super::pages::all_pages;
 use super::watch::{Seen, seen_status};
 
 /// DB instances: by identifier for one, filtered by `db-instance-id` for more (100 a call).
@@ -45,59 +46,61 @@ pub async fn replication_groups(
     c: &Clients,
     one: Option<String>,
 ) -> Result<BTreeMap<String, Seen>, AwsError> {
-    let mut out = BTreeMap::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let r = c
-            .call(
-                "elasticache:DescribeReplicationGroups(wait)",
-                c.elasticache
-                    .describe_replication_groups()
-                    .set_replication_group_id(one.clone())
-                    .set_marker(marker.clone())
-                    .send(),
-            )
-            .await;
-        let Some(r) = found(r)? else { return Ok(out) };
-        for g in r.replication_groups() {
-            if let Some(id) = g.replication_group_id() {
-                out.insert(id.to_owned(), seen_status(g.status(), g.arn()));
-            }
+    let seen = all_pages(|marker| {
+        let req = c
+            .elasticache
+            .describe_replication_groups()
+            .set_replication_group_id(one.clone())
+            .set_marker(marker);
+        async move {
+            let r = c.call("elasticache:DescribeReplicationGroups(wait)", req.send());
+            Ok(found(r.await)?.map(|r| {
+                let seen = r
+                    .replication_groups()
+                    .iter()
+                    .filter_map(|g| {
+                        Some((
+                            g.replication_group_id()?.to_owned(),
+                            seen_status(g.status(), g.arn()),
+                        ))
+                    })
+                    .collect();
+                (seen, r.marker().map(str::to_owned))
+            }))
         }
-        marker = r.marker().map(str::to_owned);
-        if marker.is_none() {
-            return Ok(out);
-        }
-    }
+    })
+    .await?;
+    Ok(seen.into_iter().collect())
 }
 
 /// Proxies: by name for one, else every page of the region's.
 pub async fn proxies(c: &Clients, one: Option<String>) -> Result<BTreeMap<String, Seen>, AwsError> {
-    let mut out = BTreeMap::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let r = c
-            .call(
-                "rds:DescribeDBProxies(wait)",
-                c.rds
-                    .describe_db_proxies()
-                    .set_db_proxy_name(one.clone())
-                    .set_marker(marker.clone())
-                    .send(),
-            )
-            .await;
-        let Some(r) = found(r)? else { return Ok(out) };
-        for p in r.db_proxies() {
-            if let Some(name) = p.db_proxy_name() {
-                let status = p.status().map(|s| s.as_str());
-                out.insert(name.to_owned(), seen_status(status, p.db_proxy_arn()));
-            }
+    let seen = all_pages(|marker| {
+        let req = c
+            .rds
+            .describe_db_proxies()
+            .set_db_proxy_name(one.clone())
+            .set_marker(marker);
+        async move {
+            let r = c.call("rds:DescribeDBProxies(wait)", req.send());
+            Ok(found(r.await)?.map(|r| {
+                let seen = r
+                    .db_proxies()
+                    .iter()
+                    .filter_map(|p| {
+                        let status = p.status().map(|s| s.as_str());
+                        Some((
+                            p.db_proxy_name()?.to_owned(),
+                            seen_status(status, p.db_proxy_arn()),
+                        ))
+                    })
+                    .collect();
+                (seen, r.marker().map(str::to_owned))
+            }))
         }
-        marker = r.marker().map(str::to_owned);
-        if marker.is_none() {
-            return Ok(out);
-        }
-    }
+    })
+    .await?;
+    Ok(seen.into_iter().collect())
 }
 
 /// Proxy endpoints: by name for one, else every page of the region's.
@@ -105,32 +108,28 @@ pub async fn proxy_endpoints(
     c: &Clients,
     one: Option<String>,
 ) -> Result<BTreeMap<String, Seen>, AwsError> {
-    let mut out = BTreeMap::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let r = c
-            .call(
-                "rds:DescribeDBProxyEndpoints(wait)",
-                c.rds
-                    .describe_db_proxy_endpoints()
-                    .set_db_proxy_endpoint_name(one.clone())
-                    .set_marker(marker.clone())
-                    .send(),
-            )
-            .await;
-        let Some(r) = found(r)? else { return Ok(out) };
-        for e in r.db_proxy_endpoints() {
-            if let Some(name) = e.db_proxy_endpoint_name() {
-                let status = e.status().map(|s| s.as_str());
-                out.insert(
-                    name.to_owned(),
-                    seen_status(status, e.db_proxy_endpoint_arn()),
-                );
-            }
+    let seen = all_pages(|marker| {
+        let req = c
+            .rds
+            .describe_db_proxy_endpoints()
+            .set_db_proxy_endpoint_name(one.clone())
+            .set_marker(marker);
+        async move {
+            let r = c.call("rds:DescribeDBProxyEndpoints(wait)", req.send());
+            Ok(found(r.await)?.map(|r| {
+                let seen = r
+                    .db_proxy_endpoints()
+                    .iter()
+                    .filter_map(|e| {
+                        let status = e.status().map(|s| s.as_str());
+                        let seen = seen_status(status, e.db_proxy_endpoint_arn());
+                        Some((e.db_proxy_endpoint_name()?.to_owned(), seen))
+                    })
+                    .collect();
+                (seen, r.marker().map(str::to_owned))
+            }))
         }
-        marker = r.marker().map(str::to_owned);
-        if marker.is_none() {
-            return Ok(out);
-        }
-    }
+    })
+    .await?;
+    Ok(seen.into_iter().collect())
 }
