@@ -111,12 +111,17 @@ pub static DB_REPLICA: KindSpec = KindSpec {
     ],
 };
 
+/// Whether gp3 storage of this size takes provisioned IOPS and throughput.
+pub fn gp3_provisioned(allocated_gib: u32) -> bool {
+    allocated_gib >= crate::spec::raw::GP3_PROVISIONED_MIN_GIB
+}
+
 /// The gp3 baseline for a size: (IOPS, MiB/s).
 pub fn gp3_baseline(allocated_gib: u32) -> (u32, u32) {
-    if allocated_gib < 400 {
-        (3000, 125)
-    } else {
+    if gp3_provisioned(allocated_gib) {
         (12000, 500)
+    } else {
+        (3000, 125)
     }
 }
 

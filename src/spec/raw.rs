@@ -198,6 +198,10 @@ pub struct Database {
     pub replicas: Vec<Replica>,
 }
 
+/// gp3 takes provisioned IOPS and throughput only from this size up (PostgreSQL and MySQL);
+/// below it, the baseline (3000 IOPS, 125 MiB/s). The one place this AWS rule is written.
+pub const GP3_PROVISIONED_MIN_GIB: u32 = 400;
+
 /// Storage: gp3, optionally encrypted with a customer KMS key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -2,6 +2,7 @@
 //! its target group, target and endpoints.
 
 use super::*;
+use crate::model::db_instance::gp3_provisioned;
 
 pub(super) async fn rds_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), AwsError> {
     let c = cx.clients;
@@ -215,7 +216,7 @@ pub(super) async fn db_create(cx: &StepContext<'_>) -> Result<(), AwsError> {
     let a = &r.address;
     let c = cx.clients;
     let allocated = i32_of(r, "allocated_gib").unwrap_or(20);
-    let provisioned = allocated >= 400;
+    let provisioned = gp3_provisioned(u32::try_from(allocated).unwrap_or(0));
     let managed = str_of(r, "master_password") == Some("rds_managed");
     let password = if managed {
         None
@@ -334,7 +335,7 @@ pub(super) async fn db_update(cx: &StepContext<'_>, step: &Step) -> Result<(), A
     }
     if carry.take(&["allocated_gib", "iops", "throughput_mibps"]) {
         let allocated = i32_of(r, "allocated_gib").unwrap_or(20);
-        let provisioned = allocated >= 400;
+        let provisioned = gp3_provisioned(u32::try_from(allocated).unwrap_or(0));
         req = req
             .allocated_storage(allocated)
             .storage_type("gp3")

@@ -8,10 +8,7 @@ use super::Rules;
 use super::shapes::{is_arn, is_class};
 use super::stack::is_production;
 use super::windows::Windows;
-use crate::spec::raw::{Database, Engine, PasswordSource};
-
-/// gp3 takes provisioned IOPS and throughput only from this size up (for PostgreSQL and MySQL).
-const GP3_PROVISIONED_MIN_GIB: u32 = 400;
+use crate::spec::raw::{Database, Engine, GP3_PROVISIONED_MIN_GIB, PasswordSource};
 
 /// A gp3 setting that can be provisioned only at `GP3_PROVISIONED_MIN_GIB` or more.
 struct Gp3Provisioned {
