@@ -42,6 +42,10 @@ pub enum Until {
     Settled,
 }
 
+/// How long a resource waited for may be missing from AWS's answers before that means it is
+/// gone.
+const NOT_LISTED_YET: Duration = Duration::from_secs(30);
+
 /// Two waits this close together share one look.
 pub const MIN_GAP: Duration = Duration::from_millis(900);
 
@@ -113,7 +117,9 @@ impl Watch {
                 (Some(s), Until::Available | Until::Settled) if s.status == "available" => {
                     return Ok(seen);
                 }
-                (None, Until::Available) => {
+                // Right after a create, AWS may not list the resource yet (its reads are
+                // eventually consistent): not found is "not yet" for a while.
+                (None, Until::Available) if start.elapsed() >= NOT_LISTED_YET => {
                     return Err(AwsError::other(
                         "wait",
                         format!("{id} was deleted while stackctl waited for it"),
