@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{Filter, SecurityGroup};
+use aws_sdk_ec2::types::{Filter, SecurityGroup, Subnet};
 use serde_json::json;
 
+use super::tagging::OwnedArns;
 use super::{Context, observed, owned_by, sorted, tag_map};
 use crate::aws::client::Clients;
 use crate::aws::error::AwsError;
@@ -14,10 +15,10 @@ use crate::model::{Kind, Resource};
 use crate::plan::ObservedResource;
 use crate::spec::raw::Stack;
 
-/// The security groups the stack owns, and any group named like one the spec creates (another
-/// team's group of that name stops the plan rather than failing the create): two calls at
-/// once, as EC2 filters of different names must all match.
-pub(super) async fn security_groups(
+/// The groups named like one the spec creates, of any owner (another team's group of that name
+/// stops the plan rather than failing the create). The stack's own groups are among them while
+/// the spec names them; `owned_left_spec` finds the rest.
+pub(super) async fn named_security_groups(
     c: &Clients,
     stack: &str,
     spec: &Stack,
@@ -29,35 +30,80 @@ pub(super) async fn security_groups(
         .filter(|(_, g)| g.id.is_none())
         .map(|(k, _)| crate::model::network::security_group_name(stack, k))
         .collect();
-    let by = |filter: Filter| {
-        c.call(
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = Filter::builder()
+        .name("group-name")
+        .set_values(Some(names))
+        .build();
+    let r = c
+        .call(
             "ec2:DescribeSecurityGroups",
             c.ec2.describe_security_groups().filters(filter).send(),
         )
+        .await?;
+    Ok(r.security_groups().to_vec())
+}
+
+/// The ids of the groups the tagging API says the stack owns that `named` does not hold (they
+/// left the spec, or were renamed).
+pub(super) fn owned_left_spec(owned: &OwnedArns, named: &[SecurityGroup]) -> Vec<String> {
+    owned
+        .keys()
+        .filter(|a| a.starts_with("arn:") && a.contains(":ec2:"))
+        .filter_map(|a| a.split_once(":security-group/").map(|(_, id)| id))
+        .filter(|id| !named.iter().any(|g| g.group_id() == Some(*id)))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Groups by id (none: no call).
+pub(super) async fn security_groups_by_id(
+    c: &Clients,
+    ids: Vec<String>,
+) -> Result<Vec<SecurityGroup>, AwsError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let r = c
+        .call(
+            "ec2:DescribeSecurityGroups",
+            c.ec2
+                .describe_security_groups()
+                .filters(
+                    Filter::builder()
+                        .name("group-id")
+                        .set_values(Some(ids))
+                        .build(),
+                )
+                .send(),
+        )
+        .await?;
+    Ok(r.security_groups().to_vec())
+}
+
+/// The stack's groups, owned ones first (in AWS's order), then the others of a spec's name: the
+/// order in which they are observed, where a later one of a name stands.
+pub(super) fn owned_first(
+    stack: &str,
+    named: Vec<SecurityGroup>,
+    left_spec: Vec<SecurityGroup>,
+) -> Vec<SecurityGroup> {
+    let owns = |g: &SecurityGroup| {
+        g.tags()
+            .iter()
+            .any(|t| t.key() == Some(OWNER_TAG) && t.value() == Some(stack))
     };
-    let owner = by(Filter::builder()
-        .name(format!("tag:{OWNER_TAG}"))
-        .values(stack)
-        .build());
-    let named = async {
-        if names.is_empty() {
-            return Ok(None);
-        }
-        by(Filter::builder()
-            .name("group-name")
-            .set_values(Some(names.clone()))
-            .build())
-        .await
-        .map(Some)
-    };
-    let (owner, named) = tokio::try_join!(owner, named)?;
-    let mut groups = owner.security_groups().to_vec();
-    for g in named.iter().flat_map(|n| n.security_groups()) {
-        if !groups.iter().any(|o| o.group_id() == g.group_id()) {
-            groups.push(g.clone());
+    let mut all: Vec<SecurityGroup> = Vec::new();
+    for g in named.into_iter().chain(left_spec) {
+        if !all.iter().any(|o| o.group_id() == g.group_id()) {
+            all.push(g);
         }
     }
-    Ok(groups)
+    let (mut owned, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|g| owns(g));
+    owned.extend(others);
+    owned
 }
 
 fn tag_filters(tags: &BTreeMap<String, String>) -> Vec<Filter> {
@@ -102,32 +148,44 @@ pub(super) async fn lookup_vpc(c: &Clients, stack: &Stack) -> Result<Option<Stri
     }
 }
 
-/// The subnet ids: given, or looked up by tags inside the VPC.
-pub(super) async fn lookup_subnets(
+/// The subnets the spec's tags select, in any VPC (`select_subnets` keeps the VPC's), or `None`
+/// when the spec gives ids or no tags (no call).
+pub(super) async fn tagged_subnets(
     c: &Clients,
     stack: &Stack,
-    vpc: Option<String>,
+) -> Result<Option<Vec<Subnet>>, AwsError> {
+    let subnets = &stack.network.subnets;
+    let (None, Some(tags)) = (&subnets.ids, &subnets.tags) else {
+        return Ok(None);
+    };
+    let resp = c
+        .call(
+            "ec2:DescribeSubnets",
+            c.ec2
+                .describe_subnets()
+                .set_filters(Some(tag_filters(tags)))
+                .send(),
+        )
+        .await?;
+    Ok(Some(resp.subnets().to_vec()))
+}
+
+/// The subnet ids: given, or those of `tagged` inside the VPC (at least 2).
+pub(super) fn select_subnets(
+    stack: &Stack,
+    vpc: Option<&str>,
+    tagged: Option<Vec<Subnet>>,
 ) -> Result<Vec<String>, AwsError> {
     let subnets = &stack.network.subnets;
     if let Some(ids) = &subnets.ids {
         return Ok(ids.clone());
     }
-    let Some(tags) = &subnets.tags else {
+    let (Some(tags), Some(tagged)) = (&subnets.tags, tagged) else {
         return Ok(Vec::new());
     };
-    let mut filters = tag_filters(tags);
-    if let Some(v) = vpc {
-        filters.push(Filter::builder().name("vpc-id").values(v).build());
-    }
-    let resp = c
-        .call(
-            "ec2:DescribeSubnets",
-            c.ec2.describe_subnets().set_filters(Some(filters)).send(),
-        )
-        .await?;
-    let mut ids: Vec<String> = resp
-        .subnets()
+    let mut ids: Vec<String> = tagged
         .iter()
+        .filter(|s| vpc.is_none_or(|v| s.vpc_id() == Some(v)))
         .filter_map(|s| s.subnet_id().map(str::to_owned))
         .collect();
     ids.sort();
@@ -195,4 +253,90 @@ pub(super) fn observe_security_group(
         o.ids.insert("id".into(), id.to_owned());
     }
     Some(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_ec2::types::Tag;
+
+    use super::*;
+
+    fn staging() -> Stack {
+        crate::spec::load_str("staging.yaml", include_str!("../../../stacks/staging.yaml"))
+            .stack
+            .unwrap()
+    }
+
+    fn subnet(id: &str, vpc: &str) -> Subnet {
+        Subnet::builder().subnet_id(id).vpc_id(vpc).build()
+    }
+
+    fn group(id: &str, owner: Option<&str>) -> SecurityGroup {
+        let g = SecurityGroup::builder().group_id(id);
+        match owner {
+            Some(o) => g.tags(Tag::builder().key(OWNER_TAG).value(o).build()),
+            None => g,
+        }
+        .build()
+    }
+
+    #[test]
+    fn tagged_subnets_are_kept_only_in_the_vpc() {
+        let tagged = vec![
+            subnet("subnet-c", "vpc-1"),
+            subnet("subnet-x", "vpc-2"),
+            subnet("subnet-a", "vpc-1"),
+        ];
+        let ids = select_subnets(&staging(), Some("vpc-1"), Some(tagged)).unwrap();
+        assert_eq!(ids, ["subnet-a", "subnet-c"]);
+    }
+
+    #[test]
+    fn fewer_than_two_tagged_subnets_in_the_vpc_is_an_error() {
+        let tagged = vec![subnet("subnet-a", "vpc-1"), subnet("subnet-x", "vpc-2")];
+        let e = select_subnets(&staging(), Some("vpc-1"), Some(tagged)).unwrap_err();
+        assert!(
+            e.to_string().contains("select 1 subnet(s) in the VPC"),
+            "{e}"
+        );
+        let e = select_subnets(&staging(), Some("vpc-1"), Some(Vec::new())).unwrap_err();
+        assert!(
+            e.to_string().contains("select 0 subnet(s) in the VPC"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn subnet_ids_given_are_used_as_given() {
+        let mut stack = staging();
+        stack.network.subnets.ids = Some(vec!["subnet-b".into(), "subnet-a".into()]);
+        stack.network.subnets.tags = None;
+        let ids = select_subnets(&stack, Some("vpc-1"), None).unwrap();
+        assert_eq!(ids, ["subnet-b", "subnet-a"]);
+    }
+
+    #[test]
+    fn owned_groups_not_described_by_name_left_the_spec() {
+        let mut owned = OwnedArns::new();
+        for id in ["sg-1", "sg-2"] {
+            owned.insert(
+                format!("arn:aws:ec2:us-east-1:000000000000:security-group/{id}"),
+                BTreeMap::new(),
+            );
+        }
+        owned.insert(
+            "arn:aws:rds:us-east-1:000000000000:db:x".into(),
+            BTreeMap::new(),
+        );
+        let named = vec![group("sg-1", Some("s")), group("sg-3", None)];
+        assert_eq!(owned_left_spec(&owned, &named), ["sg-2"]);
+    }
+
+    #[test]
+    fn owned_groups_are_observed_before_others_of_their_name() {
+        let named = vec![group("sg-3", None), group("sg-1", Some("s"))];
+        let all = owned_first("s", named, vec![group("sg-2", Some("s"))]);
+        let ids: Vec<_> = all.iter().filter_map(|g| g.group_id()).collect();
+        assert_eq!(ids, ["sg-1", "sg-2", "sg-3"]);
+    }
 }

@@ -14,6 +14,7 @@ use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::model::{Kind, Resource};
 use crate::plan::ObservedResource;
+use crate::spec::raw::Redis;
 
 pub(super) async fn describe_replication_group(
     c: &Clients,
@@ -30,6 +31,18 @@ pub(super) async fn describe_replication_group(
         )
         .await;
     Ok(found(r)?.and_then(|r| r.replication_groups().first().cloned()))
+}
+
+/// The member cluster a replication group of the spec lists first, named as AWS names it:
+/// `<group>-001` with cluster mode disabled, `<group>-0001-001` with it enabled; described with
+/// the group so that the read is one round trip.
+pub(super) fn first_member_name(redis: &Redis) -> String {
+    let id = &redis.replication_group_id;
+    if redis.cluster_mode.is_some() {
+        format!("{id}-0001-001")
+    } else {
+        format!("{id}-001")
+    }
 }
 
 pub(super) async fn describe_cache_cluster(
@@ -279,4 +292,27 @@ pub(super) fn observe_replication_group(
         o.ids.insert("arn".into(), a.to_owned());
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::raw::{ClusterMode, Stack};
+
+    #[test]
+    fn the_first_member_is_named_as_aws_names_it() {
+        let stack: Stack =
+            crate::spec::load_str("staging.yaml", include_str!("../../../stacks/staging.yaml"))
+                .stack
+                .unwrap();
+        let mut redis = stack.redis.unwrap();
+        redis.replication_group_id = "g".into();
+        redis.cluster_mode = None;
+        assert_eq!(first_member_name(&redis), "g-001");
+        redis.cluster_mode = Some(ClusterMode {
+            shards: 2,
+            replicas_per_shard: 1,
+        });
+        assert_eq!(first_member_name(&redis), "g-0001-001");
+    }
 }

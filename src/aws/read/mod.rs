@@ -1,15 +1,17 @@
 //! Reading a stack's live state: every kind at once, batched where AWS allows, normalised into
 //! the model so that nothing AWS does by itself shows as a change.
 //!
-//! Round trip 1 (concurrent): the tagging API (everything the stack owns), the security groups
-//! it owns, the VPC and subnets, every DB instance of the spec in one filtered call, the subnet
-//! and parameter groups, the proxy with its target group, targets and endpoints, the Redis group,
-//! the stack's secrets, and the alarms (100 names a call). Round trip 2 (concurrent, only what
-//! needs round 1): subnets by tags inside a VPC found by tags, a Redis member cluster (engine
-//! version, window, groups live there), and owned DB instances that left the spec.
+//! One round trip (concurrent): the tagging API (everything the stack owns), the security groups
+//! of the spec's names, the VPC and the subnets of the spec's tags (kept if in that VPC), every
+//! DB instance of the spec in one filtered call, the subnet and parameter groups, the proxy with
+//! its target group, targets and endpoints, the Redis group with its first member cluster (engine
+//! version, window and groups live there; its name is predictable), the stack's secrets, and the
+//! alarms (100 names a call). A second round only when the first shows it is needed: owned
+//! security groups and DB instances that left the spec, a member cluster named otherwise, owned
+//! proxies that are not the spec's.
 //!
 //! Each service's file makes its calls and turns their answers into observed resources; this
-//! one runs the calls of both rounds at once and assembles the observed stack.
+//! one runs the calls of a round at once and assembles the observed stack.
 
 mod cloudwatch;
 mod ec2;
@@ -41,10 +43,12 @@ use crate::model::{Kind, NetworkIds, Resource};
 use crate::plan::{Observed, ObservedResource};
 use crate::spec::raw::Stack;
 use cloudwatch::describe_alarms;
-use ec2::{lookup_subnets, lookup_vpc, security_groups};
+use ec2::{
+    lookup_vpc, named_security_groups, security_groups_by_id, select_subnets, tagged_subnets,
+};
 use elasticache::{
     CacheParams, describe_cache_cluster, describe_cache_parameter_group,
-    describe_cache_subnet_group, describe_replication_group,
+    describe_cache_subnet_group, describe_replication_group, first_member_name,
 };
 use proxy::{ProxyParts, describe_proxy, list_proxies, list_proxy_endpoints};
 use rds_groups::{DbParams, describe_db_parameter_group, describe_db_subnet_group};
@@ -169,7 +173,7 @@ where
     }
 }
 
-/// What the two rounds of calls answered.
+/// What the calls answered.
 struct Answers {
     owned: OwnedArns,
     sgs: Vec<SecurityGroup>,
@@ -207,21 +211,24 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
 
     let (
         owned,
-        sgs,
+        named_sgs,
         vpc,
+        tagged_subnets,
         instances,
         db_subnets,
         db_params,
         proxy,
         redis,
+        first_member,
         cache_subnets,
         cache_params,
         secrets,
         alarms,
     ) = tokio::try_join!(
         owned_arns(c, s),
-        security_groups(c, s, stack),
+        named_security_groups(c, s, stack),
         lookup_vpc(c, stack),
+        tagged_subnets(c, stack),
         describe_instances(c, instance_ids.clone()),
         describe_db_subnet_group(c, db_subnet_group_name(s)),
         describe_db_parameter_group(c, db_pg),
@@ -230,25 +237,38 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
             c,
             stack.redis.as_ref().map(|r| r.replication_group_id.clone())
         ),
+        describe_cache_cluster(c, stack.redis.as_ref().map(first_member_name)),
         describe_cache_subnet_group(c, stack.redis.as_ref().map(|_| cache_subnet_group_name(s))),
         describe_cache_parameter_group(c, cache_pg),
         list_secrets(c, s),
         describe_alarms(c, alarm_names),
     )?;
+    let subnets = select_subnets(stack, vpc.as_deref(), tagged_subnets)?;
 
-    // Round 2: what needed round 1.
+    // Only when round 1 shows it is needed (none in an applied stack that nothing left): owned
+    // security groups and DB instances that left the spec, a member cluster not named as
+    // predicted, and proxies the stack owns that are not the spec's, with their endpoints.
+    let sg_ids = ec2::owned_left_spec(&owned, &named_sgs);
     let extra_ids = rds_instances::left_spec(&owned, &instances);
-    let member = redis
+    let member_name = redis
         .as_ref()
         .and_then(|rg| rg.member_clusters().first().cloned());
+    let (member, other_member) = match member_name {
+        Some(m) if first_member.as_ref().and_then(|f| f.cache_cluster_id()) == Some(&m) => {
+            (first_member, None)
+        }
+        other => (None, other),
+    };
     let stray_proxies = proxy::any_stray(&owned, proxy.as_ref());
-    let (subnets, extra_instances, member, strays, stray_endpoints) = tokio::try_join!(
-        lookup_subnets(c, stack, vpc.clone()),
+    let (left_sgs, extra_instances, other_member, strays, stray_endpoints) = tokio::try_join!(
+        security_groups_by_id(c, sg_ids),
         describe_instances(c, extra_ids),
-        describe_cache_cluster(c, member),
+        describe_cache_cluster(c, other_member),
         list_proxies(c, stray_proxies),
         list_proxy_endpoints(c, stray_proxies),
     )?;
+    let sgs = ec2::owned_first(s, named_sgs, left_sgs);
+    let member = member.or(other_member);
 
     let network = NetworkIds {
         vpc_id: vpc.unwrap_or_default(),
