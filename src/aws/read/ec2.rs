@@ -58,7 +58,9 @@ pub(super) fn owned_left_spec(owned: &OwnedArns, named: &[SecurityGroup]) -> Vec
         .collect()
 }
 
-/// Groups by id (none: no call).
+/// Groups by id (none: no call). A filter rather than `GroupIds`, so that a group deleted since
+/// the tagging API answered is absent rather than an error; the answer is kept to those ids
+/// (some emulators ignore the filter).
 pub(super) async fn security_groups_by_id(
     c: &Clients,
     ids: Vec<String>,
@@ -74,13 +76,17 @@ pub(super) async fn security_groups_by_id(
                 .filters(
                     Filter::builder()
                         .name("group-id")
-                        .set_values(Some(ids))
+                        .set_values(Some(ids.clone()))
                         .build(),
                 )
                 .send(),
         )
         .await?;
-    Ok(r.security_groups().to_vec())
+    Ok(r.security_groups()
+        .iter()
+        .filter(|g| g.group_id().is_some_and(|id| ids.iter().any(|i| i == id)))
+        .cloned()
+        .collect())
 }
 
 /// The stack's groups, owned ones first (in AWS's order), then the others of a spec's name: the
