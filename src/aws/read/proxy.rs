@@ -12,6 +12,7 @@ use super::tagging::OwnedArns;
 use super::{Context, observed, sorted, with_arn};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
+use crate::aws::pages::all_pages;
 use crate::model::secret::master_auth_secret;
 use crate::model::{Kind, Resource};
 use crate::plan::{Observed, ObservedResource};
@@ -97,52 +98,38 @@ pub(super) async fn list_proxy_endpoints(
     c: &Clients,
     needed: bool,
 ) -> Result<Vec<DbProxyEndpoint>, AwsError> {
-    let mut out = Vec::new();
     if !needed {
-        return Ok(out);
+        return Ok(Vec::new());
     }
-    let mut marker: Option<String> = None;
-    loop {
-        let r = c
-            .call(
-                "rds:DescribeDBProxyEndpoints",
-                c.rds
-                    .describe_db_proxy_endpoints()
-                    .set_marker(marker.clone())
-                    .send(),
-            )
-            .await?;
-        out.extend(r.db_proxy_endpoints().iter().cloned());
-        marker = r.marker().map(str::to_owned);
-        if marker.is_none() {
-            return Ok(out);
+    all_pages(|marker| {
+        let req = c.rds.describe_db_proxy_endpoints().set_marker(marker);
+        async move {
+            let r = c.call("rds:DescribeDBProxyEndpoints", req.send()).await?;
+            Ok(Some((
+                r.db_proxy_endpoints().to_vec(),
+                r.marker().map(str::to_owned),
+            )))
         }
-    }
+    })
+    .await
 }
 
 /// Every proxy in the region, when one the stack owns is not the spec's (it left the spec).
 pub(super) async fn list_proxies(c: &Clients, needed: bool) -> Result<Vec<DbProxy>, AwsError> {
-    let mut out = Vec::new();
     if !needed {
-        return Ok(out);
+        return Ok(Vec::new());
     }
-    let mut marker: Option<String> = None;
-    loop {
-        let r = c
-            .call(
-                "rds:DescribeDBProxies",
-                c.rds
-                    .describe_db_proxies()
-                    .set_marker(marker.clone())
-                    .send(),
-            )
-            .await?;
-        out.extend(r.db_proxies().iter().cloned());
-        marker = r.marker().map(str::to_owned);
-        if marker.is_none() {
-            return Ok(out);
+    all_pages(|marker| {
+        let req = c.rds.describe_db_proxies().set_marker(marker);
+        async move {
+            let r = c.call("rds:DescribeDBProxies", req.send()).await?;
+            Ok(Some((
+                r.db_proxies().to_vec(),
+                r.marker().map(str::to_owned),
+            )))
         }
-    }
+    })
+    .await
 }
 
 /// An extra proxy endpoint, under the proxy it belongs to.
