@@ -6,26 +6,10 @@
 use futures::future::LocalBoxFuture;
 
 use super::journal::Journal;
-use crate::aws::write::owner::UndoOf;
-use crate::aws::write::{Ids, StepContext};
+use crate::aws::write::StepContext;
+pub use crate::aws::write::StepInput;
 use crate::aws::{AwsError, Clients};
-use crate::model::Resource;
-use crate::plan::{ObservedResource, Step};
-
-/// What a step runs with: what it makes and what AWS has, the identifiers known so far.
-#[derive(Clone)]
-pub struct StepInput<'a> {
-    pub stack: &'a str,
-    pub desired: Option<&'a Resource>,
-    pub observed: Option<&'a ObservedResource>,
-    pub ids: &'a Ids,
-    /// Take a final snapshot before deleting an instance or a replication group.
-    pub final_snapshot: bool,
-    /// The running apply's id: every create marks what it creates with it.
-    pub apply_id: &'a str,
-    /// Set when the step undoes a create: it deletes only what those applies created.
-    pub undo: Option<UndoOf>,
-}
+use crate::plan::Step;
 
 pub trait Effects {
     /// Runs one step: its calls and its wait.
@@ -57,13 +41,7 @@ impl Effects for Aws<'_> {
         Box::pin(async move {
             let cx = StepContext {
                 clients: self.clients,
-                stack: input.stack,
-                desired: input.desired,
-                observed: input.observed,
-                ids: input.ids,
-                final_snapshot: input.final_snapshot,
-                apply_id: input.apply_id,
-                undo: input.undo,
+                input,
                 sent: Default::default(),
             };
             crate::aws::write::run(step, &cx).await

@@ -270,7 +270,7 @@ mod tests {
     fn staging() -> Stack {
         crate::spec::load_str("staging.yaml", include_str!("../../../stacks/staging.yaml"))
             .stack
-            .unwrap()
+            .expect("the staging example is valid")
     }
 
     fn subnet(id: &str, vpc: &str) -> Subnet {
@@ -293,7 +293,7 @@ mod tests {
             subnet("subnet-x", "vpc-2"),
             subnet("subnet-a", "vpc-1"),
         ];
-        let ids = select_subnets(&staging(), Some("vpc-1"), Some(tagged)).unwrap();
+        let ids = select_subnets(&staging(), Some("vpc-1"), Some(tagged)).expect("subnets");
         assert_eq!(ids, ["subnet-a", "subnet-c"]);
     }
 
@@ -317,7 +317,7 @@ mod tests {
         let mut stack = staging();
         stack.network.subnets.ids = Some(vec!["subnet-b".into(), "subnet-a".into()]);
         stack.network.subnets.tags = None;
-        let ids = select_subnets(&stack, Some("vpc-1"), None).unwrap();
+        let ids = select_subnets(&stack, Some("vpc-1"), None).expect("subnets");
         assert_eq!(ids, ["subnet-b", "subnet-a"]);
     }
 

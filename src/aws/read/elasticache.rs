@@ -304,8 +304,8 @@ mod tests {
         let stack: Stack =
             crate::spec::load_str("staging.yaml", include_str!("../../../stacks/staging.yaml"))
                 .stack
-                .unwrap();
-        let mut redis = stack.redis.unwrap();
+                .expect("the staging example is valid");
+        let mut redis = stack.redis.expect("the staging example has Redis");
         redis.replication_group_id = "g".into();
         redis.cluster_mode = None;
         assert_eq!(first_member_name(&redis), "g-001");

@@ -111,9 +111,9 @@ impl Sent {
     }
 }
 
-/// What one step needs.
-pub struct StepContext<'a> {
-    pub clients: &'a Clients,
+/// What a step runs with: what it makes and what AWS has, the identifiers known so far.
+#[derive(Clone)]
+pub struct StepInput<'a> {
     pub stack: &'a str,
     pub desired: Option<&'a Resource>,
     pub observed: Option<&'a ObservedResource>,
@@ -124,8 +124,21 @@ pub struct StepContext<'a> {
     pub apply_id: &'a str,
     /// Set when the step undoes a create: it deletes only what those applies created.
     pub undo: Option<owner::UndoOf>,
+}
+
+/// What one step needs: its input, the clients, and a record of what its calls carried.
+pub struct StepContext<'a> {
+    pub clients: &'a Clients,
+    pub input: StepInput<'a>,
     /// What this step's calls carried.
     pub sent: Sent,
+}
+
+impl<'a> std::ops::Deref for StepContext<'a> {
+    type Target = StepInput<'a>;
+    fn deref(&self) -> &StepInput<'a> {
+        &self.input
+    }
 }
 
 impl StepContext<'_> {
