@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod error;
+pub mod kinds;
 pub mod lock;
 pub mod pages;
 pub mod read;

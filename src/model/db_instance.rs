@@ -6,6 +6,46 @@ use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
 use super::types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource};
 use crate::spec::raw::{ApplyChanges, EnhancedMonitoring, PasswordSource};
+use attr::*;
+
+/// The DB instance's and replica's attributes, each name written once: a misspelt one does
+/// not compile (the rows here, the desired values below and the AWS side in
+/// `aws::kinds::db_instance` all name them through these).
+pub mod attr {
+    pub const ENGINE: &str = "engine";
+    pub const ENGINE_VERSION: &str = "engine_version";
+    pub const INSTANCE_CLASS: &str = "instance_class";
+    pub const ALLOCATED_GIB: &str = "allocated_gib";
+    pub const MAX_ALLOCATED_GIB: &str = "max_allocated_gib";
+    pub const IOPS: &str = "iops";
+    pub const THROUGHPUT_MIBPS: &str = "throughput_mibps";
+    pub const STORAGE_ENCRYPTED: &str = "storage_encrypted";
+    pub const KMS_KEY_ID: &str = "kms_key_id";
+    pub const MULTI_AZ: &str = "multi_az";
+    pub const PORT: &str = "port";
+    pub const DATABASE_NAME: &str = "database_name";
+    pub const MASTER_USERNAME: &str = "master_username";
+    pub const MASTER_PASSWORD: &str = "master_password";
+    pub const BACKUP_RETENTION_DAYS: &str = "backup_retention_days";
+    pub const BACKUP_WINDOW: &str = "backup_window";
+    pub const MAINTENANCE_WINDOW: &str = "maintenance_window";
+    pub const PERFORMANCE_INSIGHTS: &str = "performance_insights";
+    pub const PERFORMANCE_INSIGHTS_RETENTION_DAYS: &str = "performance_insights_retention_days";
+    pub const PERFORMANCE_INSIGHTS_KMS_KEY_ID: &str = "performance_insights_kms_key_id";
+    pub const MONITORING_INTERVAL_SECONDS: &str = "monitoring_interval_seconds";
+    pub const MONITORING_ROLE_ARN: &str = "monitoring_role_arn";
+    pub const DELETION_PROTECTION: &str = "deletion_protection";
+    pub const PUBLICLY_ACCESSIBLE: &str = "publicly_accessible";
+    pub const AUTO_MINOR_VERSION_UPGRADE: &str = "auto_minor_version_upgrade";
+    pub const COPY_TAGS_TO_SNAPSHOT: &str = "copy_tags_to_snapshot";
+    pub const PARAMETER_GROUP: &str = "parameter_group";
+    pub const SUBNET_GROUP: &str = "subnet_group";
+    pub const SECURITY_GROUPS: &str = "security_groups";
+    pub const TAGS: &str = "tags";
+    pub const APPLY_CHANGES: &str = "apply_changes";
+    pub const SOURCE: &str = "source";
+    pub const AVAILABILITY_ZONE: &str = "availability_zone";
+}
 
 pub static DB_INSTANCE: KindSpec = KindSpec {
     kind: Kind::DbInstance,
@@ -14,66 +54,66 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
     stateful: true,
     loses_data: true,
     attrs: &[
-        AttrSpec::online("engine").with(Impact::ReplaceDataLoss),
-        AttrSpec::online("engine_version")
+        AttrSpec::online(ENGINE).with(Impact::ReplaceDataLoss),
+        AttrSpec::online(ENGINE_VERSION)
             .with(Impact::BriefOutage)
             .compare(Compare::MinorUpgradable)
             .deferrable(),
-        AttrSpec::online("instance_class")
+        AttrSpec::online(INSTANCE_CLASS)
             .with(Impact::BriefOutage)
             .failover_when_multi_az()
             .deferrable(),
-        AttrSpec::online("allocated_gib")
+        AttrSpec::online(ALLOCATED_GIB)
             .compare(Compare::GrowsUpToMax)
             .deferrable(),
         // 0: storage autoscaling off.
-        AttrSpec::online("max_allocated_gib"),
-        AttrSpec::online("iops").deferrable(),
-        AttrSpec::online("throughput_mibps").deferrable(),
-        AttrSpec::online("storage_encrypted").with(Impact::ReplaceDataLoss),
-        AttrSpec::online("kms_key_id")
+        AttrSpec::online(MAX_ALLOCATED_GIB),
+        AttrSpec::online(IOPS).deferrable(),
+        AttrSpec::online(THROUGHPUT_MIBPS).deferrable(),
+        AttrSpec::online(STORAGE_ENCRYPTED).with(Impact::ReplaceDataLoss),
+        AttrSpec::online(KMS_KEY_ID)
             .with(Impact::ReplaceDataLoss)
             .compare(Compare::KmsKey)
             .unmanaged_when_null(),
-        AttrSpec::online("multi_az").deferrable(),
-        AttrSpec::online("port").with(Impact::BriefOutage),
-        AttrSpec::online("database_name").with(Impact::ReplaceDataLoss),
-        AttrSpec::online("master_username").with(Impact::ReplaceDataLoss),
+        AttrSpec::online(MULTI_AZ).deferrable(),
+        AttrSpec::online(PORT).with(Impact::BriefOutage),
+        AttrSpec::online(DATABASE_NAME).with(Impact::ReplaceDataLoss),
+        AttrSpec::online(MASTER_USERNAME).with(Impact::ReplaceDataLoss),
         // `rds_managed` or `generated`.
-        AttrSpec::online("master_password"),
-        AttrSpec::online("backup_retention_days").deferrable(),
-        AttrSpec::online("backup_window")
+        AttrSpec::online(MASTER_PASSWORD),
+        AttrSpec::online(BACKUP_RETENTION_DAYS).deferrable(),
+        AttrSpec::online(BACKUP_WINDOW)
             .compare(Compare::IgnoreCase)
             .unmanaged_when_null(),
-        AttrSpec::online("maintenance_window")
+        AttrSpec::online(MAINTENANCE_WINDOW)
             .compare(Compare::IgnoreCase)
             .unmanaged_when_null(),
-        AttrSpec::online("performance_insights"),
-        AttrSpec::online("performance_insights_retention_days").unmanaged_when_null(),
-        AttrSpec::online("performance_insights_kms_key_id")
+        AttrSpec::online(PERFORMANCE_INSIGHTS),
+        AttrSpec::online(PERFORMANCE_INSIGHTS_RETENTION_DAYS).unmanaged_when_null(),
+        AttrSpec::online(PERFORMANCE_INSIGHTS_KMS_KEY_ID)
             .compare(Compare::KmsKey)
             .unmanaged_when_null(),
-        AttrSpec::online("monitoring_interval_seconds"),
-        AttrSpec::online("monitoring_role_arn").unmanaged_when_null(),
-        AttrSpec::online("deletion_protection"),
-        AttrSpec::online("publicly_accessible"),
-        AttrSpec::online("auto_minor_version_upgrade"),
-        AttrSpec::online("copy_tags_to_snapshot"),
-        AttrSpec::online("parameter_group")
+        AttrSpec::online(MONITORING_INTERVAL_SECONDS),
+        AttrSpec::online(MONITORING_ROLE_ARN).unmanaged_when_null(),
+        AttrSpec::online(DELETION_PROTECTION),
+        AttrSpec::online(PUBLICLY_ACCESSIBLE),
+        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE),
+        AttrSpec::online(COPY_TAGS_TO_SNAPSHOT),
+        AttrSpec::online(PARAMETER_GROUP)
             .with(Impact::Reboot)
             .unmanaged_when_null(),
         // Named from the stack. ModifyDBInstance DBSubnetGroupName moves the instance in
         // place: "Changing the subnet group causes an outage during the change. The change is
         // applied during the next maintenance window, unless you enable ApplyImmediately."
-        AttrSpec::online("subnet_group")
+        AttrSpec::online(SUBNET_GROUP)
             .with(Impact::BriefOutage)
             .deferrable(),
-        AttrSpec::online("security_groups")
+        AttrSpec::online(SECURITY_GROUPS)
             .compare(Compare::Unordered)
             .unmanaged_when_null(),
-        AttrSpec::online("tags"),
+        AttrSpec::online(TAGS),
         // `immediately` or `in_maintenance_window`: how deferrable changes are applied.
-        AttrSpec::online("apply_changes").compare(Compare::Never),
+        AttrSpec::online(APPLY_CHANGES).compare(Compare::Never),
     ],
 };
 
@@ -85,29 +125,29 @@ pub static DB_REPLICA: KindSpec = KindSpec {
     loses_data: false,
     attrs: &[
         // A replica's data is a copy of the primary's: replacing it loses nothing.
-        AttrSpec::online("source").with(Impact::Replace),
-        AttrSpec::online("instance_class")
+        AttrSpec::online(SOURCE).with(Impact::Replace),
+        AttrSpec::online(INSTANCE_CLASS)
             .with(Impact::BriefOutage)
             .deferrable(),
-        AttrSpec::online("availability_zone")
+        AttrSpec::online(AVAILABILITY_ZONE)
             .with(Impact::Replace)
             .unmanaged_when_null(),
-        AttrSpec::online("performance_insights"),
-        AttrSpec::online("monitoring_interval_seconds"),
-        AttrSpec::online("monitoring_role_arn").unmanaged_when_null(),
-        AttrSpec::online("deletion_protection"),
-        AttrSpec::online("publicly_accessible"),
-        AttrSpec::online("auto_minor_version_upgrade"),
-        AttrSpec::online("copy_tags_to_snapshot"),
-        AttrSpec::online("parameter_group")
+        AttrSpec::online(PERFORMANCE_INSIGHTS),
+        AttrSpec::online(MONITORING_INTERVAL_SECONDS),
+        AttrSpec::online(MONITORING_ROLE_ARN).unmanaged_when_null(),
+        AttrSpec::online(DELETION_PROTECTION),
+        AttrSpec::online(PUBLICLY_ACCESSIBLE),
+        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE),
+        AttrSpec::online(COPY_TAGS_TO_SNAPSHOT),
+        AttrSpec::online(PARAMETER_GROUP)
             .with(Impact::Reboot)
             .unmanaged_when_null(),
-        AttrSpec::online("security_groups")
+        AttrSpec::online(SECURITY_GROUPS)
             .compare(Compare::Unordered)
             .unmanaged_when_null(),
-        AttrSpec::online("tags"),
+        AttrSpec::online(TAGS),
         // `immediately` or `in_maintenance_window`: how deferrable changes are applied.
-        AttrSpec::online("apply_changes").compare(Compare::Never),
+        AttrSpec::online(APPLY_CHANGES).compare(Compare::Never),
     ],
 };
 
@@ -150,55 +190,52 @@ pub(super) fn desired_instance(
     let pi = &db.performance_insights;
     let em = &db.enhanced_monitoring;
     let mut primary = Resource::new(Kind::DbInstance, &db.identifier)
-        .set("engine", db.engine.as_str())
-        .set("engine_version", db.engine_version.clone())
-        .set("instance_class", db.instance_class.clone())
-        .set("allocated_gib", db.storage.allocated_gib)
+        .set(ENGINE, db.engine.as_str())
+        .set(ENGINE_VERSION, db.engine_version.clone())
+        .set(INSTANCE_CLASS, db.instance_class.clone())
+        .set(ALLOCATED_GIB, db.storage.allocated_gib)
+        .set(MAX_ALLOCATED_GIB, db.storage.max_allocated_gib.unwrap_or(0))
+        .set(IOPS, db.storage.iops.unwrap_or(iops))
         .set(
-            "max_allocated_gib",
-            db.storage.max_allocated_gib.unwrap_or(0),
-        )
-        .set("iops", db.storage.iops.unwrap_or(iops))
-        .set(
-            "throughput_mibps",
+            THROUGHPUT_MIBPS,
             db.storage.throughput_mibps.unwrap_or(throughput),
         )
-        .set("storage_encrypted", db.storage.encrypted)
-        .set("kms_key_id", json!(db.storage.kms_key_id))
-        .set("multi_az", db.multi_az)
-        .set("port", db.port.unwrap_or(db.engine.default_port()))
-        .set("database_name", json!(db.database_name))
-        .set("master_username", db.master_user.username.clone())
+        .set(STORAGE_ENCRYPTED, db.storage.encrypted)
+        .set(KMS_KEY_ID, json!(db.storage.kms_key_id))
+        .set(MULTI_AZ, db.multi_az)
+        .set(PORT, db.port.unwrap_or(db.engine.default_port()))
+        .set(DATABASE_NAME, json!(db.database_name))
+        .set(MASTER_USERNAME, db.master_user.username.clone())
         .set(
-            "master_password",
+            MASTER_PASSWORD,
             match db.master_user.password {
                 PasswordSource::RdsManaged => "rds_managed",
                 PasswordSource::Generated => "generated",
             },
         )
-        .set("backup_retention_days", db.backup.retention_days)
-        .set("backup_window", json!(db.backup.window))
+        .set(BACKUP_RETENTION_DAYS, db.backup.retention_days)
+        .set(BACKUP_WINDOW, json!(db.backup.window))
         .set(
-            "maintenance_window",
+            MAINTENANCE_WINDOW,
             json!(db.maintenance_window.as_ref().map(|w| w.to_lowercase())),
         )
-        .set("performance_insights", pi.enabled)
+        .set(PERFORMANCE_INSIGHTS, pi.enabled)
         .set(
-            "performance_insights_retention_days",
+            PERFORMANCE_INSIGHTS_RETENTION_DAYS,
             json!(pi.enabled.then(|| pi.retention_days.unwrap_or(7))),
         )
-        .set("performance_insights_kms_key_id", json!(pi.kms_key_id))
-        .set("monitoring_interval_seconds", em.interval_seconds)
-        .set("monitoring_role_arn", monitoring_role_arn(em))
-        .set("deletion_protection", db.deletion_protection)
-        .set("publicly_accessible", db.publicly_accessible)
-        .set("auto_minor_version_upgrade", db.auto_minor_version_upgrade)
-        .set("copy_tags_to_snapshot", db.copy_tags_to_snapshot)
-        .set("parameter_group", json!(parameter_group))
-        .set("subnet_group", subnet_group.clone())
-        .set("security_groups", cx.sg_list(&db.security_groups))
-        .set("tags", cx.tags.clone())
-        .set("apply_changes", apply_changes_name(db.apply_changes))
+        .set(PERFORMANCE_INSIGHTS_KMS_KEY_ID, json!(pi.kms_key_id))
+        .set(MONITORING_INTERVAL_SECONDS, em.interval_seconds)
+        .set(MONITORING_ROLE_ARN, monitoring_role_arn(em))
+        .set(DELETION_PROTECTION, db.deletion_protection)
+        .set(PUBLICLY_ACCESSIBLE, db.publicly_accessible)
+        .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
+        .set(COPY_TAGS_TO_SNAPSHOT, db.copy_tags_to_snapshot)
+        .set(PARAMETER_GROUP, json!(parameter_group))
+        .set(SUBNET_GROUP, subnet_group.clone())
+        .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))
+        .set(TAGS, cx.tags.clone())
+        .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))
         .after(Address::new(Kind::DbSubnetGroup, subnet_group));
     primary = with_deps(primary, cx.sg_deps(&db.security_groups));
     if let Some(pg) = parameter_group {
@@ -222,25 +259,25 @@ pub(super) fn desired_replicas(
     let mut out = Vec::new();
     for rep in &db.replicas {
         let mut r = Resource::new(Kind::DbReplica, &rep.identifier)
-            .set("source", db.identifier.clone())
+            .set(SOURCE, db.identifier.clone())
             .set(
-                "instance_class",
+                INSTANCE_CLASS,
                 rep.instance_class
                     .clone()
                     .unwrap_or_else(|| db.instance_class.clone()),
             )
-            .set("availability_zone", json!(rep.availability_zone))
-            .set("performance_insights", pi.enabled)
-            .set("monitoring_interval_seconds", em.interval_seconds)
-            .set("monitoring_role_arn", monitoring_role_arn(em))
-            .set("deletion_protection", false)
-            .set("publicly_accessible", db.publicly_accessible)
-            .set("auto_minor_version_upgrade", db.auto_minor_version_upgrade)
-            .set("copy_tags_to_snapshot", db.copy_tags_to_snapshot)
-            .set("parameter_group", json!(parameter_group))
-            .set("security_groups", cx.sg_list(&db.security_groups))
-            .set("tags", cx.tags.clone())
-            .set("apply_changes", apply_changes_name(db.apply_changes))
+            .set(AVAILABILITY_ZONE, json!(rep.availability_zone))
+            .set(PERFORMANCE_INSIGHTS, pi.enabled)
+            .set(MONITORING_INTERVAL_SECONDS, em.interval_seconds)
+            .set(MONITORING_ROLE_ARN, monitoring_role_arn(em))
+            .set(DELETION_PROTECTION, false)
+            .set(PUBLICLY_ACCESSIBLE, db.publicly_accessible)
+            .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
+            .set(COPY_TAGS_TO_SNAPSHOT, db.copy_tags_to_snapshot)
+            .set(PARAMETER_GROUP, json!(parameter_group))
+            .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))
+            .set(TAGS, cx.tags.clone())
+            .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))
             .after(primary.clone());
         r = with_deps(r, cx.sg_deps(&db.security_groups));
         if let Some(pg) = parameter_group {

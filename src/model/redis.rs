@@ -6,6 +6,32 @@ use super::desired::{Inputs, with_deps};
 use super::network::cache_subnet_group_name;
 use super::types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource};
 use crate::spec::raw::{AuthToken, Redis};
+use attr::*;
+
+/// The replication group's attributes, each name written once (the rows here, the desired
+/// value below and the AWS side in `aws::kinds::replication_group` name them through these).
+pub mod attr {
+    pub const DESCRIPTION: &str = "description";
+    pub const ENGINE_VERSION: &str = "engine_version";
+    pub const NODE_TYPE: &str = "node_type";
+    pub const PORT: &str = "port";
+    pub const NUM_CACHE_CLUSTERS: &str = "num_cache_clusters";
+    pub const SHARDS: &str = "shards";
+    pub const REPLICAS_PER_SHARD: &str = "replicas_per_shard";
+    pub const AUTOMATIC_FAILOVER: &str = "automatic_failover";
+    pub const MULTI_AZ: &str = "multi_az";
+    pub const AT_REST_ENCRYPTION: &str = "at_rest_encryption";
+    pub const KMS_KEY_ID: &str = "kms_key_id";
+    pub const TRANSIT_ENCRYPTION: &str = "transit_encryption";
+    pub const AUTH_TOKEN: &str = "auth_token";
+    pub const SNAPSHOT_RETENTION_DAYS: &str = "snapshot_retention_days";
+    pub const SNAPSHOT_WINDOW: &str = "snapshot_window";
+    pub const MAINTENANCE_WINDOW: &str = "maintenance_window";
+    pub const PARAMETER_GROUP: &str = "parameter_group";
+    pub const SUBNET_GROUP: &str = "subnet_group";
+    pub const SECURITY_GROUPS: &str = "security_groups";
+    pub const TAGS: &str = "tags";
+}
 
 pub static REPLICATION_GROUP: KindSpec = KindSpec {
     kind: Kind::ReplicationGroup,
@@ -14,43 +40,43 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
     stateful: true,
     loses_data: true,
     attrs: &[
-        AttrSpec::online("description"),
-        AttrSpec::online("engine_version").compare(Compare::MinorUpgradable),
-        AttrSpec::online("node_type")
+        AttrSpec::online(DESCRIPTION),
+        AttrSpec::online(ENGINE_VERSION).compare(Compare::MinorUpgradable),
+        AttrSpec::online(NODE_TYPE)
             .with(Impact::BriefOutage)
             .failover_when_multi_az(),
-        AttrSpec::online("port").with(Impact::ReplaceDataLoss),
-        AttrSpec::online("num_cache_clusters"),
+        AttrSpec::online(PORT).with(Impact::ReplaceDataLoss),
+        AttrSpec::online(NUM_CACHE_CLUSTERS),
         // Online resharding (ModifyReplicationGroupShardConfiguration) moves slots between
         // shards; stackctl does not plan slot moves.
-        AttrSpec::online("shards").refused(
+        AttrSpec::online(SHARDS).refused(
             "stackctl does not change the shard count of an existing cluster-mode replication group (online resharding, ModifyReplicationGroupShardConfiguration, moves hash slots while clients are connected): keep `cluster_mode.shards` at its current value and reshard with the AWS console or CLI, or give the group a new `replication_group_id` to create one with the new shard count",
         ),
-        AttrSpec::online("replicas_per_shard"),
-        AttrSpec::online("automatic_failover"),
-        AttrSpec::online("multi_az"),
-        AttrSpec::online("at_rest_encryption").with(Impact::ReplaceDataLoss),
-        AttrSpec::online("kms_key_id")
+        AttrSpec::online(REPLICAS_PER_SHARD),
+        AttrSpec::online(AUTOMATIC_FAILOVER),
+        AttrSpec::online(MULTI_AZ),
+        AttrSpec::online(AT_REST_ENCRYPTION).with(Impact::ReplaceDataLoss),
+        AttrSpec::online(KMS_KEY_ID)
             .with(Impact::ReplaceDataLoss)
             .compare(Compare::KmsKey)
             .unmanaged_when_null(),
-        AttrSpec::online("transit_encryption").with(Impact::ReplaceDataLoss),
+        AttrSpec::online(TRANSIT_ENCRYPTION).with(Impact::ReplaceDataLoss),
         // `generated` or `none`; the token itself is never compared.
-        AttrSpec::online("auth_token"),
-        AttrSpec::online("snapshot_retention_days"),
-        AttrSpec::online("snapshot_window")
+        AttrSpec::online(AUTH_TOKEN),
+        AttrSpec::online(SNAPSHOT_RETENTION_DAYS),
+        AttrSpec::online(SNAPSHOT_WINDOW)
             .compare(Compare::IgnoreCase)
             .unmanaged_when_null(),
-        AttrSpec::online("maintenance_window")
+        AttrSpec::online(MAINTENANCE_WINDOW)
             .compare(Compare::IgnoreCase)
             .unmanaged_when_null(),
-        AttrSpec::online("parameter_group").unmanaged_when_null(),
+        AttrSpec::online(PARAMETER_GROUP).unmanaged_when_null(),
         // Named from the stack; ModifyReplicationGroup has no subnet group parameter.
-        AttrSpec::at_create("subnet_group"),
-        AttrSpec::online("security_groups")
+        AttrSpec::at_create(SUBNET_GROUP),
+        AttrSpec::online(SECURITY_GROUPS)
             .compare(Compare::Unordered)
             .unmanaged_when_null(),
-        AttrSpec::online("tags"),
+        AttrSpec::online(TAGS),
     ],
 };
 
@@ -73,39 +99,39 @@ pub(super) fn desired_replication_group(
     };
     let mut rg = Resource::new(Kind::ReplicationGroup, &r.replication_group_id)
         .set(
-            "description",
+            DESCRIPTION,
             r.description
                 .clone()
                 .unwrap_or_else(|| format!("Redis of stack {}, managed by stackctl", cx.name())),
         )
-        .set("engine_version", r.engine_version.clone())
-        .set("node_type", r.node_type.clone())
-        .set("port", r.port)
-        .set("num_cache_clusters", num)
-        .set("shards", shards)
-        .set("replicas_per_shard", replicas)
-        .set("automatic_failover", r.automatic_failover)
-        .set("multi_az", r.multi_az)
-        .set("at_rest_encryption", r.at_rest_encryption)
-        .set("kms_key_id", json!(r.kms_key_id))
-        .set("transit_encryption", r.transit_encryption)
+        .set(ENGINE_VERSION, r.engine_version.clone())
+        .set(NODE_TYPE, r.node_type.clone())
+        .set(PORT, r.port)
+        .set(NUM_CACHE_CLUSTERS, num)
+        .set(SHARDS, shards)
+        .set(REPLICAS_PER_SHARD, replicas)
+        .set(AUTOMATIC_FAILOVER, r.automatic_failover)
+        .set(MULTI_AZ, r.multi_az)
+        .set(AT_REST_ENCRYPTION, r.at_rest_encryption)
+        .set(KMS_KEY_ID, json!(r.kms_key_id))
+        .set(TRANSIT_ENCRYPTION, r.transit_encryption)
         .set(
-            "auth_token",
+            AUTH_TOKEN,
             match r.auth_token {
                 AuthToken::Generated => "generated",
                 AuthToken::None => "none",
             },
         )
-        .set("snapshot_retention_days", r.snapshot_retention_days)
-        .set("snapshot_window", json!(r.snapshot_window))
+        .set(SNAPSHOT_RETENTION_DAYS, r.snapshot_retention_days)
+        .set(SNAPSHOT_WINDOW, json!(r.snapshot_window))
         .set(
-            "maintenance_window",
+            MAINTENANCE_WINDOW,
             json!(r.maintenance_window.as_ref().map(|w| w.to_lowercase())),
         )
-        .set("parameter_group", json!(parameter_group))
-        .set("subnet_group", subnet_group.clone())
-        .set("security_groups", cx.sg_list(&r.security_groups))
-        .set("tags", cx.tags.clone())
+        .set(PARAMETER_GROUP, json!(parameter_group))
+        .set(SUBNET_GROUP, subnet_group.clone())
+        .set(SECURITY_GROUPS, cx.sg_list(&r.security_groups))
+        .set(TAGS, cx.tags.clone())
         .after(Address::new(Kind::CacheSubnetGroup, subnet_group));
     rg = with_deps(rg, cx.sg_deps(&r.security_groups));
     if let Some(pg) = parameter_group {

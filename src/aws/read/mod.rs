@@ -18,7 +18,6 @@ mod ec2;
 mod elasticache;
 mod proxy;
 mod rds_groups;
-mod rds_instances;
 mod secrets;
 mod tagging;
 
@@ -35,6 +34,11 @@ use serde_json::{Value, json};
 
 use super::client::Clients;
 use super::error::AwsError;
+use crate::aws::kinds::AwsKind;
+use crate::aws::kinds::db_instance::{self, DbInstances};
+use crate::aws::kinds::replication_group::{
+    self as replication_group, ReplicationGroups, describe_cache_cluster, first_member_name,
+};
 use crate::model::desired::APPLY_TAG;
 use crate::model::desired::OWNER_TAG;
 use crate::model::network::{cache_subnet_group_name, db_subnet_group_name};
@@ -46,15 +50,12 @@ use cloudwatch::describe_alarms;
 use ec2::{
     lookup_vpc, named_security_groups, security_groups_by_id, select_subnets, tagged_subnets,
 };
-use elasticache::{
-    CacheParams, describe_cache_cluster, describe_cache_parameter_group,
-    describe_cache_subnet_group, describe_replication_group, first_member_name,
-};
+use elasticache::{CacheParams, describe_cache_parameter_group, describe_cache_subnet_group};
 use proxy::{ProxyParts, describe_proxy, list_proxies, list_proxy_endpoints};
 use rds_groups::{DbParams, describe_db_parameter_group, describe_db_subnet_group};
-use rds_instances::describe_instances;
 use secrets::list_secrets;
-use tagging::{OwnedArns, owned_arns};
+pub(in crate::aws) use tagging::OwnedArns;
+use tagging::owned_arns;
 
 /// What a read found: the network ids the spec's lookups resolved to, and the observed stack.
 #[derive(Debug, Clone)]
@@ -63,7 +64,7 @@ pub struct ReadResult {
     pub observed: Observed,
 }
 
-fn tag_map<'a>(
+pub(in crate::aws) fn tag_map<'a>(
     tags: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
 ) -> BTreeMap<String, String> {
     tags.filter_map(|(k, v)| Some((k?.to_owned(), v.unwrap_or("").to_owned())))
@@ -71,12 +72,12 @@ fn tag_map<'a>(
         .collect()
 }
 
-fn owned_by(tags: &BTreeMap<String, String>, stack: &str) -> bool {
+pub(in crate::aws) fn owned_by(tags: &BTreeMap<String, String>, stack: &str) -> bool {
     tags.get(OWNER_TAG).is_some_and(|v| v == stack)
 }
 
 /// AWS (and emulators) return "" for unset strings as often as nothing: both are `None`.
-fn nz(v: Option<&str>) -> Option<&str> {
+pub(in crate::aws) fn nz(v: Option<&str>) -> Option<&str> {
     v.filter(|s| !s.is_empty())
 }
 
@@ -86,11 +87,15 @@ fn sorted(mut v: Vec<String>) -> Value {
 }
 
 /// The last `:`- or `/`-separated part of an ARN.
-fn arn_name(arn: &str) -> &str {
+pub(in crate::aws) fn arn_name(arn: &str) -> &str {
     arn.rsplit([':', '/']).next().unwrap_or(arn)
 }
 
-fn observed(resource: Resource, owned: bool, status: impl Into<String>) -> ObservedResource {
+pub(in crate::aws) fn observed(
+    resource: Resource,
+    owned: bool,
+    status: impl Into<String>,
+) -> ObservedResource {
     ObservedResource {
         resource,
         owned,
@@ -110,20 +115,20 @@ fn with_arn(arn: Option<&str>, mut o: ObservedResource) -> ObservedResource {
 
 /// What turning an AWS answer into an observed resource needs from the rest of the read: the
 /// stack's name, what it owns, and security group names by id.
-struct Context<'a> {
-    stack: &'a str,
+pub(in crate::aws) struct Context<'a> {
+    pub(in crate::aws) stack: &'a str,
     owned: &'a OwnedArns,
     sg_names: BTreeMap<String, String>,
 }
 
 impl Context<'_> {
     /// Whether the tagging API says the stack owns this ARN.
-    fn owned_arn(&self, arn: Option<&str>) -> bool {
+    pub(in crate::aws) fn owned_arn(&self, arn: Option<&str>) -> bool {
         arn.is_some_and(|a| self.owned.contains_key(a))
     }
 
     /// The tags of an owned ARN (none for another's).
-    fn arn_tags(&self, arn: Option<&str>) -> Value {
+    pub(in crate::aws) fn arn_tags(&self, arn: Option<&str>) -> Value {
         json!(
             arn.and_then(|a| self.owned.get(a))
                 .cloned()
@@ -140,7 +145,7 @@ impl Context<'_> {
     }
 
     /// Security groups by name, sorted; null for none.
-    fn sg_list(&self, ids: Vec<String>) -> Value {
+    pub(in crate::aws) fn sg_list(&self, ids: Vec<String>) -> Value {
         if ids.is_empty() {
             Value::Null
         } else {
@@ -229,13 +234,17 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         named_security_groups(c, s, stack),
         lookup_vpc(c, stack),
         tagged_subnets(c, stack),
-        describe_instances(c, instance_ids.clone()),
+        DbInstances::describe(c, instance_ids.clone()),
         describe_db_subnet_group(c, db_subnet_group_name(s)),
         describe_db_parameter_group(c, db_pg),
         describe_proxy(c, stack.proxy.as_ref().map(|p| p.name.clone())),
-        describe_replication_group(
+        ReplicationGroups::describe(
             c,
-            stack.redis.as_ref().map(|r| r.replication_group_id.clone())
+            stack
+                .redis
+                .iter()
+                .map(|r| r.replication_group_id.clone())
+                .collect()
         ),
         describe_cache_cluster(c, stack.redis.as_ref().map(first_member_name)),
         describe_cache_subnet_group(c, stack.redis.as_ref().map(|_| cache_subnet_group_name(s))),
@@ -243,13 +252,14 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         list_secrets(c, s),
         describe_alarms(c, alarm_names),
     )?;
+    let redis = redis.into_iter().next();
     let subnets = select_subnets(stack, vpc.as_deref(), tagged_subnets)?;
 
     // Only when round 1 shows it is needed (none in an applied stack that nothing left): owned
     // security groups and DB instances that left the spec, a member cluster not named as
     // predicted, and proxies the stack owns that are not the spec's, with their endpoints.
     let sg_ids = ec2::owned_left_spec(&owned, &named_sgs);
-    let extra_ids = rds_instances::left_spec(&owned, &instances);
+    let extra_ids = db_instance::left_spec(&owned, &instances);
     let member_name = redis
         .as_ref()
         .and_then(|rg| rg.member_clusters().first().cloned());
@@ -262,7 +272,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let stray_proxies = proxy::any_stray(&owned, proxy.as_ref());
     let (left_sgs, extra_instances, other_member, strays, stray_endpoints) = tokio::try_join!(
         security_groups_by_id(c, sg_ids),
-        describe_instances(c, extra_ids),
+        DbInstances::describe(c, extra_ids),
         describe_cache_cluster(c, other_member),
         list_proxies(c, stray_proxies),
         list_proxy_endpoints(c, stray_proxies),
@@ -310,11 +320,11 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
     }
     let mut master_secret_arns: BTreeMap<String, String> = BTreeMap::new();
     for inst in &a.instances {
-        if let Some(arn) = rds_instances::managed_master_secret(inst) {
+        if let Some(arn) = db_instance::managed_master_secret(inst) {
             let id = inst.db_instance_identifier().unwrap_or_default();
             master_secret_arns.insert(id.to_owned(), arn.to_owned());
         }
-        obs.insert(rds_instances::observe_instance(&cx, inst));
+        obs.insert(db_instance::observe(&cx, inst));
     }
     if let Some(g) = &a.db_subnets {
         obs.insert(rds_groups::observe_db_subnet_group(&cx, g));
@@ -342,11 +352,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         obs.insert(elasticache::observe_cache_parameter_group(&cx, g));
     }
     if let Some(rg) = &a.redis {
-        obs.insert(elasticache::observe_replication_group(
-            &cx,
-            rg,
-            a.member.as_ref(),
-        ));
+        obs.insert(replication_group::observe(&cx, rg, a.member.as_ref()));
     }
     for alarm in &a.alarms {
         obs.insert(cloudwatch::observe_alarm(&cx, alarm));

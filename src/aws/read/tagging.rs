@@ -13,7 +13,7 @@ use crate::model::{Address, Kind, Resource};
 use crate::plan::Observed;
 
 /// ARN → tags.
-pub(super) type OwnedArns = BTreeMap<String, BTreeMap<String, String>>;
+pub(in crate::aws) type OwnedArns = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Everything the stack owns according to the tagging API: ARN → tags.
 pub(super) async fn owned_arns(c: &Clients, stack: &str) -> Result<OwnedArns, AwsError> {

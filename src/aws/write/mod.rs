@@ -14,6 +14,10 @@ use elasticache::*;
 use rds::*;
 use secrets::*;
 
+pub(crate) use elasticache::{cache_tag_list, cache_tags};
+pub(crate) use rds::{rds_tag_list, rds_tags};
+pub(crate) use secrets::secret_value;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Mutex;
@@ -22,6 +26,9 @@ use serde_json::Value;
 
 use super::client::Clients;
 use super::error::{AwsError, found};
+use super::kinds::AwsKind;
+use super::kinds::db_instance::DbInstances;
+use super::kinds::replication_group::ReplicationGroups;
 use super::wait::limits;
 use super::watch::{Until, Watched};
 use crate::model::secret::{master_secret_name, parse_master_auth_secret};
@@ -29,7 +36,7 @@ use crate::model::{Address, Kind, Resource};
 use crate::plan::{ObservedResource, Step, StepOp};
 
 /// A secret value: its Debug and Display never show it.
-pub struct Sensitive(String);
+pub struct Sensitive(pub(crate) String);
 
 impl Sensitive {
     pub fn expose(&self) -> &str {
@@ -144,7 +151,7 @@ impl<'a> std::ops::Deref for StepContext<'a> {
 impl StepContext<'_> {
     /// Records that the call `op`, which sets `names` whole, carried those of them that `step`
     /// changes.
-    fn sent_among(&self, op: &'static str, step: Option<&Step>, names: &[&'static str]) {
+    pub(crate) fn sent_among(&self, op: &'static str, step: Option<&Step>, names: &[&'static str]) {
         let Some(step) = step.filter(|s| s.op == StepOp::Update) else {
             return;
         };
@@ -154,7 +161,7 @@ impl StepContext<'_> {
     }
 
     /// Records that the call `op` (made, and answered) carried `attrs` of this step's resource.
-    fn sent(&self, op: &'static str, attrs: &[&str]) {
+    pub(crate) fn sent(&self, op: &'static str, attrs: &[&str]) {
         if attrs.is_empty() {
             return;
         }
@@ -167,7 +174,7 @@ impl StepContext<'_> {
             .sent(op, address.unwrap_or_default(), attrs);
     }
 
-    fn want(&self) -> Result<&Resource, AwsError> {
+    pub(crate) fn want(&self) -> Result<&Resource, AwsError> {
         self.desired.ok_or_else(|| {
             AwsError::other(
                 "plan",
@@ -176,7 +183,7 @@ impl StepContext<'_> {
         })
     }
 
-    fn sg_ids(&self, r: &Resource, attr: &str) -> Result<Option<Vec<String>>, AwsError> {
+    pub(crate) fn sg_ids(&self, r: &Resource, attr: &str) -> Result<Option<Vec<String>>, AwsError> {
         if r.get(attr).is_null() {
             return Ok(None);
         }
@@ -197,7 +204,7 @@ impl StepContext<'_> {
     }
 
     /// The tags a create sets: the desired ones and this apply's mark.
-    fn create_tags(&self, r: &Resource) -> BTreeMap<String, String> {
+    pub(crate) fn create_tags(&self, r: &Resource) -> BTreeMap<String, String> {
         let mut tags = tags_of(r);
         tags.insert(
             crate::model::desired::APPLY_TAG.to_owned(),
@@ -211,7 +218,7 @@ impl StepContext<'_> {
     /// if it carries this stack's tag and this apply's mark (the first response was lost and the
     /// SDK retried): its identifier is recorded the same way. Anything else of that name is an
     /// error.
-    async fn created<T>(
+    pub(crate) async fn created<T>(
         &self,
         a: &Address,
         r: Result<T, AwsError>,
@@ -241,7 +248,7 @@ impl StepContext<'_> {
         }
     }
 
-    fn arn(&self, a: &Address) -> Result<String, AwsError> {
+    pub(crate) fn arn(&self, a: &Address) -> Result<String, AwsError> {
         self.ids
             .get(a, "arn")
             .ok_or_else(|| AwsError::other("tags", format!("{a} has no ARN")))
@@ -364,18 +371,17 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::DbParameterGroup, op) => db_parameter_group(cx, a, op).await,
         (Kind::CacheParameterGroup, op) => cache_parameter_group(cx, a, op).await,
         (Kind::Secret, op) => secret(cx, a, op).await,
-        (Kind::DbInstance, StepOp::Create) => db_create(cx).await,
-        (Kind::DbReplica, StepOp::Create) => replica_create(cx).await,
-        (Kind::DbInstance | Kind::DbReplica, StepOp::Update) => db_update(cx, step).await,
-        (Kind::DbInstance | Kind::DbReplica, StepOp::Delete) => db_delete(cx, a).await,
+        (Kind::DbInstance | Kind::DbReplica, StepOp::Create) => DbInstances::create(cx).await,
+        (Kind::DbInstance | Kind::DbReplica, StepOp::Update) => DbInstances::modify(cx, step).await,
+        (Kind::DbInstance | Kind::DbReplica, StepOp::Delete) => DbInstances::delete(cx, a).await,
         (Kind::Proxy, op) => proxy(cx, a, op, step).await,
         (Kind::ProxyTargetGroup, StepOp::Delete) => Ok(()),
         (Kind::ProxyTargetGroup, _) => proxy_target_group(cx, Some(step)).await,
         (Kind::ProxyTarget, op) => proxy_target(cx, a, op).await,
         (Kind::ProxyEndpoint, op) => proxy_endpoint(cx, a, op).await,
-        (Kind::ReplicationGroup, StepOp::Create) => rg_create(cx).await,
-        (Kind::ReplicationGroup, StepOp::Update) => rg_update(cx, step).await,
-        (Kind::ReplicationGroup, StepOp::Delete) => rg_delete(cx, a).await,
+        (Kind::ReplicationGroup, StepOp::Create) => ReplicationGroups::create(cx).await,
+        (Kind::ReplicationGroup, StepOp::Update) => ReplicationGroups::modify(cx, step).await,
+        (Kind::ReplicationGroup, StepOp::Delete) => ReplicationGroups::delete(cx, a).await,
         (Kind::Alarm, StepOp::Delete) => alarm_delete(cx, a).await,
         (Kind::Alarm, _) => alarm_put(cx, step).await,
     }

@@ -23,7 +23,7 @@ pub(super) async fn random_value(cx: &StepContext<'_>) -> Result<Sensitive, AwsE
 }
 
 /// Reads a generated secret's value (a password or a token), for the resource that uses it.
-pub(super) async fn secret_value(
+pub(crate) async fn secret_value(
     cx: &StepContext<'_>,
     name: &str,
     field: &str,

@@ -1,0 +1,57 @@
+//! The AWS rows agree with the model's: each row of the primary's and the replica's tables is
+//! read, set on create, and sent on modify unless the model says AWS cannot change it.
+
+use super::rows::{OnModify, ROWS, row_of};
+use crate::model::types::Compare;
+use crate::model::{Kind, spec_of};
+
+fn model_rows() -> impl Iterator<Item = (Kind, &'static crate::model::AttrSpec)> {
+    [Kind::DbInstance, Kind::DbReplica]
+        .into_iter()
+        .flat_map(|k| spec_of(k).attrs.iter().map(move |a| (k, a)))
+}
+
+#[test]
+fn every_model_row_has_an_aws_row_and_every_aws_row_a_model_row() {
+    for (kind, a) in model_rows() {
+        assert!(row_of(a.name).is_some(), "{kind}.{} has no AWS row", a.name);
+    }
+    for row in ROWS {
+        assert!(
+            model_rows().any(|(_, a)| a.name == row.attr),
+            "AWS row {} is in neither table",
+            row.attr
+        );
+    }
+}
+
+#[test]
+fn each_row_is_read_set_on_create_and_sent_on_modify_where_aws_can_change_it() {
+    for (kind, a) in model_rows() {
+        let Some(row) = row_of(a.name) else { continue };
+        let own_setting = a.compare == Compare::Never;
+        assert_eq!(row.read.is_none(), own_setting, "{kind}.{}: read", a.name);
+        if own_setting {
+            continue;
+        }
+        let on_create = match kind {
+            Kind::DbReplica => row.replica.is_some(),
+            _ => row.create.is_some(),
+        };
+        // A replica's copies of the primary's settings AWS takes from the primary on create.
+        let from_primary = kind == Kind::DbReplica && a.name == "deletion_protection";
+        assert!(
+            on_create || from_primary,
+            "{kind}.{}: not set on create",
+            a.name
+        );
+        let replaced =
+            a.impact.forces_replacement() || a.refusal.is_some() || a.compare == Compare::AtCreate;
+        let sent = !matches!(row.modify, OnModify::Never);
+        assert_eq!(
+            sent, !replaced,
+            "{kind}.{}: sent on modify exactly when the model changes it in place",
+            a.name
+        );
+    }
+}

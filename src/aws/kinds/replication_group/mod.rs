@@ -1,0 +1,274 @@
+//! The AWS side of the Redis replication group: described with its first member cluster and
+//! observed row by row, created from every row, modified with the rows a step changes (replica
+//! counts by a call of their own first), deleted, and waited for.
+
+mod rows;
+
+use aws_sdk_elasticache::types::{CacheCluster, ReplicationGroup};
+use futures::future::try_join_all;
+
+use super::AwsKind;
+use crate::aws::client::Clients;
+use crate::aws::error::{AwsError, found};
+use crate::aws::read::{Context, observed};
+use crate::aws::wait::limits;
+use crate::aws::watch::{Until, Watched};
+use crate::aws::write::{Sensitive, StepContext, cache_tags, secret_value};
+use crate::model::redis::attr::{AUTH_TOKEN, NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD, TAGS};
+use crate::model::secret::auth_token_secret_name;
+use crate::model::{Address, Kind, Resource, spec_of};
+use crate::plan::{ObservedResource, Step};
+use crate::spec::raw::Redis;
+use rows::{OnModify, Req, Seen, row_of};
+
+/// The Redis replication groups.
+pub(crate) struct ReplicationGroups;
+
+impl AwsKind for ReplicationGroups {
+    type Answer = ReplicationGroup;
+
+    /// One call a group (AWS takes one id a call), all at once.
+    async fn describe(c: &Clients, ids: Vec<String>) -> Result<Vec<ReplicationGroup>, AwsError> {
+        let calls = ids.into_iter().map(|id| async move {
+            let r = c
+                .call(
+                    "elasticache:DescribeReplicationGroups",
+                    c.elasticache
+                        .describe_replication_groups()
+                        .replication_group_id(&id)
+                        .send(),
+                )
+                .await;
+            Ok::<_, AwsError>(found(r)?.and_then(|r| r.replication_groups().first().cloned()))
+        });
+        Ok(try_join_all(calls).await?.into_iter().flatten().collect())
+    }
+
+    async fn create(cx: &StepContext<'_>) -> Result<(), AwsError> {
+        let r = cx.want()?;
+        let a = &r.address;
+        let c = cx.clients;
+        let token = token(cx, r).await?;
+        let q = request(cx, r, token)?;
+        let mut b = c.elasticache.create_replication_group();
+        for set in spec_of(a.kind)
+            .attrs
+            .iter()
+            .filter_map(|s| row_of(s.name))
+            .map(|row| row.create)
+        {
+            b = set(b, &q);
+        }
+        let b = b.replication_group_id(&a.name);
+        let out = c.call("elasticache:CreateReplicationGroup", b.send()).await;
+        cx.created(a, out, |o| o.replication_group()?.arn()).await?;
+        wait_available(cx, a).await
+    }
+
+    async fn modify(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
+        let r = cx.want()?;
+        let a = &r.address;
+        let c = cx.clients;
+        let changed = || step.attributes.iter().filter_map(|n| row_of(n));
+        if changed().any(|row| matches!(row.modify, OnModify::Replicas)) {
+            replica_count(cx, r, step).await?;
+        }
+        let token = if step.attributes.iter().any(|x| x == AUTH_TOKEN) {
+            token(cx, r).await?
+        } else {
+            None
+        };
+        let q = request(cx, r, token)?;
+        let mut b = c
+            .elasticache
+            .modify_replication_group()
+            .replication_group_id(&a.name)
+            .apply_immediately(true);
+        let mut carried: Vec<&str> = Vec::new();
+        for row in changed() {
+            if let OnModify::Field(set) = row.modify {
+                b = set(b, &q);
+                carried.push(row.attr);
+            }
+        }
+        if !carried.is_empty() {
+            c.call("elasticache:ModifyReplicationGroup", b.send())
+                .await?;
+            cx.sent("elasticache:ModifyReplicationGroup", &carried);
+            wait_available(cx, a).await?;
+        }
+        if step.attributes.iter().any(|x| x == TAGS) {
+            cache_tags(cx, &cx.arn(a)?).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
+        let c = cx.clients;
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let r = c
+            .call(
+                "elasticache:DeleteReplicationGroup",
+                c.elasticache
+                    .delete_replication_group()
+                    .replication_group_id(&a.name)
+                    .set_final_snapshot_identifier(
+                        cx.final_snapshot
+                            .then(|| format!("{}-final-{stamp}", a.name)),
+                    )
+                    .send(),
+            )
+            .await;
+        if found(r)?.is_none() {
+            return Ok(());
+        }
+        c.watch
+            .until(
+                c,
+                Watched::ReplicationGroup,
+                &a.name,
+                Until::Gone,
+                limits::REPLICATION_GROUP,
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// The generated AUTH token, from its secret, when the group has one.
+async fn token(cx: &StepContext<'_>, r: &Resource) -> Result<Option<Sensitive>, AwsError> {
+    if r.str(AUTH_TOKEN) != Some("generated") {
+        return Ok(None);
+    }
+    let name = auth_token_secret_name(cx.stack, &r.address.name);
+    Ok(Some(secret_value(cx, &name, "token").await?))
+}
+
+fn request<'a>(
+    cx: &StepContext<'_>,
+    r: &'a Resource,
+    token: Option<Sensitive>,
+) -> Result<Req<'a>, AwsError> {
+    Ok(Req {
+        r,
+        sg_ids: cx.sg_ids(r, crate::model::redis::attr::SECURITY_GROUPS)?,
+        create_tags: cx.create_tags(r),
+        token,
+    })
+}
+
+/// The replica count a group has or wants: per shard in cluster mode, else its clusters less
+/// the primary.
+fn replicas(r: &Resource) -> i64 {
+    match r.int(REPLICAS_PER_SHARD) {
+        Some(n) => n,
+        None => r.int(NUM_CACHE_CLUSTERS).unwrap_or(1) - 1,
+    }
+}
+
+/// IncreaseReplicaCount or DecreaseReplicaCount: `NewReplicaCount` applies to every shard.
+async fn replica_count(cx: &StepContext<'_>, r: &Resource, step: &Step) -> Result<(), AwsError> {
+    let a = &r.address;
+    let c = cx.clients;
+    let want = replicas(r);
+    let have = cx.observed.map(|o| replicas(&o.resource)).unwrap_or(want);
+    let count = i32::try_from(want).unwrap_or(0);
+    let op = if want > have {
+        let call = c
+            .elasticache
+            .increase_replica_count()
+            .replication_group_id(&a.name)
+            .new_replica_count(count)
+            .apply_immediately(true);
+        c.call("elasticache:IncreaseReplicaCount", call.send())
+            .await?;
+        "elasticache:IncreaseReplicaCount"
+    } else {
+        let call = c
+            .elasticache
+            .decrease_replica_count()
+            .replication_group_id(&a.name)
+            .new_replica_count(count)
+            .apply_immediately(true);
+        c.call("elasticache:DecreaseReplicaCount", call.send())
+            .await?;
+        "elasticache:DecreaseReplicaCount"
+    };
+    cx.sent_among(op, Some(step), &[NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD]);
+    wait_available(cx, a).await
+}
+
+async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let seen = c
+        .watch
+        .until(
+            c,
+            Watched::ReplicationGroup,
+            &a.name,
+            Until::Available,
+            limits::REPLICATION_GROUP,
+        )
+        .await?;
+    if let Some(arn) = seen.and_then(|s| s.arn) {
+        cx.ids.set(a, "arn", arn);
+    }
+    Ok(())
+}
+
+/// The member cluster a replication group of the spec lists first, named as AWS names it:
+/// `<group>-001` with cluster mode disabled, `<group>-0001-001` with it enabled; described with
+/// the group so that the read is one round trip.
+pub(in crate::aws) fn first_member_name(redis: &Redis) -> String {
+    let id = &redis.replication_group_id;
+    if redis.cluster_mode.is_some() {
+        format!("{id}-0001-001")
+    } else {
+        format!("{id}-001")
+    }
+}
+
+pub(in crate::aws) async fn describe_cache_cluster(
+    c: &Clients,
+    id: Option<String>,
+) -> Result<Option<CacheCluster>, AwsError> {
+    let Some(id) = id else { return Ok(None) };
+    let r = c
+        .call(
+            "elasticache:DescribeCacheClusters",
+            c.elasticache
+                .describe_cache_clusters()
+                .cache_cluster_id(&id)
+                .send(),
+        )
+        .await;
+    Ok(found(r)?.and_then(|r| r.cache_clusters().first().cloned()))
+}
+
+/// The group with every row of its table, from its answer and its first member's.
+pub(in crate::aws) fn observe(
+    cx: &Context,
+    rg: &ReplicationGroup,
+    member: Option<&CacheCluster>,
+) -> ObservedResource {
+    let arn = rg.arn();
+    let seen = Seen { rg, member, cx };
+    let id = rg.replication_group_id().unwrap_or_default();
+    let mut resource = Resource::new(Kind::ReplicationGroup, id);
+    for spec in spec_of(Kind::ReplicationGroup).attrs {
+        if let Some(row) = row_of(spec.name) {
+            resource = resource.set(spec.name, (row.read)(&seen));
+        }
+    }
+    let mut o = observed(resource, cx.owned_arn(arn), rg.status().unwrap_or_default());
+    if let Some(a) = arn {
+        o.ids.insert("arn".into(), a.to_owned());
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,273 @@
+//! The replication group's attribute rows on AWS's side: for each row of `model::redis`, how
+//! it is read from `DescribeReplicationGroups` (and the first member cluster, where the engine
+//! version, window and groups live) and which field of `CreateReplicationGroup` and
+//! `ModifyReplicationGroup` it sets, or which call of its own changes it.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_elasticache::operation::create_replication_group::builders::CreateReplicationGroupFluentBuilder as Create;
+use aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder as Modify;
+use aws_sdk_elasticache::types::AuthTokenUpdateStrategyType as Strategy;
+use aws_sdk_elasticache::types::{
+    AutomaticFailoverStatus, CacheCluster, MultiAzStatus, ReplicationGroup,
+};
+use serde_json::{Value, json};
+
+use crate::aws::read::{Context, nz};
+use crate::aws::write::{Sensitive, cache_tag_list};
+use crate::model::Resource;
+use crate::model::redis::attr::*;
+
+/// What a row is read from: the group, its first member cluster, and the rest of the read.
+pub(super) struct Seen<'a> {
+    pub rg: &'a ReplicationGroup,
+    pub member: Option<&'a CacheCluster>,
+    pub cx: &'a Context<'a>,
+}
+
+impl Seen<'_> {
+    fn cluster_mode(&self) -> bool {
+        self.rg.cluster_enabled().unwrap_or(false)
+    }
+    fn port(&self) -> Option<i32> {
+        let first = self.rg.node_groups().first();
+        self.rg
+            .configuration_endpoint()
+            .and_then(|e| e.port())
+            .or_else(|| {
+                first
+                    .and_then(|g| g.primary_endpoint())
+                    .and_then(|e| e.port())
+            })
+    }
+}
+
+/// What a request's fields are set from: the desired resource, with the security groups'
+/// ids, the tags a create sets, and the AUTH token when the request carries it.
+pub(super) struct Req<'a> {
+    pub r: &'a Resource,
+    pub sg_ids: Option<Vec<String>>,
+    pub create_tags: BTreeMap<String, String>,
+    pub token: Option<Sensitive>,
+}
+
+impl Req<'_> {
+    fn s(&self, a: &str) -> String {
+        self.r.str(a).unwrap_or_default().to_owned()
+    }
+    fn opt(&self, a: &str) -> Option<String> {
+        self.r.str(a).map(str::to_owned)
+    }
+    fn i(&self, a: &str) -> Option<i32> {
+        self.r.int(a).and_then(|v| i32::try_from(v).ok())
+    }
+    fn b(&self, a: &str) -> bool {
+        self.r.bool(a)
+    }
+    fn token(&self) -> Option<String> {
+        self.token.as_ref().map(|t| t.expose().to_owned())
+    }
+}
+
+/// How a row reaches AWS when the group exists.
+#[derive(Clone, Copy)]
+pub(super) enum OnModify {
+    /// Fields of `ModifyReplicationGroup`.
+    Field(fn(Modify, &Req<'_>) -> Modify),
+    /// `IncreaseReplicaCount` or `DecreaseReplicaCount` (`NewReplicaCount`, every shard).
+    Replicas,
+    /// `AddTagsToResource` and `RemoveTagsFromResource`.
+    Tags,
+    /// No call changes it: the model plans a replacement, refuses it, or sets it at create.
+    Never,
+}
+
+/// One attribute row on AWS's side.
+#[derive(Clone, Copy)]
+pub(super) struct Row {
+    pub attr: &'static str,
+    pub read: fn(&Seen<'_>) -> Value,
+    pub create: fn(Create, &Req<'_>) -> Create,
+    pub modify: OnModify,
+}
+
+const fn row(
+    attr: &'static str,
+    read: fn(&Seen<'_>) -> Value,
+    create: fn(Create, &Req<'_>) -> Create,
+) -> Row {
+    Row {
+        attr,
+        read,
+        create,
+        modify: OnModify::Never,
+    }
+}
+
+impl Row {
+    const fn modify(mut self, f: fn(Modify, &Req<'_>) -> Modify) -> Self {
+        self.modify = OnModify::Field(f);
+        self
+    }
+    const fn by(mut self, how: OnModify) -> Self {
+        self.modify = how;
+        self
+    }
+}
+
+/// Every row of the replication group's table.
+pub(super) static ROWS: &[Row] = &[
+    row(
+        DESCRIPTION,
+        |s| json!(s.rg.description().unwrap_or_default()),
+        |b, q| b.replication_group_description(q.s(DESCRIPTION)),
+    )
+    .modify(|b, q| b.replication_group_description(q.s(DESCRIPTION))),
+    row(
+        ENGINE_VERSION,
+        |s| json!(s.member.and_then(|m| m.engine_version())),
+        |b, q| b.engine("redis").engine_version(q.s(ENGINE_VERSION)),
+    )
+    .modify(|b, q| b.engine_version(q.s(ENGINE_VERSION))),
+    row(
+        NODE_TYPE,
+        |s| json!(s.rg.cache_node_type().unwrap_or_default()),
+        |b, q| b.cache_node_type(q.s(NODE_TYPE)),
+    )
+    .modify(|b, q| b.cache_node_type(q.s(NODE_TYPE))),
+    row(PORT, |s| json!(s.port()), |b, q| b.set_port(q.i(PORT))),
+    row(
+        NUM_CACHE_CLUSTERS,
+        |s| {
+            let n = s.rg.member_clusters().len();
+            if s.cluster_mode() {
+                Value::Null
+            } else {
+                json!(n)
+            }
+        },
+        |b, q| b.set_num_cache_clusters(q.i(NUM_CACHE_CLUSTERS)),
+    )
+    .by(OnModify::Replicas),
+    row(
+        SHARDS,
+        |s| json!(s.cluster_mode().then(|| s.rg.node_groups().len())),
+        |b, q| b.set_num_node_groups(q.i(SHARDS)),
+    ),
+    row(
+        REPLICAS_PER_SHARD,
+        |s| {
+            let first = s.rg.node_groups().first();
+            let n = first.map(|g| g.node_group_members().len().saturating_sub(1));
+            json!(s.cluster_mode().then(|| n.unwrap_or(0)))
+        },
+        |b, q| b.set_replicas_per_node_group(q.i(REPLICAS_PER_SHARD)),
+    )
+    .by(OnModify::Replicas),
+    row(
+        AUTOMATIC_FAILOVER,
+        |s| {
+            json!(matches!(
+                s.rg.automatic_failover(),
+                Some(AutomaticFailoverStatus::Enabled | AutomaticFailoverStatus::Enabling)
+            ))
+        },
+        |b, q| b.automatic_failover_enabled(q.b(AUTOMATIC_FAILOVER)),
+    )
+    .modify(|b, q| b.automatic_failover_enabled(q.b(AUTOMATIC_FAILOVER))),
+    row(
+        MULTI_AZ,
+        |s| json!(matches!(s.rg.multi_az(), Some(MultiAzStatus::Enabled))),
+        |b, q| b.multi_az_enabled(q.b(MULTI_AZ)),
+    )
+    .modify(|b, q| b.multi_az_enabled(q.b(MULTI_AZ))),
+    row(
+        AT_REST_ENCRYPTION,
+        |s| json!(s.rg.at_rest_encryption_enabled().unwrap_or(false)),
+        |b, q| b.at_rest_encryption_enabled(q.b(AT_REST_ENCRYPTION)),
+    ),
+    row(
+        KMS_KEY_ID,
+        |s| json!(nz(s.rg.kms_key_id())),
+        |b, q| b.set_kms_key_id(q.opt(KMS_KEY_ID)),
+    ),
+    row(
+        TRANSIT_ENCRYPTION,
+        |s| json!(s.rg.transit_encryption_enabled().unwrap_or(false)),
+        |b, q| b.transit_encryption_enabled(q.b(TRANSIT_ENCRYPTION)),
+    ),
+    // `generated` (the token is the secret's, read right before the call) or `none`. On
+    // modify: ROTATE to the secret's value (the old token is still accepted until the next
+    // rotation), or DELETE to turn AUTH off (AWS allows it with encryption in transit on; the
+    // secret is deleted after, by its own step).
+    row(
+        AUTH_TOKEN,
+        |s| {
+            let on = s.rg.auth_token_enabled().unwrap_or(false);
+            json!(if on { "generated" } else { "none" })
+        },
+        |b, q| b.set_auth_token(q.token()),
+    )
+    .modify(|b, q| match q.token() {
+        Some(token) => b
+            .auth_token(token)
+            .auth_token_update_strategy(Strategy::Rotate),
+        None => b.auth_token_update_strategy(Strategy::Delete),
+    }),
+    row(
+        SNAPSHOT_RETENTION_DAYS,
+        |s| json!(s.rg.snapshot_retention_limit().unwrap_or(0)),
+        |b, q| b.set_snapshot_retention_limit(q.i(SNAPSHOT_RETENTION_DAYS)),
+    )
+    .modify(|b, q| b.set_snapshot_retention_limit(q.i(SNAPSHOT_RETENTION_DAYS))),
+    row(
+        SNAPSHOT_WINDOW,
+        |s| json!(nz(s.rg.snapshot_window())),
+        |b, q| b.set_snapshot_window(q.opt(SNAPSHOT_WINDOW)),
+    )
+    .modify(|b, q| b.set_snapshot_window(q.opt(SNAPSHOT_WINDOW))),
+    row(
+        MAINTENANCE_WINDOW,
+        |s| {
+            let w = s.member.and_then(|m| m.preferred_maintenance_window());
+            json!(w.map(str::to_lowercase))
+        },
+        |b, q| b.set_preferred_maintenance_window(q.opt(MAINTENANCE_WINDOW)),
+    )
+    .modify(|b, q| b.set_preferred_maintenance_window(q.opt(MAINTENANCE_WINDOW))),
+    row(
+        PARAMETER_GROUP,
+        |s| {
+            let g = s.member.and_then(|m| m.cache_parameter_group());
+            json!(g.and_then(|g| g.cache_parameter_group_name()))
+        },
+        |b, q| b.set_cache_parameter_group_name(q.opt(PARAMETER_GROUP)),
+    )
+    .modify(|b, q| b.set_cache_parameter_group_name(q.opt(PARAMETER_GROUP))),
+    row(
+        SUBNET_GROUP,
+        |s| json!(s.member.and_then(|m| m.cache_subnet_group_name())),
+        |b, q| b.set_cache_subnet_group_name(q.opt(SUBNET_GROUP)),
+    ),
+    row(
+        SECURITY_GROUPS,
+        |s| {
+            let groups = s.member.map(|m| m.security_groups()).unwrap_or_default();
+            let ids = groups.iter().filter_map(|g| g.security_group_id());
+            s.cx.sg_list(ids.map(str::to_owned).collect())
+        },
+        |b, q| b.set_security_group_ids(q.sg_ids.clone()),
+    )
+    .modify(|b, q| b.set_security_group_ids(q.sg_ids.clone())),
+    row(
+        TAGS,
+        |s| s.cx.arn_tags(s.rg.arn()),
+        |b, q| b.set_tags(Some(cache_tag_list(&q.create_tags))),
+    )
+    .by(OnModify::Tags),
+];
+
+/// The row of an attribute.
+pub(super) fn row_of(attr: &str) -> Option<&'static Row> {
+    ROWS.iter().find(|r| r.attr == attr)
+}

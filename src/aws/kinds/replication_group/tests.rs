@@ -1,0 +1,53 @@
+//! The AWS rows agree with the model's, and the first member is named as AWS names it.
+
+use super::first_member_name;
+use super::rows::{OnModify, ROWS, row_of};
+use crate::model::types::Compare;
+use crate::model::{Kind, spec_of};
+use crate::spec::raw::{ClusterMode, Stack};
+
+#[test]
+fn every_model_row_has_an_aws_row_and_every_aws_row_a_model_row() {
+    let spec = spec_of(Kind::ReplicationGroup);
+    for a in spec.attrs {
+        assert!(row_of(a.name).is_some(), "{} has no AWS row", a.name);
+    }
+    for row in ROWS {
+        assert!(
+            spec.attr(row.attr).is_some(),
+            "AWS row {} has no model row",
+            row.attr
+        );
+    }
+}
+
+#[test]
+fn a_row_is_sent_on_modify_exactly_when_the_model_changes_it_in_place() {
+    for a in spec_of(Kind::ReplicationGroup).attrs {
+        let Some(row) = row_of(a.name) else { continue };
+        let in_place = !(a.impact.forces_replacement()
+            || a.refusal.is_some()
+            || a.compare == Compare::AtCreate);
+        let sent = !matches!(row.modify, OnModify::Never);
+        assert_eq!(sent, in_place, "{}", a.name);
+    }
+}
+
+#[test]
+fn the_first_member_is_named_as_aws_names_it() {
+    let stack: Stack = crate::spec::load_str(
+        "staging.yaml",
+        include_str!("../../../../stacks/staging.yaml"),
+    )
+    .stack
+    .expect("the staging example is valid");
+    let mut redis = stack.redis.expect("the staging example has Redis");
+    redis.replication_group_id = "g".into();
+    redis.cluster_mode = None;
+    assert_eq!(first_member_name(&redis), "g-001");
+    redis.cluster_mode = Some(ClusterMode {
+        shards: 2,
+        replicas_per_shard: 1,
+    });
+    assert_eq!(first_member_name(&redis), "g-0001-001");
+}
