@@ -177,6 +177,14 @@ const EDITS: &[Edit] = &[
         ],
     ),
     ok(
+        &[("database.iam_database_authentication", "true")],
+        &[(DbInstance, "iam_database_authentication")],
+    ),
+    ok(
+        &[("database.ca_certificate_identifier", "rds-ca-ecc384-g1")],
+        &[(DbInstance, "ca_certificate_identifier")],
+    ),
+    ok(
         &[("database.security_groups", "[database, redis]")],
         &[
             (DbInstance, "security_groups"),

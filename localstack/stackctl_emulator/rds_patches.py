@@ -475,6 +475,8 @@ def instance_attributes():
       and ModifyDBInstance EnablePerformanceInsights / PerformanceInsightsRetentionPeriod /
       PerformanceInsightsKMSKeyId and AutoMinorVersionUpgrade, applied at once (MiniStack
       ignored them);
+    - CreateDBInstance CACertificateIdentifier ("The CA certificate identifier to use for the DB
+      instance's server certificate"; MiniStack always showed rds-ca-rsa2048-g1);
     - KmsKeyId of an encrypted instance defaults to the aws/rds key ("If you don't specify a
       value for the KmsKeyId parameter, then Amazon RDS uses your default KMS key");
     - ApplyImmediately: "the modifications in this request and any pending modifications are
@@ -493,6 +495,8 @@ def instance_attributes():
         instance = rds._instances.get(param(p, "DBInstanceIdentifier"))
         if has_param(p, "PreferredBackupWindow"):
             instance["PreferredBackupWindow"] = param(p, "PreferredBackupWindow")
+        if has_param(p, "CACertificateIdentifier"):
+            instance["CACertificateIdentifier"] = param(p, "CACertificateIdentifier")
         instance["PerformanceInsightsKMSKeyId"] = (
             param(p, "PerformanceInsightsKMSKeyId")
             or (aws_managed_key("rds") if instance.get("PerformanceInsightsEnabled") else ""))

@@ -38,6 +38,8 @@ pub mod attr {
     pub const PUBLICLY_ACCESSIBLE: &str = "publicly_accessible";
     pub const AUTO_MINOR_VERSION_UPGRADE: &str = "auto_minor_version_upgrade";
     pub const COPY_TAGS_TO_SNAPSHOT: &str = "copy_tags_to_snapshot";
+    pub const IAM_DATABASE_AUTHENTICATION: &str = "iam_database_authentication";
+    pub const CA_CERTIFICATE_IDENTIFIER: &str = "ca_certificate_identifier";
     pub const PARAMETER_GROUP: &str = "parameter_group";
     pub const SUBNET_GROUP: &str = "subnet_group";
     pub const SECURITY_GROUPS: &str = "security_groups";
@@ -99,6 +101,16 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
         AttrSpec::online(PUBLICLY_ACCESSIBLE),
         AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE),
         AttrSpec::online(COPY_TAGS_TO_SNAPSHOT),
+        // No outage; AWS holds it for the window like other settings (ModifyDBInstance
+        // EnableIAMDatabaseAuthentication; PendingModifiedValues.IAMDatabaseAuthenticationEnabled).
+        AttrSpec::online(IAM_DATABASE_AUTHENTICATION).deferrable(),
+        // "An outage only occurs if the DB engine doesn't support rotation without restart"
+        // (Settings for DB instances, Certificate authority); held for the window unless
+        // applied immediately.
+        AttrSpec::online(CA_CERTIFICATE_IDENTIFIER)
+            .with(Impact::BriefOutage)
+            .deferrable()
+            .unmanaged_when_null(),
         AttrSpec::online(PARAMETER_GROUP)
             .with(Impact::Reboot)
             .unmanaged_when_null(),
@@ -231,6 +243,11 @@ pub(super) fn desired_instance(
         .set(PUBLICLY_ACCESSIBLE, db.publicly_accessible)
         .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
         .set(COPY_TAGS_TO_SNAPSHOT, db.copy_tags_to_snapshot)
+        .set(IAM_DATABASE_AUTHENTICATION, db.iam_database_authentication)
+        .set(
+            CA_CERTIFICATE_IDENTIFIER,
+            json!(db.ca_certificate_identifier),
+        )
         .set(PARAMETER_GROUP, json!(parameter_group))
         .set(SUBNET_GROUP, subnet_group.clone())
         .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))

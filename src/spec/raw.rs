@@ -184,6 +184,14 @@ pub struct Database {
     /// Copy the instance's tags to its snapshots.
     #[serde(default = "yes")]
     pub copy_tags_to_snapshot: bool,
+    /// Let IAM users and roles connect with an authentication token as well as the password.
+    #[serde(default)]
+    pub iam_database_authentication: bool,
+    /// The certificate authority of the instance's TLS server certificate
+    /// (`rds-ca-rsa2048-g1`, `rds-ca-rsa4096-g1`, `rds-ca-ecc384-g1`); AWS's default when
+    /// omitted.
+    #[serde(default)]
+    pub ca_certificate_identifier: Option<String>,
     /// When changes that AWS can defer take effect.
     #[serde(default)]
     pub apply_changes: ApplyChanges,

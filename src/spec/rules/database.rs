@@ -79,12 +79,30 @@ impl Rules<'_> {
                 ));
             }
         }
+        self.certificate_authority(db);
         self.master_user(db);
         self.backups(db);
         self.monitoring(db);
         self.db_parameter_group(db);
         self.replicas(db);
         self.security_group_refs("database.security_groups", &db.security_groups);
+    }
+
+    /// RDS's certificate authorities for DB server certificates ("Certificate authorities",
+    /// UsingWithRDS.SSL); `rds-ca-2019` expired in August 2024.
+    fn certificate_authority(&mut self, db: &Database) {
+        const CAS: [&str; 3] = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"];
+        let Some(ca) = &db.ca_certificate_identifier else {
+            return;
+        };
+        if !CAS.contains(&ca.as_str()) {
+            self.error(
+                "database.ca_certificate_identifier",
+                format!("`{ca}` is not a certificate authority RDS offers"),
+            )
+            .allowed(CAS.join(", "))
+            .hint("omit it for RDS's default, `rds-ca-rsa2048-g1`");
+        }
     }
 
     /// The instance class of the primary or a replica.

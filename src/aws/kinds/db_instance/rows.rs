@@ -315,6 +315,18 @@ pub(super) static ROWS: &[Row] = &[
     .create(|b, q| b.copy_tags_to_snapshot(q.b(COPY_TAGS_TO_SNAPSHOT)))
     .replica(|b, q| b.copy_tags_to_snapshot(q.b(COPY_TAGS_TO_SNAPSHOT)))
     .modify(|b, q| b.copy_tags_to_snapshot(q.b(COPY_TAGS_TO_SNAPSHOT))),
+    row(IAM_DATABASE_AUTHENTICATION, |s| {
+        s.bool(s.inst.iam_database_authentication_enabled())
+    })
+    .create(|b, q| b.enable_iam_database_authentication(q.b(IAM_DATABASE_AUTHENTICATION)))
+    .modify(|b, q| b.enable_iam_database_authentication(q.b(IAM_DATABASE_AUTHENTICATION)))
+    .held(|p| p.iam_database_authentication_enabled().map(|v| json!(v))),
+    row(CA_CERTIFICATE_IDENTIFIER, |s| {
+        json!(nz(s.inst.ca_certificate_identifier()))
+    })
+    .create(|b, q| b.set_ca_certificate_identifier(q.opt(CA_CERTIFICATE_IDENTIFIER)))
+    .modify(|b, q| b.set_ca_certificate_identifier(q.opt(CA_CERTIFICATE_IDENTIFIER)))
+    .held(|p| p.ca_certificate_identifier().map(|v| json!(v))),
     row(PARAMETER_GROUP, |s| {
         json!(
             s.inst
