@@ -573,3 +573,43 @@ async fn the_local_journal_copy_is_removed_once_an_apply_completes() {
     assert!(left.is_empty(), "journal copies left: {left:?}");
     assert_plan_empty(&spec);
 }
+
+/// A static parameter with `apply_changes: in_maintenance_window`: the group changes, the
+/// reboot it needs is left undone and said so (apply and every later plan name it; the plan is
+/// never "No changes" while the instance waits), and with `immediately` apply reboots it.
+#[tokio::test]
+async fn a_reboot_left_for_later_is_said_and_stays_outstanding_until_done() {
+    let name = unique("rbt");
+    seed_network(&name).await;
+    let group = |params: &str, when: &str| {
+        spec_text(
+            &name,
+            &format!(
+                "  apply_changes: {when}\n  parameter_group: {{family: postgres16, parameters: {{{params}}}}}"
+            ),
+            "",
+        )
+    };
+    let spec = write_spec(&name, &group("work_mem: 4096", "in_maintenance_window"));
+    apply(&spec);
+    assert_plan_empty(&spec);
+
+    let both = "work_mem: 4096, shared_buffers: 32768";
+    let spec = write_spec(&name, &group(both, "in_maintenance_window"));
+    let plan = plan_json(&spec);
+    let db = change(&plan, &format!("db_instance.{name}-db"));
+    assert_eq!(db["impact"], "reboot", "{db:#}");
+    assert_eq!(db["attributes"][0]["outstanding"], true, "{db:#}");
+    let o = apply(&spec);
+    assert_stderr_has(
+        &o,
+        &format!("Left undone, as the plan says (outstanding): db_instance.{name}-db"),
+    );
+    let again = stackctl(&["plan", "--detailed-exitcode", spec.to_str().expect("path")]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    assert_stdout_has(&again, "parameter_apply_status");
+
+    let spec = write_spec(&name, &group(both, "immediately"));
+    apply(&spec);
+    assert_plan_empty(&spec);
+}

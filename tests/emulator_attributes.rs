@@ -79,6 +79,18 @@ const EDITS: &[Edit] = &[
         )],
         &[(DbParameterGroup, "parameters")],
     ),
+    // A static parameter: the instance and the replica that use the group are rebooted.
+    ok(
+        &[(
+            "database.parameter_group.parameters.shared_buffers",
+            "32768",
+        )],
+        &[
+            (DbParameterGroup, "parameters"),
+            (DbInstance, "parameter_apply_status"),
+            (DbReplica, "parameter_apply_status"),
+        ],
+    ),
     ok(
         &[(
             "redis.parameter_group.parameters.maxmemory-policy",
@@ -955,8 +967,11 @@ fn assert_plan_is(plan: &Value, e: &Edit) {
                 stackctl::model::Impact::PendingMaintenance,
                 stackctl::model::Impact::Failover,
             ];
+            let static_parameters =
+                spec.reboot_when_static && impact == stackctl::model::Impact::Reboot;
             assert!(
                 impact == spec.impact
+                    || static_parameters
                     || (impact < stackctl::model::Impact::Replace
                         && allowed.contains(&impact)
                         && (spec.deferrable || spec.failover_when_multi_az)),

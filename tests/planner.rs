@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use stackctl::model::{Address, Kind, NetworkIds, desired};
+use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
 use stackctl::plan::{Action, Observed, ObservedResource, Plan, plan};
 use stackctl::render::{drift, plan as render_plan, style::Style};
 use stackctl::spec::{
@@ -48,6 +48,7 @@ fn as_applied(s: &Stack, net: &NetworkIds) -> Observed {
             owned: true,
             status: "available".into(),
             pending: Default::default(),
+            facts: Default::default(),
             ids: Default::default(),
         });
     }
@@ -340,6 +341,7 @@ fn a_foreign_resource_in_any_identifier_space_stops_the_plan_whatever_kind_it_is
                 owned: false,
                 status: "available".into(),
                 pending: Default::default(),
+                facts: Default::default(),
                 ids: Default::default(),
             });
             let err = plan(&s.stack, &s.region, &wanted, &observed)
@@ -654,5 +656,140 @@ fn replacing_a_proxy_replaces_what_aws_deletes_with_it_deleting_those_first() {
             after(&p, create, new_proxy),
             "{part} created after the proxy"
         );
+    }
+}
+
+/// A DB parameter change, by apply type and `apply_changes`: what the group's change costs,
+/// which instances get a reboot, and whether apply performs it or leaves it outstanding.
+#[test]
+fn static_parameters_cost_a_reboot_of_each_instance_using_the_group() {
+    use stackctl::plan::StepOp;
+    use stackctl::spec::raw::{ApplyChanges, ParamValue};
+    let (db, replica) = ("shop-staging-db", "shop-staging-db-replica-1");
+    let group = "shop-staging-db-postgres16";
+    // (apply type AWS gives, apply_changes, a reboot is planned, left outstanding)
+    let cases = [
+        (Some("dynamic"), ApplyChanges::Immediately, false, false),
+        (Some("static"), ApplyChanges::Immediately, true, false),
+        (None, ApplyChanges::Immediately, true, false),
+        (
+            Some("static"),
+            ApplyChanges::InMaintenanceWindow,
+            true,
+            true,
+        ),
+    ];
+    for (apply_type, apply_changes, reboots, outstanding) in cases {
+        let case = format!("{apply_type:?} {apply_changes:?}");
+        let mut s = stack("stacks/staging.yaml");
+        let (net, mut observed) = snapshot("fixtures/observed/staging-applied.json");
+        if apply_changes == ApplyChanges::InMaintenanceWindow {
+            s.database.apply_changes = apply_changes;
+            for id in [db, replica] {
+                let kind = if id == db {
+                    Kind::DbInstance
+                } else {
+                    Kind::DbReplica
+                };
+                set(
+                    &mut observed,
+                    kind,
+                    id,
+                    "apply_changes",
+                    json!("in_maintenance_window"),
+                );
+            }
+        }
+        let pg = s
+            .database
+            .parameter_group
+            .as_mut()
+            .expect("a parameter group");
+        pg.parameters
+            .insert("shared_buffers".into(), ParamValue("32768".into()));
+        let o = observed
+            .resources
+            .get_mut(&Address::new(Kind::DbParameterGroup, group))
+            .expect("group");
+        if let Some(t) = apply_type {
+            o.facts
+                .insert("apply_types".into(), json!({"shared_buffers": t}));
+        }
+        let p = plan_for(&s, &net, &observed);
+        let shown = render_plan::render(&p, &Style::plain());
+        let change = |kind: Kind, name: &str| {
+            p.changes
+                .iter()
+                .find(|c| c.address == Address::new(kind, name))
+        };
+        let group_change = change(Kind::DbParameterGroup, group).expect("the group changes");
+        assert_eq!(
+            group_change.impact,
+            if reboots {
+                Impact::Reboot
+            } else {
+                Impact::Online
+            },
+            "{case}\n{shown}"
+        );
+        for (kind, id) in [(Kind::DbInstance, db), (Kind::DbReplica, replica)] {
+            let c = change(kind, id);
+            assert_eq!(c.is_some(), reboots, "{case}: {id}\n{shown}");
+            let Some(c) = c else { continue };
+            assert_eq!(c.impact, Impact::Reboot, "{case}: {id}");
+            assert_eq!(c.outstanding(), outstanding, "{case}: {id}\n{shown}");
+            let step = p.steps.iter().find(|st| st.address == c.address);
+            assert_eq!(step.is_some(), !outstanding, "{case}: {id} has a step");
+            if let Some(step) = step {
+                assert!(step.reboot && step.op == StepOp::Update, "{case}: {id}");
+                let group_step = p
+                    .steps
+                    .iter()
+                    .find(|st| st.address.kind == Kind::DbParameterGroup)
+                    .expect("the group's step");
+                assert!(
+                    step.depends_on.contains(&group_step.id),
+                    "{case}: {id} reboots after the group changes"
+                );
+            }
+        }
+        assert_eq!(
+            shown.contains("Outstanding: 2"),
+            outstanding,
+            "{case}\n{shown}"
+        );
+    }
+}
+
+/// An instance whose parameters wait for a reboot is never "No changes": apply reboots it
+/// with `apply_changes: immediately`, and leaves it outstanding, saying so, otherwise.
+#[test]
+fn an_instance_waiting_for_a_reboot_is_outstanding_work() {
+    use stackctl::spec::raw::ApplyChanges;
+    for apply_changes in [ApplyChanges::Immediately, ApplyChanges::InMaintenanceWindow] {
+        let mut s = stack("stacks/staging.yaml");
+        s.database.apply_changes = apply_changes;
+        let (net, mut observed) = snapshot("fixtures/observed/staging-applied.json");
+        let db = "shop-staging-db";
+        set(
+            &mut observed,
+            Kind::DbInstance,
+            db,
+            "parameter_apply_status",
+            json!("pending-reboot"),
+        );
+        let p = plan_for(&s, &net, &observed);
+        let shown = render_plan::render(&p, &Style::plain());
+        assert!(!p.is_empty(), "{shown}");
+        let c = p
+            .changes
+            .iter()
+            .find(|c| c.address == Address::new(Kind::DbInstance, db))
+            .expect("the instance");
+        let held = apply_changes == ApplyChanges::InMaintenanceWindow;
+        assert_eq!(c.outstanding(), held, "{shown}");
+        let step = p.steps.iter().find(|st| st.address == c.address);
+        assert_eq!(step.map(|st| st.reboot), (!held).then_some(true), "{shown}");
+        assert!(shown.contains("parameter_apply_status"), "{shown}");
     }
 }

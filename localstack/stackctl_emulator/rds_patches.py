@@ -905,3 +905,55 @@ def time_passing():
     wrap("CreateDBProxyEndpoint", create_proxy_endpoint)
     wrap("RegisterDBProxyTargets", register_targets)
     wrap("ModifyDBProxyTargetGroup", guard("ModifyDBProxyTargetGroup"))
+
+
+# ---------------------------------------------------------------- parameter apply status
+
+@patch("rds-parameter-apply-status")
+def parameter_apply_status():
+    """ModifyDBParameterGroup and ResetDBParameterGroup act on the instances that use the group
+    as AWS documents (MiniStack did so only for MySQL instances backed by a container):
+    - "You can use the immediate value with dynamic parameters only": ApplyMethod=immediate on
+      a static parameter is refused (InvalidParameterCombination);
+    - "When the application method is pending-reboot, changes to dynamic and static parameters
+      are applied after a reboot without failover to the DB instances associated with the
+      parameter group": each instance using the group shows ParameterApplyStatus
+      pending-reboot until it is rebooted (RebootDBInstance makes it in-sync again).
+    Source: RDS API Reference, Parameter (ApplyMethod) and ModifyDBParameterGroup."""
+
+    def apply_types(group_name):
+        group = rds._param_groups.get(group_name) or {}
+        family = group.get("DBParameterGroupFamily", "")
+        return {d["name"]: d.get("apply_type", "dynamic") for d in rds._default_parameters_for_family(family)}
+
+    def changes(p):
+        prefix = rds._parameter_member_prefix(p)
+        out, idx = [], 1
+        while param(p, f"{prefix}.{idx}.ParameterName"):
+            out.append((param(p, f"{prefix}.{idx}.ParameterName"),
+                        param(p, f"{prefix}.{idx}.ApplyMethod") or "immediate"))
+            idx += 1
+        return out
+
+    def guarded(action):
+        def handler(orig, p):
+            name = param(p, "DBParameterGroupName")
+            types = apply_types(name)
+            requested = changes(p)
+            for pname, method in requested:
+                if method == "immediate" and types.get(pname) == "static":
+                    return error("InvalidParameterCombination",
+                                 f"cannot use immediate apply method for static parameter {pname}")
+            resp = orig(p)
+            if ok(resp) and any(method == "pending-reboot" for _n, method in requested):
+                for instance in rds._instances.values():
+                    groups = instance.get("DBParameterGroups") or []
+                    if groups and groups[0].get("DBParameterGroupName") == name:
+                        groups[0]["ParameterApplyStatus"] = "pending-reboot"
+            return resp
+
+        handler.__name__ = action
+        return handler
+
+    wrap("ModifyDBParameterGroup", guarded("modify_parameter_group"))
+    wrap("ResetDBParameterGroup", guarded("reset_parameter_group"))

@@ -441,6 +441,7 @@ pub async fn undo(
                     owned: true,
                     status: String::new(),
                     pending: Default::default(),
+                    facts: Default::default(),
                     ids: Default::default(),
                 }),
             ),

@@ -175,6 +175,18 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
             if report.done.len() == 1 { "" } else { "s" },
             plan.stack
         );
+        let outstanding: Vec<String> = plan
+            .changes
+            .iter()
+            .filter(|c| c.outstanding())
+            .map(|c| c.address.to_string())
+            .collect();
+        if !outstanding.is_empty() {
+            crate::errln!(
+                "Left undone, as the plan says (outstanding): {}.",
+                outstanding.join(", ")
+            );
+        }
         return Ok(Outcome::Success);
     }
     if locked.stop.reason().is_some() {

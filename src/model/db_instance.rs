@@ -40,6 +40,7 @@ pub mod attr {
     pub const COPY_TAGS_TO_SNAPSHOT: &str = "copy_tags_to_snapshot";
     pub const IAM_DATABASE_AUTHENTICATION: &str = "iam_database_authentication";
     pub const CA_CERTIFICATE_IDENTIFIER: &str = "ca_certificate_identifier";
+    pub const PARAMETER_APPLY_STATUS: &str = "parameter_apply_status";
     pub const PARAMETER_GROUP: &str = "parameter_group";
     pub const SUBNET_GROUP: &str = "subnet_group";
     pub const SECURITY_GROUPS: &str = "security_groups";
@@ -120,6 +121,13 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
         AttrSpec::online(SUBNET_GROUP)
             .with(Impact::BriefOutage)
             .deferrable(),
+        // `in-sync`, or `pending-reboot`: parameters AWS applies only at a reboot, which it
+        // never performs by itself ("The pending-reboot parameter groups status doesn't result
+        // in an automatic reboot during the next maintenance window", RDS User Guide,
+        // Rebooting a DB instance). RebootDBInstance brings it in sync.
+        AttrSpec::online(PARAMETER_APPLY_STATUS)
+            .with(Impact::Reboot)
+            .compare(Compare::State),
         AttrSpec::online(SECURITY_GROUPS)
             .compare(Compare::Unordered)
             .unmanaged_when_null(),
@@ -154,6 +162,13 @@ pub static DB_REPLICA: KindSpec = KindSpec {
         AttrSpec::online(PARAMETER_GROUP)
             .with(Impact::Reboot)
             .unmanaged_when_null(),
+        // `in-sync`, or `pending-reboot`: parameters AWS applies only at a reboot, which it
+        // never performs by itself ("The pending-reboot parameter groups status doesn't result
+        // in an automatic reboot during the next maintenance window", RDS User Guide,
+        // Rebooting a DB instance). RebootDBInstance brings it in sync.
+        AttrSpec::online(PARAMETER_APPLY_STATUS)
+            .with(Impact::Reboot)
+            .compare(Compare::State),
         AttrSpec::online(SECURITY_GROUPS)
             .compare(Compare::Unordered)
             .unmanaged_when_null(),
@@ -162,6 +177,9 @@ pub static DB_REPLICA: KindSpec = KindSpec {
         AttrSpec::online(APPLY_CHANGES).compare(Compare::Never),
     ],
 };
+
+/// A DB instance's parameters as AWS reports them when nothing waits for a reboot.
+pub const IN_SYNC: &str = "in-sync";
 
 /// Whether gp3 storage of this size takes provisioned IOPS and throughput.
 pub fn gp3_provisioned(allocated_gib: u32) -> bool {
@@ -249,6 +267,7 @@ pub(super) fn desired_instance(
             json!(db.ca_certificate_identifier),
         )
         .set(PARAMETER_GROUP, json!(parameter_group))
+        .set(PARAMETER_APPLY_STATUS, IN_SYNC)
         .set(SUBNET_GROUP, subnet_group.clone())
         .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))
         .set(TAGS, cx.tags.clone())
@@ -292,6 +311,7 @@ pub(super) fn desired_replicas(
             .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
             .set(COPY_TAGS_TO_SNAPSHOT, db.copy_tags_to_snapshot)
             .set(PARAMETER_GROUP, json!(parameter_group))
+            .set(PARAMETER_APPLY_STATUS, IN_SYNC)
             .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))
             .set(TAGS, cx.tags.clone())
             .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))

@@ -9,14 +9,42 @@ use super::desired::Inputs;
 use super::types::{AttrSpec, Kind, KindSpec, Resource};
 use crate::spec::raw::ParameterGroup;
 
-/// DB and cache parameter groups have the same attributes.
-const PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
-    // The name carries the family (`group_name`), and AWS changes neither family nor
-    // description of a group (ModifyDBParameterGroup and ModifyCacheParameterGroup take only
-    // parameters): a new family is a new group.
+/// The fact (`ObservedResource::facts`) that holds a DB parameter group's apply types:
+/// `static` or `dynamic`, by parameter name.
+pub const APPLY_TYPES: &str = "apply_types";
+
+/// The parameters among `changed` that take effect only when each instance using the group
+/// reboots: AWS's static ones, and those whose type AWS did not give (they are sent
+/// `pending-reboot`, which AWS accepts for both). "When the application method is
+/// pending-reboot, changes to dynamic and static parameters are applied after a reboot"
+/// (RDS API Reference, Parameter).
+pub fn applied_at_reboot<'a>(
+    changed: impl IntoIterator<Item = &'a str>,
+    apply_types: &serde_json::Value,
+) -> Vec<String> {
+    changed
+        .into_iter()
+        .filter(|p| apply_types.get(*p).and_then(|t| t.as_str()) != Some("dynamic"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The name carries the family (`group_name`), and AWS changes neither family nor description
+/// of a group (ModifyDBParameterGroup and ModifyCacheParameterGroup take only parameters): a
+/// new family is a new group.
+const DB_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
     AttrSpec::at_create("family"),
     AttrSpec::at_create("description"),
-    // Static parameters take effect at the instance's next reboot.
+    // Dynamic parameters apply at once; static ones when each instance using the group
+    // reboots (`applied_at_reboot`), a reboot the plan makes a step of each instance.
+    AttrSpec::online("parameters").reboot_when_static(),
+    AttrSpec::online("tags"),
+];
+
+/// As the DB group's. Cache parameters that need a node reboot are not yet told apart.
+const CACHE_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
+    AttrSpec::at_create("family"),
+    AttrSpec::at_create("description"),
     AttrSpec::online("parameters"),
     AttrSpec::online("tags"),
 ];
@@ -27,7 +55,7 @@ pub static DB_PARAMETER_GROUP: KindSpec = KindSpec {
     label: "DB parameter group",
     stateful: false,
     loses_data: false,
-    attrs: PARAMETER_GROUP_ATTRS,
+    attrs: DB_PARAMETER_GROUP_ATTRS,
 };
 
 pub static CACHE_PARAMETER_GROUP: KindSpec = KindSpec {
@@ -36,7 +64,7 @@ pub static CACHE_PARAMETER_GROUP: KindSpec = KindSpec {
     label: "cache parameter group",
     stateful: false,
     loses_data: false,
-    attrs: PARAMETER_GROUP_ATTRS,
+    attrs: CACHE_PARAMETER_GROUP_ATTRS,
 };
 
 /// A parameter group's name: the stack, what it is for, and the family (`shop-prod-db-postgres16`).

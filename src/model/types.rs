@@ -146,6 +146,9 @@ pub enum Compare {
     KmsKey,
     /// A setting of stackctl's own, not state in AWS: never a change.
     Never,
+    /// AWS's state, whose desired value is the settled one (a DB instance's parameters
+    /// `in-sync`): compared exactly, never shown on create.
+    State,
     /// Set once when the resource is created, from its name or the stack's, and AWS has no
     /// call to change it: shown on create, never compared (no edit and no change made in AWS
     /// can make it differ, and a new wording in a later stackctl must not replace anything).
@@ -164,6 +167,9 @@ pub struct AttrSpec {
     /// AWS can defer the change to the maintenance window (`apply_changes:
     /// in_maintenance_window`).
     pub deferrable: bool,
+    /// A DB parameter group's parameters: a change of static ones costs a reboot of each
+    /// instance using the group (`plan::reboots`).
+    pub reboot_when_static: bool,
     /// Never shown, logged or stored: only "(sensitive)".
     pub sensitive: bool,
     /// A desired `null` means "AWS's default": whatever AWS reports is accepted.
@@ -181,6 +187,7 @@ impl AttrSpec {
             impact: Impact::Online,
             failover_when_multi_az: false,
             deferrable: false,
+            reboot_when_static: false,
             sensitive: false,
             null_is_unmanaged: false,
             refusal: None,
@@ -208,6 +215,10 @@ impl AttrSpec {
     }
     pub const fn deferrable(mut self) -> Self {
         self.deferrable = true;
+        self
+    }
+    pub const fn reboot_when_static(mut self) -> Self {
+        self.reboot_when_static = true;
         self
     }
     pub const fn failover_when_multi_az(mut self) -> Self {

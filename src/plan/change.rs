@@ -36,6 +36,11 @@ pub struct AttrChange {
     pub forces_replacement: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Shown, and left undone by apply (its note says why and what to do): a reboot stackctl
+    /// does not perform with `apply_changes: in_maintenance_window`, because AWS does not
+    /// schedule it either.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outstanding: bool,
 }
 
 /// One resource's change.
@@ -54,6 +59,11 @@ pub struct Change {
 }
 
 impl Change {
+    /// Every attribute of it is left undone by apply: it is shown, and no step makes it.
+    pub fn outstanding(&self) -> bool {
+        !self.attributes.is_empty() && self.attributes.iter().all(|a| a.outstanding)
+    }
+
     /// The address the deleting half of this change deletes.
     pub fn deletes(&self) -> &Address {
         self.replaces.as_ref().unwrap_or(&self.address)

@@ -62,7 +62,7 @@ fn satisfied(spec: &AttrSpec, want: &Value, have: &Value, desired: &Resource) ->
         return true;
     }
     match spec.compare {
-        Compare::Exact | Compare::Never | Compare::AtCreate => false,
+        Compare::Exact | Compare::State | Compare::Never | Compare::AtCreate => false,
         Compare::IgnoreCase => match (want.as_str(), have.as_str()) {
             (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
             _ => false,
@@ -177,6 +177,7 @@ fn diff_resource(
             new: shown(spec, want),
             impact,
             forces_replacement: impact.forces_replacement(),
+            outstanding: false,
             note,
         });
     }
@@ -196,7 +197,7 @@ fn created_attrs(desired: &Resource) -> Vec<AttrChange> {
     let kind = spec_of(desired.address.kind);
     kind.attrs
         .iter()
-        .filter(|spec| spec.compare != Compare::Never)
+        .filter(|spec| !matches!(spec.compare, Compare::Never | Compare::State))
         .filter_map(|spec| {
             let v = desired.get(spec.name);
             (!v.is_null()).then(|| AttrChange {
@@ -205,6 +206,7 @@ fn created_attrs(desired: &Resource) -> Vec<AttrChange> {
                 new: shown(spec, v),
                 impact: Impact::Online,
                 forces_replacement: false,
+                outstanding: false,
                 note: None,
             })
         })
@@ -285,6 +287,8 @@ pub fn plan(
         }
     }
     cascade(&mut changes, desired, observed);
+    super::reboots::static_parameters(&mut changes, desired, observed);
+    super::reboots::held_for_the_window(&mut changes, desired);
     for (addr, o) in &observed.resources {
         if o.owned && !held.contains(addr) {
             let kind = spec_of(addr.kind);
@@ -338,6 +342,7 @@ fn kind_changed(d: &Resource, o: &ObservedResource) -> Change {
             new: Value::String(d.address.kind.as_str().into()),
             impact: Impact::ReplaceDataLoss,
             forces_replacement: true,
+            outstanding: false,
             note: Some(format!(
                 "AWS holds this identifier as a {}: it is deleted, then the {} is created",
                 spec_of(was).label,
@@ -431,6 +436,7 @@ fn proxy_parts_follow(changes: &mut Vec<Change>, desired: &[Resource], observed:
                 new: shown(a, d.get(a.name)),
                 impact: a.impact,
                 forces_replacement: a.impact.forces_replacement(),
+                outstanding: false,
                 note: Some(note.clone()),
             })
             .filter(|a| !attrs.iter().any(|x| x.name == a.name))
@@ -477,6 +483,7 @@ fn proxy_follows_new_secret(
         new: Value::String(value.to_owned()),
         impact: Impact::Online,
         forces_replacement: false,
+        outstanding: false,
         note: Some(format!(
             "{db} is replaced: the new instance's master secret is a new secret RDS manages, so the proxy moves to it"
         )),
@@ -512,6 +519,7 @@ fn cascaded(kind: Kind, source: &str) -> AttrChange {
         new: Value::String(source.to_owned()),
         impact: Impact::Replace,
         forces_replacement: true,
+        outstanding: false,
         note: Some(format!(
             "{source} is replaced: deleting it would {what}, so this is replaced with it"
         )),
@@ -570,6 +578,7 @@ fn show_unprotect(changes: &mut [Change], observed: &Observed) {
             new: Value::Bool(false),
             impact: c.impact,
             forces_replacement: false,
+            outstanding: false,
             note: Some("switched off by its own step, right before the delete".into()),
         });
     }
@@ -631,14 +640,16 @@ fn steps(
     for c in changes {
         let id = steps.len();
         match c.action {
+            Action::Update if c.outstanding() => continue,
             Action::Create | Action::Update => {
+                let performed = || c.attributes.iter().filter(|a| !a.outstanding);
                 let attrs: Vec<String> = if c.action == Action::Update {
-                    c.attributes.iter().map(|a| a.name.clone()).collect()
+                    performed().map(|a| a.name.clone()).collect()
                 } else {
                     Vec::new()
                 };
-                let reboot = c.action == Action::Update
-                    && c.attributes.iter().any(|a| a.impact == Impact::Reboot);
+                let reboot =
+                    c.action == Action::Update && performed().any(|a| a.impact == Impact::Reboot);
                 steps.push(Step {
                     id,
                     address: c.address.clone(),

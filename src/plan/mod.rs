@@ -6,6 +6,7 @@ pub mod diff;
 pub mod format;
 pub mod observed;
 pub mod order;
+mod reboots;
 
 pub use change::{Action, AttrChange, Change};
 pub use diff::{PlanError, plan};

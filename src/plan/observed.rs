@@ -22,6 +22,10 @@ pub struct ObservedResource {
     /// AWS identifiers the executor needs (ARN, group id, endpoint), never compared.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ids: BTreeMap<String, String>,
+    /// What AWS says of the resource that decides a change's cost but is never compared: a DB
+    /// parameter group's `apply_types` (`static` or `dynamic`, by parameter name).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: BTreeMap<String, Value>,
 }
 
 /// Everything found in AWS for one stack. In JSON, a list of resources (each names its

@@ -141,5 +141,12 @@ pub fn summary(plan: &Plan) -> String {
             .collect();
         let _ = writeln!(out, "Impact: {}.", parts.join(", "));
     }
+    let outstanding = plan.changes.iter().filter(|c| c.outstanding()).count();
+    if outstanding > 0 {
+        let _ = writeln!(
+            out,
+            "Outstanding: {outstanding} (shown, and left undone by apply; the notes say why)."
+        );
+    }
     out
 }

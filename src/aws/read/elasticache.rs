@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use aws_sdk_elasticache::types::{CacheParameterGroup, CacheSubnetGroup};
 use serde_json::json;
 
-use super::{Context, observed, sorted, user_parameters, with_arn};
+use super::{Context, observed, sorted, with_arn};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
+use crate::aws::pages::all_pages;
 use crate::model::{Kind, Resource};
 use crate::plan::ObservedResource;
 
@@ -49,7 +50,7 @@ pub(super) async fn describe_cache_parameter_group(
         Ok::<_, AwsError>(found(r)?.and_then(|r| r.cache_parameter_groups().first().cloned()))
     };
     let name = &name;
-    let params = user_parameters(|marker| async move {
+    let params = all_pages(|marker| async move {
         let r = c
             .call(
                 "elasticache:DescribeCacheParameters",
@@ -76,7 +77,7 @@ pub(super) async fn describe_cache_parameter_group(
         }))
     });
     let (g, p) = tokio::try_join!(group, params)?;
-    Ok(g.map(|g| (g, p)))
+    Ok(g.map(|g| (g, p.into_iter().collect())))
 }
 
 pub(super) fn observe_cache_subnet_group(cx: &Context, g: &CacheSubnetGroup) -> ObservedResource {

@@ -8,7 +8,8 @@
 //! version, window and groups live there; its name is predictable), the stack's secrets, and the
 //! alarms (100 names a call). A second round only when the first shows it is needed: owned
 //! security groups and DB instances that left the spec, a member cluster named otherwise, owned
-//! proxies that are not the spec's.
+//! proxies that are not the spec's, and the apply type (static or dynamic) of a DB parameter
+//! the spec sets and the group does not have yet.
 //!
 //! Each service's file makes its calls and turns their answers into observed resources; this
 //! one runs the calls of a round at once and assembles the observed stack.
@@ -102,6 +103,7 @@ pub(in crate::aws) fn observed(
         status: status.into(),
         pending: BTreeMap::new(),
         ids: BTreeMap::new(),
+        facts: BTreeMap::new(),
     }
 }
 
@@ -150,30 +152,6 @@ impl Context<'_> {
             Value::Null
         } else {
             sorted(ids.iter().map(|i| self.sg_ref(i)).collect())
-        }
-    }
-}
-
-/// One page of a parameter group's parameters and the marker of the next, or `None` when the
-/// group does not exist.
-type ParamPage = Option<(Vec<(String, String)>, Option<String>)>;
-
-/// The parameters the user set in a group (`Source=user`), following the pages.
-async fn user_parameters<F, Fut>(page: F) -> Result<BTreeMap<String, String>, AwsError>
-where
-    F: Fn(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<ParamPage, AwsError>>,
-{
-    let mut out = BTreeMap::new();
-    let mut marker = None;
-    loop {
-        let Some((pairs, next)) = page(marker.take()).await? else {
-            return Ok(out);
-        };
-        out.extend(pairs);
-        match next {
-            Some(m) => marker = Some(m),
-            None => return Ok(out),
         }
     }
 }
@@ -270,12 +248,26 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         other => (None, other),
     };
     let stray_proxies = proxy::any_stray(&owned, proxy.as_ref());
-    let (left_sgs, extra_instances, other_member, strays, stray_endpoints) = tokio::try_join!(
+    // The apply type of a parameter the spec sets and the group does not have yet.
+    let wanted: Vec<String> = db
+        .parameter_group
+        .iter()
+        .flat_map(|pg| pg.parameters.keys().cloned())
+        .collect();
+    let mut db_params = db_params;
+    let types = async {
+        match db_params.as_mut() {
+            Some(p) => p.look_up_types(c, &wanted).await,
+            None => Ok(()),
+        }
+    };
+    let (left_sgs, extra_instances, other_member, strays, stray_endpoints, ()) = tokio::try_join!(
         security_groups_by_id(c, sg_ids),
         DbInstances::describe(c, extra_ids),
         describe_cache_cluster(c, other_member),
         list_proxies(c, stray_proxies),
         list_proxy_endpoints(c, stray_proxies),
+        types,
     )?;
     let sgs = ec2::owned_first(s, named_sgs, left_sgs);
     let member = member.or(other_member);

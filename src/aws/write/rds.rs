@@ -2,6 +2,7 @@
 //! its target group, target and endpoints.
 
 use super::*;
+use crate::model::parameter_group::{APPLY_TYPES, applied_at_reboot};
 
 pub(crate) async fn rds_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), AwsError> {
     let c = cx.clients;
@@ -135,15 +136,29 @@ pub(super) async fn db_parameter_group(
     }
     let (set, reset) = param_diff(cx)?;
     let set: Vec<(String, String)> = set.into_iter().collect();
+    // Dynamic parameters apply at once ("You can use the immediate value with dynamic
+    // parameters only"); static ones, and any whose type AWS did not give, at the reboot the
+    // plan makes a step of each instance using the group.
+    let types = cx
+        .observed
+        .and_then(|o| o.facts.get(APPLY_TYPES))
+        .cloned()
+        .unwrap_or_default();
+    let method = |k: &str| {
+        if applied_at_reboot([k], &types).is_empty() {
+            ApplyMethod::Immediate
+        } else {
+            ApplyMethod::PendingReboot
+        }
+    };
     for chunk in set.chunks(20) {
-        // Static parameters take effect at the next reboot; AWS applies dynamic ones at once.
         let params: Vec<Parameter> = chunk
             .iter()
             .map(|(k, v)| {
                 Parameter::builder()
                     .parameter_name(k)
                     .parameter_value(v)
-                    .apply_method(ApplyMethod::PendingReboot)
+                    .apply_method(method(k))
                     .build()
             })
             .collect();
@@ -164,7 +179,7 @@ pub(super) async fn db_parameter_group(
             .map(|k| {
                 Parameter::builder()
                     .parameter_name(k)
-                    .apply_method(ApplyMethod::PendingReboot)
+                    .apply_method(method(k))
                     .build()
             })
             .collect();

@@ -120,7 +120,16 @@ impl AwsKind for DbInstances {
             rds_tags(cx, &cx.arn(a)?).await?;
         }
         crate::aws::wait::until_settled(cx.clients, a).await?;
-        if step.reboot && immediately {
+        // A reboot the plan asks for: its own row (parameters waiting for one), or a change
+        // that needs one and was applied now.
+        let settles: Vec<&str> = step
+            .attributes
+            .iter()
+            .filter_map(|n| row_of(n))
+            .filter(|row| matches!(row.modify, OnModify::Reboot))
+            .map(|row| row.attr)
+            .collect();
+        if step.reboot && (immediately || !settles.is_empty()) {
             c.call(
                 "rds:RebootDBInstance",
                 c.rds
@@ -129,6 +138,7 @@ impl AwsKind for DbInstances {
                     .send(),
             )
             .await?;
+            cx.sent("rds:RebootDBInstance", &settles);
             wait_available(cx, a).await?;
         }
         Ok(())

@@ -16,7 +16,7 @@ use crate::aws::read::{Context, arn_name, nz, tag_map};
 use crate::aws::write::{Sensitive, rds_tag_list};
 use crate::model::Resource;
 use crate::model::db_instance::attr::*;
-use crate::model::db_instance::gp3_provisioned;
+use crate::model::db_instance::{IN_SYNC, gp3_provisioned};
 
 /// What a row is read from: one instance in AWS's answer, and the rest of the read.
 pub(super) struct Seen<'a> {
@@ -93,6 +93,8 @@ pub(super) enum OnModify {
     Field(fn(Modify, &Req<'_>) -> Modify),
     /// `AddTagsToResource` and `RemoveTagsFromResource`.
     Tags,
+    /// `RebootDBInstance`: AWS's state that only a reboot settles.
+    Reboot,
     /// No call changes it: the model plans a replacement, or it is stackctl's own setting.
     Never,
 }
@@ -132,6 +134,10 @@ impl Row {
     }
     const fn modify(mut self, f: fn(Modify, &Req<'_>) -> Modify) -> Self {
         self.modify = OnModify::Field(f);
+        self
+    }
+    const fn by(mut self, how: OnModify) -> Self {
+        self.modify = how;
         self
     }
     const fn held(mut self, f: fn(&Held) -> Option<Value>) -> Self {
@@ -338,6 +344,18 @@ pub(super) static ROWS: &[Row] = &[
     .create(|b, q| b.set_db_parameter_group_name(q.opt(PARAMETER_GROUP)))
     .replica(|b, q| b.set_db_parameter_group_name(q.opt(PARAMETER_GROUP)))
     .modify(|b, q| b.set_db_parameter_group_name(q.opt(PARAMETER_GROUP))),
+    // `pending-reboot` until a reboot applies the group's parameters; anything else settles
+    // by itself (`applying` becomes `in-sync`).
+    row(PARAMETER_APPLY_STATUS, |s| {
+        let group = s.inst.db_parameter_groups().first();
+        let status = group.and_then(|g| g.parameter_apply_status());
+        json!(if status == Some("pending-reboot") {
+            "pending-reboot"
+        } else {
+            IN_SYNC
+        })
+    })
+    .by(OnModify::Reboot),
     row(SUBNET_GROUP, |s| {
         json!(
             s.inst

@@ -1,0 +1,151 @@
+//! The reboots a plan makes explicit. AWS applies a DB parameter group's static parameters (and
+//! any sent `pending-reboot`) only when each instance using the group reboots, and it never
+//! performs that reboot by itself: "The pending-reboot parameter groups status doesn't result
+//! in an automatic reboot during the next maintenance window" (RDS User Guide, Rebooting a DB
+//! instance). So a change of static parameters costs a reboot of each instance using the
+//! group, planned as a step of that instance; and an instance whose parameters wait for a
+//! reboot is outstanding work, never "No changes".
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::change::{Action, AttrChange, Change};
+use super::observed::Observed;
+use crate::model::db_instance::IN_SYNC;
+use crate::model::db_instance::attr::{APPLY_CHANGES, PARAMETER_APPLY_STATUS, PARAMETER_GROUP};
+use crate::model::parameter_group::{APPLY_TYPES, applied_at_reboot};
+use crate::model::{Impact, Kind, Resource, spec_of};
+
+const PENDING_REBOOT: &str = "pending-reboot";
+
+/// The parameters whose value differs between two `parameters` maps.
+fn changed_parameters<'a>(old: &'a Value, new: &'a Value) -> Vec<&'a str> {
+    let keys = |v: &'a Value| v.as_object().into_iter().flat_map(|m| m.keys());
+    let mut names: Vec<&str> = keys(old).chain(keys(new)).map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.retain(|n| old.get(*n) != new.get(*n));
+    names
+}
+
+/// A change to a DB parameter group's static parameters costs a reboot: its `parameters`
+/// change says so, and each instance or replica that uses the group (and is neither created
+/// nor replaced by this plan) gets a `parameter_apply_status` change, made by a reboot.
+pub(super) fn static_parameters(
+    changes: &mut Vec<Change>,
+    desired: &[Resource],
+    observed: &Observed,
+) {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in changes.iter_mut() {
+        let kind = spec_of(c.address.kind);
+        let reboots = kind
+            .attr("parameters")
+            .is_some_and(|a| a.reboot_when_static);
+        if !reboots || c.action != Action::Update {
+            continue;
+        }
+        let types = observed
+            .get(&c.address)
+            .and_then(|o| o.facts.get(APPLY_TYPES))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let Some(a) = c.attributes.iter_mut().find(|a| a.name == "parameters") else {
+            continue;
+        };
+        let at_reboot = applied_at_reboot(changed_parameters(&a.old, &a.new), &types);
+        if at_reboot.is_empty() {
+            continue;
+        }
+        a.impact = Impact::Reboot;
+        a.note = Some(format!(
+            "static: {}; AWS applies them when each instance using the group reboots",
+            at_reboot.join(", ")
+        ));
+        c.impact = c.impact.max(Impact::Reboot);
+        groups.insert(c.address.name.clone(), at_reboot);
+    }
+    for d in desired {
+        let Some(group) = d.str(PARAMETER_GROUP) else {
+            continue;
+        };
+        if !matches!(d.address.kind, Kind::DbInstance | Kind::DbReplica)
+            || !groups.contains_key(group)
+            || observed.get(&d.address).is_none()
+        {
+            continue;
+        }
+        let attr = AttrChange {
+            name: PARAMETER_APPLY_STATUS.into(),
+            old: Value::String(PENDING_REBOOT.into()),
+            new: Value::String(IN_SYNC.into()),
+            impact: Impact::Reboot,
+            forces_replacement: false,
+            note: Some(format!(
+                "db_parameter_group.{group} changes static parameters; a reboot applies them"
+            )),
+            outstanding: false,
+        };
+        match changes.iter_mut().find(|c| c.address == d.address) {
+            Some(c) if c.action == Action::Update => {
+                if !c
+                    .attributes
+                    .iter()
+                    .any(|a| a.name == PARAMETER_APPLY_STATUS)
+                {
+                    c.attributes.push(attr);
+                }
+                c.impact = c.impact.max(Impact::Reboot);
+            }
+            Some(_) => {}
+            None => changes.push(Change {
+                address: d.address.clone(),
+                action: Action::Update,
+                impact: Impact::Reboot,
+                stateful: spec_of(d.address.kind).stateful,
+                attributes: vec![attr],
+                replaces: None,
+            }),
+        }
+    }
+}
+
+/// With `apply_changes: in_maintenance_window`, a reboot for parameters is outstanding: shown,
+/// and not performed, since AWS does not schedule it in the window either.
+pub(super) fn held_for_the_window(changes: &mut [Change], desired: &[Resource]) {
+    for c in changes.iter_mut() {
+        let held = desired
+            .iter()
+            .find(|d| d.address == c.address)
+            .is_some_and(|d| d.str(APPLY_CHANGES) == Some("in_maintenance_window"));
+        if !held || c.action != Action::Update {
+            continue;
+        }
+        for a in c.attributes.iter_mut() {
+            if a.name == PARAMETER_APPLY_STATUS {
+                a.outstanding = true;
+                let why = "outstanding: stackctl reboots only with `apply_changes: immediately`, and AWS does not reboot for parameters by itself; reboot the instance when it suits you";
+                a.note = Some(match a.note.take() {
+                    Some(n) => format!("{n}; {why}"),
+                    None => why.to_owned(),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::changed_parameters;
+
+    #[test]
+    fn changed_parameters_are_the_set_the_reset_and_the_new_values() {
+        let old = json!({"a": "1", "b": "2", "c": "3"});
+        let new = json!({"a": "1", "b": "9", "d": "4"});
+        assert_eq!(changed_parameters(&old, &new), vec!["b", "c", "d"]);
+        assert!(changed_parameters(&old, &old).is_empty());
+    }
+}
