@@ -793,3 +793,199 @@ fn an_instance_waiting_for_a_reboot_is_outstanding_work() {
         assert!(shown.contains("parameter_apply_status"), "{shown}");
     }
 }
+
+/// What one case of a table below plans.
+#[derive(Debug)]
+enum Expect {
+    /// One attribute of one resource changes, at this cost; its note says this, if given.
+    Change {
+        address: &'static str,
+        attr: &'static str,
+        impact: Impact,
+        note: Option<&'static str>,
+    },
+}
+
+/// A case: the stack as applied (staging, edited by `applied`), then AWS's state edited by
+/// `aws`, then the spec edited by `spec`; the plan must be `expect`.
+struct Case {
+    name: &'static str,
+    applied: fn(&mut Stack),
+    aws: fn(&mut Observed),
+    spec: fn(&mut Stack),
+    expect: Expect,
+}
+
+fn same(_: &mut Stack) {}
+fn untouched(_: &mut Observed) {}
+
+fn check(cases: &[Case]) {
+    let net = NetworkIds {
+        vpc_id: "vpc-0a1b2c3d".into(),
+        subnet_ids: vec!["subnet-0a1b2c3d".into(), "subnet-1a1b2c3d".into()],
+    };
+    for case in cases {
+        let mut s = stack("stacks/staging.yaml");
+        (case.applied)(&mut s);
+        let mut observed = as_applied(&s, &net);
+        (case.aws)(&mut observed);
+        (case.spec)(&mut s);
+        let planned = plan(&s.stack, &s.region, &desired(&s, &net), &observed);
+        match (&case.expect, planned) {
+            (
+                Expect::Change {
+                    address,
+                    attr,
+                    impact,
+                    note,
+                },
+                Ok(p),
+            ) => {
+                let shown = render_plan::render(&p, &Style::plain());
+                let changed: Vec<_> = p
+                    .changes
+                    .iter()
+                    .flat_map(|c| c.attributes.iter().map(move |a| (c, a)))
+                    .collect();
+                assert_eq!(changed.len(), 1, "{}: one change:\n{shown}", case.name);
+                let (c, a) = changed[0];
+                assert_eq!(c.address.to_string(), *address, "{}", case.name);
+                assert_eq!(a.name, *attr, "{}:\n{shown}", case.name);
+                assert_eq!(a.impact, *impact, "{}:\n{shown}", case.name);
+                if let Some(n) = note {
+                    let got = a.note.as_deref().unwrap_or_default();
+                    assert!(got.contains(n), "{}: note {got:?} lacks {n:?}", case.name);
+                }
+            }
+            (want, got) => panic!("{}: expected {want:?}, got {got:#?}", case.name),
+        }
+    }
+}
+
+const DB: &str = "db_instance.shop-staging-db";
+
+fn set_db(o: &mut Observed, key: &str, value: Value) {
+    set(o, Kind::DbInstance, "shop-staging-db", key, value);
+}
+
+/// Backup retention costs what the change does: an outage from or to 0 (held for the window
+/// unless applied immediately), online and at once between two non-zero values.
+#[test]
+fn backup_retention_costs_what_the_change_does() {
+    use stackctl::spec::raw::ApplyChanges::InMaintenanceWindow;
+    fn no_backups(s: &mut Stack) {
+        // RDS refuses retention 0 on a source of read replicas.
+        s.database.replicas.clear();
+        s.database.backup.retention_days = 0;
+    }
+    fn no_replicas(s: &mut Stack) {
+        s.database.replicas.clear();
+    }
+    check(&[
+        Case {
+            name: "3 → 5, applied immediately",
+            applied: same,
+            aws: untouched,
+            spec: |s| s.database.backup.retention_days = 5,
+            expect: Expect::Change {
+                address: DB,
+                attr: "backup_retention_days",
+                impact: Impact::Online,
+                note: None,
+            },
+        },
+        Case {
+            name: "3 → 5, in the maintenance window: AWS applies it at once anyway",
+            applied: |s| s.database.apply_changes = InMaintenanceWindow,
+            aws: untouched,
+            spec: |s| s.database.backup.retention_days = 5,
+            expect: Expect::Change {
+                address: DB,
+                attr: "backup_retention_days",
+                impact: Impact::Online,
+                note: None,
+            },
+        },
+        Case {
+            name: "0 → 7, applied immediately",
+            applied: no_backups,
+            aws: untouched,
+            spec: |s| s.database.backup.retention_days = 7,
+            expect: Expect::Change {
+                address: DB,
+                attr: "backup_retention_days",
+                impact: Impact::BriefOutage,
+                note: None,
+            },
+        },
+        Case {
+            name: "0 → 7 on a Multi-AZ instance: an outage all the same",
+            applied: |s| {
+                no_backups(s);
+                s.database.multi_az = true;
+            },
+            aws: untouched,
+            spec: |s| s.database.backup.retention_days = 7,
+            expect: Expect::Change {
+                address: DB,
+                attr: "backup_retention_days",
+                impact: Impact::BriefOutage,
+                note: None,
+            },
+        },
+        Case {
+            name: "0 → 7, in the maintenance window",
+            applied: |s| {
+                no_backups(s);
+                s.database.apply_changes = InMaintenanceWindow;
+            },
+            aws: untouched,
+            spec: |s| s.database.backup.retention_days = 7,
+            expect: Expect::Change {
+                address: DB,
+                attr: "backup_retention_days",
+                impact: Impact::PendingMaintenance,
+                note: Some("then: brief outage"),
+            },
+        },
+        Case {
+            name: "3 → 0, applied immediately",
+            applied: no_replicas,
+            aws: untouched,
+            spec: |s| s.database.backup.retention_days = 0,
+            expect: Expect::Change {
+                address: DB,
+                attr: "backup_retention_days",
+                impact: Impact::BriefOutage,
+                note: Some("deletes the instance's automated backups"),
+            },
+        },
+        Case {
+            name: "3 → 0, in the maintenance window",
+            applied: |s| {
+                no_replicas(s);
+                s.database.apply_changes = InMaintenanceWindow;
+            },
+            aws: untouched,
+            spec: |s| s.database.backup.retention_days = 0,
+            expect: Expect::Change {
+                address: DB,
+                attr: "backup_retention_days",
+                impact: Impact::PendingMaintenance,
+                note: Some("then: brief outage"),
+            },
+        },
+        Case {
+            name: "set to 1 in AWS by hand, 3 in the spec: put back online",
+            applied: same,
+            aws: |o| set_db(o, "backup_retention_days", json!(1)),
+            spec: same,
+            expect: Expect::Change {
+                address: DB,
+                attr: "backup_retention_days",
+                impact: Impact::Online,
+                note: None,
+            },
+        },
+    ]);
+}

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
-use super::types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource};
+use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource};
 use crate::spec::raw::{ApplyChanges, EnhancedMonitoring, PasswordSource};
 use attr::*;
 
@@ -84,7 +84,10 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
         AttrSpec::online(MASTER_USERNAME).with(Impact::ReplaceDataLoss),
         // `rds_managed` or `generated`.
         AttrSpec::online(MASTER_PASSWORD),
-        AttrSpec::online(BACKUP_RETENTION_DAYS).deferrable(),
+        // The cost depends on the change: see `backup_retention_change`.
+        AttrSpec::online(BACKUP_RETENTION_DAYS)
+            .deferrable()
+            .by_change(backup_retention_change),
         AttrSpec::online(BACKUP_WINDOW)
             .compare(Compare::IgnoreCase)
             .unmanaged_when_null(),
@@ -180,6 +183,27 @@ pub static DB_REPLICA: KindSpec = KindSpec {
 
 /// A DB instance's parameters as AWS reports them when nothing waits for a reboot.
 pub const IN_SYNC: &str = "in-sync";
+
+/// Backup retention from or to 0 turns automated backups on or off: "An outage occurs if you
+/// change the backup retention period of a DB instance from 0 to a nonzero value or from a
+/// nonzero value to 0" (RDS User Guide, "Backup retention period"; "This applies to both
+/// Single-AZ and Multi-AZ DB instances", Settings for DB instances), and "These changes are
+/// applied during the next maintenance window unless the ApplyImmediately parameter is enabled
+/// for this request" (ModifyDBInstance BackupRetentionPeriod). Turning them off "deletes all
+/// existing automated backups" (RDS User Guide, "Disabling automated backups"). Between two
+/// non-zero values it is online and never held: "If you change the parameter from one non-zero
+/// value to another non-zero value, the change is asynchronously applied as soon as possible"
+/// (ModifyDBInstance BackupRetentionPeriod).
+fn backup_retention_change(old: &Value, new: &Value, _: &Resource) -> Result<Cost, String> {
+    let on = |v: &Value| v.as_i64().unwrap_or(0) > 0;
+    Ok(match (on(old), on(new)) {
+        (false, true) => Cost::new(Impact::BriefOutage, true),
+        (true, false) => Cost::new(Impact::BriefOutage, true).noting(
+            "turning backups off deletes the instance's automated backups (point-in-time recovery)",
+        ),
+        _ => Cost::new(Impact::Online, false),
+    })
+}
 
 /// Whether gp3 storage of this size takes provisioned IOPS and throughput.
 pub fn gp3_provisioned(allocated_gib: u32) -> bool {

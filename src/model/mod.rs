@@ -14,5 +14,6 @@ pub mod types;
 
 pub use desired::{NetworkIds, desired};
 pub use types::{
-    Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource, attribute_rows, spec_of,
+    Address, AttrSpec, ChangeRule, Compare, Cost, Impact, Kind, KindSpec, Resource, attribute_rows,
+    spec_of,
 };

@@ -155,12 +155,41 @@ pub enum Compare {
     AtCreate,
 }
 
+/// What one change of an attribute costs: its impact, whether AWS holds it for the maintenance
+/// window when asked to (`apply_changes: in_maintenance_window`), and what a reviewer should
+/// know besides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    pub impact: Impact,
+    pub deferrable: bool,
+    pub note: Option<&'static str>,
+}
+
+impl Cost {
+    pub const fn new(impact: Impact, deferrable: bool) -> Self {
+        Cost {
+            impact,
+            deferrable,
+            note: None,
+        }
+    }
+    pub const fn noting(mut self, note: &'static str) -> Self {
+        self.note = Some(note);
+        self
+    }
+}
+
+/// The cost of a change that depends on the values it goes between: AWS's value (`old`), the
+/// desired one (`new`) and the desired resource (for its other settings). `Err` is a change AWS
+/// refuses: the reason, and what to do instead. Pure: no AWS, no clock.
+pub type ChangeRule = fn(old: &Value, new: &Value, desired: &Resource) -> Result<Cost, String>;
+
 /// One row of a kind's table.
 #[derive(Debug, Clone, Copy)]
 pub struct AttrSpec {
     pub name: &'static str,
     pub compare: Compare,
-    /// What changing it costs.
+    /// What changing it costs (when `by_change` has no say).
     pub impact: Impact,
     /// For a DB instance whose Multi-AZ is on, the cost becomes a failover instead.
     pub failover_when_multi_az: bool,
@@ -177,6 +206,9 @@ pub struct AttrSpec {
     /// A change stackctl does not make to a resource that exists: the plan stops with this
     /// reason and what to do instead.
     pub refusal: Option<&'static str>,
+    /// Where the cost depends on the old and new value (backup retention from or to 0, an
+    /// engine version that would go down): decides it instead of `impact` and `deferrable`.
+    pub by_change: Option<ChangeRule>,
 }
 
 impl AttrSpec {
@@ -191,6 +223,7 @@ impl AttrSpec {
             sensitive: false,
             null_is_unmanaged: false,
             refusal: None,
+            by_change: None,
         }
     }
     /// A row of [`Compare::AtCreate`].
@@ -228,6 +261,20 @@ impl AttrSpec {
     pub const fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
+    }
+    pub const fn by_change(mut self, rule: ChangeRule) -> Self {
+        self.by_change = Some(rule);
+        self
+    }
+
+    /// What changing it from `old` (AWS's) to `new` (the desired value of `desired`) costs, or
+    /// why AWS refuses that change; before the Multi-AZ failover and the maintenance window
+    /// (the planner applies those).
+    pub fn cost(&self, old: &Value, new: &Value, desired: &Resource) -> Result<Cost, String> {
+        match self.by_change {
+            Some(rule) => rule(old, new, desired),
+            None => Ok(Cost::new(self.impact, self.deferrable)),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use super::change::{Action, AttrChange, Change};
 use super::format::{FORMAT_VERSION, Plan, Step, StepOp};
 use super::observed::{Observed, ObservedResource};
 use super::order;
-use crate::model::{Address, AttrSpec, Compare, Impact, Kind, Resource, spec_of};
+use crate::model::{Address, AttrSpec, Compare, Cost, Impact, Kind, Resource, spec_of};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
@@ -103,19 +103,28 @@ fn satisfied(spec: &AttrSpec, want: &Value, have: &Value, desired: &Resource) ->
     }
 }
 
-/// What changing an attribute of `desired` costs.
-fn impact_of(spec: &AttrSpec, desired: &Resource) -> Impact {
-    let mut impact = spec.impact;
+/// What a change costs now: a brief outage of a row that fails over on a Multi-AZ instance is
+/// a failover there.
+fn now(spec: &AttrSpec, impact: Impact, desired: &Resource) -> Impact {
     if spec.failover_when_multi_az && impact == Impact::BriefOutage && desired.bool("multi_az") {
-        impact = Impact::Failover;
+        Impact::Failover
+    } else {
+        impact
     }
-    if spec.deferrable
+}
+
+/// What a change of `desired` that costs `cost` costs as planned: held for the maintenance
+/// window where AWS can hold it and the resource asks for that.
+fn impact_of(spec: &AttrSpec, cost: Cost, desired: &Resource) -> Impact {
+    let impact = now(spec, cost.impact, desired);
+    if cost.deferrable
         && impact < Impact::Replace
         && desired.str("apply_changes") == Some("in_maintenance_window")
     {
-        impact = Impact::PendingMaintenance;
+        Impact::PendingMaintenance
+    } else {
+        impact
     }
-    impact
 }
 
 fn shown(spec: &AttrSpec, v: &Value) -> Value {
@@ -164,13 +173,26 @@ fn diff_resource(
                 ),
             });
         }
-        let impact = impact_of(spec, desired);
-        let note = (impact == Impact::PendingMaintenance).then(|| {
+        let cost = spec
+            .cost(have, want, desired)
+            .map_err(|reason| PlanError::Impossible {
+                address: desired.address.clone(),
+                reason: format!(
+                    "{} cannot change from {have} to {want}: {reason}",
+                    spec.name
+                ),
+            })?;
+        let impact = impact_of(spec, cost, desired);
+        let held = (impact == Impact::PendingMaintenance).then(|| {
             format!(
                 "AWS applies it in the maintenance window; then: {}",
-                spec_impact_label(spec, desired)
+                now(spec, cost.impact, desired).label()
             )
         });
+        let note = match (held, cost.note) {
+            (Some(h), Some(n)) => Some(format!("{h}; {n}")),
+            (h, n) => h.or(n.map(str::to_owned)),
+        };
         out.push(AttrChange {
             name: spec.name.to_owned(),
             old: shown(spec, have),
@@ -182,15 +204,6 @@ fn diff_resource(
         });
     }
     Ok(out)
-}
-
-fn spec_impact_label(spec: &AttrSpec, desired: &Resource) -> &'static str {
-    if spec.failover_when_multi_az && spec.impact == Impact::BriefOutage && desired.bool("multi_az")
-    {
-        Impact::Failover.label()
-    } else {
-        spec.impact.label()
-    }
 }
 
 fn created_attrs(desired: &Resource) -> Vec<AttrChange> {
