@@ -634,6 +634,42 @@ def modify_subnet_group():
     wrap("ModifyDBInstance", modify)
 
 
+# ---------------------------------------------------------------- backup retention
+
+@patch("rds-backup-retention-nonzero")
+def backup_retention_nonzero():
+    """ModifyDBInstance BackupRetentionPeriod from one non-zero value to another is applied at
+    once, whatever ApplyImmediately says: "If you change the parameter from one non-zero value to
+    another non-zero value, the change is asynchronously applied as soon as possible." From 0 or
+    to 0 it still waits in PendingModifiedValues.BackupRetentionPeriod without ApplyImmediately:
+    "These changes are applied during the next maintenance window unless the ApplyImmediately
+    parameter is enabled for this request." Source: RDS API Reference, ModifyDBInstance
+    BackupRetentionPeriod; RDS User Guide, "Backup retention period" ("If you don't choose to
+    apply the change immediately, and you change the setting from a nonzero value to another
+    nonzero value, the change is applied asynchronously, as soon as possible"). MiniStack held
+    every change of it in PendingModifiedValues."""
+
+    def modify(orig, p):
+        instance = find_instance(p)
+        if instance is None or not has_param(p, "BackupRetentionPeriod") or is_true(p, "ApplyImmediately"):
+            return orig(p)
+        try:
+            new = int(param(p, "BackupRetentionPeriod"))
+        except ValueError:
+            return orig(p)
+        current = int(instance.get("BackupRetentionPeriod") or 0)
+        resp = orig(p)
+        if not ok(resp) or current == 0 or new == 0:
+            return resp
+        instance["BackupRetentionPeriod"] = new
+        pending = dict(instance.get("PendingModifiedValues") or {})
+        pending.pop("BackupRetentionPeriod", None)
+        instance["PendingModifiedValues"] = pending
+        return instance_response("ModifyDBInstance", instance)
+
+    wrap("ModifyDBInstance", modify)
+
+
 # ---------------------------------------------------------------- proxy session pinning
 
 @patch("rds-proxy-session-pinning")
