@@ -804,6 +804,12 @@ enum Expect {
         impact: Impact,
         note: Option<&'static str>,
     },
+    /// The plan stops; its reason says each of these.
+    Refused(&'static [&'static str]),
+    /// Nothing changes.
+    Nothing,
+    /// This resource is replaced.
+    Replaced(&'static str),
 }
 
 /// A case: the stack as applied (staging, edited by `applied`), then AWS's state edited by
@@ -857,6 +863,25 @@ fn check(cases: &[Case]) {
                     assert!(got.contains(n), "{}: note {got:?} lacks {n:?}", case.name);
                 }
             }
+            (Expect::Refused(words), Err(e)) => {
+                for w in *words {
+                    assert!(e.to_string().contains(w), "{}: {e}\nlacks {w:?}", case.name);
+                }
+            }
+            (Expect::Nothing, Ok(p)) => assert!(
+                p.is_empty(),
+                "{}:\n{}",
+                case.name,
+                render_plan::render(&p, &Style::plain())
+            ),
+            (Expect::Replaced(address), Ok(p)) => assert!(
+                p.changes
+                    .iter()
+                    .any(|c| c.address.to_string() == *address && c.action == Action::Replace),
+                "{}:\n{}",
+                case.name,
+                render_plan::render(&p, &Style::plain())
+            ),
             (want, got) => panic!("{}: expected {want:?}, got {got:#?}", case.name),
         }
     }
@@ -986,6 +1011,97 @@ fn backup_retention_costs_what_the_change_does() {
                 impact: Impact::Online,
                 note: None,
             },
+        },
+    ]);
+}
+
+fn set_redis(o: &mut Observed, key: &str, value: Value) {
+    set(o, Kind::ReplicationGroup, "shop-staging-redis", key, value);
+}
+
+/// Engine versions go up only: a spec that asks for an earlier version than AWS runs is
+/// refused with what to do instead, unless AWS moved on by itself (an automatic minor upgrade:
+/// the spec is merely behind, nothing changes).
+#[test]
+fn an_engine_version_below_what_aws_runs_is_refused_unless_aws_upgraded_it_itself() {
+    fn no_auto_upgrades(s: &mut Stack) {
+        s.database.auto_minor_version_upgrade = false;
+    }
+    const DB_REFUSAL: &[&str] = &[
+        "engine_version cannot change from \"16.6\" to \"16.4\"",
+        "never downgrades",
+        "`database.engine_version` to \"16.6\"",
+        "new `database.identifier`",
+    ];
+    check(&[
+        Case {
+            name: "RDS 16.6 by hand, automatic minor upgrades off, spec 16.4",
+            applied: no_auto_upgrades,
+            aws: |o| set_db(o, "engine_version", json!("16.6")),
+            spec: same,
+            expect: Expect::Refused(DB_REFUSAL),
+        },
+        Case {
+            name: "RDS 16.6 by hand, spec lowered to 16.4 as automatic minor upgrades go off",
+            applied: same,
+            aws: |o| set_db(o, "engine_version", json!("16.6")),
+            spec: no_auto_upgrades,
+            expect: Expect::Refused(DB_REFUSAL),
+        },
+        Case {
+            name: "RDS 17.1, spec 16.4: a major version down",
+            applied: same,
+            aws: |o| set_db(o, "engine_version", json!("17.1")),
+            spec: same,
+            expect: Expect::Refused(&["from \"17.1\" to \"16.4\"", "never downgrades"]),
+        },
+        Case {
+            name: "RDS 16.6 by automatic minor upgrade, spec 16.4",
+            applied: same,
+            aws: |o| set_db(o, "engine_version", json!("16.6")),
+            spec: same,
+            expect: Expect::Nothing,
+        },
+        Case {
+            name: "RDS 16.3, spec 16.4: an upgrade",
+            applied: same,
+            aws: |o| set_db(o, "engine_version", json!("16.3")),
+            spec: same,
+            expect: Expect::Change {
+                address: DB,
+                attr: "engine_version",
+                impact: Impact::BriefOutage,
+                note: None,
+            },
+        },
+        Case {
+            name: "PostgreSQL 16.4 to MySQL 8.0.39: a new instance, not a downgrade",
+            applied: same,
+            aws: untouched,
+            spec: |s| {
+                s.database.engine = stackctl::spec::raw::Engine::Mysql;
+                s.database.engine_version = "8.0.39".into();
+            },
+            expect: Expect::Replaced(DB),
+        },
+        Case {
+            name: "Redis 7.1, spec 6.2: a major version down",
+            applied: same,
+            aws: |o| set_redis(o, "engine_version", json!("7.1")),
+            spec: |s| s.redis.as_mut().expect("redis").engine_version = "6.2".into(),
+            expect: Expect::Refused(&[
+                "engine_version cannot change from \"7.1\" to \"6.2\"",
+                "you cannot downgrade to an earlier engine version",
+                "`redis.engine_version` to \"7.1\"",
+                "new `redis.replication_group_id`",
+            ]),
+        },
+        Case {
+            name: "Redis 7.1 by automatic minor upgrade, spec 7.0",
+            applied: same,
+            aws: |o| set_redis(o, "engine_version", json!("7.1")),
+            spec: |s| s.redis.as_mut().expect("redis").engine_version = "7.0".into(),
+            expect: Expect::Nothing,
         },
     ]);
 }

@@ -58,10 +58,12 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
     loses_data: true,
     attrs: &[
         AttrSpec::online(ENGINE).with(Impact::ReplaceDataLoss),
+        // Up only: see `engine_version_change`.
         AttrSpec::online(ENGINE_VERSION)
             .with(Impact::BriefOutage)
             .compare(Compare::MinorUpgradable)
-            .deferrable(),
+            .deferrable()
+            .by_change(engine_version_change),
         AttrSpec::online(INSTANCE_CLASS)
             .with(Impact::BriefOutage)
             .failover_when_multi_az()
@@ -203,6 +205,20 @@ fn backup_retention_change(old: &Value, new: &Value, _: &Resource) -> Result<Cos
         ),
         _ => Cost::new(Impact::Online, false),
     })
+}
+
+/// An engine version goes up only. "Changing this parameter results in an outage and the change
+/// is applied during the next maintenance window unless the ApplyImmediately parameter is
+/// enabled for this request"; the value is "The version number of the database engine to
+/// upgrade to" (ModifyDBInstance EngineVersion), and RDS refuses a lower one ("Cannot upgrade
+/// postgres from 9.6.11 to 9.6.6"). A spec behind an automatic minor upgrade is not refused.
+fn engine_version_change(old: &Value, new: &Value, desired: &Resource) -> Result<Cost, String> {
+    if let Some((have, want)) = super::version::downgrade(old, new, desired) {
+        return Err(format!(
+            "RDS upgrades a DB engine but never downgrades it (ModifyDBInstance EngineVersion is \"The version number of the database engine to upgrade to\"): set `database.engine_version` to \"{have}\", the version AWS runs, or give the instance a new `database.identifier` to create one at {want} (its data does not move with it)"
+        ));
+    }
+    Ok(Cost::new(Impact::BriefOutage, true))
 }
 
 /// Whether gp3 storage of this size takes provisioned IOPS and throughput.

@@ -11,6 +11,7 @@ pub mod proxy;
 pub mod redis;
 pub mod secret;
 pub mod types;
+pub mod version;
 
 pub use desired::{NetworkIds, desired};
 pub use types::{

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::desired::{Inputs, with_deps};
 use super::network::cache_subnet_group_name;
-use super::types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource};
+use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource};
 use crate::spec::raw::{AuthToken, Redis};
 use attr::*;
 
@@ -41,7 +41,10 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
     loses_data: true,
     attrs: &[
         AttrSpec::online(DESCRIPTION),
-        AttrSpec::online(ENGINE_VERSION).compare(Compare::MinorUpgradable),
+        // Up only: see `engine_version_change`.
+        AttrSpec::online(ENGINE_VERSION)
+            .compare(Compare::MinorUpgradable)
+            .by_change(engine_version_change),
         AttrSpec::online(NODE_TYPE)
             .with(Impact::BriefOutage)
             .failover_when_multi_az(),
@@ -79,6 +82,20 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
         AttrSpec::online(TAGS),
     ],
 };
+
+/// An engine version goes up only: "You can upgrade to a newer engine version [...], but you
+/// cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
+/// you must delete the existing replication group and create it anew with the earlier engine
+/// version" (ModifyReplicationGroup EngineVersion). A spec behind an automatic minor upgrade is
+/// not refused.
+fn engine_version_change(old: &Value, new: &Value, desired: &Resource) -> Result<Cost, String> {
+    if let Some((have, want)) = super::version::downgrade(old, new, desired) {
+        return Err(format!(
+            "ElastiCache upgrades an engine but \"you cannot downgrade to an earlier engine version\" (ModifyReplicationGroup EngineVersion): set `redis.engine_version` to \"{have}\", the version AWS runs, or give the group a new `redis.replication_group_id` to create one at {want} (the cached data does not move with it)"
+        ));
+    }
+    Ok(Cost::new(Impact::Online, false))
+}
 
 /// The replication group, after its subnet group, security groups, parameter group and
 /// generated AUTH token secret.

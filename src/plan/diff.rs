@@ -9,7 +9,7 @@ use super::change::{Action, AttrChange, Change};
 use super::format::{FORMAT_VERSION, Plan, Step, StepOp};
 use super::observed::{Observed, ObservedResource};
 use super::order;
-use crate::model::{Address, AttrSpec, Compare, Cost, Impact, Kind, Resource, spec_of};
+use crate::model::{Address, AttrSpec, Compare, Cost, Impact, Kind, Resource, spec_of, version};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
@@ -29,10 +29,6 @@ pub enum PlanError {
 
 const SENSITIVE: &str = "(sensitive)";
 
-fn version_parts(v: &str) -> Vec<u64> {
-    v.split('.').map(|p| p.parse().unwrap_or(0)).collect()
-}
-
 /// Whether the engine version AWS runs (`have`) satisfies the one requested (`want`).
 ///
 /// A requested version is satisfied by any patch level of it, whatever `auto` says: AWS reports
@@ -41,11 +37,11 @@ fn version_parts(v: &str) -> Vec<u64> {
 /// With `auto` (auto minor version upgrade), a newer version of the same length and major is
 /// what AWS did by itself: `16.6` for a requested `16.4`. An older one is always a change.
 fn version_satisfies(want: &str, have: &str, auto: bool) -> bool {
-    let (wp, hp) = (version_parts(want), version_parts(have));
+    let (wp, hp) = (version::parts(want), version::parts(have));
     if want == have || hp.len() > wp.len() && hp[..wp.len()] == wp[..] {
         return true;
     }
-    let major = wp.len().saturating_sub(1).max(1);
+    let major = version::major_len(wp.len());
     auto && wp.len() == hp.len()
         && wp[..major.min(wp.len())] == hp[..major.min(hp.len())]
         && hp >= wp
@@ -76,10 +72,7 @@ fn satisfied(spec: &AttrSpec, want: &Value, have: &Value, desired: &Resource) ->
             set(want) == set(have)
         }
         Compare::MinorUpgradable => {
-            let auto = desired
-                .get("auto_minor_version_upgrade")
-                .as_bool()
-                .unwrap_or(true);
+            let auto = version::auto_minor_upgrades(desired);
             match (want.as_str(), have.as_str()) {
                 (Some(w), Some(h)) => version_satisfies(w, h, auto),
                 _ => false,
@@ -141,6 +134,7 @@ fn diff_resource(
 ) -> Result<Vec<AttrChange>, PlanError> {
     let kind = spec_of(desired.address.kind);
     let mut out = Vec::new();
+    let mut refused = None;
     for spec in kind.attrs {
         let want = desired.get(spec.name);
         let have = observed.resource.get(spec.name);
@@ -173,15 +167,18 @@ fn diff_resource(
                 ),
             });
         }
-        let cost = spec
-            .cost(have, want, desired)
-            .map_err(|reason| PlanError::Impossible {
+        // A change AWS refuses stops the plan, unless the resource is replaced: then it is
+        // created anew with the desired value (an engine switch with a "lower" version number).
+        let cost = spec.cost(have, want, desired).unwrap_or_else(|reason| {
+            refused.get_or_insert(PlanError::Impossible {
                 address: desired.address.clone(),
                 reason: format!(
                     "{} cannot change from {have} to {want}: {reason}",
                     spec.name
                 ),
-            })?;
+            });
+            Cost::new(spec.impact, spec.deferrable)
+        });
         let impact = impact_of(spec, cost, desired);
         let held = (impact == Impact::PendingMaintenance).then(|| {
             format!(
@@ -203,7 +200,10 @@ fn diff_resource(
             note,
         });
     }
-    Ok(out)
+    match refused {
+        Some(e) if !out.iter().any(|a| a.forces_replacement) => Err(e),
+        _ => Ok(out),
+    }
 }
 
 fn created_attrs(desired: &Resource) -> Vec<AttrChange> {
