@@ -1105,3 +1105,49 @@ fn an_engine_version_below_what_aws_runs_is_refused_unless_aws_upgraded_it_itsel
         },
     ]);
 }
+
+const REDIS: &str = "replication_group.shop-staging-redis";
+
+/// A Redis engine upgrade is a failover of a few seconds with Multi-AZ, and a brief outage of
+/// the primary without it; never "online".
+#[test]
+fn a_redis_engine_upgrade_fails_over_with_multi_az_and_is_an_outage_without() {
+    check(&[
+        Case {
+            name: "7.0 → 7.1, Multi-AZ off",
+            applied: same,
+            aws: |o| set_redis(o, "engine_version", json!("7.0")),
+            spec: same,
+            expect: Expect::Change {
+                address: REDIS,
+                attr: "engine_version",
+                impact: Impact::BriefOutage,
+                note: Some("the primary serves no requests while it is upgraded"),
+            },
+        },
+        Case {
+            name: "7.0 → 7.1, Multi-AZ on",
+            applied: |s| s.redis.as_mut().expect("redis").multi_az = true,
+            aws: |o| set_redis(o, "engine_version", json!("7.0")),
+            spec: same,
+            expect: Expect::Change {
+                address: REDIS,
+                attr: "engine_version",
+                impact: Impact::Failover,
+                note: Some("a failover of a few seconds"),
+            },
+        },
+        Case {
+            name: "6.2 → 7.1, Multi-AZ off: a major upgrade",
+            applied: same,
+            aws: |o| set_redis(o, "engine_version", json!("6.2.6")),
+            spec: same,
+            expect: Expect::Change {
+                address: REDIS,
+                attr: "engine_version",
+                impact: Impact::BriefOutage,
+                note: None,
+            },
+        },
+    ]);
+}

@@ -41,8 +41,10 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
     loses_data: true,
     attrs: &[
         AttrSpec::online(DESCRIPTION),
-        // Up only: see `engine_version_change`.
+        // Up only, a failover or an outage: see `engine_version_change`.
         AttrSpec::online(ENGINE_VERSION)
+            .with(Impact::BriefOutage)
+            .failover_when_multi_az()
             .compare(Compare::MinorUpgradable)
             .by_change(engine_version_change),
         AttrSpec::online(NODE_TYPE)
@@ -88,13 +90,28 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
 /// you must delete the existing replication group and create it anew with the earlier engine
 /// version" (ModifyReplicationGroup EngineVersion). A spec behind an automatic minor upgrade is
 /// not refused.
+///
+/// An upgrade is a brief outage, a failover with Multi-AZ (the row's `failover_when_multi_az`).
+/// ElastiCache User Guide, "Version management": "The cluster is available for reads during the
+/// entire upgrade and is available for writes for most of the upgrade duration, except during
+/// the failover operation which lasts a few seconds"; "For single Redis clusters and clusters
+/// with Multi-AZ disabled [...] the primary is unavailable to service requests during the
+/// upgrade process"; and "When upgrading the engine, ElastiCache for Redis will terminate
+/// existing client connections". stackctl applies it immediately.
 fn engine_version_change(old: &Value, new: &Value, desired: &Resource) -> Result<Cost, String> {
     if let Some((have, want)) = super::version::downgrade(old, new, desired) {
         return Err(format!(
             "ElastiCache upgrades an engine but \"you cannot downgrade to an earlier engine version\" (ModifyReplicationGroup EngineVersion): set `redis.engine_version` to \"{have}\", the version AWS runs, or give the group a new `redis.replication_group_id` to create one at {want} (the cached data does not move with it)"
         ));
     }
-    Ok(Cost::new(Impact::Online, false))
+    let upgrade = Cost::new(Impact::BriefOutage, false);
+    Ok(if desired.bool(MULTI_AZ) {
+        upgrade.noting("writes stop for a failover of a few seconds; AWS closes client connections")
+    } else {
+        upgrade.noting(
+            "the primary serves no requests while it is upgraded; AWS closes client connections",
+        )
+    })
 }
 
 /// The replication group, after its subnet group, security groups, parameter group and
