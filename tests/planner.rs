@@ -806,8 +806,14 @@ enum Expect {
     },
     /// The plan stops; its reason says each of these.
     Refused(&'static [&'static str]),
-    /// Nothing changes.
+    /// Nothing changes, and nothing is noted.
     Nothing,
+    /// Nothing changes, and the plan notes this difference, in a note that says this.
+    Noted {
+        address: &'static str,
+        attr: &'static str,
+        note: &'static str,
+    },
     /// This resource is replaced.
     Replaced(&'static str),
 }
@@ -869,11 +875,39 @@ fn check(cases: &[Case]) {
                 }
             }
             (Expect::Nothing, Ok(p)) => assert!(
-                p.is_empty(),
+                p.is_empty() && p.notes.is_empty(),
                 "{}:\n{}",
                 case.name,
                 render_plan::render(&p, &Style::plain())
             ),
+            (
+                Expect::Noted {
+                    address,
+                    attr,
+                    note,
+                },
+                Ok(p),
+            ) => {
+                let shown = render_plan::render(&p, &Style::plain());
+                assert!(p.is_empty(), "{}: no change:\n{shown}", case.name);
+                assert_eq!(p.notes.len(), 1, "{}:\n{shown}", case.name);
+                let n = &p.notes[0];
+                assert_eq!(
+                    (n.address.to_string().as_str(), n.attribute.as_str()),
+                    (*address, *attr),
+                    "{}",
+                    case.name
+                );
+                assert!(n.text.contains(note), "{}: {:?}", case.name, n.text);
+                // Shown to people, after the "No changes" line, and in the drift report.
+                assert!(
+                    shown.contains(&format!("{address} {attr}: {}", n.text)),
+                    "{}:\n{shown}",
+                    case.name
+                );
+                assert!(drift::text(&p).contains(&n.text), "{}", case.name);
+                assert!(drift::markdown(&p).contains(&n.text), "{}", case.name);
+            }
             (Expect::Replaced(address), Ok(p)) => assert!(
                 p.changes
                     .iter()
@@ -1060,7 +1094,11 @@ fn an_engine_version_below_what_aws_runs_is_refused_unless_aws_upgraded_it_itsel
             applied: same,
             aws: |o| set_db(o, "engine_version", json!("16.6")),
             spec: same,
-            expect: Expect::Nothing,
+            expect: Expect::Noted {
+                address: DB,
+                attr: "engine_version",
+                note: "AWS runs 16.6, the spec asks for 16.4: an automatic minor version upgrade, or the spec was lowered; AWS never downgrades",
+            },
         },
         Case {
             name: "RDS 16.3, spec 16.4: an upgrade",
@@ -1101,6 +1139,17 @@ fn an_engine_version_below_what_aws_runs_is_refused_unless_aws_upgraded_it_itsel
             applied: same,
             aws: |o| set_redis(o, "engine_version", json!("7.1")),
             spec: |s| s.redis.as_mut().expect("redis").engine_version = "7.0".into(),
+            expect: Expect::Noted {
+                address: "replication_group.shop-staging-redis",
+                attr: "engine_version",
+                note: "AWS runs 7.1, the spec asks for 7.0",
+            },
+        },
+        Case {
+            name: "Redis reports 7.1.0 for a requested 7.1: a patch level, nothing to note",
+            applied: same,
+            aws: |o| set_redis(o, "engine_version", json!("7.1.0")),
+            spec: same,
             expect: Expect::Nothing,
         },
     ]);
@@ -1146,6 +1195,73 @@ fn a_redis_engine_upgrade_fails_over_with_multi_az_and_is_an_outage_without() {
                 address: REDIS,
                 attr: "engine_version",
                 impact: Impact::BriefOutage,
+                note: None,
+            },
+        },
+    ]);
+}
+
+/// Storage never shrinks. Under storage autoscaling, AWS's larger size is accepted (autoscaling
+/// may have grown it), and the plan says so instead of nothing: the spec may have been lowered.
+/// Beyond the maximum, or without autoscaling, a smaller spec is refused.
+#[test]
+fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it() {
+    fn grown(o: &mut Observed) {
+        set_db(o, "allocated_gib", json!(150));
+    }
+    check(&[
+        Case {
+            name: "autoscaling grew 50 to 150 (maximum 200)",
+            applied: same,
+            aws: grown,
+            spec: same,
+            expect: Expect::Noted {
+                address: DB,
+                attr: "allocated_gib",
+                note: "150 GiB in AWS, 50 GiB in the spec: storage autoscaling grew it, or the spec was lowered; RDS storage never shrinks",
+            },
+        },
+        Case {
+            name: "150 in AWS, the spec lowered from 150 to 100",
+            applied: |s| s.database.storage.allocated_gib = 150,
+            aws: untouched,
+            spec: |s| s.database.storage.allocated_gib = 100,
+            expect: Expect::Noted {
+                address: DB,
+                attr: "allocated_gib",
+                note: "150 GiB in AWS, 100 GiB in the spec",
+            },
+        },
+        Case {
+            name: "autoscaling grew it to exactly what the spec now says",
+            applied: same,
+            aws: grown,
+            spec: |s| s.database.storage.allocated_gib = 150,
+            expect: Expect::Nothing,
+        },
+        Case {
+            name: "300 in AWS, beyond the maximum of 200",
+            applied: same,
+            aws: |o| set_db(o, "allocated_gib", json!(300)),
+            spec: same,
+            expect: Expect::Refused(&["300 GiB in AWS", "never shrink to 50 GiB"]),
+        },
+        Case {
+            name: "150 in AWS, autoscaling off, spec 50",
+            applied: |s| s.database.storage.max_allocated_gib = None,
+            aws: grown,
+            spec: same,
+            expect: Expect::Refused(&["150 GiB in AWS", "never shrink to 50 GiB"]),
+        },
+        Case {
+            name: "autoscaling grew 50 to 150, the spec raises it to 180: a change",
+            applied: same,
+            aws: grown,
+            spec: |s| s.database.storage.allocated_gib = 180,
+            expect: Expect::Change {
+                address: DB,
+                attr: "allocated_gib",
+                impact: Impact::Online,
                 note: None,
             },
         },

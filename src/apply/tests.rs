@@ -103,6 +103,7 @@ fn plan(steps: &[(StepOp, &[usize])]) -> Plan {
         region: "us-east-1".into(),
         observed_fingerprint: String::new(),
         changes: Vec::new(),
+        notes: Vec::new(),
         desired: Vec::new(),
         spec: None,
         steps: steps

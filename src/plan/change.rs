@@ -69,3 +69,20 @@ impl Change {
         self.replaces.as_ref().unwrap_or(&self.address)
     }
 }
+
+/// What AWS has that differs from the spec and is not a change: AWS's value is one the
+/// attribute's comparison accepts (storage autoscaling grew it, AWS upgraded the engine by
+/// itself), or the spec went where AWS never follows (storage never shrinks, an engine never
+/// goes down), and the two cannot be told apart from AWS's state. The plan says so rather than
+/// nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub address: Address,
+    pub attribute: String,
+    /// AWS's value.
+    pub aws: Value,
+    /// The spec's value.
+    pub spec: Value,
+    /// Why nothing is planned, and what to write in the spec instead.
+    pub text: String,
+}

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::change::{Action, AttrChange, Change};
+use super::change::{Action, AttrChange, Change, Note};
 use super::format::{FORMAT_VERSION, Plan, Step, StepOp};
 use super::observed::{Observed, ObservedResource};
 use super::order;
@@ -128,9 +128,38 @@ fn shown(spec: &AttrSpec, v: &Value) -> Value {
     }
 }
 
+/// Why AWS's value, which the comparison accepts, differs from the spec's: storage autoscaling
+/// grew it, or AWS upgraded the engine by itself, or the spec was lowered where AWS never
+/// follows (nothing in AWS's state tells which). Said in the plan rather than nothing.
+fn accepted_note(spec: &AttrSpec, want: &Value, have: &Value) -> Option<String> {
+    let name = spec.name;
+    match spec.compare {
+        // "You can only increase the allocated storage. You can't reduce the allocated storage"
+        // (RDS User Guide, Settings for DB instances, Allocated storage).
+        Compare::GrowsUpToMax => {
+            let (w, h) = (want.as_i64()?, have.as_i64()?);
+            (h > w).then(|| {
+                format!(
+                    "{h} GiB in AWS, {w} GiB in the spec: storage autoscaling grew it, or the spec was lowered; RDS storage never shrinks (set `{name}` to {h} to say what AWS has)"
+                )
+            })
+        }
+        Compare::MinorUpgradable => {
+            let (w, h) = (want.as_str()?, have.as_str()?);
+            version::earlier(w, h).then(|| {
+                format!(
+                    "AWS runs {h}, the spec asks for {w}: an automatic minor version upgrade, or the spec was lowered; AWS never downgrades an engine (set `{name}` to \"{h}\" to say what AWS runs)"
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
 fn diff_resource(
     desired: &Resource,
     observed: &ObservedResource,
+    notes: &mut Vec<Note>,
 ) -> Result<Vec<AttrChange>, PlanError> {
     let kind = spec_of(desired.address.kind);
     let mut out = Vec::new();
@@ -139,6 +168,15 @@ fn diff_resource(
         let want = desired.get(spec.name);
         let have = observed.resource.get(spec.name);
         if satisfied(spec, want, have, desired) {
+            if let Some(text) = accepted_note(spec, want, have) {
+                notes.push(Note {
+                    address: desired.address.clone(),
+                    attribute: spec.name.to_owned(),
+                    aws: shown(spec, have),
+                    spec: shown(spec, want),
+                    text,
+                });
+            }
             continue;
         }
         if let Some(p) = observed.pending.get(spec.name)
@@ -251,6 +289,7 @@ pub fn plan(
     observed: &Observed,
 ) -> Result<Plan, PlanError> {
     let mut changes = Vec::new();
+    let mut notes = Vec::new();
     let mut held: BTreeSet<&Address> = desired.iter().map(|r| &r.address).collect();
     for d in desired {
         let kind = spec_of(d.address.kind);
@@ -275,7 +314,7 @@ pub fn plan(
                 changes.push(kind_changed(d, o));
             }
             Some(o) => {
-                let attrs = diff_resource(d, o)?;
+                let attrs = diff_resource(d, o, &mut notes)?;
                 if attrs.is_empty() {
                     continue;
                 }
@@ -334,6 +373,7 @@ pub fn plan(
             .cloned()
             .collect(),
         changes,
+        notes,
         steps,
         spec: None,
     })

@@ -14,13 +14,16 @@
 //!   `attributes` (for updates), `reboot`, `depends_on` (step ids), `impact`, and `resource`
 //!   where a step sets something other than the desired resource (version 2: deletion
 //!   protection switched off, as its own update step, right before a protected delete).
+//! - `notes[]` (absent when empty): what AWS has that differs from the spec without being a
+//!   change (storage autoscaling grew it, an automatic minor upgrade, or a spec lowered where AWS
+//!   never follows): `address`, `attribute`, `aws`, `spec`, `text`.
 //! - `desired[]`: the resources the steps create or update, with every attribute.
 //! - `spec`: the stack spec it was planned from (never a secret: passwords and tokens are
 //!   generated into Secrets Manager at apply time).
 
 use serde::{Deserialize, Serialize};
 
-use super::change::Change;
+use super::change::{Change, Note};
 use crate::model::{Address, Impact, Resource};
 
 pub const FORMAT_VERSION: u32 = 2;
@@ -62,6 +65,9 @@ pub struct Plan {
     pub region: String,
     pub observed_fingerprint: String,
     pub changes: Vec<Change>,
+    /// Differences that are not changes, said so that the plan is not silent about them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     pub steps: Vec<Step>,
     pub desired: Vec<Resource>,
     /// The stack spec the plan was made from, so that `apply PLANFILE` can check AWS again.

@@ -8,7 +8,7 @@ pub mod observed;
 pub mod order;
 mod reboots;
 
-pub use change::{Action, AttrChange, Change};
+pub use change::{Action, AttrChange, Change, Note};
 pub use diff::{PlanError, plan};
 pub use format::{FORMAT_VERSION, Plan, Step, StepOp};
 pub use observed::{Observed, ObservedResource};

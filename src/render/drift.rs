@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use super::plan::value;
+use super::style::Style;
 use crate::plan::{Action, Plan};
 
 fn winner(action: Action) -> &'static str {
@@ -24,6 +25,10 @@ pub fn text(plan: &Plan) -> String {
             "No drift: stack {} in {} matches its spec.",
             plan.stack, plan.region
         );
+        if !plan.notes.is_empty() {
+            out.push('\n');
+            out.push_str(&super::plan::notes(plan, &Style::plain()));
+        }
         return out;
     }
     let _ = writeln!(out, "Drift in stack {} ({}):", plan.stack, plan.region);
@@ -61,6 +66,7 @@ pub fn text(plan: &Plan) -> String {
             }
         }
     }
+    out.push_str(&super::plan::notes(plan, &Style::plain()));
     out
 }
 
@@ -68,6 +74,7 @@ pub fn markdown(plan: &Plan) -> String {
     let mut out = format!("## Drift in stack `{}` ({})\n\n", plan.stack, plan.region);
     if plan.is_empty() {
         out.push_str("No drift: live state matches the spec.\n");
+        out.push_str(&markdown_notes(plan));
         return out;
     }
     out.push_str("| resource | attribute | live | desired | next apply | impact |\n|---|---|---|---|---|---|\n");
@@ -108,6 +115,20 @@ pub fn markdown(plan: &Plan) -> String {
             }
         }
     }
+    out.push_str(&markdown_notes(plan));
+    out
+}
+
+/// The plan's notes as a list (nothing when there is none).
+fn markdown_notes(plan: &Plan) -> String {
+    let mut out = String::new();
+    if plan.notes.is_empty() {
+        return out;
+    }
+    out.push_str("\nAWS differs from the spec here, and nothing is planned for it:\n\n");
+    for n in &plan.notes {
+        let _ = writeln!(out, "- `{}` `{}`: {}", n.address, n.attribute, n.text);
+    }
     out
 }
 
@@ -127,11 +148,15 @@ pub fn json(plan: &Plan) -> serde_json::Value {
             })
         })
         .collect();
-    json!({
+    let mut report = json!({
         "format_version": 1,
         "stack": plan.stack,
         "region": plan.region,
         "drifted": !plan.is_empty(),
         "changes": items,
-    })
+    });
+    if !plan.notes.is_empty() {
+        report["notes"] = json!(plan.notes);
+    }
+    report
 }

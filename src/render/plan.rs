@@ -80,6 +80,10 @@ pub fn render(plan: &Plan, style: &Style) -> String {
             "No changes: stack {} in {} matches its spec.",
             plan.stack, plan.region
         );
+        if !plan.notes.is_empty() {
+            out.push('\n');
+            out.push_str(&notes(plan, style));
+        }
         return out;
     }
     let _ = writeln!(
@@ -113,7 +117,35 @@ pub fn render(plan: &Plan, style: &Style) -> String {
             out.push('\n');
         }
     }
+    if !plan.notes.is_empty() {
+        out.push_str(&notes(plan, style));
+        out.push('\n');
+    }
     out.push_str(&summary(plan));
+    out
+}
+
+/// What AWS has that differs from the spec without being a change, one line each (nothing
+/// when there is none).
+pub fn notes(plan: &Plan, style: &Style) -> String {
+    let mut out = String::new();
+    if plan.notes.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        style.yellow("Note: AWS differs from the spec here, and nothing is planned for it:")
+    );
+    for n in &plan.notes {
+        let _ = writeln!(
+            out,
+            "  {} {}: {}",
+            style.bold(&n.address.to_string()),
+            n.attribute,
+            n.text
+        );
+    }
     out
 }
 
