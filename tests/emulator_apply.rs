@@ -613,3 +613,68 @@ async fn a_reboot_left_for_later_is_said_and_stays_outstanding_until_done() {
     apply(&spec);
     assert_plan_empty(&spec);
 }
+
+/// Backup retention between two non-zero values is online and applied at once, even when the
+/// stack asks for the maintenance window ("asynchronously applied as soon as possible"); from a
+/// non-zero value to 0 is an outage that AWS holds for the window, and waiting there it is not
+/// asked for again.
+#[tokio::test]
+async fn backup_retention_is_held_for_the_window_only_from_or_to_zero() {
+    let name = unique("bkp");
+    seed_network(&name).await;
+    let with = |days: u32| {
+        spec_text(
+            &name,
+            &format!(
+                "  backup: {{retention_days: {days}}}\n  apply_changes: in_maintenance_window"
+            ),
+            "",
+        )
+    };
+    let spec = write_spec(&name, &with(7));
+    apply(&spec);
+    assert_plan_empty(&spec);
+    let db = format!("{name}-db");
+    let attr = |plan: &Value| {
+        change(plan, &format!("db_instance.{db}"))["attributes"]
+            .as_array()
+            .expect("attributes")
+            .iter()
+            .find(|a| a["name"] == "backup_retention_days")
+            .cloned()
+            .unwrap_or_else(|| panic!("{plan:#}"))
+    };
+
+    std::fs::write(&spec, with(3)).expect("write");
+    let a = attr(&plan_json(&spec));
+    assert_eq!(a["impact"], "online", "{a}");
+    apply(&spec);
+    let i = describe_instance(&db).await;
+    assert_eq!(i.backup_retention_period(), Some(3));
+    assert_eq!(
+        i.pending_modified_values()
+            .and_then(|p| p.backup_retention_period()),
+        None
+    );
+    assert_plan_empty(&spec);
+
+    std::fs::write(&spec, with(0)).expect("write");
+    let a = attr(&plan_json(&spec));
+    assert_eq!(a["impact"], "pending_maintenance", "{a}");
+    assert!(
+        a["note"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("then: brief outage"),
+        "{a}"
+    );
+    apply(&spec);
+    let i = describe_instance(&db).await;
+    assert_eq!(i.backup_retention_period(), Some(3));
+    assert_eq!(
+        i.pending_modified_values()
+            .and_then(|p| p.backup_retention_period()),
+        Some(0)
+    );
+    assert_plan_empty(&spec);
+}

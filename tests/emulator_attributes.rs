@@ -102,6 +102,17 @@ const EDITS: &[Edit] = &[
         &[("database.engine_version", "\"16.6\"")],
         &[(DbInstance, "engine_version")],
     ),
+    // Back down, with automatic minor upgrades off: AWS would refuse it.
+    Edit {
+        set: &[
+            ("database.auto_minor_version_upgrade", "false"),
+            ("database.engine_version", "\"16.4\""),
+        ],
+        rows: &[(DbInstance, "engine_version")],
+        also: &[],
+        aws: None,
+        outcome: Refused("RDS upgrades a DB engine but never downgrades it"),
+    },
     ok(
         &[("database.instance_class", "db.t4g.large")],
         &[
@@ -555,6 +566,13 @@ const PG_FAMILY_EDITS: &[Edit] = &[Edit {
 /// The staging stack without a cache parameter group: Redis replacements, and a parameter
 /// group added.
 const RG_EDITS: &[Edit] = &[
+    Edit {
+        set: &[("redis.engine_version", "\"6.2\"")],
+        rows: &[(ReplicationGroup, "engine_version")],
+        also: &[],
+        aws: None,
+        outcome: Refused("you cannot downgrade to an earlier engine version"),
+    },
     Edit {
         set: &[(
             "redis.parameter_group",
