@@ -678,3 +678,41 @@ async fn backup_retention_is_held_for_the_window_only_from_or_to_zero() {
     );
     assert_plan_empty(&spec);
 }
+
+/// Redis AUTH turned on for a group that has none: ROTATE adds the token while connections
+/// without AUTH are still accepted, so apply follows it with SET, which makes the token the only
+/// way in; the next plan is empty. Turning it off again is refused with AWS's reason.
+#[tokio::test]
+async fn redis_auth_turned_on_is_enforced_and_never_left_optional() {
+    let name = unique("aut");
+    seed_network(&name).await;
+    let redis = |auth: &str| {
+        let rest = format!(
+            "redis:\n  replication_group_id: {name}-redis\n  engine_version: \"7.1\"\n  node_type: cache.t4g.small\n  auth_token: {auth}"
+        );
+        spec_text(&name, "", &rest)
+    };
+    let spec = write_spec(&name, &redis("none"));
+    apply(&spec);
+    assert_plan_empty(&spec);
+
+    let spec = write_spec(&name, &redis("generated"));
+    let o = stackctl_with(
+        &["apply", "--auto-approve", spec.to_str().expect("path")],
+        &[("STACKCTL_REPORT_CALLS", "1")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let report = text(&o);
+    let rotate = report.find("elasticache:ModifyReplicationGroup ");
+    let set = report.find("elasticache:ModifyReplicationGroup(SET)");
+    assert!(
+        matches!((rotate, set), (Some(r), Some(s)) if r < s),
+        "ROTATE, then SET:\n{report}"
+    );
+    assert_plan_empty(&spec);
+
+    let spec = write_spec(&name, &redis("none"));
+    let o = stackctl(&["plan", spec.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_stderr_has(&o, "allowed only when transitioning to RBAC");
+}

@@ -58,6 +58,18 @@ const fn drifted(aws: Aws, rows: &'static [(Kind, &'static str)]) -> Edit {
     }
 }
 
+/// The staging stack with Redis AUTH off (encryption in transit stays on).
+const NO_AUTH_BASE: &[(&str, &str)] = &[("redis.auth_token", "none")];
+
+/// AUTH turned on: ROTATE, then SET (`tests/emulator_apply.rs` checks the SET).
+const AUTH_EDITS: &[Edit] = &[Edit {
+    set: &[("redis.auth_token", "generated")],
+    rows: &[(ReplicationGroup, "auth_token")],
+    also: &[("create", Secret)],
+    aws: None,
+    outcome: Applied,
+}];
+
 /// The staging stack, with a cache parameter group.
 const BASE: &[(&str, &str)] = &[(
     "redis.parameter_group",
@@ -343,19 +355,13 @@ const EDITS: &[Edit] = &[
             (ReplicationGroup, "multi_az"),
         ],
     ),
+    // AWS turns AUTH off only for a move to RBAC, which stackctl does not manage.
     Edit {
         set: &[("redis.auth_token", "none")],
-        rows: &[(ReplicationGroup, "auth_token")],
-        also: &[("delete", Secret)],
+        rows: &[],
+        also: &[],
         aws: None,
-        outcome: Applied,
-    },
-    Edit {
-        set: &[("redis.auth_token", "generated")],
-        rows: &[(ReplicationGroup, "auth_token")],
-        also: &[("create", Secret)],
-        aws: None,
-        outcome: Applied,
+        outcome: Refused("turns AUTH off only when the group moves to role-based access control"),
     },
     drifted(Aws::SecretDescription, &[(Secret, "description")]),
     drifted(
@@ -1122,6 +1128,7 @@ const GROUPS: &[(Base, &[Edit])] = &[
     (&[], RG_EDITS),
     (ENDPOINT_BASE, ENDPOINT_EDITS),
     (MYSQL_BASE, MYSQL_EDITS),
+    (NO_AUTH_BASE, AUTH_EDITS),
 ];
 
 #[test]

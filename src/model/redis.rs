@@ -67,7 +67,7 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
             .unmanaged_when_null(),
         AttrSpec::online(TRANSIT_ENCRYPTION).with(Impact::ReplaceDataLoss),
         // `generated` or `none`; the token itself is never compared.
-        AttrSpec::online(AUTH_TOKEN),
+        AttrSpec::online(AUTH_TOKEN).by_change(auth_token_change),
         AttrSpec::online(SNAPSHOT_RETENTION_DAYS),
         AttrSpec::online(SNAPSHOT_WINDOW)
             .compare(Compare::IgnoreCase)
@@ -112,6 +112,26 @@ fn engine_version_change(old: &Value, new: &Value, desired: &Resource) -> Result
             "the primary serves no requests while it is upgraded; AWS closes client connections",
         )
     })
+}
+
+/// AUTH on an existing group (ElastiCache User Guide, "Authenticating with the Redis AUTH
+/// command"): turned on in two calls, since after ROTATE "the cluster supports the AUTH token
+/// specified in the auth-token parameter in addition to supporting connecting without
+/// authentication", and SET "updates the server to support just a single AUTH token". Turned
+/// off, AWS refuses it but for a move to role-based access control: AuthTokenUpdateStrategy
+/// DELETE is "allowed only when transitioning to RBAC" (ModifyReplicationGroup), which stackctl
+/// does not manage. A group that is replaced anyway (encryption in transit turned off) is
+/// created without AUTH.
+fn auth_token_change(old: &Value, new: &Value, _: &Resource) -> Result<Cost, String> {
+    match (old.as_str(), new.as_str()) {
+        (Some("generated"), Some("none")) => Err(
+            "ElastiCache turns AUTH off only when the group moves to role-based access control (AuthTokenUpdateStrategy DELETE is \"allowed only when transitioning to RBAC\"), which stackctl does not manage: keep `redis.auth_token: generated`, or give the group a new `redis.replication_group_id` to create one without AUTH (the cached data does not move with it)".to_owned(),
+        ),
+        (Some("none"), Some("generated")) => Ok(Cost::new(Impact::Online, false).noting(
+            "the token is added (ROTATE), then made the only way in (SET): until the second call, connections without AUTH are still accepted",
+        )),
+        _ => Ok(Cost::new(Impact::Online, false)),
+    }
 }
 
 /// The replication group, after its subnet group, security groups, parameter group and

@@ -97,6 +97,18 @@ impl AwsKind for ReplicationGroups {
             cx.sent("elasticache:ModifyReplicationGroup", &carried);
             wait_available(cx, a).await?;
         }
+        if carried.contains(&AUTH_TOKEN) && q.token.is_some() {
+            let b = c
+                .elasticache
+                .modify_replication_group()
+                .replication_group_id(&a.name)
+                .apply_immediately(true);
+            let b = rows::enforce_auth(b, &q);
+            c.call("elasticache:ModifyReplicationGroup(SET)", b.send())
+                .await?;
+            cx.sent("elasticache:ModifyReplicationGroup(SET)", &[AUTH_TOKEN]);
+            wait_available(cx, a).await?;
+        }
         if step.attributes.iter().any(|x| x == TAGS) {
             cache_tags(cx, &cx.arn(a)?).await?;
         }

@@ -196,10 +196,10 @@ pub(super) static ROWS: &[Row] = &[
         |s| json!(s.rg.transit_encryption_enabled().unwrap_or(false)),
         |b, q| b.transit_encryption_enabled(q.b(TRANSIT_ENCRYPTION)),
     ),
-    // `generated` (the token is the secret's, read right before the call) or `none`. On
-    // modify: ROTATE to the secret's value (the old token is still accepted until the next
-    // rotation), or DELETE to turn AUTH off (AWS allows it with encryption in transit on; the
-    // secret is deleted after, by its own step).
+    // `generated` (the token is the secret's, read right before the call) or `none`. Turned
+    // on: ROTATE adds the token beside no AUTH at all, and a second call (`enforce_auth`) SETs
+    // it as the only way in. Turned off: the planner refuses it (AWS allows DELETE only for a
+    // move to RBAC).
     row(
         AUTH_TOKEN,
         |s| {
@@ -208,11 +208,9 @@ pub(super) static ROWS: &[Row] = &[
         },
         |b, q| b.set_auth_token(q.token()),
     )
-    .modify(|b, q| match q.token() {
-        Some(token) => b
-            .auth_token(token)
-            .auth_token_update_strategy(Strategy::Rotate),
-        None => b.auth_token_update_strategy(Strategy::Delete),
+    .modify(|b, q| {
+        b.set_auth_token(q.token())
+            .auth_token_update_strategy(Strategy::Rotate)
     }),
     row(
         SNAPSHOT_RETENTION_DAYS,
@@ -266,6 +264,12 @@ pub(super) static ROWS: &[Row] = &[
     )
     .by(OnModify::Tags),
 ];
+
+/// The second call that turns AUTH on: SET makes the token, added by ROTATE, the only way in.
+pub(super) fn enforce_auth(b: Modify, q: &Req<'_>) -> Modify {
+    b.set_auth_token(q.token())
+        .auth_token_update_strategy(Strategy::Set)
+}
 
 /// The row of an attribute.
 pub(super) fn row_of(attr: &str) -> Option<&'static Row> {
