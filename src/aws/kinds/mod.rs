@@ -3,9 +3,10 @@
 //! batches, create, modify the changed rows, delete, wait until AWS is done). The rows
 //! themselves (their impact, comparison, deferral) are the pure half, in `model::<kind>`.
 //!
-//! The DB instance with its read replicas and the Redis replication group are written this
-//! way; the other kinds still read in `aws::read` and write in `aws::write`.
+//! The DB instance with its read replicas, the Redis replication group and the CloudWatch alarm
+//! are written this way; the other kinds still read in `aws::read` and write in `aws::write`.
 
+pub mod alarm;
 pub mod db_instance;
 pub mod replication_group;
 

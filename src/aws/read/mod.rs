@@ -14,7 +14,6 @@
 //! Each service's file makes its calls and turns their answers into observed resources; this
 //! one runs the calls of a round at once and assembles the observed stack.
 
-mod cloudwatch;
 mod ec2;
 mod elasticache;
 mod proxy;
@@ -22,7 +21,7 @@ mod rds_groups;
 mod secrets;
 mod tagging;
 
-pub use cloudwatch::existing_alarms;
+pub use crate::aws::kinds::alarm::existing as existing_alarms;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,6 +35,7 @@ use serde_json::{Value, json};
 use super::client::Clients;
 use super::error::AwsError;
 use crate::aws::kinds::AwsKind;
+use crate::aws::kinds::alarm::{self, Alarms};
 use crate::aws::kinds::db_instance::{self, DbInstances};
 use crate::aws::kinds::replication_group::{
     self as replication_group, ReplicationGroups, describe_cache_cluster, first_member_name,
@@ -47,7 +47,6 @@ use crate::model::parameter_group::group_name;
 use crate::model::{Kind, NetworkIds, Resource};
 use crate::plan::{Observed, ObservedResource};
 use crate::spec::raw::Stack;
-use cloudwatch::describe_alarms;
 use ec2::{
     lookup_vpc, named_security_groups, security_groups_by_id, select_subnets, tagged_subnets,
 };
@@ -228,7 +227,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         describe_cache_subnet_group(c, stack.redis.as_ref().map(|_| cache_subnet_group_name(s))),
         describe_cache_parameter_group(c, cache_pg),
         list_secrets(c, s),
-        describe_alarms(c, alarm_names),
+        Alarms::describe(c, alarm_names),
     )?;
     let redis = redis.into_iter().next();
     let subnets = select_subnets(stack, vpc.as_deref(), tagged_subnets)?;
@@ -347,7 +346,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         obs.insert(replication_group::observe(&cx, rg, a.member.as_ref()));
     }
     for alarm in &a.alarms {
-        obs.insert(cloudwatch::observe_alarm(&cx, alarm));
+        obs.insert(alarm::observe(&cx, alarm));
     }
     tagging::insert_left_spec(&mut obs, &a.owned);
     // What is being deleted and no longer carries the stack's tag (AWS drops a proxy's tags as

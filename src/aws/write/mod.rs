@@ -8,12 +8,12 @@ pub mod owner;
 mod rds;
 mod secrets;
 
-use cloudwatch::*;
 use ec2::*;
 use elasticache::*;
 use rds::*;
 use secrets::*;
 
+pub(crate) use cloudwatch::cloudwatch_tags;
 pub(crate) use elasticache::{cache_tag_list, cache_tags};
 pub(crate) use rds::{rds_tag_list, rds_tags};
 pub(crate) use secrets::secret_value;
@@ -27,6 +27,7 @@ use serde_json::Value;
 use super::client::Clients;
 use super::error::{AwsError, found};
 use super::kinds::AwsKind;
+use super::kinds::alarm::Alarms;
 use super::kinds::db_instance::DbInstances;
 use super::kinds::replication_group::ReplicationGroups;
 use super::wait::limits;
@@ -382,8 +383,9 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::ReplicationGroup, StepOp::Create) => ReplicationGroups::create(cx).await,
         (Kind::ReplicationGroup, StepOp::Update) => ReplicationGroups::modify(cx, step).await,
         (Kind::ReplicationGroup, StepOp::Delete) => ReplicationGroups::delete(cx, a).await,
-        (Kind::Alarm, StepOp::Delete) => alarm_delete(cx, a).await,
-        (Kind::Alarm, _) => alarm_put(cx, step).await,
+        (Kind::Alarm, StepOp::Create) => Alarms::create(cx).await,
+        (Kind::Alarm, StepOp::Update) => Alarms::modify(cx, step).await,
+        (Kind::Alarm, StepOp::Delete) => Alarms::delete(cx, a).await,
     }
 }
 
