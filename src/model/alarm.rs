@@ -3,8 +3,9 @@
 
 use serde_json::{Value, json};
 
+use super::aws_docs::{ALARM_PUT, CW_PUT_METRIC_ALARM};
 use super::desired::Inputs;
-use super::types::{Address, AttrSpec, Compare, Kind, KindSpec, Resource};
+use super::types::{Address, AttrSpec, Compare, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::{Alarm, Comparison, MissingData, Stack};
 
 pub static ALARM: KindSpec = KindSpec {
@@ -14,20 +15,23 @@ pub static ALARM: KindSpec = KindSpec {
     stateful: false,
     loses_data: false,
     attrs: &[
-        AttrSpec::online("description"),
-        AttrSpec::online("namespace"),
-        AttrSpec::online("metric"),
-        AttrSpec::online("dimensions"),
-        AttrSpec::online("statistic"),
-        AttrSpec::online("period_seconds"),
-        AttrSpec::online("evaluation_periods"),
-        AttrSpec::online("datapoints_to_alarm"),
-        AttrSpec::online("threshold").compare(Compare::Number),
-        AttrSpec::online("comparison"),
-        AttrSpec::online("treat_missing_data"),
-        AttrSpec::online("actions").compare(Compare::Unordered),
-        AttrSpec::online("ok_actions").compare(Compare::Unordered),
-        AttrSpec::online("tags"),
+        AttrSpec::online("description").sources(&[ALARM_PUT]),
+        AttrSpec::online("namespace").sources(&[ALARM_PUT]),
+        AttrSpec::online("metric").sources(&[ALARM_PUT]),
+        AttrSpec::online("dimensions").sources(&[ALARM_PUT]),
+        AttrSpec::online("statistic").sources(&[ALARM_PUT]),
+        AttrSpec::online("period_seconds").sources(&[ALARM_PUT]),
+        AttrSpec::online("evaluation_periods").sources(&[ALARM_PUT]),
+        AttrSpec::online("datapoints_to_alarm").sources(&[ALARM_PUT]),
+        AttrSpec::online("threshold").compare(Compare::Number).sources(&[ALARM_PUT]),
+        AttrSpec::online("comparison").sources(&[ALARM_PUT]),
+        AttrSpec::online("treat_missing_data").sources(&[ALARM_PUT]),
+        AttrSpec::online("actions").compare(Compare::Unordered).sources(&[ALARM_PUT]),
+        AttrSpec::online("ok_actions").compare(Compare::Unordered).sources(&[ALARM_PUT]),
+        AttrSpec::online("tags").sources(&[Source::doc(
+            CW_PUT_METRIC_ALARM,
+            "If you are using this operation to update an existing alarm, any tags you specify in this parameter are ignored. To change the tags of an existing alarm, use TagResource or UntagResource.",
+        )]),
     ],
 };
 

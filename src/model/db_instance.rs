@@ -2,9 +2,16 @@
 
 use serde_json::{Value, json};
 
+use super::aws_docs::{
+    self, RDS_AT_ONCE, RDS_AUTO_MINOR_UPGRADE_OUTAGE, RDS_AUTOMATED_BACKUPS, RDS_BACKUP_RETENTION,
+    RDS_ENCRYPTION, RDS_HELD_FOR_WINDOW, RDS_INSTANCE_CLASS, RDS_MASTER_ACCOUNTS,
+    RDS_MODIFY_DB_INSTANCE, RDS_MULTI_AZ, RDS_NO_DOWNTIME, RDS_NO_REBOOT_IN_WINDOW,
+    RDS_PARAMETER_GROUP, RDS_PUBLICLY_ACCESSIBLE, RDS_REBOOT, RDS_REPLICA_REBOOT,
+    RDS_SECURITY_GROUPS, RDS_SETTINGS, RDS_UPGRADE_MYSQL, RDS_VPC_TO_VPC,
+};
 use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
-use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource};
+use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::{ApplyChanges, EnhancedMonitoring, PasswordSource};
 use attr::*;
 
@@ -57,88 +64,240 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
     stateful: true,
     loses_data: true,
     attrs: &[
-        AttrSpec::online(ENGINE).with(Impact::ReplaceDataLoss),
+        AttrSpec::online(ENGINE)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[Source::doc(
+                RDS_MODIFY_DB_INSTANCE,
+                "Engine : The target Oracle DB engine when you convert a non-CDB to a CDB.",
+            )]),
         // Up only: see `engine_version_change`.
         AttrSpec::online(ENGINE_VERSION)
             .with(Impact::BriefOutage)
             .compare(Compare::MinorUpgradable)
             .deferrable()
-            .by_change(engine_version_change),
+            .by_change(engine_version_change)
+            .cases("an upgrade: brief outage (Multi-AZ does not avoid it: the primary and the standby are upgraded together), held for the maintenance window unless applied immediately; a downgrade: refused (RDS only upgrades); AWS ahead of the spec by an automatic minor upgrade: no change, a note")
+            .sources(&[
+                Source::doc(
+                    RDS_MODIFY_DB_INSTANCE,
+                    "Changing this parameter results in an outage and the change is applied during the next maintenance window unless the ApplyImmediately parameter is enabled for this request.",
+                ),
+                Source::doc(
+                    RDS_UPGRADE_MYSQL,
+                    "The primary and standby DB instances are upgraded at the same time and you will experience an outage until the upgrade is complete.",
+                ),
+                Source::doc(
+                    RDS_MODIFY_DB_INSTANCE,
+                    "The version number of the database engine to upgrade to.",
+                ),
+            ]),
         AttrSpec::online(INSTANCE_CLASS)
             .with(Impact::BriefOutage)
             .failover_when_multi_az()
-            .deferrable(),
+            .deferrable()
+            .sources(&[
+                RDS_INSTANCE_CLASS,
+                Source::doc(
+                    RDS_MULTI_AZ,
+                    "An RDS DB instance modification triggered a failover.",
+                ),
+                Source::doc(RDS_MULTI_AZ, "Failover times are typically 60–120 seconds."),
+            ]),
         AttrSpec::online(ALLOCATED_GIB)
             .compare(Compare::GrowsUpToMax)
-            .deferrable(),
+            .deferrable()
+            .cases("an increase: online, held for the maintenance window unless applied immediately; a decrease: refused (storage only grows); AWS above the spec within `max_allocated_gib` (autoscaling): no change, a note")
+            .sources(&[
+                Source::doc(
+                    RDS_SETTINGS,
+                    "Downtime doesn't occur during this change. Performance might be degraded during the change.",
+                ),
+                RDS_HELD_FOR_WINDOW,
+                Source::doc(
+                    RDS_SETTINGS,
+                    "You can only increase the allocated storage. You can't reduce the allocated storage.",
+                ),
+            ]),
         // 0: storage autoscaling off.
-        AttrSpec::online(MAX_ALLOCATED_GIB),
-        AttrSpec::online(IOPS).deferrable(),
-        AttrSpec::online(THROUGHPUT_MIBPS).deferrable(),
-        AttrSpec::online(STORAGE_ENCRYPTED).with(Impact::ReplaceDataLoss),
+        AttrSpec::online(MAX_ALLOCATED_GIB).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(IOPS).deferrable().sources(&[Source::doc(
+            RDS_MODIFY_DB_INSTANCE,
+            "Changing this setting doesn't result in an outage and the change is applied during the next maintenance window unless the ApplyImmediately parameter is enabled for this request.",
+        )]),
+        AttrSpec::online(THROUGHPUT_MIBPS)
+            .deferrable()
+            .sources(&[RDS_NO_DOWNTIME, RDS_HELD_FOR_WINDOW]),
+        AttrSpec::online(STORAGE_ENCRYPTED)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[
+                Source::doc(
+                    RDS_ENCRYPTION,
+                    "You can only encrypt an Amazon RDS DB instance when you create it, not after the DB instance is created.",
+                ),
+                Source::doc(
+                    RDS_ENCRYPTION,
+                    "You can't turn off encryption on an encrypted DB instance.",
+                ),
+            ]),
         AttrSpec::online(KMS_KEY_ID)
             .with(Impact::ReplaceDataLoss)
             .compare(Compare::KmsKey)
-            .unmanaged_when_null(),
-        AttrSpec::online(MULTI_AZ).deferrable(),
-        AttrSpec::online(PORT).with(Impact::BriefOutage),
-        AttrSpec::online(DATABASE_NAME).with(Impact::ReplaceDataLoss),
-        AttrSpec::online(MASTER_USERNAME).with(Impact::ReplaceDataLoss),
+            .unmanaged_when_null()
+            .sources(&[Source::doc(
+                RDS_ENCRYPTION,
+                "Once you have created an encrypted DB instance, you can't change the KMS key used by that DB instance.",
+            )]),
+        AttrSpec::online(MULTI_AZ).deferrable().sources(&[Source::doc(
+            RDS_MODIFY_DB_INSTANCE,
+            "Changing this parameter doesn't result in an outage. The change is applied during the next maintenance window unless the ApplyImmediately parameter is enabled for this request.",
+        )]),
+        AttrSpec::online(PORT)
+            .with(Impact::BriefOutage)
+            .sources(&[Source::doc(
+                RDS_MODIFY_DB_INSTANCE,
+                "If you change the DBPortNumber value, your database restarts regardless of the value of the ApplyImmediately parameter.",
+            )]),
+        AttrSpec::online(DATABASE_NAME)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[Source::NotDocumented(
+                "AWS documents no way to change it: ModifyDBInstance has no DBName parameter, and the rename page sends you to the DB engine's documentation",
+            )]),
+        AttrSpec::online(MASTER_USERNAME)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[Source::doc(
+                RDS_MASTER_ACCOUNTS,
+                "You can't change the master user name after the DB instance is created.",
+            )]),
         // `rds_managed` or `generated`.
-        AttrSpec::online(MASTER_PASSWORD),
+        AttrSpec::online(MASTER_PASSWORD).sources(&[
+            Source::doc(
+                RDS_SETTINGS,
+                "If you are turning on or turning off automatic master user password management, the change occurs immediately. This change ignores the apply immediately setting.",
+            ),
+            RDS_NO_DOWNTIME,
+        ]),
         // The cost depends on the change: see `backup_retention_change`.
         AttrSpec::online(BACKUP_RETENTION_DAYS)
             .deferrable()
-            .by_change(backup_retention_change),
+            .by_change(backup_retention_change)
+            .cases("0 → n or n → 0: brief outage (Single-AZ or Multi-AZ), held for the maintenance window unless applied immediately; n → 0 also deletes the automated backups; n → m (both non-zero): online, applied at once, never held")
+            .sources(&[
+                Source::doc(
+                    RDS_BACKUP_RETENTION,
+                    "An outage occurs if you change the backup retention period of a DB instance from 0 to a nonzero value or from a nonzero value to 0.",
+                ),
+                Source::doc(
+                    RDS_MODIFY_DB_INSTANCE,
+                    "These changes are applied during the next maintenance window unless the ApplyImmediately parameter is enabled for this request.",
+                ),
+                Source::doc(
+                    RDS_MODIFY_DB_INSTANCE,
+                    "If you change the parameter from one non-zero value to another non-zero value, the change is asynchronously applied as soon as possible.",
+                ),
+                Source::doc(
+                    RDS_AUTOMATED_BACKUPS,
+                    "Disabling automatic backups for a DB instance or Multi-AZ DB cluster deletes all existing automated backups for the database.",
+                ),
+            ]),
         AttrSpec::online(BACKUP_WINDOW)
             .compare(Compare::IgnoreCase)
-            .unmanaged_when_null(),
+            .unmanaged_when_null()
+            .sources(&[Source::doc(
+                RDS_MODIFY_DB_INSTANCE,
+                "Changing this parameter doesn't result in an outage and the change is asynchronously applied as soon as possible.",
+            )]),
         AttrSpec::online(MAINTENANCE_WINDOW)
             .compare(Compare::IgnoreCase)
-            .unmanaged_when_null(),
-        AttrSpec::online(PERFORMANCE_INSIGHTS),
-        AttrSpec::online(PERFORMANCE_INSIGHTS_RETENTION_DAYS).unmanaged_when_null(),
+            .unmanaged_when_null()
+            .sources(&[Source::doc(
+                RDS_SETTINGS,
+                "If there are one or more pending actions that cause downtime, and the maintenance window is changed to include the current time, those pending actions are applied immediately and downtime occurs.",
+            )]),
+        AttrSpec::online(PERFORMANCE_INSIGHTS).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(PERFORMANCE_INSIGHTS_RETENTION_DAYS)
+            .unmanaged_when_null()
+            .sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
         AttrSpec::online(PERFORMANCE_INSIGHTS_KMS_KEY_ID)
             .compare(Compare::KmsKey)
-            .unmanaged_when_null(),
-        AttrSpec::online(MONITORING_INTERVAL_SECONDS),
-        AttrSpec::online(MONITORING_ROLE_ARN).unmanaged_when_null(),
-        AttrSpec::online(DELETION_PROTECTION),
-        AttrSpec::online(PUBLICLY_ACCESSIBLE),
-        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE),
-        AttrSpec::online(COPY_TAGS_TO_SNAPSHOT),
+            .unmanaged_when_null()
+            .sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(MONITORING_INTERVAL_SECONDS).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(MONITORING_ROLE_ARN)
+            .unmanaged_when_null()
+            .sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(DELETION_PROTECTION).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(PUBLICLY_ACCESSIBLE).sources(&[RDS_PUBLICLY_ACCESSIBLE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE).sources(&[
+            RDS_AT_ONCE,
+            RDS_NO_DOWNTIME,
+            RDS_AUTO_MINOR_UPGRADE_OUTAGE,
+        ]),
+        AttrSpec::online(COPY_TAGS_TO_SNAPSHOT).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
         // No outage; AWS holds it for the window like other settings (ModifyDBInstance
         // EnableIAMDatabaseAuthentication; PendingModifiedValues.IAMDatabaseAuthenticationEnabled).
-        AttrSpec::online(IAM_DATABASE_AUTHENTICATION).deferrable(),
+        AttrSpec::online(IAM_DATABASE_AUTHENTICATION)
+            .deferrable()
+            .sources(&[RDS_NO_DOWNTIME, RDS_HELD_FOR_WINDOW]),
         // "An outage only occurs if the DB engine doesn't support rotation without restart"
         // (Settings for DB instances, Certificate authority); held for the window unless
         // applied immediately.
         AttrSpec::online(CA_CERTIFICATE_IDENTIFIER)
             .with(Impact::BriefOutage)
             .deferrable()
-            .unmanaged_when_null(),
+            .unmanaged_when_null()
+            .sources(&[
+                Source::doc(
+                    RDS_SETTINGS,
+                    "Downtime only occurs if the DB engine doesn't support rotation without restart.",
+                ),
+                Source::doc(
+                    RDS_MODIFY_DB_INSTANCE,
+                    "By default, the DB instance is restarted when you rotate your SSL/TLS certificate. The certificate is not updated until the DB instance is restarted.",
+                ),
+            ]),
         AttrSpec::online(PARAMETER_GROUP)
             .with(Impact::Reboot)
-            .unmanaged_when_null(),
+            .unmanaged_when_null()
+            .sources(&[
+                RDS_PARAMETER_GROUP,
+                Source::doc(
+                    RDS_REBOOT,
+                    "An outage occurs for both a Single-AZ deployment and a Multi-AZ DB instance deployment, even when you reboot with a failover.",
+                ),
+            ]),
         // Named from the stack. ModifyDBInstance DBSubnetGroupName moves the instance in
         // place: "Changing the subnet group causes an outage during the change. The change is
         // applied during the next maintenance window, unless you enable ApplyImmediately."
         AttrSpec::online(SUBNET_GROUP)
             .with(Impact::BriefOutage)
-            .deferrable(),
+            .deferrable()
+            .sources(&[
+                Source::doc(
+                    RDS_MODIFY_DB_INSTANCE,
+                    "Changing the subnet group causes an outage during the change. The change is applied during the next maintenance window, unless you enable ApplyImmediately.",
+                ),
+                Source::doc(
+                    RDS_VPC_TO_VPC,
+                    "The new subnet group must be a subnet group in a new VPC.",
+                ),
+            ]),
         // `in-sync`, or `pending-reboot`: parameters AWS applies only at a reboot, which it
         // never performs by itself ("The pending-reboot parameter groups status doesn't result
         // in an automatic reboot during the next maintenance window", RDS User Guide,
         // Rebooting a DB instance). RebootDBInstance brings it in sync.
         AttrSpec::online(PARAMETER_APPLY_STATUS)
             .with(Impact::Reboot)
-            .compare(Compare::State),
+            .compare(Compare::State)
+            .sources(&[RDS_NO_REBOOT_IN_WINDOW]),
         AttrSpec::online(SECURITY_GROUPS)
             .compare(Compare::Unordered)
-            .unmanaged_when_null(),
-        AttrSpec::online(TAGS),
+            .unmanaged_when_null()
+            .sources(&[RDS_SECURITY_GROUPS, RDS_NO_DOWNTIME]),
+        AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
         // `immediately` or `in_maintenance_window`: how deferrable changes are applied.
-        AttrSpec::online(APPLY_CHANGES).compare(Compare::Never),
+        AttrSpec::online(APPLY_CHANGES)
+            .compare(Compare::Never)
+            .sources(&[aws_docs::APPLY_CHANGES]),
     ],
 };
 
@@ -150,36 +309,55 @@ pub static DB_REPLICA: KindSpec = KindSpec {
     loses_data: false,
     attrs: &[
         // A replica's data is a copy of the primary's: replacing it loses nothing.
-        AttrSpec::online(SOURCE).with(Impact::Replace),
+        AttrSpec::online(SOURCE)
+            .with(Impact::Replace)
+            .sources(&[Source::NotDocumented(
+                "AWS documents no change of a replica's source: ModifyDBInstance has no parameter for it, and the only way off a source is promotion",
+            )]),
         AttrSpec::online(INSTANCE_CLASS)
             .with(Impact::BriefOutage)
-            .deferrable(),
+            .deferrable()
+            .sources(&[RDS_INSTANCE_CLASS]),
         AttrSpec::online(AVAILABILITY_ZONE)
             .with(Impact::Replace)
-            .unmanaged_when_null(),
-        AttrSpec::online(PERFORMANCE_INSIGHTS),
-        AttrSpec::online(MONITORING_INTERVAL_SECONDS),
-        AttrSpec::online(MONITORING_ROLE_ARN).unmanaged_when_null(),
-        AttrSpec::online(DELETION_PROTECTION),
-        AttrSpec::online(PUBLICLY_ACCESSIBLE),
-        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE),
-        AttrSpec::online(COPY_TAGS_TO_SNAPSHOT),
+            .unmanaged_when_null()
+            .sources(&[Source::NotDocumented(
+                "AWS documents no move of a replica to another zone: ModifyDBInstance has no AvailabilityZone parameter",
+            )]),
+        AttrSpec::online(PERFORMANCE_INSIGHTS).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(MONITORING_INTERVAL_SECONDS).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(MONITORING_ROLE_ARN)
+            .unmanaged_when_null()
+            .sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(DELETION_PROTECTION).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(PUBLICLY_ACCESSIBLE).sources(&[RDS_PUBLICLY_ACCESSIBLE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE).sources(&[
+            RDS_AT_ONCE,
+            RDS_NO_DOWNTIME,
+            RDS_AUTO_MINOR_UPGRADE_OUTAGE,
+        ]),
+        AttrSpec::online(COPY_TAGS_TO_SNAPSHOT).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
         AttrSpec::online(PARAMETER_GROUP)
             .with(Impact::Reboot)
-            .unmanaged_when_null(),
+            .unmanaged_when_null()
+            .sources(&[RDS_PARAMETER_GROUP, RDS_REPLICA_REBOOT]),
         // `in-sync`, or `pending-reboot`: parameters AWS applies only at a reboot, which it
         // never performs by itself ("The pending-reboot parameter groups status doesn't result
         // in an automatic reboot during the next maintenance window", RDS User Guide,
         // Rebooting a DB instance). RebootDBInstance brings it in sync.
         AttrSpec::online(PARAMETER_APPLY_STATUS)
             .with(Impact::Reboot)
-            .compare(Compare::State),
+            .compare(Compare::State)
+            .sources(&[RDS_NO_REBOOT_IN_WINDOW]),
         AttrSpec::online(SECURITY_GROUPS)
             .compare(Compare::Unordered)
-            .unmanaged_when_null(),
-        AttrSpec::online(TAGS),
+            .unmanaged_when_null()
+            .sources(&[RDS_SECURITY_GROUPS, RDS_NO_DOWNTIME]),
+        AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
         // `immediately` or `in_maintenance_window`: how deferrable changes are applied.
-        AttrSpec::online(APPLY_CHANGES).compare(Compare::Never),
+        AttrSpec::online(APPLY_CHANGES)
+            .compare(Compare::Never)
+            .sources(&[aws_docs::APPLY_CHANGES]),
     ],
 };
 

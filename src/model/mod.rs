@@ -3,6 +3,7 @@
 //! same tables. Adding an attribute is one row; adding a kind is one file.
 
 pub mod alarm;
+pub mod aws_docs;
 pub mod db_instance;
 pub mod desired;
 pub mod network;
@@ -15,6 +16,6 @@ pub mod version;
 
 pub use desired::{NetworkIds, desired};
 pub use types::{
-    Address, AttrSpec, ChangeRule, Compare, Cost, Impact, Kind, KindSpec, Resource, attribute_rows,
-    spec_of,
+    Address, AttrSpec, ChangeRule, Compare, Cost, Impact, Kind, KindSpec, Resource, Source,
+    attribute_rows, spec_of,
 };

@@ -2,8 +2,12 @@
 
 use serde_json::json;
 
+use super::aws_docs::{
+    self, EC_SUBNET_GROUPS_MODIFYING, EC2_AUTHORIZE_SECURITY_GROUP_INGRESS,
+    RDS_MODIFY_DB_SUBNET_GROUP, VPC_SECURITY_GROUPS,
+};
 use super::desired::{Inputs, with_deps};
-use super::types::{Address, AttrSpec, Compare, Kind, KindSpec, Resource};
+use super::types::{Address, AttrSpec, Compare, Kind, KindSpec, Resource, Source};
 
 pub static SECURITY_GROUP: KindSpec = KindSpec {
     kind: Kind::SecurityGroup,
@@ -16,22 +20,62 @@ pub static SECURITY_GROUP: KindSpec = KindSpec {
         // Redis) would have to move to a new group first.
         AttrSpec::online("description").refused(
             "EC2 cannot change a security group's description, and replacing a group its resources use is not something stackctl does; keep the old description (it is only a label), or give the group a new key under `network.security_groups` (a new group is created, the resources move to it, the old one is deleted)",
-        ),
+        )
+        .sources(&[Source::doc(
+            VPC_SECURITY_GROUPS,
+            "Enter a name and description for the security group. You cannot change the name and description of a security group after it is created.",
+        )]),
         AttrSpec::online("vpc_id").refused(
             "a security group cannot move to another VPC, and stackctl does not move a stack between VPCs; create the stack anew in the other VPC (another `stack` name) and destroy this one when its data has moved",
-        ),
+        )
+        .sources(&[Source::doc(
+            VPC_SECURITY_GROUPS,
+            "A security group can be used only in the VPC for which it is created.",
+        )]),
         // Rules as `tcp/PORT from GROUP-OR-CIDR`, compared as a set.
-        AttrSpec::online("ingress").compare(Compare::Unordered),
-        AttrSpec::online("tags"),
+        AttrSpec::online("ingress")
+            .compare(Compare::Unordered)
+            .sources(&[Source::doc(
+                EC2_AUTHORIZE_SECURITY_GROUP_INGRESS,
+                "Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.",
+            )]),
+        AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
     ],
 };
 
-/// DB and cache subnet groups have the same attributes.
-const SUBNET_GROUP_ATTRS: &[AttrSpec] = &[
-    AttrSpec::online("description"),
-    AttrSpec::online("subnet_ids").compare(Compare::Unordered),
-    AttrSpec::online("tags"),
+/// DB and cache subnet groups have the same attributes, each cited from its own service.
+const DB_SUBNET_GROUP_ATTRS: &[AttrSpec] = &[
+    AttrSpec::online("description").sources(&[Source::doc(
+        RDS_MODIFY_DB_SUBNET_GROUP,
+        "DBSubnetGroupDescription : The description for the DB subnet group.",
+    )]),
+    AttrSpec::online("subnet_ids")
+        .compare(Compare::Unordered)
+        .sources(&[Source::doc(
+            RDS_MODIFY_DB_SUBNET_GROUP,
+            "Modifies an existing DB subnet group. DB subnet groups must contain at least one subnet in at least two AZs in the Amazon Web Services Region.",
+        )]),
+    AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
 ];
+
+const CACHE_SUBNET_GROUP_ATTRS: &[AttrSpec] = &[
+    AttrSpec::online("description").sources(&[CACHE_SUBNET_GROUP_MODIFY]),
+    AttrSpec::online("subnet_ids")
+        .compare(Compare::Unordered)
+        .sources(&[
+            CACHE_SUBNET_GROUP_MODIFY,
+            Source::doc(
+                EC_SUBNET_GROUPS_MODIFYING,
+                "You cannot delete a subnet ID from a subnet group if a cluster is currently using that subnet.",
+            ),
+        ]),
+    AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
+];
+
+const CACHE_SUBNET_GROUP_MODIFY: Source = Source::doc(
+    EC_SUBNET_GROUPS_MODIFYING,
+    "You can modify a subnet group's description, or modify the list of subnet IDs associated with the subnet group.",
+);
 
 pub static DB_SUBNET_GROUP: KindSpec = KindSpec {
     kind: Kind::DbSubnetGroup,
@@ -39,7 +83,7 @@ pub static DB_SUBNET_GROUP: KindSpec = KindSpec {
     label: "DB subnet group",
     stateful: false,
     loses_data: false,
-    attrs: SUBNET_GROUP_ATTRS,
+    attrs: DB_SUBNET_GROUP_ATTRS,
 };
 
 pub static CACHE_SUBNET_GROUP: KindSpec = KindSpec {
@@ -48,7 +92,7 @@ pub static CACHE_SUBNET_GROUP: KindSpec = KindSpec {
     label: "cache subnet group",
     stateful: false,
     loses_data: false,
-    attrs: SUBNET_GROUP_ATTRS,
+    attrs: CACHE_SUBNET_GROUP_ATTRS,
 };
 
 /// The AWS name of an owned security group.

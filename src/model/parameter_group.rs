@@ -5,8 +5,11 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use super::aws_docs::{
+    self, EC_PARAMETER_GROUPS, RDS_MODIFY_DB_PARAMETER_GROUP, RDS_NO_REBOOT_IN_WINDOW,
+};
 use super::desired::Inputs;
-use super::types::{AttrSpec, Kind, KindSpec, Resource};
+use super::types::{AttrSpec, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::ParameterGroup;
 
 /// The fact (`ObservedResource::facts`) that holds a DB parameter group's apply types:
@@ -33,20 +36,44 @@ pub fn applied_at_reboot<'a>(
 /// of a group (ModifyDBParameterGroup and ModifyCacheParameterGroup take only parameters): a
 /// new family is a new group.
 const DB_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
-    AttrSpec::at_create("family"),
-    AttrSpec::at_create("description"),
+    AttrSpec::at_create("family").sources(&[Source::NotDocumented(
+        "AWS has no call to change it: ModifyDBParameterGroup takes only the group's name and its parameters, and the family is in the name, so a new family is a new group",
+    )]),
+    AttrSpec::at_create("description").sources(&[Source::NotDocumented(
+        "AWS has no call to change it: ModifyDBParameterGroup takes only the group's name and its parameters",
+    )]),
     // Dynamic parameters apply at once; static ones when each instance using the group
     // reboots (`applied_at_reboot`), a reboot the plan makes a step of each instance.
-    AttrSpec::online("parameters").reboot_when_static(),
-    AttrSpec::online("tags"),
+    AttrSpec::online("parameters")
+        .reboot_when_static()
+        .cases("dynamic parameters: online, applied at once to each instance using the group; static ones (and any whose type AWS does not give): a reboot of each instance using the group")
+        .sources(&[
+            Source::doc(
+                RDS_MODIFY_DB_PARAMETER_GROUP,
+                "When the application method is immediate, changes to dynamic parameters are applied immediately to the DB instances associated with the parameter group.",
+            ),
+            Source::doc(
+                RDS_MODIFY_DB_PARAMETER_GROUP,
+                "When the application method is pending-reboot, changes to dynamic and static parameters are applied after a reboot without failover to the DB instances associated with the parameter group.",
+            ),
+            RDS_NO_REBOOT_IN_WINDOW,
+        ]),
+    AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
 ];
 
 /// As the DB group's. Cache parameters that need a node reboot are not yet told apart.
 const CACHE_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
-    AttrSpec::at_create("family"),
-    AttrSpec::at_create("description"),
-    AttrSpec::online("parameters"),
-    AttrSpec::online("tags"),
+    AttrSpec::at_create("family").sources(&[Source::NotDocumented(
+        "AWS has no call to change it: ModifyCacheParameterGroup takes only the group's name and its parameters, and the family is in the name, so a new family is a new group",
+    )]),
+    AttrSpec::at_create("description").sources(&[Source::NotDocumented(
+        "AWS has no call to change it: ModifyCacheParameterGroup takes only the group's name and its parameters",
+    )]),
+    AttrSpec::online("parameters").sources(&[Source::doc(
+        EC_PARAMETER_GROUPS,
+        "When you change a cluster's parameters, the change is applied to the cluster either immediately or, with the exceptions noted following, after the cluster nodes are rebooted.",
+    )]),
+    AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
 ];
 
 pub static DB_PARAMETER_GROUP: KindSpec = KindSpec {

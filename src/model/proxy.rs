@@ -2,9 +2,13 @@
 
 use serde_json::json;
 
+use super::aws_docs::{
+    self, RDS_CONNECTION_POOL_CONFIGURATION, RDS_MODIFY_DB_PROXY, RDS_MODIFY_DB_PROXY_ENDPOINT,
+    RDS_PROXY_MANAGING, RDS_PROXY_SETUP,
+};
 use super::desired::{Inputs, with_deps};
 use super::secret::master_auth_secret;
-use super::types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource};
+use super::types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::{Engine, IamAuth, Proxy, TargetRole};
 
 pub static PROXY: KindSpec = KindSpec {
@@ -14,21 +18,57 @@ pub static PROXY: KindSpec = KindSpec {
     stateful: false,
     loses_data: false,
     attrs: &[
-        AttrSpec::online("engine_family").with(Impact::Replace),
-        AttrSpec::online("role_arn"),
+        AttrSpec::online("engine_family")
+            .with(Impact::Replace)
+            .sources(&[Source::doc(
+                RDS_PROXY_MANAGING,
+                "You can't change certain properties, such as the target group identifier and the database engine.",
+            )]),
+        AttrSpec::online("role_arn").sources(&[Source::doc(
+            RDS_PROXY_MANAGING,
+            "IAM role – Change the IAM role used to retrieve the secrets from Secrets Manager.",
+        )]),
         // `master:<db identifier>` for the master user's secret, or a secret ARN.
-        AttrSpec::online("auth_secret"),
-        AttrSpec::online("iam_auth"),
-        AttrSpec::online("require_tls"),
-        AttrSpec::online("idle_client_timeout_seconds"),
-        AttrSpec::online("debug_logging"),
+        AttrSpec::online("auth_secret").sources(&[Source::doc(
+            RDS_PROXY_MANAGING,
+            "Secrets Manager secrets – Add or remove Secrets Manager secrets.",
+        )]),
+        AttrSpec::online("iam_auth").sources(&[Source::doc(
+            RDS_PROXY_MANAGING,
+            "IAM authentication – Require or disallow IAM authentication for connections to the proxy.",
+        )]),
+        AttrSpec::online("require_tls").sources(&[Source::doc(
+            RDS_PROXY_MANAGING,
+            "Require Transport Layer Security – Turn the requirement for Transport layer Security (TLS) on or off.",
+        )]),
+        AttrSpec::online("idle_client_timeout_seconds").sources(&[Source::doc(
+            RDS_MODIFY_DB_PROXY,
+            "IdleClientTimeout : The number of seconds that a connection to the proxy can be inactive before the proxy disconnects it.",
+        )]),
+        AttrSpec::online("debug_logging").sources(&[
+            Source::doc(
+                RDS_MODIFY_DB_PROXY,
+                "Debug logging increases CloudWatch costs and can impact proxy performance.",
+            ),
+            Source::doc(
+                RDS_PROXY_SETUP,
+                "To minimize overhead associated with your proxy, RDS Proxy automatically turns this setting off 24 hours after you enable it.",
+            ),
+        ]),
         AttrSpec::online("security_groups")
             .compare(Compare::Unordered)
-            .unmanaged_when_null(),
+            .unmanaged_when_null()
+            .sources(&[Source::doc(
+                RDS_MODIFY_DB_PROXY,
+                "SecurityGroups : The new list of security groups for the DBProxy.",
+            )]),
         AttrSpec::online("subnet_ids")
             .with(Impact::Replace)
-            .compare(Compare::Unordered),
-        AttrSpec::online("tags"),
+            .compare(Compare::Unordered)
+            .sources(&[Source::NotDocumented(
+                "AWS documents no change of a proxy's subnets: ModifyDBProxy has no subnet parameter (only CreateDBProxy takes VpcSubnetIds)",
+            )]),
+        AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
     ],
 };
 
@@ -39,11 +79,32 @@ pub static PROXY_TARGET_GROUP: KindSpec = KindSpec {
     stateful: false,
     loses_data: false,
     attrs: &[
-        AttrSpec::online("max_connections_percent"),
-        AttrSpec::online("max_idle_connections_percent"),
-        AttrSpec::online("connection_borrow_timeout_seconds"),
-        AttrSpec::online("session_pinning_filters").compare(Compare::Unordered),
-        AttrSpec::online("init_query"),
+        AttrSpec::online("max_connections_percent").sources(&[
+            Source::doc(
+                RDS_CONNECTION_POOL_CONFIGURATION,
+                "The maximum size of the connection pool for each target in a target group. The value is expressed as a percentage of the max_connections setting for the RDS DB instance or Aurora DB cluster used by the target group.",
+            ),
+            Source::doc(
+                RDS_PROXY_MANAGING,
+                "The proxy doesn't create all of these connections in advance.",
+            ),
+        ]),
+        AttrSpec::online("max_idle_connections_percent").sources(&[Source::doc(
+            RDS_CONNECTION_POOL_CONFIGURATION,
+            "If you specify this parameter, then you must also include a value for MaxConnectionsPercent.",
+        )]),
+        AttrSpec::online("connection_borrow_timeout_seconds").sources(&[Source::NotDocumented(
+            "ModifyDBProxyTargetGroup changes it (0 to 300 seconds); AWS states no effect on connections",
+        )]),
+        AttrSpec::online("session_pinning_filters")
+            .compare(Compare::Unordered)
+            .sources(&[Source::NotDocumented(
+                "ModifyDBProxyTargetGroup changes them; AWS states no effect on connections",
+            )]),
+        AttrSpec::online("init_query").sources(&[Source::doc(
+            RDS_CONNECTION_POOL_CONFIGURATION,
+            "You can specify one or more SQL statements for the proxy to run when opening each new database connection.",
+        )]),
     ],
 };
 
@@ -55,7 +116,11 @@ pub static PROXY_TARGET: KindSpec = KindSpec {
     loses_data: false,
     attrs: &[
         // Moving the proxy to another instance drops its clients' connections.
-        AttrSpec::online("db_instance").with(Impact::Replace),
+        AttrSpec::online("db_instance")
+            .with(Impact::Replace)
+            .sources(&[Source::NotDocumented(
+                "AWS describes another instance as a change of the proxy's target group (deregister, register) and documents no effect on client connections",
+            )]),
     ],
 };
 
@@ -66,17 +131,31 @@ pub static PROXY_ENDPOINT: KindSpec = KindSpec {
     stateful: false,
     loses_data: false,
     attrs: &[
-        AttrSpec::online("proxy").with(Impact::Replace),
-        AttrSpec::online("target_role").with(Impact::Replace),
+        AttrSpec::online("proxy")
+            .with(Impact::Replace)
+            .sources(&[ENDPOINT_AT_CREATE]),
+        AttrSpec::online("target_role")
+            .with(Impact::Replace)
+            .sources(&[ENDPOINT_AT_CREATE]),
         AttrSpec::online("subnet_ids")
             .with(Impact::Replace)
-            .compare(Compare::Unordered),
+            .compare(Compare::Unordered)
+            .sources(&[ENDPOINT_AT_CREATE]),
         AttrSpec::online("security_groups")
             .compare(Compare::Unordered)
-            .unmanaged_when_null(),
-        AttrSpec::online("tags"),
+            .unmanaged_when_null()
+            .sources(&[Source::doc(
+                RDS_MODIFY_DB_PROXY_ENDPOINT,
+                "VpcSecurityGroupIds : The VPC security group IDs for the DB proxy endpoint.",
+            )]),
+        AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
     ],
 };
+
+/// A proxy endpoint's settings that only its creation takes.
+const ENDPOINT_AT_CREATE: Source = Source::NotDocumented(
+    "AWS documents no change of it: ModifyDBProxyEndpoint changes only the endpoint's name and its security groups",
+);
 
 /// The proxy, its default target group, its targets and its extra endpoints, in that order.
 pub(super) fn desired_proxy(

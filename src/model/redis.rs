@@ -2,9 +2,15 @@
 
 use serde_json::{Value, json};
 
+use super::aws_docs::{
+    self, EC_AT_REST_ENCRYPTION, EC_AUTH, EC_CREATE_REPLICATION_GROUP, EC_IN_TRANSIT_ENCRYPTION,
+    EC_MODIFY_REPLICATION_GROUP, EC_NODE_MIGRATION, EC_PARAMETER_GROUPS, EC_SCALING_CLUSTER_MODE,
+    EC_SCALING_REPLICATION_GROUPS, EC_VERSION_MANAGEMENT, ELASTICACHE_REPLICA_COUNT,
+    ELASTICACHE_REPLICA_COUNT_DOWN,
+};
 use super::desired::{Inputs, with_deps};
 use super::network::cache_subnet_group_name;
-use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource};
+use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::{AuthToken, Redis};
 use attr::*;
 
@@ -40,48 +46,157 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
     stateful: true,
     loses_data: true,
     attrs: &[
-        AttrSpec::online(DESCRIPTION),
+        AttrSpec::online(DESCRIPTION).sources(&[Source::NotDocumented(
+            "ModifyReplicationGroup changes it (ReplicationGroupDescription); AWS states no impact",
+        )]),
         // Up only, a failover or an outage: see `engine_version_change`.
         AttrSpec::online(ENGINE_VERSION)
             .with(Impact::BriefOutage)
             .failover_when_multi_az()
             .compare(Compare::MinorUpgradable)
-            .by_change(engine_version_change),
+            .by_change(engine_version_change)
+            .cases("an upgrade: Multi-AZ failover with Multi-AZ (writes stop for a few seconds), else brief outage (the primary serves no requests while it is upgraded); AWS closes client connections either way; applied at once; a downgrade: refused (AWS only upgrades); AWS ahead of the spec by an automatic minor upgrade: no change, a note")
+            .sources(&[
+                Source::doc(
+                    EC_VERSION_MANAGEMENT,
+                    "The cluster is available for reads during the entire upgrade and is available for writes for most of the upgrade duration, except during the failover operation which lasts a few seconds.",
+                ),
+                Source::doc(
+                    EC_VERSION_MANAGEMENT,
+                    "In these cases, the primary is unavailable to service requests during the upgrade process.",
+                ),
+                Source::doc(
+                    EC_VERSION_MANAGEMENT,
+                    "When upgrading the engine, ElastiCache for Redis will terminate existing client connections.",
+                ),
+                Source::doc(
+                    EC_MODIFY_REPLICATION_GROUP,
+                    "You can upgrade to a newer engine version (see Selecting a Cache Engine and Version), but you cannot downgrade to an earlier engine version.",
+                ),
+            ]),
         AttrSpec::online(NODE_TYPE)
             .with(Impact::BriefOutage)
-            .failover_when_multi_az(),
-        AttrSpec::online(PORT).with(Impact::ReplaceDataLoss),
-        AttrSpec::online(NUM_CACHE_CLUSTERS),
+            .failover_when_multi_az()
+            .sources(&[
+                Source::doc(
+                    EC_SCALING_REPLICATION_GROUPS,
+                    "You will notice a brief interruption (a few seconds) of reads and writes from the old nodes because the connections to the old nodes will be disconnected.",
+                ),
+                Source::doc(
+                    EC_NODE_MIGRATION,
+                    "Cluster mode disabled (single node) may see approximately 60 seconds, primarily due to DNS propagation.",
+                ),
+            ]),
+        AttrSpec::online(PORT)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[Source::NotDocumented(
+                "AWS documents no change of port: ModifyReplicationGroup has no Port parameter (only CreateReplicationGroup takes one)",
+            )]),
+        AttrSpec::online(NUM_CACHE_CLUSTERS).sources(&[
+            ELASTICACHE_REPLICA_COUNT,
+            ELASTICACHE_REPLICA_COUNT_DOWN,
+        ]),
         // Online resharding (ModifyReplicationGroupShardConfiguration) moves slots between
         // shards; stackctl does not plan slot moves.
         AttrSpec::online(SHARDS).refused(
             "stackctl does not change the shard count of an existing cluster-mode replication group (online resharding, ModifyReplicationGroupShardConfiguration, moves hash slots while clients are connected): keep `cluster_mode.shards` at its current value and reshard with the AWS console or CLI, or give the group a new `replication_group_id` to create one with the new shard count",
-        ),
-        AttrSpec::online(REPLICAS_PER_SHARD),
-        AttrSpec::online(AUTOMATIC_FAILOVER),
-        AttrSpec::online(MULTI_AZ),
-        AttrSpec::online(AT_REST_ENCRYPTION).with(Impact::ReplaceDataLoss),
+        )
+        .sources(&[Source::doc(
+            EC_SCALING_CLUSTER_MODE,
+            "When you scale using the online method, because scaling is a compute-intensive operation, there is some degradation in performance, nevertheless, your cluster continues to serve requests throughout the scaling operation.",
+        )]),
+        AttrSpec::online(REPLICAS_PER_SHARD).sources(&[
+            ELASTICACHE_REPLICA_COUNT,
+            ELASTICACHE_REPLICA_COUNT_DOWN,
+        ]),
+        AttrSpec::online(AUTOMATIC_FAILOVER).sources(&[Source::NotDocumented(
+            "ModifyReplicationGroup changes it (AutomaticFailoverEnabled); AWS states no impact",
+        )]),
+        AttrSpec::online(MULTI_AZ).sources(&[Source::NotDocumented(
+            "ModifyReplicationGroup changes it (MultiAZEnabled); AWS states no impact",
+        )]),
+        AttrSpec::online(AT_REST_ENCRYPTION)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[
+                Source::doc(
+                    EC_AT_REST_ENCRYPTION,
+                    "You can enable at-rest encryption on a replication group only when creating the replication group. You cannot toggle at-rest encryption on and off by modifying a replication group.",
+                ),
+                Source::doc(
+                    EC_CREATE_REPLICATION_GROUP,
+                    "You cannot modify the value of AtRestEncryptionEnabled after the replication group is created.",
+                ),
+            ]),
         AttrSpec::online(KMS_KEY_ID)
             .with(Impact::ReplaceDataLoss)
             .compare(Compare::KmsKey)
-            .unmanaged_when_null(),
-        AttrSpec::online(TRANSIT_ENCRYPTION).with(Impact::ReplaceDataLoss),
+            .unmanaged_when_null()
+            .sources(&[Source::NotDocumented(
+                "AWS documents no change of key: ModifyReplicationGroup has no KmsKeyId parameter",
+            )]),
+        AttrSpec::online(TRANSIT_ENCRYPTION)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[Source::doc(
+                EC_IN_TRANSIT_ENCRYPTION,
+                "Modifying the in-transit encryption setting, for an existing cluster, is supported on replication groups running Redis version 7 and later.",
+            )]),
         // `generated` or `none`; the token itself is never compared.
-        AttrSpec::online(AUTH_TOKEN).by_change(auth_token_change),
-        AttrSpec::online(SNAPSHOT_RETENTION_DAYS),
+        AttrSpec::online(AUTH_TOKEN)
+            .by_change(auth_token_change)
+            .cases("none → generated: online, in two calls (ROTATE adds the token, SET makes it the only way in; until the second, connections without AUTH are still accepted); generated → none: refused (AWS allows it only when moving to role-based access control); applied at once")
+            .sources(&[
+                Source::doc(
+                    EC_AUTH,
+                    "After the modification is complete, the cluster supports the AUTH token specified in the auth-token parameter in addition to supporting connecting without authentication.",
+                ),
+                Source::doc(
+                    EC_AUTH,
+                    "The SET strategy updates the server to support just a single AUTH token.",
+                ),
+                Source::doc(
+                    EC_MODIFY_REPLICATION_GROUP,
+                    "DELETE - allowed only when transitioning to RBAC",
+                ),
+            ]),
+        AttrSpec::online(SNAPSHOT_RETENTION_DAYS).sources(&[Source::doc(
+            EC_MODIFY_REPLICATION_GROUP,
+            "If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.",
+        )]),
         AttrSpec::online(SNAPSHOT_WINDOW)
             .compare(Compare::IgnoreCase)
-            .unmanaged_when_null(),
+            .unmanaged_when_null()
+            .sources(&[Source::NotDocumented(
+                "ModifyReplicationGroup changes it (SnapshotWindow); AWS states no impact",
+            )]),
         AttrSpec::online(MAINTENANCE_WINDOW)
             .compare(Compare::IgnoreCase)
-            .unmanaged_when_null(),
-        AttrSpec::online(PARAMETER_GROUP).unmanaged_when_null(),
+            .unmanaged_when_null()
+            .sources(&[Source::NotDocumented(
+                "ModifyReplicationGroup changes it (PreferredMaintenanceWindow); AWS states no impact",
+            )]),
+        AttrSpec::online(PARAMETER_GROUP)
+            .unmanaged_when_null()
+            .sources(&[
+                Source::doc(
+                    EC_MODIFY_REPLICATION_GROUP,
+                    "This change is asynchronously applied as soon as possible for parameters when the ApplyImmediately parameter is specified as true for this request.",
+                ),
+                Source::doc(
+                    EC_PARAMETER_GROUPS,
+                    "If you change a cluster's parameter group, the values for any conditionally modifiable parameter must be the same in both the current and new parameter groups.",
+                ),
+            ]),
         // Named from the stack; ModifyReplicationGroup has no subnet group parameter.
-        AttrSpec::at_create(SUBNET_GROUP),
+        AttrSpec::at_create(SUBNET_GROUP).sources(&[Source::NotDocumented(
+            "AWS has no call to change it: ModifyReplicationGroup has no subnet group parameter (the group is named from the stack at create)",
+        )]),
         AttrSpec::online(SECURITY_GROUPS)
             .compare(Compare::Unordered)
-            .unmanaged_when_null(),
-        AttrSpec::online(TAGS),
+            .unmanaged_when_null()
+            .sources(&[Source::NotDocumented(
+                "ModifyReplicationGroup changes them (SecurityGroupIds); AWS states no impact",
+            )]),
+        AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
     ],
 };
 

@@ -4,8 +4,9 @@
 
 use serde_json::{Value, json};
 
+use super::aws_docs::{self, SECRETS_UPDATE_SECRET};
 use super::desired::Inputs;
-use super::types::{AttrSpec, Kind, KindSpec, Resource};
+use super::types::{AttrSpec, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::{AuthToken, PasswordSource, Redis};
 
 pub static SECRET: KindSpec = KindSpec {
@@ -15,14 +16,29 @@ pub static SECRET: KindSpec = KindSpec {
     stateful: true,
     loses_data: true,
     attrs: &[
-        AttrSpec::online("description"),
+        AttrSpec::online("description").sources(&[Source::doc(
+            SECRETS_UPDATE_SECRET,
+            "Modifies the details of a secret, including metadata and the secret value.",
+        )]),
         // What the secret holds: `db_master_password` or `redis_auth_token`, which its name
         // says (`master_secret_name`, `auth_token_secret_name`).
-        AttrSpec::at_create("purpose"),
+        AttrSpec::at_create("purpose").sources(&[Source::NotDocumented(
+            "stackctl's own value, set at create and said by the secret's name: not a setting of AWS's",
+        )]),
         AttrSpec::online("kms_key_id")
             .compare(super::Compare::KmsKey)
-            .unmanaged_when_null(),
-        AttrSpec::online("tags"),
+            .unmanaged_when_null()
+            .sources(&[
+                Source::doc(
+                    SECRETS_UPDATE_SECRET,
+                    "KmsKeyId : The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt new secret versions as well as any existing versions with the staging labels AWSCURRENT, AWSPENDING, or AWSPREVIOUS.",
+                ),
+                Source::doc(
+                    SECRETS_UPDATE_SECRET,
+                    "If you don't have kms:Encrypt permission to the new key, Secrets Manager does not re-encrypt existing secret versions with the new key.",
+                ),
+            ]),
+        AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
     ],
 };
 

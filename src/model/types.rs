@@ -184,6 +184,29 @@ impl Cost {
 /// refuses: the reason, and what to do instead. Pure: no AWS, no clock.
 pub type ChangeRule = fn(old: &Value, new: &Value, desired: &Resource) -> Result<Cost, String>;
 
+/// Where a row's cost comes from: the AWS documentation page and the exact sentence that says
+/// what the change costs, or what AWS does not document (and so what the row rests on). The
+/// sentences are copied from `docs/impact-sources.md`, never written here; `docs/impacts.md`
+/// publishes them beside each row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Documented {
+        /// A docs.aws.amazon.com page.
+        url: &'static str,
+        /// AWS's sentence, word for word.
+        quote: &'static str,
+    },
+    /// What AWS does not document, e.g. "AWS documents no impact for tags", or why the row
+    /// needs no statement (a setting of stackctl's own, an API with no parameter to change it).
+    NotDocumented(&'static str),
+}
+
+impl Source {
+    pub const fn doc(url: &'static str, quote: &'static str) -> Self {
+        Source::Documented { url, quote }
+    }
+}
+
 /// One row of a kind's table.
 #[derive(Debug, Clone, Copy)]
 pub struct AttrSpec {
@@ -209,6 +232,11 @@ pub struct AttrSpec {
     /// Where the cost depends on the old and new value (backup retention from or to 0, an
     /// engine version that would go down): decides it instead of `impact` and `deferrable`.
     pub by_change: Option<ChangeRule>,
+    /// Why the row costs what it does: the main citation first, then any others (a `by_change`
+    /// rule's other cases). Empty is a row not yet cited, which a test refuses.
+    pub sources: &'static [Source],
+    /// The costs of a `by_change` rule in words, case by case, for `docs/impacts.md`.
+    pub cases: Option<&'static str>,
 }
 
 impl AttrSpec {
@@ -224,6 +252,8 @@ impl AttrSpec {
             null_is_unmanaged: false,
             refusal: None,
             by_change: None,
+            sources: &[],
+            cases: None,
         }
     }
     /// A row of [`Compare::AtCreate`].
@@ -264,6 +294,16 @@ impl AttrSpec {
     }
     pub const fn by_change(mut self, rule: ChangeRule) -> Self {
         self.by_change = Some(rule);
+        self
+    }
+    /// The row's citations, the main one first.
+    pub const fn sources(mut self, sources: &'static [Source]) -> Self {
+        self.sources = sources;
+        self
+    }
+    /// The cases of its `by_change` rule in words.
+    pub const fn cases(mut self, cases: &'static str) -> Self {
+        self.cases = Some(cases);
         self
     }
 
