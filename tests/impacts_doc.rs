@@ -1,11 +1,28 @@
-//! Every attribute row says where its cost comes from. Pure: no emulator.
+//! `docs/impacts.md` is the attribute rows' own table, and every row says where its cost comes
+//! from. Pure: no emulator.
 
 use std::path::Path;
 
+use stackctl::model::impacts_doc::{REGENERATE, render_impacts_markdown};
 use stackctl::model::{Source, attribute_rows, spec_of};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn docs_impacts_md_is_generated_from_the_rows() {
+    let path = root().join("docs/impacts.md");
+    let generated = render_impacts_markdown();
+    if std::env::var_os("STACKCTL_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &generated).expect("write docs/impacts.md");
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "docs/impacts.md differs from what the attribute rows say; regenerate it with `{REGENERATE}` and commit it"
+    );
 }
 
 #[test]

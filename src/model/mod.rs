@@ -6,6 +6,7 @@ pub mod alarm;
 pub mod aws_docs;
 pub mod db_instance;
 pub mod desired;
+pub mod impacts_doc;
 pub mod network;
 pub mod parameter_group;
 pub mod proxy;
