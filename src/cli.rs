@@ -30,9 +30,12 @@ pub enum Command {
     Plan {
         /// The stack file.
         file: PathBuf,
-        /// Print the plan as JSON (format documented in the README).
+        /// Print the plan as JSON (format documented in the README); the same as `--format json`.
         #[arg(long)]
         json: bool,
+        /// `text` for people, `json` for tools, `markdown` for a pull-request comment.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
         /// Save the plan for `stackctl apply PLANFILE`.
         #[arg(long, value_name = "PLANFILE")]
         out: Option<PathBuf>,
@@ -81,8 +84,8 @@ pub enum Command {
     Drift {
         /// The stack file.
         file: PathBuf,
-        #[arg(long, value_enum, default_value_t = DriftFormat::Text)]
-        format: DriftFormat,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
     },
     /// Delete everything the stack owns, dependents first.
     Destroy {
@@ -112,7 +115,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DriftFormat {
+pub enum ReportFormat {
     Text,
     Json,
     Markdown,

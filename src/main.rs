@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use stackctl::cli::{Cli, Command};
+use stackctl::cli::{Cli, Command, ReportFormat};
 use stackctl::exit::Outcome;
 use stackctl::{commands, exit};
 
@@ -69,9 +69,13 @@ fn run_on_runtime(command: Command) -> anyhow::Result<Outcome> {
             Command::Plan {
                 file,
                 json,
+                format,
                 out,
                 detailed_exitcode,
-            } => commands::plan::run(&file, json, out.as_deref(), detailed_exitcode).await,
+            } => {
+                let format = if json { ReportFormat::Json } else { format };
+                commands::plan::run(&file, format, out.as_deref(), detailed_exitcode).await
+            }
             Command::Apply {
                 file,
                 auto_approve,

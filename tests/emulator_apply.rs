@@ -716,3 +716,30 @@ async fn redis_auth_turned_on_is_enforced_and_never_left_optional() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert_stderr_has(&o, "allowed only when transitioning to RBAC");
 }
+
+/// `plan --format markdown` is the plan for a pull-request comment; `--format json` is
+/// `--json`.
+#[tokio::test]
+async fn a_plan_prints_as_markdown_and_as_json_either_way() {
+    let name = unique("pmd");
+    seed_network(&name).await;
+    let spec = write_spec(&name, &spec_text(&name, "", ""));
+    let p = spec.to_str().expect("path");
+    let md = run_ok(&["plan", "--format", "markdown", p], 0);
+    let md = String::from_utf8_lossy(&md.stdout).to_string();
+    assert!(
+        md.starts_with(&format!("## Plan for stack `{name}`")),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "| ➕ | `db_instance.{name}-db` (RDS instance) | create |"
+        )),
+        "{md}"
+    );
+    let by_flag: Value =
+        serde_json::from_slice(&run_ok(&["plan", "--json", p], 0).stdout).expect("json");
+    let by_format: Value =
+        serde_json::from_slice(&run_ok(&["plan", "--format", "json", p], 0).stdout).expect("json");
+    assert_eq!(by_flag["changes"], by_format["changes"]);
+}

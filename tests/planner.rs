@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
 use stackctl::plan::{Action, Observed, ObservedResource, Plan, plan};
-use stackctl::render::{drift, plan as render_plan, style::Style};
+use stackctl::render::{drift, plan as render_plan, plan_markdown, style::Style};
 use stackctl::spec::{
     self,
     raw::{ProxyEndpoint, Stack, TargetRole},
@@ -254,6 +254,7 @@ fn changes_of_every_impact_class_render_with_their_cost() {
     json_plan["stackctl_version"] = json!("[version]");
     insta::assert_json_snapshot!("impact_classes_json", json_plan["changes"]);
     insta::assert_snapshot!("impact_classes_drift_markdown", drift::markdown(&p));
+    insta::assert_snapshot!("impact_classes_plan_markdown", plan_markdown::markdown(&p));
 
     let step_of = |addr: &str| {
         p.steps

@@ -4,20 +4,20 @@
 use std::path::Path;
 
 use super::common::{load_spec, make_plan, observe};
-use crate::cli::DriftFormat;
+use crate::cli::ReportFormat;
 use crate::exit::Outcome;
 use crate::render::drift;
 
-pub async fn run(file: &Path, format: DriftFormat) -> anyhow::Result<Outcome> {
+pub async fn run(file: &Path, format: ReportFormat) -> anyhow::Result<Outcome> {
     let Some(stack) = load_spec(file)? else {
         return Ok(Outcome::Invalid);
     };
     let (_, read) = observe(&stack).await?;
     let plan = make_plan(&stack, &read)?;
     match format {
-        DriftFormat::Text => crate::out!("{}", drift::text(&plan)),
-        DriftFormat::Markdown => crate::out!("{}", drift::markdown(&plan)),
-        DriftFormat::Json => {
+        ReportFormat::Text => crate::out!("{}", drift::text(&plan)),
+        ReportFormat::Markdown => crate::out!("{}", drift::markdown(&plan)),
+        ReportFormat::Json => {
             crate::outln!("{}", serde_json::to_string_pretty(&drift::json(&plan))?)
         }
     }

@@ -5,12 +5,13 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::common::{load_spec, make_plan, observe};
+use crate::cli::ReportFormat;
 use crate::exit::Outcome;
-use crate::render::{plan as render_plan, style::Style};
+use crate::render::{plan as render_plan, plan_markdown, style::Style};
 
 pub async fn run(
     file: &Path,
-    json: bool,
+    format: ReportFormat,
     out: Option<&Path>,
     detailed: bool,
 ) -> anyhow::Result<Outcome> {
@@ -27,10 +28,10 @@ pub async fn run(
         });
         std::fs::write(&path, serde_json::to_string_pretty(&dump)?)?;
     }
-    if json {
-        crate::outln!("{}", serde_json::to_string_pretty(&plan)?);
-    } else {
-        crate::out!("{}", render_plan::render(&plan, &Style::for_stdout()));
+    match format {
+        ReportFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(&plan)?),
+        ReportFormat::Markdown => crate::out!("{}", plan_markdown::markdown(&plan)),
+        ReportFormat::Text => crate::out!("{}", render_plan::render(&plan, &Style::for_stdout())),
     }
     if let Some(path) = out {
         std::fs::write(path, serde_json::to_string_pretty(&plan)?)

@@ -74,7 +74,7 @@ pub fn markdown(plan: &Plan) -> String {
     let mut out = format!("## Drift in stack `{}` ({})\n\n", plan.stack, plan.region);
     if plan.is_empty() {
         out.push_str("No drift: live state matches the spec.\n");
-        out.push_str(&markdown_notes(plan));
+        out.push_str(&super::plan_markdown::notes(plan));
         return out;
     }
     out.push_str("| resource | attribute | live | desired | next apply | impact |\n|---|---|---|---|---|---|\n");
@@ -115,20 +115,7 @@ pub fn markdown(plan: &Plan) -> String {
             }
         }
     }
-    out.push_str(&markdown_notes(plan));
-    out
-}
-
-/// The plan's notes as a list (nothing when there is none).
-fn markdown_notes(plan: &Plan) -> String {
-    let mut out = String::new();
-    if plan.notes.is_empty() {
-        return out;
-    }
-    out.push_str("\nAWS differs from the spec here, and nothing is planned for it:\n\n");
-    for n in &plan.notes {
-        let _ = writeln!(out, "- `{}` `{}`: {}", n.address, n.attribute, n.text);
-    }
+    out.push_str(&super::plan_markdown::notes(plan));
     out
 }
 

@@ -3,5 +3,6 @@
 pub mod drift;
 pub mod out;
 pub mod plan;
+pub mod plan_markdown;
 pub mod progress;
 pub mod style;
