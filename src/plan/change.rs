@@ -86,3 +86,34 @@ pub struct Note {
     /// Why nothing is planned, and what to write in the spec instead.
     pub text: String,
 }
+
+/// Adds `attr` to what the plan does to `address`: to its update, which becomes `action` (an
+/// update, or a replacement that AWS's cascade forces), or as a change of its own. A resource
+/// the plan already creates, replaces or deletes is left as it is. The change costs at least
+/// what `attr` costs.
+pub fn amend(
+    changes: &mut Vec<Change>,
+    address: &Address,
+    stateful: bool,
+    action: Action,
+    attr: AttrChange,
+) {
+    match changes.iter_mut().find(|c| &c.address == address) {
+        Some(c) if c.action == Action::Update => {
+            c.action = action;
+            c.impact = c.impact.max(attr.impact);
+            if !c.attributes.iter().any(|a| a.name == attr.name) {
+                c.attributes.push(attr);
+            }
+        }
+        Some(_) => {}
+        None => changes.push(Change {
+            address: address.clone(),
+            action,
+            impact: attr.impact,
+            stateful,
+            attributes: vec![attr],
+            replaces: None,
+        }),
+    }
+}

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::change::{Action, AttrChange, Change, Note};
+use super::change::{Action, AttrChange, Change, Note, amend};
 use super::format::{FORMAT_VERSION, Plan, Step, StepOp};
 use super::observed::{Observed, ObservedResource};
 use super::order;
@@ -426,22 +426,8 @@ fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed)
             continue;
         }
         let attr = cascaded(d.address.kind, source);
-        match changes.iter_mut().find(|c| c.address == d.address) {
-            Some(c) if c.action == Action::Update => {
-                c.action = Action::Replace;
-                c.impact = c.impact.max(Impact::Replace);
-                c.attributes.push(attr);
-            }
-            Some(_) => {}
-            None => changes.push(Change {
-                address: d.address.clone(),
-                action: Action::Replace,
-                impact: Impact::Replace,
-                stateful: spec_of(d.address.kind).stateful,
-                attributes: vec![attr],
-                replaces: None,
-            }),
-        }
+        let stateful = spec_of(d.address.kind).stateful;
+        amend(changes, &d.address, stateful, Action::Replace, attr);
     }
 }
 
@@ -541,22 +527,8 @@ fn proxy_follows_new_secret(
             "{db} is replaced: the new instance's master secret is a new secret RDS manages, so the proxy moves to it"
         )),
     };
-    match changes.iter_mut().find(|c| c.address == d.address) {
-        Some(c) if c.action == Action::Update => {
-            if !c.attributes.iter().any(|a| a.name == "auth_secret") {
-                c.attributes.push(attr);
-            }
-        }
-        Some(_) => {}
-        None => changes.push(Change {
-            address: d.address.clone(),
-            action: Action::Update,
-            impact: Impact::Online,
-            stateful: spec_of(d.address.kind).stateful,
-            attributes: vec![attr],
-            replaces: None,
-        }),
-    }
+    let stateful = spec_of(d.address.kind).stateful;
+    amend(changes, &d.address, stateful, Action::Update, attr);
 }
 
 /// The attribute change that says why a dependent of a replaced instance is replaced.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::change::{Action, AttrChange, Change};
+use super::change::{Action, AttrChange, Change, amend};
 use super::observed::Observed;
 use crate::model::db_instance::IN_SYNC;
 use crate::model::db_instance::attr::{APPLY_CHANGES, PARAMETER_APPLY_STATUS, PARAMETER_GROUP};
@@ -87,27 +87,8 @@ pub(super) fn static_parameters(
             )),
             outstanding: false,
         };
-        match changes.iter_mut().find(|c| c.address == d.address) {
-            Some(c) if c.action == Action::Update => {
-                if !c
-                    .attributes
-                    .iter()
-                    .any(|a| a.name == PARAMETER_APPLY_STATUS)
-                {
-                    c.attributes.push(attr);
-                }
-                c.impact = c.impact.max(Impact::Reboot);
-            }
-            Some(_) => {}
-            None => changes.push(Change {
-                address: d.address.clone(),
-                action: Action::Update,
-                impact: Impact::Reboot,
-                stateful: spec_of(d.address.kind).stateful,
-                attributes: vec![attr],
-                replaces: None,
-            }),
-        }
+        let stateful = spec_of(d.address.kind).stateful;
+        amend(changes, &d.address, stateful, Action::Update, attr);
     }
 }
 

@@ -10,10 +10,54 @@ pub mod alarm;
 pub mod db_instance;
 pub mod replication_group;
 
+use std::collections::BTreeMap;
+
 use crate::aws::error::AwsError;
-use crate::aws::write::StepContext;
-use crate::model::Address;
+use crate::aws::write::{Sensitive, StepContext};
+use crate::model::{Address, Resource};
 use crate::plan::Step;
+
+/// What a request's fields are set from: the desired resource, with its security groups' ids,
+/// the tags a create sets, and the secret the request carries (a master password, an AUTH
+/// token), read right before the call.
+pub(crate) struct Req<'a> {
+    pub r: &'a Resource,
+    pub sg_ids: Option<Vec<String>>,
+    pub create_tags: BTreeMap<String, String>,
+    pub secret: Option<Sensitive>,
+}
+
+impl<'a> Req<'a> {
+    /// The request of `r` in a step, its security groups named by `sg_attr`.
+    pub(crate) fn of(
+        cx: &StepContext<'_>,
+        r: &'a Resource,
+        sg_attr: &str,
+        secret: Option<Sensitive>,
+    ) -> Result<Self, AwsError> {
+        Ok(Req {
+            r,
+            sg_ids: cx.sg_ids(r, sg_attr)?,
+            create_tags: cx.create_tags(r),
+            secret,
+        })
+    }
+    fn s(&self, a: &str) -> String {
+        self.r.str(a).unwrap_or_default().to_owned()
+    }
+    fn opt(&self, a: &str) -> Option<String> {
+        self.r.str(a).map(str::to_owned)
+    }
+    fn i(&self, a: &str) -> Option<i32> {
+        self.r.int(a).and_then(|v| i32::try_from(v).ok())
+    }
+    fn b(&self, a: &str) -> bool {
+        self.r.bool(a)
+    }
+    fn secret(&self) -> Option<String> {
+        self.secret.as_ref().map(|p| p.expose().to_owned())
+    }
+}
 
 /// The calls of one kind. `Answer` is AWS's description of one resource of it.
 pub(crate) trait AwsKind {

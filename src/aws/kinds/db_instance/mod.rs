@@ -11,17 +11,18 @@ use futures::future::try_join_all;
 use serde_json::Value;
 
 use super::AwsKind;
+use super::Req;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, OwnedArns, arn_name, observed, owned_by, tag_map};
 use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{StepContext, rds_tags, secret_value};
-use crate::model::db_instance::attr::{APPLY_CHANGES, MASTER_PASSWORD, TAGS};
+use crate::model::db_instance::attr::{APPLY_CHANGES, MASTER_PASSWORD, SECURITY_GROUPS, TAGS};
 use crate::model::secret::master_secret_name;
 use crate::model::{Address, Kind, Resource, spec_of};
 use crate::plan::{ObservedResource, Step};
-use rows::{OnModify, Req, Seen, row_of, source};
+use rows::{OnModify, Seen, row_of, source};
 
 pub(crate) use rows::managed_master_secret;
 
@@ -61,7 +62,7 @@ impl AwsKind for DbInstances {
         } else {
             Some(password(cx, r).await?)
         };
-        let q = request(cx, r, password)?;
+        let q = Req::of(cx, r, SECURITY_GROUPS, password)?;
         let rows = || spec_of(a.kind).attrs.iter().filter_map(|s| row_of(s.name));
         let out = if replica {
             let mut b = c.rds.create_db_instance_read_replica();
@@ -98,7 +99,7 @@ impl AwsKind for DbInstances {
         } else {
             None
         };
-        let q = request(cx, r, password)?;
+        let q = Req::of(cx, r, SECURITY_GROUPS, password)?;
         let mut b = c
             .rds
             .modify_db_instance()
@@ -173,19 +174,6 @@ async fn password(
         "password",
     )
     .await
-}
-
-fn request<'a>(
-    cx: &StepContext<'_>,
-    r: &'a Resource,
-    password: Option<crate::aws::write::Sensitive>,
-) -> Result<Req<'a>, AwsError> {
-    Ok(Req {
-        r,
-        sg_ids: cx.sg_ids(r, crate::model::db_instance::attr::SECURITY_GROUPS)?,
-        create_tags: cx.create_tags(r),
-        password,
-    })
 }
 
 /// A proxy on the master secret is repointed after a modify: to the secret RDS manages now,

@@ -4,17 +4,15 @@
 //! AWS changes in one request field together (storage, Performance Insights, monitoring) share
 //! one setter.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_rds::operation::create_db_instance::builders::CreateDBInstanceFluentBuilder as Create;
 use aws_sdk_rds::operation::create_db_instance_read_replica::builders::CreateDBInstanceReadReplicaFluentBuilder as Replica;
 use aws_sdk_rds::operation::modify_db_instance::builders::ModifyDBInstanceFluentBuilder as Modify;
 use aws_sdk_rds::types::{DbInstance, PendingModifiedValues as Held};
 use serde_json::{Value, json};
 
+use super::super::Req;
 use crate::aws::read::{Context, arn_name, nz, tag_map};
-use crate::aws::write::{Sensitive, rds_tag_list};
-use crate::model::Resource;
+use crate::aws::write::rds_tag_list;
 use crate::model::db_instance::attr::*;
 use crate::model::db_instance::{IN_SYNC, gp3_provisioned};
 
@@ -49,41 +47,18 @@ pub(crate) fn managed_master_secret(inst: &DbInstance) -> Option<&str> {
     inst.master_user_secret().and_then(|m| nz(m.secret_arn()))
 }
 
-/// What a request's fields are set from: the desired resource, with the security groups'
-/// ids, the tags a create sets, and the master password when the request carries it.
-pub(super) struct Req<'a> {
-    pub r: &'a Resource,
-    pub sg_ids: Option<Vec<String>>,
-    pub create_tags: BTreeMap<String, String>,
-    pub password: Option<Sensitive>,
+/// The allocated storage a request sets.
+fn allocated(q: &Req<'_>) -> i32 {
+    q.i(ALLOCATED_GIB).unwrap_or(20)
 }
 
-impl Req<'_> {
-    fn s(&self, a: &str) -> String {
-        self.r.str(a).unwrap_or_default().to_owned()
-    }
-    fn opt(&self, a: &str) -> Option<String> {
-        self.r.str(a).map(str::to_owned)
-    }
-    fn i(&self, a: &str) -> Option<i32> {
-        self.r.int(a).and_then(|v| i32::try_from(v).ok())
-    }
-    fn b(&self, a: &str) -> bool {
-        self.r.bool(a)
-    }
-    fn allocated(&self) -> i32 {
-        self.i(ALLOCATED_GIB).unwrap_or(20)
-    }
-    /// gp3 of this size takes provisioned IOPS and throughput (`model::db_instance`).
-    fn provisioned(&self) -> bool {
-        gp3_provisioned(u32::try_from(self.allocated()).unwrap_or(0))
-    }
-    pub fn rds_managed(&self) -> bool {
-        self.r.str(MASTER_PASSWORD) == Some("rds_managed")
-    }
-    fn password(&self) -> Option<String> {
-        self.password.as_ref().map(|p| p.expose().to_owned())
-    }
+/// gp3 of this size takes provisioned IOPS and throughput (`model::db_instance`).
+fn provisioned(q: &Req<'_>) -> bool {
+    gp3_provisioned(u32::try_from(allocated(q)).unwrap_or(0))
+}
+
+fn rds_managed(q: &Req<'_>) -> bool {
+    q.r.str(MASTER_PASSWORD) == Some("rds_managed")
 }
 
 /// How a row reaches AWS when the resource exists.
@@ -149,8 +124,8 @@ impl Row {
 /// The storage fields AWS takes together: size, type, and gp3's IOPS and throughput where
 /// the size provisions them.
 fn storage(b: Modify, q: &Req<'_>) -> Modify {
-    let p = q.provisioned();
-    b.allocated_storage(q.allocated())
+    let p = provisioned(q);
+    b.allocated_storage(allocated(q))
         .storage_type("gp3")
         .set_iops(q.i(IOPS).filter(|_| p))
         .set_storage_throughput(q.i(THROUGHPUT_MIBPS).filter(|_| p))
@@ -190,7 +165,7 @@ pub(super) static ROWS: &[Row] = &[
     row(ALLOCATED_GIB, |s| {
         json!(s.inst.allocated_storage().unwrap_or(0))
     })
-    .create(|b, q| b.allocated_storage(q.allocated()).storage_type("gp3"))
+    .create(|b, q| b.allocated_storage(allocated(q)).storage_type("gp3"))
     .modify(storage)
     .held(|p| p.allocated_storage().map(|v| json!(v))),
     // 0: autoscaling off. AWS turns it off when the ceiling equals the allocated storage.
@@ -200,14 +175,14 @@ pub(super) static ROWS: &[Row] = &[
     .create(|b, q| b.set_max_allocated_storage(q.i(MAX_ALLOCATED_GIB).filter(|m| *m > 0)))
     .modify(|b, q| {
         let max = q.i(MAX_ALLOCATED_GIB).unwrap_or(0);
-        b.max_allocated_storage(if max > 0 { max } else { q.allocated() })
+        b.max_allocated_storage(if max > 0 { max } else { allocated(q) })
     }),
     row(IOPS, |s| json!(s.inst.iops()))
-        .create(|b, q| b.set_iops(q.i(IOPS).filter(|_| q.provisioned())))
+        .create(|b, q| b.set_iops(q.i(IOPS).filter(|_| provisioned(q))))
         .modify(storage)
         .held(|p| p.iops().map(|v| json!(v))),
     row(THROUGHPUT_MIBPS, |s| json!(s.inst.storage_throughput()))
-        .create(|b, q| b.set_storage_throughput(q.i(THROUGHPUT_MIBPS).filter(|_| q.provisioned())))
+        .create(|b, q| b.set_storage_throughput(q.i(THROUGHPUT_MIBPS).filter(|_| provisioned(q))))
         .modify(storage)
         .held(|p| p.storage_throughput().map(|v| json!(v))),
     row(STORAGE_ENCRYPTED, |s| s.bool(s.inst.storage_encrypted()))
@@ -243,12 +218,12 @@ pub(super) static ROWS: &[Row] = &[
         })
     })
     .create(|b, q| {
-        b.set_manage_master_user_password(q.rds_managed().then_some(true))
-            .set_master_user_password(q.password())
+        b.set_manage_master_user_password(rds_managed(q).then_some(true))
+            .set_master_user_password(q.secret())
     })
     .modify(|b, q| {
-        b.manage_master_user_password(q.rds_managed())
-            .set_master_user_password(q.password())
+        b.manage_master_user_password(rds_managed(q))
+            .set_master_user_password(q.secret())
     }),
     row(BACKUP_RETENTION_DAYS, |s| {
         json!(s.inst.backup_retention_period().unwrap_or(0))

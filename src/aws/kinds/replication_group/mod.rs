@@ -8,18 +8,21 @@ use aws_sdk_elasticache::types::{CacheCluster, ReplicationGroup};
 use futures::future::try_join_all;
 
 use super::AwsKind;
+use super::Req;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, observed};
 use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{Sensitive, StepContext, cache_tags, secret_value};
-use crate::model::redis::attr::{AUTH_TOKEN, NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD, TAGS};
+use crate::model::redis::attr::{
+    AUTH_TOKEN, NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD, SECURITY_GROUPS, TAGS,
+};
 use crate::model::secret::auth_token_secret_name;
 use crate::model::{Address, Kind, Resource, spec_of};
 use crate::plan::{ObservedResource, Step};
 use crate::spec::raw::Redis;
-use rows::{OnModify, Req, Seen, row_of};
+use rows::{OnModify, Seen, row_of};
 
 /// The Redis replication groups.
 pub(crate) struct ReplicationGroups;
@@ -49,7 +52,7 @@ impl AwsKind for ReplicationGroups {
         let a = &r.address;
         let c = cx.clients;
         let token = token(cx, r).await?;
-        let q = request(cx, r, token)?;
+        let q = Req::of(cx, r, SECURITY_GROUPS, token)?;
         let mut b = c.elasticache.create_replication_group();
         for set in spec_of(a.kind)
             .attrs
@@ -78,7 +81,7 @@ impl AwsKind for ReplicationGroups {
         } else {
             None
         };
-        let q = request(cx, r, token)?;
+        let q = Req::of(cx, r, SECURITY_GROUPS, token)?;
         let mut b = c
             .elasticache
             .modify_replication_group()
@@ -97,7 +100,7 @@ impl AwsKind for ReplicationGroups {
             cx.sent("elasticache:ModifyReplicationGroup", &carried);
             wait_available(cx, a).await?;
         }
-        if carried.contains(&AUTH_TOKEN) && q.token.is_some() {
+        if carried.contains(&AUTH_TOKEN) && q.secret.is_some() {
             let b = c
                 .elasticache
                 .modify_replication_group()
@@ -157,19 +160,6 @@ async fn token(cx: &StepContext<'_>, r: &Resource) -> Result<Option<Sensitive>, 
     }
     let name = auth_token_secret_name(cx.stack, &r.address.name);
     Ok(Some(secret_value(cx, &name, "token").await?))
-}
-
-fn request<'a>(
-    cx: &StepContext<'_>,
-    r: &'a Resource,
-    token: Option<Sensitive>,
-) -> Result<Req<'a>, AwsError> {
-    Ok(Req {
-        r,
-        sg_ids: cx.sg_ids(r, crate::model::redis::attr::SECURITY_GROUPS)?,
-        create_tags: cx.create_tags(r),
-        token,
-    })
 }
 
 /// The replica count a group has or wants: per shard in cluster mode, else its clusters less

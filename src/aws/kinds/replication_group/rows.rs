@@ -3,8 +3,6 @@
 //! version, window and groups live) and which field of `CreateReplicationGroup` and
 //! `ModifyReplicationGroup` it sets, or which call of its own changes it.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_elasticache::operation::create_replication_group::builders::CreateReplicationGroupFluentBuilder as Create;
 use aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder as Modify;
 use aws_sdk_elasticache::types::AuthTokenUpdateStrategyType as Strategy;
@@ -13,9 +11,9 @@ use aws_sdk_elasticache::types::{
 };
 use serde_json::{Value, json};
 
+use super::super::Req;
 use crate::aws::read::{Context, nz};
-use crate::aws::write::{Sensitive, cache_tag_list};
-use crate::model::Resource;
+use crate::aws::write::cache_tag_list;
 use crate::model::redis::attr::*;
 
 /// What a row is read from: the group, its first member cluster, and the rest of the read.
@@ -39,33 +37,6 @@ impl Seen<'_> {
                     .and_then(|g| g.primary_endpoint())
                     .and_then(|e| e.port())
             })
-    }
-}
-
-/// What a request's fields are set from: the desired resource, with the security groups'
-/// ids, the tags a create sets, and the AUTH token when the request carries it.
-pub(super) struct Req<'a> {
-    pub r: &'a Resource,
-    pub sg_ids: Option<Vec<String>>,
-    pub create_tags: BTreeMap<String, String>,
-    pub token: Option<Sensitive>,
-}
-
-impl Req<'_> {
-    fn s(&self, a: &str) -> String {
-        self.r.str(a).unwrap_or_default().to_owned()
-    }
-    fn opt(&self, a: &str) -> Option<String> {
-        self.r.str(a).map(str::to_owned)
-    }
-    fn i(&self, a: &str) -> Option<i32> {
-        self.r.int(a).and_then(|v| i32::try_from(v).ok())
-    }
-    fn b(&self, a: &str) -> bool {
-        self.r.bool(a)
-    }
-    fn token(&self) -> Option<String> {
-        self.token.as_ref().map(|t| t.expose().to_owned())
     }
 }
 
@@ -206,10 +177,10 @@ pub(super) static ROWS: &[Row] = &[
             let on = s.rg.auth_token_enabled().unwrap_or(false);
             json!(if on { "generated" } else { "none" })
         },
-        |b, q| b.set_auth_token(q.token()),
+        |b, q| b.set_auth_token(q.secret()),
     )
     .modify(|b, q| {
-        b.set_auth_token(q.token())
+        b.set_auth_token(q.secret())
             .auth_token_update_strategy(Strategy::Rotate)
     }),
     row(
@@ -267,7 +238,7 @@ pub(super) static ROWS: &[Row] = &[
 
 /// The second call that turns AUTH on: SET makes the token, added by ROTATE, the only way in.
 pub(super) fn enforce_auth(b: Modify, q: &Req<'_>) -> Modify {
-    b.set_auth_token(q.token())
+    b.set_auth_token(q.secret())
         .auth_token_update_strategy(Strategy::Set)
 }
 
