@@ -7,6 +7,26 @@ use super::aws_docs::{ALARM_PUT, CW_PUT_METRIC_ALARM};
 use super::desired::Inputs;
 use super::types::{Address, AttrSpec, Compare, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::{Alarm, Comparison, MissingData, Stack};
+use attr::*;
+
+/// The alarm's attributes, each name written once (the rows here, the desired value below
+/// and the AWS side in `aws::kinds::alarm` name them through these).
+pub mod attr {
+    pub const DESCRIPTION: &str = "description";
+    pub const NAMESPACE: &str = "namespace";
+    pub const METRIC: &str = "metric";
+    pub const DIMENSIONS: &str = "dimensions";
+    pub const STATISTIC: &str = "statistic";
+    pub const PERIOD_SECONDS: &str = "period_seconds";
+    pub const EVALUATION_PERIODS: &str = "evaluation_periods";
+    pub const DATAPOINTS_TO_ALARM: &str = "datapoints_to_alarm";
+    pub const THRESHOLD: &str = "threshold";
+    pub const COMPARISON: &str = "comparison";
+    pub const TREAT_MISSING_DATA: &str = "treat_missing_data";
+    pub const ACTIONS: &str = "actions";
+    pub const OK_ACTIONS: &str = "ok_actions";
+    pub const TAGS: &str = "tags";
+}
 
 pub static ALARM: KindSpec = KindSpec {
     kind: Kind::Alarm,
@@ -15,20 +35,20 @@ pub static ALARM: KindSpec = KindSpec {
     stateful: false,
     loses_data: false,
     attrs: &[
-        AttrSpec::online("description").sources(&[ALARM_PUT]),
-        AttrSpec::online("namespace").sources(&[ALARM_PUT]),
-        AttrSpec::online("metric").sources(&[ALARM_PUT]),
-        AttrSpec::online("dimensions").sources(&[ALARM_PUT]),
-        AttrSpec::online("statistic").sources(&[ALARM_PUT]),
-        AttrSpec::online("period_seconds").sources(&[ALARM_PUT]),
-        AttrSpec::online("evaluation_periods").sources(&[ALARM_PUT]),
-        AttrSpec::online("datapoints_to_alarm").sources(&[ALARM_PUT]),
-        AttrSpec::online("threshold").compare(Compare::Number).sources(&[ALARM_PUT]),
-        AttrSpec::online("comparison").sources(&[ALARM_PUT]),
-        AttrSpec::online("treat_missing_data").sources(&[ALARM_PUT]),
-        AttrSpec::online("actions").compare(Compare::Unordered).sources(&[ALARM_PUT]),
-        AttrSpec::online("ok_actions").compare(Compare::Unordered).sources(&[ALARM_PUT]),
-        AttrSpec::online("tags").sources(&[Source::doc(
+        AttrSpec::online(DESCRIPTION).sources(&[ALARM_PUT]),
+        AttrSpec::online(NAMESPACE).sources(&[ALARM_PUT]),
+        AttrSpec::online(METRIC).sources(&[ALARM_PUT]),
+        AttrSpec::online(DIMENSIONS).sources(&[ALARM_PUT]),
+        AttrSpec::online(STATISTIC).sources(&[ALARM_PUT]),
+        AttrSpec::online(PERIOD_SECONDS).sources(&[ALARM_PUT]),
+        AttrSpec::online(EVALUATION_PERIODS).sources(&[ALARM_PUT]),
+        AttrSpec::online(DATAPOINTS_TO_ALARM).sources(&[ALARM_PUT]),
+        AttrSpec::online(THRESHOLD).compare(Compare::Number).sources(&[ALARM_PUT]),
+        AttrSpec::online(COMPARISON).sources(&[ALARM_PUT]),
+        AttrSpec::online(TREAT_MISSING_DATA).sources(&[ALARM_PUT]),
+        AttrSpec::online(ACTIONS).compare(Compare::Unordered).sources(&[ALARM_PUT]),
+        AttrSpec::online(OK_ACTIONS).compare(Compare::Unordered).sources(&[ALARM_PUT]),
+        AttrSpec::online(TAGS).sources(&[Source::doc(
             CW_PUT_METRIC_ALARM,
             "If you are using this operation to update an existing alarm, any tags you specify in this parameter are ignored. To change the tags of an existing alarm, use TagResource or UntagResource.",
         )]),
@@ -39,26 +59,23 @@ pub static ALARM: KindSpec = KindSpec {
 pub(super) fn desired_alarm(cx: &Inputs<'_>, a: &Alarm) -> Resource {
     let (namespace, dimensions, target) = alarm_target(cx.stack, &a.resource, a.node);
     let r = Resource::new(Kind::Alarm, &a.name)
-        .set("description", json!(a.description))
-        .set("namespace", namespace)
-        .set("metric", a.metric.clone())
-        .set("dimensions", dimensions)
-        .set("statistic", a.statistic.clone())
-        .set("period_seconds", a.period_seconds)
-        .set("evaluation_periods", a.evaluation_periods)
+        .set(DESCRIPTION, json!(a.description))
+        .set(NAMESPACE, namespace)
+        .set(METRIC, a.metric.clone())
+        .set(DIMENSIONS, dimensions)
+        .set(STATISTIC, a.statistic.clone())
+        .set(PERIOD_SECONDS, a.period_seconds)
+        .set(EVALUATION_PERIODS, a.evaluation_periods)
         .set(
-            "datapoints_to_alarm",
+            DATAPOINTS_TO_ALARM,
             a.datapoints_to_alarm.unwrap_or(a.evaluation_periods),
         )
-        .set("threshold", a.threshold)
-        .set("comparison", comparison_name(a.comparison))
-        .set(
-            "treat_missing_data",
-            missing_data_name(a.treat_missing_data),
-        )
-        .set("actions", json!(a.actions))
-        .set("ok_actions", json!(a.ok_actions))
-        .set("tags", cx.tags.clone());
+        .set(THRESHOLD, a.threshold)
+        .set(COMPARISON, comparison_name(a.comparison))
+        .set(TREAT_MISSING_DATA, missing_data_name(a.treat_missing_data))
+        .set(ACTIONS, json!(a.actions))
+        .set(OK_ACTIONS, json!(a.ok_actions))
+        .set(TAGS, cx.tags.clone());
     match target {
         Some(t) => r.after(t),
         None => r,

@@ -12,6 +12,7 @@ use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, observed};
 use crate::aws::write::{StepContext, cloudwatch_tags};
+use crate::model::alarm::attr::TAGS;
 use crate::model::{Address, Kind, Resource, spec_of};
 use crate::plan::{ObservedResource, Step, StepOp};
 use rows::{Req, Seen, row_of};
@@ -70,7 +71,7 @@ impl AwsKind for Alarms {
                 .await?;
             cx.sent("cloudwatch:PutMetricAlarm", &changed);
         }
-        if step.op == StepOp::Update && step.attributes.iter().any(|x| x == "tags") {
+        if step.op == StepOp::Update && step.attributes.iter().any(|x| x == TAGS) {
             cloudwatch_tags(cx, &cx.arn(&r.address)?).await?;
         }
         Ok(())
@@ -146,7 +147,12 @@ mod tests {
         let spec = spec_of(Kind::Alarm);
         for a in spec.attrs {
             let row = row_of(a.name).unwrap_or_else(|| panic!("{} has no AWS row", a.name));
-            assert_eq!(row.put.is_none(), a.name == "tags", "{}: put", a.name);
+            assert_eq!(
+                row.put.is_none(),
+                a.name == crate::model::alarm::attr::TAGS,
+                "{}: put",
+                a.name
+            );
         }
         for row in ROWS {
             assert!(

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::aws::read::{Context, nz};
 use crate::model::Resource;
+use crate::model::alarm::attr::*;
 
 /// What a row is read from: one alarm in AWS's answer, and the rest of the read.
 pub(super) struct Seen<'a> {
@@ -86,33 +87,29 @@ fn theirs<'p>(pairs: &[(&str, &'p str)], model: &str, default: &'p str) -> &'p s
 /// Every row of the alarm's table.
 pub(super) static ROWS: &[Row] = &[
     row(
-        "description",
+        DESCRIPTION,
         |s| json!(nz(s.alarm.alarm_description())),
-        |b, q| b.set_alarm_description(q.r.str("description").map(str::to_owned)),
+        |b, q| b.set_alarm_description(q.r.str(DESCRIPTION).map(str::to_owned)),
     ),
     row(
-        "namespace",
+        NAMESPACE,
         |s| json!(s.alarm.namespace().unwrap_or_default()),
-        |b, q| b.namespace(q.s("namespace")),
+        |b, q| b.namespace(q.s(NAMESPACE)),
     ),
     row(
-        "metric",
+        METRIC,
         |s| json!(s.alarm.metric_name().unwrap_or_default()),
-        |b, q| b.metric_name(q.s("metric")),
+        |b, q| b.metric_name(q.s(METRIC)),
     ),
     row(
-        "dimensions",
+        DIMENSIONS,
         |s| {
             let dims = s.alarm.dimensions().iter();
             let dims = dims.filter_map(|d| Some((d.name()?.to_owned(), d.value()?.to_owned())));
             json!(dims.collect::<BTreeMap<String, String>>())
         },
         |b, q| {
-            let dims =
-                q.r.get("dimensions")
-                    .as_object()
-                    .cloned()
-                    .unwrap_or_default();
+            let dims = q.r.get(DIMENSIONS).as_object().cloned().unwrap_or_default();
             let dims = dims.iter().map(|(k, v)| {
                 Dimension::builder()
                     .name(k)
@@ -124,7 +121,7 @@ pub(super) static ROWS: &[Row] = &[
     ),
     // A percentile (`p99`) is an extended statistic.
     row(
-        "statistic",
+        STATISTIC,
         |s| {
             let a = s.alarm;
             let extended = a.extended_statistic().map(str::to_owned);
@@ -132,7 +129,7 @@ pub(super) static ROWS: &[Row] = &[
             json!(extended.or_else(standard).unwrap_or_default())
         },
         |b, q| {
-            let stat = q.r.str("statistic").unwrap_or("Average");
+            let stat = q.r.str(STATISTIC).unwrap_or("Average");
             if stat.starts_with('p') {
                 b.extended_statistic(stat)
             } else {
@@ -141,18 +138,18 @@ pub(super) static ROWS: &[Row] = &[
         },
     ),
     row(
-        "period_seconds",
+        PERIOD_SECONDS,
         |s| json!(s.alarm.period().unwrap_or(0)),
-        |b, q| b.set_period(q.i("period_seconds")),
+        |b, q| b.set_period(q.i(PERIOD_SECONDS)),
     ),
     row(
-        "evaluation_periods",
+        EVALUATION_PERIODS,
         |s| json!(s.alarm.evaluation_periods().unwrap_or(0)),
-        |b, q| b.set_evaluation_periods(q.i("evaluation_periods")),
+        |b, q| b.set_evaluation_periods(q.i(EVALUATION_PERIODS)),
     ),
     // AWS leaves it out when it equals the evaluation periods.
     row(
-        "datapoints_to_alarm",
+        DATAPOINTS_TO_ALARM,
         |s| {
             let a = s.alarm;
             json!(
@@ -161,15 +158,15 @@ pub(super) static ROWS: &[Row] = &[
                     .unwrap_or(0)
             )
         },
-        |b, q| b.set_datapoints_to_alarm(q.i("datapoints_to_alarm")),
+        |b, q| b.set_datapoints_to_alarm(q.i(DATAPOINTS_TO_ALARM)),
     ),
     row(
-        "threshold",
+        THRESHOLD,
         |s| json!(s.alarm.threshold().unwrap_or(0.0)),
-        |b, q| b.set_threshold(q.r.get("threshold").as_f64()),
+        |b, q| b.set_threshold(q.r.get(THRESHOLD).as_f64()),
     ),
     row(
-        "comparison",
+        COMPARISON,
         |s| {
             let op = s.alarm.comparison_operator().map(|c| c.as_str());
             json!(ours(&COMPARISONS, op.unwrap_or_default(), "other"))
@@ -177,35 +174,35 @@ pub(super) static ROWS: &[Row] = &[
         |b, q| {
             let op = theirs(
                 &COMPARISONS,
-                q.r.str("comparison").unwrap_or_default(),
+                q.r.str(COMPARISON).unwrap_or_default(),
                 "GreaterThanThreshold",
             );
             b.comparison_operator(ComparisonOperator::from(op))
         },
     ),
     row(
-        "treat_missing_data",
+        TREAT_MISSING_DATA,
         |s| {
             let m = s.alarm.treat_missing_data().unwrap_or("missing");
             json!(ours(&MISSING, m, "missing"))
         },
         |b, q| {
-            let m = q.r.str("treat_missing_data").unwrap_or_default();
+            let m = q.r.str(TREAT_MISSING_DATA).unwrap_or_default();
             b.treat_missing_data(theirs(&MISSING, m, "missing"))
         },
     ),
     row(
-        "actions",
+        ACTIONS,
         |s| sorted(s.alarm.alarm_actions()),
-        |b, q| b.set_alarm_actions(Some(q.r.strings("actions"))),
+        |b, q| b.set_alarm_actions(Some(q.r.strings(ACTIONS))),
     ),
     row(
-        "ok_actions",
+        OK_ACTIONS,
         |s| sorted(s.alarm.ok_actions()),
-        |b, q| b.set_ok_actions(Some(q.r.strings("ok_actions"))),
+        |b, q| b.set_ok_actions(Some(q.r.strings(OK_ACTIONS))),
     ),
     Row {
-        attr: "tags",
+        attr: TAGS,
         read: |s| s.cx.arn_tags(s.alarm.alarm_arn()),
         put: None,
     },
