@@ -59,20 +59,19 @@ async fn redis_replicas_per_shard_change_is_sent_with_increase_and_decrease_repl
     }
 }
 
+/// AWS turns AUTH off only for a move to role-based access control ("DELETE - allowed only
+/// when transitioning to RBAC", ModifyReplicationGroup AuthTokenUpdateStrategy), which
+/// stackctl does not manage: `auth_token: generated → none` is refused before anything is sent,
+/// and the token and its only copy, the secret, stay. (Until issue 12 this test had apply send
+/// DELETE, which the emulator accepted and AWS documents as refused.)
 #[tokio::test]
-async fn auth_token_generated_to_none_removes_the_token_in_aws_before_its_secret() {
+async fn auth_token_generated_to_none_is_refused_and_the_token_and_its_secret_stay() {
     let _serial = use_fault_emulator().await;
     let name = unique("atn");
     seed_network(&name).await;
     let (spec, _) = staging_with(&name, &[]);
     apply_logged(&spec, &name);
     let secret = format!("stackctl/{name}/{name}-redis/auth-token");
-    let sm = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
-    sm.describe_secret()
-        .secret_id(&secret)
-        .send()
-        .await
-        .expect("the token's secret exists");
     staging_with(
         &name,
         &[(
@@ -80,18 +79,15 @@ async fn auth_token_generated_to_none_removes_the_token_in_aws_before_its_secret
             "  security_groups: [redis]\n  auth_token: none\n",
         )],
     );
-    let log = apply_logged(&spec, &name);
-    let modify = log
-        .iter()
-        .position(|a| a == "ModifyReplicationGroup")
-        .unwrap_or_else(|| panic!("ModifyReplicationGroup in {log:?}"));
-    let delete = log
-        .iter()
-        .position(|a| a == "DeleteSecret")
-        .unwrap_or_else(|| panic!("DeleteSecret in {log:?}"));
+    set_faults(json!({ "rules": [] }));
+    let o = apply_env(&spec, &name, &[], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_stderr_has(&o, "allowed only when transitioning to RBAC");
+    // Only the lock's own secret is written and deleted; the group is not modified.
+    let log = fault_log();
     assert!(
-        modify < delete,
-        "AUTH is removed before its only copy: {log:?}"
+        !log.iter().any(|a| a == "ModifyReplicationGroup"),
+        "nothing is sent to the group: {log:?}"
     );
     let ec = aws_sdk_elasticache::Client::new(&sdk_config().await);
     let rg = ec
@@ -100,15 +96,14 @@ async fn auth_token_generated_to_none_removes_the_token_in_aws_before_its_secret
         .send()
         .await
         .expect("describe");
-    assert_eq!(rg.replication_groups()[0].auth_token_enabled(), Some(false));
-    assert!(
-        sm.describe_secret()
-            .secret_id(&secret)
-            .send()
-            .await
-            .is_err(),
-        "the secret of a token no longer in use is deleted"
-    );
+    assert_eq!(rg.replication_groups()[0].auth_token_enabled(), Some(true));
+    let sm = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    sm.describe_secret()
+        .secret_id(&secret)
+        .send()
+        .await
+        .expect("the token's secret stays");
+    staging_with(&name, &[]);
     assert_plan_empty(&spec);
 }
 

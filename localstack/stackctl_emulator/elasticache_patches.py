@@ -622,3 +622,26 @@ def time_passing():
     wrap("_increase_replica_count", increase)
     wrap("_decrease_replica_count", decrease)
     wrap("_delete_replication_group", delete)
+
+
+# ---------------------------------------------------------------- AUTH token strategies
+
+@patch("elasticache-auth-strategy")
+def auth_strategy():
+    """ModifyReplicationGroup AuthTokenUpdateStrategy as AWS documents it: "DELETE - allowed only
+    when transitioning to RBAC" (with UserGroupIdsToAdd), and "SET - allowed only after ROTATE";
+    MiniStack accepted both anywhere. Source: ElastiCache API Reference, ModifyReplicationGroup
+    AuthTokenUpdateStrategy."""
+
+    def modify(orig, p):
+        strategy = param(p, "AuthTokenUpdateStrategy")
+        rg = ec._replication_groups.get(param(p, "ReplicationGroupId"))
+        if strategy == "DELETE" and not has_param(p, "UserGroupIdsToAdd.member.1"):
+            return error("InvalidParameterCombination",
+                         "AuthTokenUpdateStrategy DELETE is allowed only when transitioning to RBAC.")
+        if strategy == "SET" and rg is not None and not rg.get("AuthTokenEnabled"):
+            return error("InvalidParameterCombination",
+                         "AuthTokenUpdateStrategy SET is allowed only after ROTATE.")
+        return orig(p)
+
+    wrap("_modify_replication_group", modify)

@@ -234,3 +234,34 @@ def test_no_kms_key_id_without_one(ec, network):
     rg_id, _, created = make_group(ec, network, clusters=2, AtRestEncryptionEnabled=True)
     assert "KmsKeyId" not in created
     assert "KmsKeyId" not in group(ec, rg_id)
+
+
+AUTH = "elasticache-auth-strategy"
+TOKEN = "a-long-enough-auth-token-1"
+
+
+@pytest.mark.patch(AUTH)
+def test_auth_delete_without_rbac_is_refused(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=2, TransitEncryptionEnabled=True, AuthToken=TOKEN)
+    with pytest.raises(Exception) as excinfo:
+        ec.modify_replication_group(ReplicationGroupId=rg_id, AuthTokenUpdateStrategy="DELETE",
+                                    ApplyImmediately=True)
+    assert error_code(excinfo) == "InvalidParameterCombination"
+    assert group(ec, rg_id)["AuthTokenEnabled"] is True
+
+
+@pytest.mark.patch(AUTH)
+def test_auth_set_without_a_token_is_refused(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=2, TransitEncryptionEnabled=True)
+    with pytest.raises(Exception) as excinfo:
+        ec.modify_replication_group(ReplicationGroupId=rg_id, AuthToken=TOKEN,
+                                    AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    assert error_code(excinfo) == "InvalidParameterCombination"
+
+
+def test_auth_rotate_then_set_turns_auth_on(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=2, TransitEncryptionEnabled=True)
+    for strategy in ("ROTATE", "SET"):
+        ec.modify_replication_group(ReplicationGroupId=rg_id, AuthToken=TOKEN,
+                                    AuthTokenUpdateStrategy=strategy, ApplyImmediately=True)
+    assert group(ec, rg_id)["AuthTokenEnabled"] is True
