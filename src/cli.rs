@@ -87,6 +87,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
+    /// Print what applications need to connect (hosts, ports, the ARNs of the secrets with the
+    /// credentials, never their values), read from AWS.
+    Output {
+        /// The stack file.
+        file: PathBuf,
+        /// `text`, `json`, or `env` (`NAME='value'` lines for a CI step to source).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// Delete everything the stack owns, dependents first.
     Destroy {
         /// The stack file.
@@ -112,6 +121,13 @@ pub enum Command {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Env,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

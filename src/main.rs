@@ -102,6 +102,7 @@ fn run_on_runtime(command: Command) -> anyhow::Result<Outcome> {
             }
             Command::Unlock { file, force } => commands::unlock::run(&file, force).await,
             Command::Drift { file, format } => commands::drift::run(&file, format).await,
+            Command::Output { file, format } => commands::output::run(&file, format).await,
             Command::Destroy {
                 file,
                 auto_approve,

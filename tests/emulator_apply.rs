@@ -743,3 +743,72 @@ async fn a_plan_prints_as_markdown_and_as_json_either_way() {
         serde_json::from_slice(&run_ok(&["plan", "--format", "json", p], 0).stdout).expect("json");
     assert_eq!(by_flag["changes"], by_format["changes"]);
 }
+
+/// `stackctl output` prints where applications connect, read from AWS: before an apply it says
+/// there is nothing yet; after, the writer and reader hosts are the instances' endpoints, the
+/// proxy's and Redis's hosts are there, the credentials are the secrets' ARNs, and no secret
+/// value appears in any format.
+#[tokio::test]
+async fn output_prints_the_endpoints_and_the_secrets_arns_never_their_values() {
+    let name = unique("out");
+    seed_network(&name).await;
+    let (spec, _) = example("staging.yaml", &name);
+    let p = spec.to_str().expect("path");
+    let before = stackctl(&["output", p]);
+    assert_eq!(before.status.code(), Some(1), "{}", text(&before));
+    assert_stderr_has(&before, "run `stackctl apply` first");
+
+    apply(&spec);
+    let env =
+        String::from_utf8_lossy(&run_ok(&["output", "--format", "env", p], 0).stdout).to_string();
+    let json: Value = serde_json::from_slice(&run_ok(&["output", "--format", "json", p], 0).stdout)
+        .expect("json");
+    for (key, id) in [
+        ("DB_WRITE_HOST", format!("{name}-db")),
+        ("DB_READ_HOST", format!("{name}-db-replica-1")),
+    ] {
+        let i = describe_instance(&id).await;
+        let host = i.endpoint().and_then(|e| e.address()).expect("endpoint");
+        assert_eq!(json[key], host, "{key}");
+    }
+    assert!(
+        env.contains(&format!(
+            "DB_WRITE_HOST='{}'",
+            json["DB_WRITE_HOST"].as_str().unwrap_or("?")
+        )),
+        "{env}"
+    );
+    for key in ["DB_PORT", "DB_PROXY_HOST", "REDIS_HOST", "REDIS_PORT"] {
+        assert!(
+            json[key].as_str().is_some_and(|v| !v.is_empty()),
+            "{key} in {json:#}"
+        );
+    }
+    for key in ["DB_SECRET_ARN", "REDIS_AUTH_SECRET_ARN"] {
+        assert!(
+            json[key]
+                .as_str()
+                .is_some_and(|v| v.starts_with("arn:aws:secretsmanager:")),
+            "{key} in {json:#}"
+        );
+    }
+    let sm = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    let text_out = String::from_utf8_lossy(&run_ok(&["output", p], 0).stdout).to_string();
+    for key in ["DB_SECRET_ARN", "REDIS_AUTH_SECRET_ARN"] {
+        let v = sm
+            .get_secret_value()
+            .secret_id(json[key].as_str().unwrap_or_default())
+            .send()
+            .await
+            .expect("secret");
+        let doc: Value = serde_json::from_str(v.secret_string().unwrap_or("{}")).expect("JSON");
+        for field in ["password", "token"] {
+            if let Some(secret) = doc[field].as_str() {
+                for shown in [&env, &text_out, &json.to_string()] {
+                    assert!(!shown.contains(secret), "{key}'s {field} printed");
+                }
+            }
+        }
+    }
+    assert_plan_empty(&spec);
+}

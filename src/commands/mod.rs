@@ -5,6 +5,7 @@ pub mod common;
 pub mod destroy;
 pub mod drift;
 pub mod locked;
+pub mod output;
 pub mod plan;
 pub mod rollback;
 pub mod saved_plan;

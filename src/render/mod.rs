@@ -2,6 +2,7 @@
 
 pub mod drift;
 pub mod out;
+pub mod outputs;
 pub mod plan;
 pub mod plan_markdown;
 pub mod progress;

@@ -106,6 +106,22 @@ pub(in crate::aws) fn observed(
     }
 }
 
+/// Records where clients connect to a resource (`stackctl output`): its endpoint's host and
+/// port, when AWS gives them.
+pub(in crate::aws) fn with_endpoint(
+    host: Option<&str>,
+    port: Option<i32>,
+    mut o: ObservedResource,
+) -> ObservedResource {
+    if let Some(h) = nz(host) {
+        o.ids.insert("endpoint".into(), h.to_owned());
+    }
+    if let Some(p) = port.filter(|p| *p > 0) {
+        o.ids.insert("port".into(), p.to_string());
+    }
+    o
+}
+
 /// Records a resource's ARN for the executor (tag updates name resources by ARN).
 fn with_arn(arn: Option<&str>, mut o: ObservedResource) -> ObservedResource {
     if let Some(a) = arn {

@@ -9,7 +9,7 @@ use aws_sdk_rds::types::{
 use serde_json::json;
 
 use super::tagging::OwnedArns;
-use super::{Context, observed, sorted, with_arn};
+use super::{Context, observed, sorted, with_arn, with_endpoint};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::pages::all_pages;
@@ -139,7 +139,7 @@ fn observe_endpoint(cx: &Context, e: &DbProxyEndpoint) -> ObservedResource {
         .target_role()
         .map(|r| r.as_str().to_ascii_lowercase())
         .unwrap_or_else(|| "read_write".into());
-    with_arn(
+    let o = with_arn(
         earn,
         observed(
             Resource::new(
@@ -159,7 +159,8 @@ fn observe_endpoint(cx: &Context, e: &DbProxyEndpoint) -> ObservedResource {
                 .map(|s| s.as_str().to_owned())
                 .unwrap_or_default(),
         ),
-    )
+    );
+    with_endpoint(e.endpoint(), None, o)
 }
 
 /// Owned proxies other than the spec's (`known_proxy`, by ARN), each after its owned
@@ -300,7 +301,7 @@ fn observe_proxy(
     if let Some(a) = arn {
         o.ids.insert("arn".into(), a.to_owned());
     }
-    o
+    with_endpoint(p.endpoint(), None, o)
 }
 
 fn observe_target_group(

@@ -14,7 +14,7 @@ use super::AwsKind;
 use super::Req;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
-use crate::aws::read::{Context, OwnedArns, arn_name, observed, owned_by, tag_map};
+use crate::aws::read::{Context, OwnedArns, arn_name, observed, owned_by, tag_map, with_endpoint};
 use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{StepContext, rds_tags, secret_value};
@@ -315,7 +315,12 @@ pub(in crate::aws) fn observe(cx: &Context, inst: &DbInstance) -> ObservedResour
             o.ids.insert(key.into(), v.to_owned());
         }
     }
-    o
+    let endpoint = inst.endpoint();
+    with_endpoint(
+        endpoint.and_then(|e| e.address()),
+        endpoint.and_then(|e| e.port()),
+        o,
+    )
 }
 
 /// The changes AWS holds for the maintenance window, in the model's names.

@@ -11,7 +11,7 @@ use super::AwsKind;
 use super::Req;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
-use crate::aws::read::{Context, observed};
+use crate::aws::read::{Context, observed, with_endpoint};
 use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{Sensitive, StepContext, cache_tags, secret_value};
@@ -269,7 +269,23 @@ pub(in crate::aws) fn observe(
     if let Some(a) = arn {
         o.ids.insert("arn".into(), a.to_owned());
     }
-    o
+    // Cluster mode: one configuration endpoint; else the primary's and the readers'.
+    let first = rg.node_groups().first();
+    let (primary, reader) = match rg.configuration_endpoint() {
+        Some(e) => (Some(e), None),
+        None => (
+            first.and_then(|g| g.primary_endpoint()),
+            first.and_then(|g| g.reader_endpoint()),
+        ),
+    };
+    if let Some(r) = reader.and_then(|e| e.address()) {
+        o.ids.insert("reader_endpoint".into(), r.to_owned());
+    }
+    with_endpoint(
+        primary.and_then(|e| e.address()),
+        primary.and_then(|e| e.port()),
+        o,
+    )
 }
 
 #[cfg(test)]

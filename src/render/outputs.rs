@@ -1,0 +1,120 @@
+//! What applications need to connect to an applied stack, named as environment variables: the
+//! database's write and read hosts and port, the proxy's endpoints, Redis's primary and reader
+//! hosts and port, and the ARNs of the secrets that hold the credentials (never their values).
+//! Pure: from the spec and what AWS reported (each observed resource's `endpoint`, `port` and
+//! `arn` ids).
+
+use crate::model::secret::{auth_token_secret_name, master_secret_name};
+use crate::model::{Address, Kind};
+use crate::plan::Observed;
+use crate::spec::raw::{AuthToken, PasswordSource, Stack, TargetRole};
+
+/// The outputs in a fixed order: `(name, value)`. `Err` names what AWS does not have yet.
+pub fn outputs(stack: &Stack, observed: &Observed) -> Result<Vec<(&'static str, String)>, String> {
+    let id = |kind: Kind, name: &str, key: &str| {
+        observed
+            .get(&Address::new(kind, name))
+            .and_then(|o| o.ids.get(key).cloned())
+    };
+    let db = &stack.database;
+    let Some(writer) = id(Kind::DbInstance, &db.identifier, "endpoint") else {
+        return Err(format!(
+            "stack {} has no db_instance.{} with an endpoint in AWS yet: run `stackctl apply` first",
+            stack.stack, db.identifier
+        ));
+    };
+    let replicas: Vec<String> = db
+        .replicas
+        .iter()
+        .filter_map(|r| id(Kind::DbReplica, &r.identifier, "endpoint"))
+        .collect();
+    let mut out: Vec<(&'static str, Option<String>)> = vec![
+        ("DB_WRITE_HOST", Some(writer.clone())),
+        // Reads go to the first replica; to the writer when there is none.
+        (
+            "DB_READ_HOST",
+            Some(replicas.first().cloned().unwrap_or(writer)),
+        ),
+        (
+            "DB_READ_HOSTS",
+            (!replicas.is_empty()).then(|| replicas.join(",")),
+        ),
+        ("DB_PORT", id(Kind::DbInstance, &db.identifier, "port")),
+    ];
+    let secret = match db.master_user.password {
+        PasswordSource::RdsManaged => {
+            id(Kind::DbInstance, &db.identifier, "master_user_secret_arn")
+        }
+        PasswordSource::Generated => id(
+            Kind::Secret,
+            &master_secret_name(&stack.stack, &db.identifier),
+            "arn",
+        ),
+    };
+    out.push(("DB_SECRET_ARN", secret));
+    if let Some(p) = &stack.proxy {
+        out.push(("DB_PROXY_HOST", id(Kind::Proxy, &p.name, "endpoint")));
+        let read_only = p
+            .endpoints
+            .iter()
+            .find(|e| e.target_role == TargetRole::ReadOnly);
+        out.push((
+            "DB_PROXY_READ_HOST",
+            read_only.and_then(|e| id(Kind::ProxyEndpoint, &e.name, "endpoint")),
+        ));
+    }
+    if let Some(r) = &stack.redis {
+        let rg = &r.replication_group_id;
+        out.push(("REDIS_HOST", id(Kind::ReplicationGroup, rg, "endpoint")));
+        out.push((
+            "REDIS_READER_HOST",
+            id(Kind::ReplicationGroup, rg, "reader_endpoint"),
+        ));
+        out.push(("REDIS_PORT", id(Kind::ReplicationGroup, rg, "port")));
+        if r.auth_token == AuthToken::Generated {
+            let name = auth_token_secret_name(&stack.stack, rg);
+            out.push(("REDIS_AUTH_SECRET_ARN", id(Kind::Secret, &name, "arn")));
+        }
+    }
+    Ok(out.into_iter().filter_map(|(k, v)| Some((k, v?))).collect())
+}
+
+/// `NAME  value` lines, aligned.
+pub fn text(outputs: &[(&str, String)]) -> String {
+    let width = outputs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    outputs
+        .iter()
+        .map(|(k, v)| format!("{k:width$}  {v}\n"))
+        .collect()
+}
+
+/// A JSON object of the outputs.
+pub fn json(outputs: &[(&str, String)]) -> serde_json::Value {
+    serde_json::Value::Object(
+        outputs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+/// `NAME='value'` lines for a shell to source (a `'` in a value is escaped).
+pub fn env(outputs: &[(&str, String)]) -> String {
+    outputs
+        .iter()
+        .map(|(k, v)| format!("{k}='{}'\n", v.replace('\'', r"'\''")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{env, json, text};
+
+    #[test]
+    fn formats_quote_and_align() {
+        let o = vec![("DB_PORT", "5432".to_owned()), ("A", "it's".to_owned())];
+        assert_eq!(text(&o), "DB_PORT  5432\nA        it's\n");
+        assert_eq!(env(&o), "DB_PORT='5432'\nA='it'\\''s'\n");
+        assert_eq!(json(&o)["A"], "it's");
+    }
+}
