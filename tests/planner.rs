@@ -792,6 +792,12 @@ fn an_instance_waiting_for_a_reboot_is_outstanding_work() {
         let step = p.steps.iter().find(|st| st.address == c.address);
         assert_eq!(step.map(|st| st.reboot), (!held).then_some(true), "{shown}");
         assert!(shown.contains("parameter_apply_status"), "{shown}");
+        let report = drift::text(&p);
+        assert_eq!(
+            report.contains("apply leaves it undone"),
+            held,
+            "drift says what apply does:\n{report}"
+        );
     }
 }
 

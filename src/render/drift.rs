@@ -7,10 +7,14 @@ use serde_json::json;
 
 use super::plan::value;
 use super::style::Style;
-use crate::plan::{Action, Plan};
+use crate::plan::{Action, Change, Plan};
 
-fn winner(action: Action) -> &'static str {
-    match action {
+/// What the next apply does about a change; an outstanding one it leaves undone.
+fn winner(c: &Change) -> &'static str {
+    if c.outstanding() {
+        return "apply leaves it undone (outstanding; see the plan's note)";
+    }
+    match c.action {
         Action::Create => "apply creates it",
         Action::Delete => "apply deletes it",
         Action::Update | Action::Replace => "the spec: apply sets the desired value",
@@ -35,19 +39,14 @@ pub fn text(plan: &Plan) -> String {
     for c in &plan.changes {
         match c.action {
             Action::Create => {
-                let _ = writeln!(
-                    out,
-                    "  {}: missing in AWS ({})",
-                    c.address,
-                    winner(c.action)
-                );
+                let _ = writeln!(out, "  {}: missing in AWS ({})", c.address, winner(c));
             }
             Action::Delete => {
                 let _ = writeln!(
                     out,
                     "  {}: in AWS but not in the spec ({})",
                     c.address,
-                    winner(c.action)
+                    winner(c)
                 );
             }
             _ => {
@@ -59,7 +58,7 @@ pub fn text(plan: &Plan) -> String {
                         a.name,
                         value(&a.old),
                         value(&a.new),
-                        winner(c.action),
+                        winner(c),
                         a.impact.label()
                     );
                 }
@@ -95,7 +94,7 @@ pub fn markdown(plan: &Plan) -> String {
                     out,
                     "| `{}` | | {live} | {desired} | {} | {} |",
                     c.address,
-                    winner(c.action),
+                    winner(c),
                     c.impact.label()
                 );
             }
@@ -108,7 +107,7 @@ pub fn markdown(plan: &Plan) -> String {
                         a.name,
                         value(&a.old).replace('|', "\\|"),
                         value(&a.new).replace('|', "\\|"),
-                        winner(c.action),
+                        winner(c),
                         a.impact.label()
                     );
                 }
@@ -128,7 +127,7 @@ pub fn json(plan: &Plan) -> serde_json::Value {
                 "address": c.address.to_string(),
                 "action": c.action,
                 "impact": c.impact,
-                "next_apply": winner(c.action),
+                "next_apply": winner(c),
                 "attributes": c.attributes.iter().map(|a| json!({
                     "name": a.name, "live": a.old, "desired": a.new, "impact": a.impact,
                 })).collect::<Vec<_>>(),
