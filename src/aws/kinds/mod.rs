@@ -3,11 +3,14 @@
 //! batches, create, modify the changed rows, delete, wait until AWS is done). The rows
 //! themselves (their impact, comparison, deferral) are the pure half, in `model::<kind>`.
 //!
-//! The DB instance with its read replicas, the Redis replication group and the CloudWatch alarm
-//! are written this way; the other kinds still read in `aws::read` and write in `aws::write`.
+//! The DB instance with its read replicas, the Redis replication group, the CloudWatch alarm and
+//! the DB and cache subnet groups are written this way; the other kinds still read in
+//! `aws::read` and write in `aws::write`.
 
 pub mod alarm;
+pub mod cache_subnet_group;
 pub mod db_instance;
+pub mod db_subnet_group;
 pub mod replication_group;
 
 use std::collections::BTreeMap;

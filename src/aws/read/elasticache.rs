@@ -1,34 +1,17 @@
-//! ElastiCache: the cache subnet and parameter groups (the replication group's AWS side is
-//! `aws::kinds::replication_group`).
+//! ElastiCache: the cache parameter group (the replication group's and the cache subnet group's
+//! AWS sides are in `aws::kinds`).
 
 use std::collections::BTreeMap;
 
-use aws_sdk_elasticache::types::{CacheParameterGroup, CacheSubnetGroup};
+use aws_sdk_elasticache::types::CacheParameterGroup;
 use serde_json::json;
 
-use super::{Context, observed, sorted, with_arn};
+use super::{Context, observed, with_arn};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::pages::all_pages;
 use crate::model::{Kind, Resource};
 use crate::plan::ObservedResource;
-
-pub(super) async fn describe_cache_subnet_group(
-    c: &Clients,
-    name: Option<String>,
-) -> Result<Option<CacheSubnetGroup>, AwsError> {
-    let Some(name) = name else { return Ok(None) };
-    let r = c
-        .call(
-            "elasticache:DescribeCacheSubnetGroups",
-            c.elasticache
-                .describe_cache_subnet_groups()
-                .cache_subnet_group_name(&name)
-                .send(),
-        )
-        .await;
-    Ok(found(r)?.and_then(|r| r.cache_subnet_groups().first().cloned()))
-}
 
 pub(super) type CacheParams = (CacheParameterGroup, BTreeMap<String, String>);
 
@@ -78,32 +61,6 @@ pub(super) async fn describe_cache_parameter_group(
     });
     let (g, p) = tokio::try_join!(group, params)?;
     Ok(g.map(|g| (g, p.into_iter().collect())))
-}
-
-pub(super) fn observe_cache_subnet_group(cx: &Context, g: &CacheSubnetGroup) -> ObservedResource {
-    let arn = g.arn();
-    let ids: Vec<String> = g
-        .subnets()
-        .iter()
-        .filter_map(|x| x.subnet_identifier().map(str::to_owned))
-        .collect();
-    with_arn(
-        arn,
-        observed(
-            Resource::new(
-                Kind::CacheSubnetGroup,
-                g.cache_subnet_group_name().unwrap_or_default(),
-            )
-            .set(
-                "description",
-                g.cache_subnet_group_description().unwrap_or_default(),
-            )
-            .set("subnet_ids", sorted(ids))
-            .set("tags", cx.arn_tags(arn)),
-            cx.owned_arn(arn),
-            "available",
-        ),
-    )
 }
 
 pub(super) fn observe_cache_parameter_group(

@@ -36,7 +36,9 @@ use super::client::Clients;
 use super::error::AwsError;
 use crate::aws::kinds::AwsKind;
 use crate::aws::kinds::alarm::{self, Alarms};
+use crate::aws::kinds::cache_subnet_group::{self, CacheSubnetGroups};
 use crate::aws::kinds::db_instance::{self, DbInstances};
+use crate::aws::kinds::db_subnet_group::{self, DbSubnetGroups};
 use crate::aws::kinds::replication_group::{
     self as replication_group, ReplicationGroups, describe_cache_cluster, first_member_name,
 };
@@ -50,9 +52,9 @@ use crate::spec::raw::Stack;
 use ec2::{
     lookup_vpc, named_security_groups, security_groups_by_id, select_subnets, tagged_subnets,
 };
-use elasticache::{CacheParams, describe_cache_parameter_group, describe_cache_subnet_group};
+use elasticache::{CacheParams, describe_cache_parameter_group};
 use proxy::{ProxyParts, describe_proxy, list_proxies, list_proxy_endpoints};
-use rds_groups::{DbParams, describe_db_parameter_group, describe_db_subnet_group};
+use rds_groups::{DbParams, describe_db_parameter_group};
 use secrets::list_secrets;
 pub(in crate::aws) use tagging::OwnedArns;
 use tagging::owned_arns;
@@ -123,7 +125,7 @@ pub(in crate::aws) fn with_endpoint(
 }
 
 /// Records a resource's ARN for the executor (tag updates name resources by ARN).
-fn with_arn(arn: Option<&str>, mut o: ObservedResource) -> ObservedResource {
+pub(in crate::aws) fn with_arn(arn: Option<&str>, mut o: ObservedResource) -> ObservedResource {
     if let Some(a) = arn {
         o.ids.insert("arn".into(), a.to_owned());
     }
@@ -228,7 +230,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         lookup_vpc(c, stack),
         tagged_subnets(c, stack),
         DbInstances::describe(c, instance_ids.clone()),
-        describe_db_subnet_group(c, db_subnet_group_name(s)),
+        DbSubnetGroups::describe(c, vec![db_subnet_group_name(s)]),
         describe_db_parameter_group(c, db_pg),
         describe_proxy(c, stack.proxy.as_ref().map(|p| p.name.clone())),
         ReplicationGroups::describe(
@@ -240,12 +242,21 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
                 .collect()
         ),
         describe_cache_cluster(c, stack.redis.as_ref().map(first_member_name)),
-        describe_cache_subnet_group(c, stack.redis.as_ref().map(|_| cache_subnet_group_name(s))),
+        CacheSubnetGroups::describe(
+            c,
+            stack
+                .redis
+                .iter()
+                .map(|_| cache_subnet_group_name(s))
+                .collect()
+        ),
         describe_cache_parameter_group(c, cache_pg),
         list_secrets(c, s),
         Alarms::describe(c, alarm_names),
     )?;
     let redis = redis.into_iter().next();
+    let db_subnets = db_subnets.into_iter().next();
+    let cache_subnets = cache_subnets.into_iter().next();
     let subnets = select_subnets(stack, vpc.as_deref(), tagged_subnets)?;
 
     // Only when round 1 shows it is needed (none in an applied stack that nothing left): owned
@@ -334,7 +345,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         obs.insert(db_instance::observe(&cx, inst));
     }
     if let Some(g) = &a.db_subnets {
-        obs.insert(rds_groups::observe_db_subnet_group(&cx, g));
+        obs.insert(db_subnet_group::observe(&cx, g));
     }
     if let Some(g) = &a.db_params {
         obs.insert(rds_groups::observe_db_parameter_group(&cx, g));
@@ -353,7 +364,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         proxy::insert_proxy(&mut obs, &cx, parts, &master_secret_arns, &secret_arns);
     }
     if let Some(g) = &a.cache_subnets {
-        obs.insert(elasticache::observe_cache_subnet_group(&cx, g));
+        obs.insert(cache_subnet_group::observe(&cx, g));
     }
     if let Some(g) = &a.cache_params {
         obs.insert(elasticache::observe_cache_parameter_group(&cx, g));

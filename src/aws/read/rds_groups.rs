@@ -1,34 +1,18 @@
-//! RDS groups: the stack's DB subnet group, and its DB parameter group with the parameters the
-//! user set.
+//! The stack's DB parameter group with the parameters the user set and their apply types (the
+//! DB subnet group's AWS side is `aws::kinds::db_subnet_group`).
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{DbParameterGroup, DbSubnetGroup};
+use aws_sdk_rds::types::DbParameterGroup;
 use serde_json::json;
 
-use super::{Context, observed, sorted, with_arn};
+use super::{Context, observed, with_arn};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::pages::{Page, all_pages};
 use crate::model::parameter_group::APPLY_TYPES;
 use crate::model::{Kind, Resource};
 use crate::plan::ObservedResource;
-
-pub(super) async fn describe_db_subnet_group(
-    c: &Clients,
-    name: String,
-) -> Result<Option<DbSubnetGroup>, AwsError> {
-    let r = c
-        .call(
-            "rds:DescribeDBSubnetGroups",
-            c.rds
-                .describe_db_subnet_groups()
-                .db_subnet_group_name(&name)
-                .send(),
-        )
-        .await;
-    Ok(found(r)?.and_then(|r| r.db_subnet_groups().first().cloned()))
-}
 
 /// The stack's DB parameter group: the group, the parameters the user set, and whether AWS
 /// applies each of those (and of the others whose type was looked up) only at a reboot.
@@ -144,32 +128,6 @@ impl DbParams {
         }
         Ok(())
     }
-}
-
-pub(super) fn observe_db_subnet_group(cx: &Context, g: &DbSubnetGroup) -> ObservedResource {
-    let arn = g.db_subnet_group_arn();
-    let ids: Vec<String> = g
-        .subnets()
-        .iter()
-        .filter_map(|x| x.subnet_identifier().map(str::to_owned))
-        .collect();
-    with_arn(
-        arn,
-        observed(
-            Resource::new(
-                Kind::DbSubnetGroup,
-                g.db_subnet_group_name().unwrap_or_default(),
-            )
-            .set(
-                "description",
-                g.db_subnet_group_description().unwrap_or_default(),
-            )
-            .set("subnet_ids", sorted(ids))
-            .set("tags", cx.arn_tags(arn)),
-            cx.owned_arn(arn),
-            "available",
-        ),
-    )
 }
 
 pub(super) fn observe_db_parameter_group(cx: &Context, p: &DbParams) -> ObservedResource {

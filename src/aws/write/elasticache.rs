@@ -47,64 +47,6 @@ pub(crate) async fn cache_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), Aw
     .await
 }
 
-pub(super) async fn cache_subnet_group(
-    cx: &StepContext<'_>,
-    a: &Address,
-    op: StepOp,
-) -> Result<(), AwsError> {
-    let c = cx.clients;
-    match op {
-        StepOp::Create => {
-            let r = cx.want()?;
-            let out = c
-                .call(
-                    "elasticache:CreateCacheSubnetGroup",
-                    c.elasticache
-                        .create_cache_subnet_group()
-                        .cache_subnet_group_name(&a.name)
-                        .cache_subnet_group_description(
-                            str_of(r, "description").unwrap_or_default(),
-                        )
-                        .set_subnet_ids(Some(r.strings("subnet_ids")))
-                        .set_tags(Some(cache_tag_list(&cx.create_tags(r))))
-                        .send(),
-                )
-                .await;
-            cx.created(a, out, |o| o.cache_subnet_group()?.arn()).await
-        }
-        StepOp::Update => {
-            let r = cx.want()?;
-            c.call(
-                "elasticache:ModifyCacheSubnetGroup",
-                c.elasticache
-                    .modify_cache_subnet_group()
-                    .cache_subnet_group_name(&a.name)
-                    .cache_subnet_group_description(str_of(r, "description").unwrap_or_default())
-                    .set_subnet_ids(Some(r.strings("subnet_ids")))
-                    .send(),
-            )
-            .await?;
-            cx.sent(
-                "elasticache:ModifyCacheSubnetGroup",
-                &["description", "subnet_ids"],
-            );
-            cache_tags(cx, &cx.arn(a)?).await
-        }
-        StepOp::Delete => {
-            let r = c
-                .call(
-                    "elasticache:DeleteCacheSubnetGroup",
-                    c.elasticache
-                        .delete_cache_subnet_group()
-                        .cache_subnet_group_name(&a.name)
-                        .send(),
-                )
-                .await;
-            found(r).map(|_| ())
-        }
-    }
-}
-
 pub(super) async fn cache_parameter_group(
     cx: &StepContext<'_>,
     a: &Address,

@@ -28,7 +28,9 @@ use super::client::Clients;
 use super::error::{AwsError, found};
 use super::kinds::AwsKind;
 use super::kinds::alarm::Alarms;
+use super::kinds::cache_subnet_group::CacheSubnetGroups;
 use super::kinds::db_instance::DbInstances;
+use super::kinds::db_subnet_group::DbSubnetGroups;
 use super::kinds::replication_group::ReplicationGroups;
 use super::wait::limits;
 use super::watch::{Until, Watched};
@@ -367,8 +369,12 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::SecurityGroup, StepOp::Create) => sg_create(cx).await,
         (Kind::SecurityGroup, StepOp::Update) => sg_update(cx, step).await,
         (Kind::SecurityGroup, StepOp::Delete) => sg_delete(cx, a).await,
-        (Kind::DbSubnetGroup, op) => db_subnet_group(cx, a, op).await,
-        (Kind::CacheSubnetGroup, op) => cache_subnet_group(cx, a, op).await,
+        (Kind::DbSubnetGroup, StepOp::Create) => DbSubnetGroups::create(cx).await,
+        (Kind::DbSubnetGroup, StepOp::Update) => DbSubnetGroups::modify(cx, step).await,
+        (Kind::DbSubnetGroup, StepOp::Delete) => DbSubnetGroups::delete(cx, a).await,
+        (Kind::CacheSubnetGroup, StepOp::Create) => CacheSubnetGroups::create(cx).await,
+        (Kind::CacheSubnetGroup, StepOp::Update) => CacheSubnetGroups::modify(cx, step).await,
+        (Kind::CacheSubnetGroup, StepOp::Delete) => CacheSubnetGroups::delete(cx, a).await,
         (Kind::DbParameterGroup, op) => db_parameter_group(cx, a, op).await,
         (Kind::CacheParameterGroup, op) => cache_parameter_group(cx, a, op).await,
         (Kind::Secret, op) => secret(cx, a, op).await,

@@ -42,60 +42,6 @@ pub(crate) fn rds_tag_list(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_rds::
         .collect()
 }
 
-pub(super) async fn db_subnet_group(
-    cx: &StepContext<'_>,
-    a: &Address,
-    op: StepOp,
-) -> Result<(), AwsError> {
-    let c = cx.clients;
-    match op {
-        StepOp::Create => {
-            let r = cx.want()?;
-            let out = c
-                .call(
-                    "rds:CreateDBSubnetGroup",
-                    c.rds
-                        .create_db_subnet_group()
-                        .db_subnet_group_name(&a.name)
-                        .db_subnet_group_description(str_of(r, "description").unwrap_or_default())
-                        .set_subnet_ids(Some(r.strings("subnet_ids")))
-                        .set_tags(Some(rds_tag_list(&cx.create_tags(r))))
-                        .send(),
-                )
-                .await;
-            cx.created(a, out, |o| o.db_subnet_group()?.db_subnet_group_arn())
-                .await
-        }
-        StepOp::Update => {
-            let r = cx.want()?;
-            c.call(
-                "rds:ModifyDBSubnetGroup",
-                c.rds
-                    .modify_db_subnet_group()
-                    .db_subnet_group_name(&a.name)
-                    .db_subnet_group_description(str_of(r, "description").unwrap_or_default())
-                    .set_subnet_ids(Some(r.strings("subnet_ids")))
-                    .send(),
-            )
-            .await?;
-            cx.sent("rds:ModifyDBSubnetGroup", &["description", "subnet_ids"]);
-            rds_tags(cx, &cx.arn(a)?).await
-        }
-        StepOp::Delete => {
-            let r = c
-                .call(
-                    "rds:DeleteDBSubnetGroup",
-                    c.rds
-                        .delete_db_subnet_group()
-                        .db_subnet_group_name(&a.name)
-                        .send(),
-                )
-                .await;
-            found(r).map(|_| ())
-        }
-    }
-}
-
 pub(super) async fn db_parameter_group(
     cx: &StepContext<'_>,
     a: &Address,
