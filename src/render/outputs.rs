@@ -11,15 +11,18 @@ use crate::spec::raw::{AuthToken, PasswordSource, Stack, TargetRole};
 
 /// The outputs in a fixed order: `(name, value)`. `Err` names what AWS does not have yet.
 pub fn outputs(stack: &Stack, observed: &Observed) -> Result<Vec<(&'static str, String)>, String> {
+    // Only what the stack owns: a resource of the same name that another team owns is never
+    // where this stack's applications connect.
     let id = |kind: Kind, name: &str, key: &str| {
         observed
             .get(&Address::new(kind, name))
+            .filter(|o| o.owned)
             .and_then(|o| o.ids.get(key).cloned())
     };
     let db = &stack.database;
     let Some(writer) = id(Kind::DbInstance, &db.identifier, "endpoint") else {
         return Err(format!(
-            "stack {} has no db_instance.{} with an endpoint in AWS yet: run `stackctl apply` first",
+            "stack {} has no db_instance.{} of its own with an endpoint in AWS yet: run `stackctl apply` first",
             stack.stack, db.identifier
         ));
     };
@@ -108,7 +111,35 @@ pub fn env(outputs: &[(&str, String)]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{env, json, text};
+    use super::{env, json, outputs, text};
+    use crate::model::{Kind, Resource};
+    use crate::plan::{Observed, ObservedResource};
+
+    fn instance(owned: bool) -> Observed {
+        let mut o = Observed::default();
+        o.insert(ObservedResource {
+            resource: Resource::new(Kind::DbInstance, "demo-db"),
+            owned,
+            status: "available".into(),
+            pending: Default::default(),
+            ids: [("endpoint".to_owned(), "demo-db.example".to_owned())].into(),
+            facts: Default::default(),
+        });
+        o
+    }
+
+    #[test]
+    fn only_what_the_stack_owns_is_an_output() {
+        let text = include_str!("../../fixtures/invalid/ca-certificate-expired.yaml")
+            .replace("  ca_certificate_identifier: rds-ca-2019\n", "");
+        let stack = crate::spec::load_str("demo.yaml", &text)
+            .stack
+            .expect("a valid stack");
+        let mine = outputs(&stack, &instance(true)).expect("outputs");
+        assert!(mine.contains(&("DB_WRITE_HOST", "demo-db.example".to_owned())));
+        let theirs = outputs(&stack, &instance(false)).expect_err("not the stack's");
+        assert!(theirs.contains("of its own"), "{theirs}");
+    }
 
     #[test]
     fn formats_quote_and_align() {
