@@ -4,45 +4,33 @@
 
 use aws_sdk_rds::types::DbSubnetGroup;
 use futures::future::try_join_all;
-use serde_json::{Value, json};
 
 use super::AwsKind;
+use super::subnet_group::{Answer, modified};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
-use crate::aws::read::{Context, observed, with_arn};
+use crate::aws::read::Context;
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
-use crate::model::{Address, Kind, Resource, spec_of};
+use crate::model::{Address, Kind};
 use crate::plan::{ObservedResource, Step};
 
-/// One attribute row: how it is read from AWS's answer. Its request field is the same on
-/// create and on modify (`set`), tags aside.
-struct Row {
-    attr: &'static str,
-    read: fn(&DbSubnetGroup, &Context) -> Value,
+impl Answer for DbSubnetGroup {
+    fn name(&self) -> &str {
+        self.db_subnet_group_name().unwrap_or_default()
+    }
+    fn description(&self) -> &str {
+        self.db_subnet_group_description().unwrap_or_default()
+    }
+    fn subnet_ids(&self) -> Vec<&str> {
+        self.subnets()
+            .iter()
+            .filter_map(|x| x.subnet_identifier())
+            .collect()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.db_subnet_group_arn()
+    }
 }
-
-static ROWS: &[Row] = &[
-    Row {
-        attr: "description",
-        read: |g, _| json!(g.db_subnet_group_description().unwrap_or_default()),
-    },
-    Row {
-        attr: "subnet_ids",
-        read: |g, _| {
-            let ids = g.subnets().iter().filter_map(|x| x.subnet_identifier());
-            let mut ids: Vec<&str> = ids.collect();
-            ids.sort_unstable();
-            json!(ids)
-        },
-    },
-    Row {
-        attr: "tags",
-        read: |g, cx| cx.arn_tags(g.db_subnet_group_arn()),
-    },
-];
-
-/// The rows ModifyDBSubnetGroup sends (both at once: it requires the subnets).
-const MODIFIED: [&str; 2] = ["description", "subnet_ids"];
 
 /// The stack's DB subnet groups.
 pub(crate) struct DbSubnetGroups;
@@ -87,10 +75,7 @@ impl AwsKind for DbSubnetGroups {
         let r = cx.want()?;
         let a = &r.address;
         let c = cx.clients;
-        let changed: Vec<&str> = MODIFIED
-            .into_iter()
-            .filter(|m| step.attributes.iter().any(|x| x == m))
-            .collect();
+        let changed = modified(step);
         if !changed.is_empty() {
             let b = c
                 .rds
@@ -124,34 +109,5 @@ impl AwsKind for DbSubnetGroups {
 
 /// The group with every row of its table.
 pub(in crate::aws) fn observe(cx: &Context, g: &DbSubnetGroup) -> ObservedResource {
-    let name = g.db_subnet_group_name().unwrap_or_default();
-    let mut resource = Resource::new(Kind::DbSubnetGroup, name);
-    for spec in spec_of(Kind::DbSubnetGroup).attrs {
-        if let Some(row) = ROWS.iter().find(|r| r.attr == spec.name) {
-            resource = resource.set(spec.name, (row.read)(g, cx));
-        }
-    }
-    let arn = g.db_subnet_group_arn();
-    with_arn(arn, observed(resource, cx.owned_arn(arn), "available"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{MODIFIED, ROWS};
-    use crate::model::{Kind, spec_of};
-
-    #[test]
-    fn the_aws_rows_are_the_models_and_every_changeable_row_is_sent() {
-        let spec = spec_of(Kind::DbSubnetGroup);
-        let model: Vec<&str> = spec.attrs.iter().map(|a| a.name).collect();
-        let aws: Vec<&str> = ROWS.iter().map(|r| r.attr).collect();
-        assert_eq!(model, aws);
-        for a in spec.attrs.iter().filter(|a| a.name != "tags") {
-            assert!(
-                MODIFIED.contains(&a.name),
-                "{} is not sent on modify",
-                a.name
-            );
-        }
-    }
+    super::subnet_group::observe(Kind::DbSubnetGroup, g, cx)
 }

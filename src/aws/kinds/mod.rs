@@ -12,6 +12,7 @@ pub mod cache_subnet_group;
 pub mod db_instance;
 pub mod db_subnet_group;
 pub mod replication_group;
+mod subnet_group;
 
 use std::collections::BTreeMap;
 

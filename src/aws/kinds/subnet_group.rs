@@ -1,0 +1,86 @@
+//! What the DB and the cache subnet group share on AWS's side: their rows (a description, the
+//! subnets, the tags), read from either service's answer through [`Answer`], and the rows one
+//! modify call sends (both services take the description and the subnets together).
+
+use serde_json::{Value, json};
+
+use crate::aws::read::{Context, observed, with_arn};
+use crate::model::{Kind, Resource, spec_of};
+use crate::plan::{ObservedResource, Step};
+
+/// A subnet group as either service describes it.
+pub(super) trait Answer {
+    fn name(&self) -> &str;
+    fn description(&self) -> &str;
+    fn subnet_ids(&self) -> Vec<&str>;
+    fn arn(&self) -> Option<&str>;
+}
+
+/// One attribute row: how it is read from the answer.
+struct Row {
+    attr: &'static str,
+    read: fn(&dyn Answer, &Context) -> Value,
+}
+
+static ROWS: &[Row] = &[
+    Row {
+        attr: "description",
+        read: |g, _| json!(g.description()),
+    },
+    Row {
+        attr: "subnet_ids",
+        read: |g, _| {
+            let mut ids = g.subnet_ids();
+            ids.sort_unstable();
+            json!(ids)
+        },
+    },
+    Row {
+        attr: "tags",
+        read: |g, cx| cx.arn_tags(g.arn()),
+    },
+];
+
+/// The rows the modify call sends (both at once: the DB service requires the subnets).
+const MODIFIED: [&str; 2] = ["description", "subnet_ids"];
+
+/// The rows of `step` the modify call carries; none when only the tags change.
+pub(super) fn modified(step: &Step) -> Vec<&'static str> {
+    MODIFIED
+        .into_iter()
+        .filter(|m| step.attributes.iter().any(|x| x == m))
+        .collect()
+}
+
+/// The group with every row of its kind's table.
+pub(super) fn observe(kind: Kind, g: &dyn Answer, cx: &Context) -> ObservedResource {
+    let mut resource = Resource::new(kind, g.name());
+    for spec in spec_of(kind).attrs {
+        if let Some(row) = ROWS.iter().find(|r| r.attr == spec.name) {
+            resource = resource.set(spec.name, (row.read)(g, cx));
+        }
+    }
+    with_arn(
+        g.arn(),
+        observed(resource, cx.owned_arn(g.arn()), "available"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MODIFIED, ROWS};
+    use crate::model::{Kind, spec_of};
+
+    #[test]
+    fn the_aws_rows_are_the_models_and_every_changeable_row_is_sent() {
+        for kind in [Kind::DbSubnetGroup, Kind::CacheSubnetGroup] {
+            let spec = spec_of(kind);
+            let model: Vec<&str> = spec.attrs.iter().map(|a| a.name).collect();
+            let aws: Vec<&str> = ROWS.iter().map(|r| r.attr).collect();
+            assert_eq!(model, aws, "{kind}");
+            for a in spec.attrs.iter().filter(|a| a.name != "tags") {
+                assert!(MODIFIED.contains(&a.name), "{kind}.{} is not sent", a.name);
+            }
+        }
+    }
+}
