@@ -42,6 +42,9 @@ pub enum Command {
         /// Exit 0 when there are no changes, 2 when there are, 1 on error.
         #[arg(long)]
         detailed_exitcode: bool,
+        /// Show every attribute, each default with its reason (the text view).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Make AWS match the stack file (or execute a saved plan).
     Apply {
@@ -59,6 +62,9 @@ pub enum Command {
         /// Wait up to this many seconds for another run's lock lease to expire.
         #[arg(long, value_name = "SECONDS", default_value_t = 0)]
         lock_timeout: u64,
+        /// Show every attribute of the plan, each default with its reason.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Undo an apply that failed with --no-rollback or was interrupted, from its journal.
     Rollback {

@@ -9,7 +9,7 @@ use clap::Parser;
 
 use stackctl::cli::{Cli, Command, ReportFormat};
 use stackctl::exit::Outcome;
-use stackctl::{commands, exit};
+use stackctl::{commands, exit, render};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -72,9 +72,11 @@ fn run_on_runtime(command: Command) -> anyhow::Result<Outcome> {
                 format,
                 out,
                 detailed_exitcode,
+                verbose,
             } => {
                 let format = if json { ReportFormat::Json } else { format };
-                commands::plan::run(&file, format, out.as_deref(), detailed_exitcode).await
+                let detail = render::plan::Detail::of(verbose);
+                commands::plan::run(&file, format, out.as_deref(), detailed_exitcode, detail).await
             }
             Command::Apply {
                 file,
@@ -82,12 +84,14 @@ fn run_on_runtime(command: Command) -> anyhow::Result<Outcome> {
                 allow_destroy,
                 no_rollback,
                 lock_timeout,
+                verbose,
             } => {
                 let opts = commands::apply::Options {
                     auto_approve,
                     allow_destroy,
                     no_rollback,
                     final_snapshot: true,
+                    detail: render::plan::Detail::of(verbose),
                     lock_timeout: Duration::from_secs(lock_timeout),
                 };
                 commands::apply::run(&file, opts).await
@@ -115,6 +119,7 @@ fn run_on_runtime(command: Command) -> anyhow::Result<Outcome> {
                     allow_destroy,
                     no_rollback: true,
                     final_snapshot: !skip_final_snapshot,
+                    detail: render::plan::Detail::Compact,
                     lock_timeout: Duration::from_secs(lock_timeout),
                 };
                 commands::destroy::run(&file, opts).await

@@ -29,6 +29,8 @@ pub struct Options {
     pub final_snapshot: bool,
     /// How long to wait for another run's lock lease to expire (0: do not wait).
     pub lock_timeout: std::time::Duration,
+    /// How much of the plan to show.
+    pub detail: crate::render::plan::Detail,
 }
 
 pub async fn run(file: &Path, opts: Options) -> anyhow::Result<Outcome> {
@@ -78,7 +80,11 @@ fn destructive(plan: &Plan, locked: &Locked) -> Vec<String> {
 
 /// Shows, guards, confirms and executes a plan under the stack's lock; shared with destroy.
 pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::Result<Outcome> {
-    out::print(&render_plan::render(plan, &Style::for_stdout()));
+    out::print(&render_plan::render_detailed(
+        plan,
+        &Style::for_stdout(),
+        opts.detail,
+    ));
     if plan.is_empty() {
         if locked.resumed.is_some() {
             stored::clear(&locked.clients, &plan.stack).await?;

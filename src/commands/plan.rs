@@ -7,6 +7,7 @@ use anyhow::Context;
 use super::common::{load_spec, make_plan, observe};
 use crate::cli::ReportFormat;
 use crate::exit::Outcome;
+use crate::render::plan::Detail;
 use crate::render::{plan as render_plan, plan_markdown, style::Style};
 
 pub async fn run(
@@ -14,6 +15,7 @@ pub async fn run(
     format: ReportFormat,
     out: Option<&Path>,
     detailed: bool,
+    detail: Detail,
 ) -> anyhow::Result<Outcome> {
     let Some(stack) = load_spec(file)? else {
         return Ok(Outcome::Invalid);
@@ -31,7 +33,10 @@ pub async fn run(
     match format {
         ReportFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(&plan)?),
         ReportFormat::Markdown => crate::out!("{}", plan_markdown::markdown(&plan)),
-        ReportFormat::Text => crate::out!("{}", render_plan::render(&plan, &Style::for_stdout())),
+        ReportFormat::Text => crate::out!(
+            "{}",
+            render_plan::render_detailed(&plan, &Style::for_stdout(), detail)
+        ),
     }
     if let Some(path) = out {
         std::fs::write(path, serde_json::to_string_pretty(&plan)?)

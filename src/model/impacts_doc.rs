@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::durations::{Typical, typical};
 use super::types::{AttrSpec, Compare, Impact, Kind, Source, spec_of};
 
 /// How to write `docs/impacts.md` again after a row changed.
@@ -34,19 +35,64 @@ pub fn render_impacts_markdown() -> String {
         let spec = spec_of(kind);
         let _ = write!(
             out,
-            "\n## {} ({})\n\n| attribute | impact | held for the maintenance window | reboot | source |\n|---|---|---|---|---|\n",
+            "\n## {} ({})\n\n| attribute | impact | held for the maintenance window | reboot | typical length | source |\n|---|---|---|---|---|---|\n",
             spec.name, spec.label
         );
         for a in spec.attrs {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} |",
+                "| `{}` | {} | {} | {} | {} | {} |",
                 a.name,
                 cell(&impact(a)),
                 deferral(a),
                 reboot(a),
+                length(kind, a),
                 cell(&sources(a))
             );
+        }
+    }
+    out.push_str(&lengths());
+    out
+}
+
+/// How long the row's interruption typically lasts, where it interrupts anything.
+fn length(kind: Kind, a: &AttrSpec) -> String {
+    if matches!(a.compare, Compare::Never | Compare::AtCreate) || a.refusal.is_some() {
+        return "n/a".to_owned();
+    }
+    if a.by_change.is_some() || a.cases.is_some() {
+        return "by change (see impact)".to_owned();
+    }
+    let mut parts: Vec<String> = typical(kind, a.impact).iter().map(Typical::words).collect();
+    if a.failover_when_multi_az
+        && let Some(t) = typical(kind, Impact::Failover)
+    {
+        parts.push(format!("Multi-AZ: {}", t.words()));
+    }
+    if parts.is_empty() {
+        "no interruption".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// The lengths the table gives, each with AWS's word for it.
+fn lengths() -> String {
+    let mut out = String::from(
+        "\n## Typical lengths\n\nHow long an interruption lasts, where AWS gives a figure; the plan adds them up per resource (`Downtime:`).\n\n| kind | impact | typical length | source |\n|---|---|---|---|\n",
+    );
+    for kind in [Kind::DbInstance, Kind::ReplicationGroup] {
+        for impact in [Impact::Failover, Impact::BriefOutage, Impact::Reboot] {
+            if let Some(t) = typical(kind, impact) {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    spec_of(kind).name,
+                    impact.label(),
+                    t.words(),
+                    cell(&source(t.source()))
+                );
+            }
         }
     }
     out
@@ -107,19 +153,23 @@ fn sources(a: &AttrSpec) -> String {
     }
     a.sources
         .iter()
-        .map(|s| match s {
-            Source::Documented { url, quote } => {
-                let page = url
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(url)
-                    .trim_end_matches(".html");
-                format!("[{page}]({url}): \"{quote}\"")
-            }
-            Source::NotDocumented(why) => format!("not documented: {why}"),
-        })
+        .map(source)
         .collect::<Vec<_>>()
         .join("<br>")
+}
+
+fn source(s: &Source) -> String {
+    match s {
+        Source::Documented { url, quote } => {
+            let page = url
+                .rsplit('/')
+                .next()
+                .unwrap_or(url)
+                .trim_end_matches(".html");
+            format!("[{page}]({url}): \"{quote}\"")
+        }
+        Source::NotDocumented(why) => format!("not documented: {why}"),
+    }
 }
 
 /// Text fit for a table cell.

@@ -5,7 +5,9 @@
 pub mod alarm;
 pub mod aws_docs;
 pub mod db_instance;
+pub mod defaults;
 pub mod desired;
+pub mod durations;
 pub mod impacts_doc;
 pub mod network;
 pub mod parameter_group;

@@ -41,6 +41,10 @@ pub struct AttrChange {
     /// schedule it either.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub outstanding: bool,
+    /// For a change AWS holds for the maintenance window: what it costs when AWS makes it
+    /// there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_window: Option<Impact>,
 }
 
 /// One resource's change.

@@ -218,10 +218,12 @@ fn diff_resource(
             Cost::new(spec.impact, spec.deferrable)
         });
         let impact = impact_of(spec, cost, desired);
-        let held = (impact == Impact::PendingMaintenance).then(|| {
+        let in_window =
+            (impact == Impact::PendingMaintenance).then(|| now(spec, cost.impact, desired));
+        let held = in_window.map(|then| {
             format!(
                 "AWS applies it in the maintenance window; then: {}",
-                now(spec, cost.impact, desired).label()
+                then.label()
             )
         });
         let note = match (held, cost.note) {
@@ -236,6 +238,7 @@ fn diff_resource(
             forces_replacement: impact.forces_replacement(),
             outstanding: false,
             note,
+            in_window,
         });
     }
     match refused {
@@ -258,6 +261,7 @@ fn created_attrs(desired: &Resource) -> Vec<AttrChange> {
                 impact: Impact::Online,
                 forces_replacement: false,
                 outstanding: false,
+                in_window: None,
                 note: None,
             })
         })
@@ -396,6 +400,7 @@ fn kind_changed(d: &Resource, o: &ObservedResource) -> Change {
             impact: Impact::ReplaceDataLoss,
             forces_replacement: true,
             outstanding: false,
+            in_window: None,
             note: Some(format!(
                 "AWS holds this identifier as a {}: it is deleted, then the {} is created",
                 spec_of(was).label,
@@ -476,6 +481,7 @@ fn proxy_parts_follow(changes: &mut Vec<Change>, desired: &[Resource], observed:
                 impact: a.impact,
                 forces_replacement: a.impact.forces_replacement(),
                 outstanding: false,
+                in_window: None,
                 note: Some(note.clone()),
             })
             .filter(|a| !attrs.iter().any(|x| x.name == a.name))
@@ -523,6 +529,7 @@ fn proxy_follows_new_secret(
         impact: Impact::Online,
         forces_replacement: false,
         outstanding: false,
+        in_window: None,
         note: Some(format!(
             "{db} is replaced: the new instance's master secret is a new secret RDS manages, so the proxy moves to it"
         )),
@@ -545,6 +552,7 @@ fn cascaded(kind: Kind, source: &str) -> AttrChange {
         impact: Impact::Replace,
         forces_replacement: true,
         outstanding: false,
+        in_window: None,
         note: Some(format!(
             "{source} is replaced: deleting it would {what}, so this is replaced with it"
         )),
@@ -604,6 +612,7 @@ fn show_unprotect(changes: &mut [Change], observed: &Observed) {
             impact: c.impact,
             forces_replacement: false,
             outstanding: false,
+            in_window: None,
             note: Some("switched off by its own step, right before the delete".into()),
         });
     }

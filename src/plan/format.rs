@@ -9,7 +9,8 @@
 //! - `changes[]`: per resource, `address` (`kind.name`), `action` (`create`, `update`,
 //!   `replace`, `delete`), `impact` (the costliest of its attribute changes), and `attributes[]`
 //!   with `name`, `old`, `new` (`"(sensitive)"` for secrets), `impact`, `forces_replacement`,
-//!   `note`. Resources without changes are not listed.
+//!   `note`, `outstanding` (left undone by apply), `in_window` (for a change AWS holds for the
+//!   maintenance window: its cost there). Resources without changes are not listed.
 //! - `steps[]`: the execution graph: `id`, `address`, `op` (`create`, `update`, `delete`),
 //!   `attributes` (for updates), `reboot`, `depends_on` (step ids), `impact`, and `resource`
 //!   where a step sets something other than the desired resource (version 2: deletion

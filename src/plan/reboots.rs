@@ -86,6 +86,7 @@ pub(super) fn static_parameters(
                 "db_parameter_group.{group} changes static parameters; a reboot applies them"
             )),
             outstanding: false,
+            in_window: None,
         };
         let stateful = spec_of(d.address.kind).stateful;
         amend(changes, &d.address, stateful, Action::Update, attr);

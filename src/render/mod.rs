@@ -7,3 +7,4 @@ pub mod plan;
 pub mod plan_markdown;
 pub mod progress;
 pub mod style;
+pub mod view;

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::style::Style;
+use super::view;
 use crate::model::{Impact, spec_of};
 use crate::plan::{Action, Change, Plan};
 
@@ -34,7 +35,29 @@ fn is_destructive(c: &Change) -> bool {
     matches!(c.action, Action::Replace | Action::Delete)
 }
 
-fn change_block(c: &Change, style: &Style, out: &mut String) {
+/// How much of each resource a plan shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// What the spec says and what changes: attributes at their defaults are counted, not
+    /// listed.
+    #[default]
+    Compact,
+    /// Every attribute, each default with its reason.
+    Verbose,
+}
+
+impl Detail {
+    /// `--verbose` or not.
+    pub fn of(verbose: bool) -> Self {
+        if verbose {
+            Detail::Verbose
+        } else {
+            Detail::Compact
+        }
+    }
+}
+
+fn change_block(plan: &Plan, c: &Change, detail: Detail, style: &Style, out: &mut String) {
     let label = spec_of(c.address.kind).label;
     let cost = match c.action {
         Action::Create => String::new(),
@@ -48,11 +71,28 @@ fn change_block(c: &Change, style: &Style, out: &mut String) {
         style.dim(&format!("[{label}, {}]", c.action.verb())),
         cost
     );
+    let mut defaults = 0;
     for a in &c.attributes {
+        let why = view::default_reason(plan, c, &a.name);
+        let shown = view::shown(c.address.kind, &a.name, &a.new);
         let line = match c.action {
-            Action::Create => format!("      {}: {}", a.name, value(&a.new)),
+            Action::Create => match (why, detail) {
+                (Some(_), Detail::Compact) => {
+                    defaults += 1;
+                    continue;
+                }
+                (Some(why), Detail::Verbose) => {
+                    format!(
+                        "      {}: {shown}   {}",
+                        a.name,
+                        style.dim(&format!("# {why}"))
+                    )
+                }
+                (None, _) => format!("      {}: {shown}", a.name),
+            },
             _ => {
-                let mut l = format!("      {}: {} → {}", a.name, value(&a.old), value(&a.new));
+                let old = view::shown(c.address.kind, &a.name, &a.old);
+                let mut l = format!("      {}: {old} → {shown}", a.name);
                 if a.forces_replacement {
                     l.push_str(&format!(
                         "   {}",
@@ -64,15 +104,32 @@ fn change_block(c: &Change, style: &Style, out: &mut String) {
                 if let Some(n) = &a.note {
                     l.push_str(&format!("; {n}"));
                 }
+                if let (Some(why), Detail::Verbose) = (why, detail) {
+                    l.push_str(&format!("; the default: {why}"));
+                }
                 l
             }
         };
         let _ = writeln!(out, "{line}");
     }
+    if defaults > 0 {
+        let _ = writeln!(
+            out,
+            "      {}",
+            style.dim(&format!(
+                "… {defaults} more at their defaults (--verbose shows them)"
+            ))
+        );
+    }
 }
 
-/// The plan for a person.
+/// The plan for a person, compact: what the spec says and what changes.
 pub fn render(plan: &Plan, style: &Style) -> String {
+    render_detailed(plan, style, Detail::Compact)
+}
+
+/// The plan for a person, as detailed as asked.
+pub fn render_detailed(plan: &Plan, style: &Style, detail: Detail) -> String {
     let mut out = String::new();
     if plan.is_empty() {
         let _ = writeln!(
@@ -93,7 +150,7 @@ pub fn render(plan: &Plan, style: &Style) -> String {
         plan.region
     );
     for c in plan.changes.iter().filter(|c| !is_destructive(c)) {
-        change_block(c, style, &mut out);
+        change_block(plan, c, detail, style, &mut out);
         out.push('\n');
     }
     let destructive: Vec<&Change> = plan.changes.iter().filter(|c| is_destructive(c)).collect();
@@ -106,7 +163,7 @@ pub fn render(plan: &Plan, style: &Style) -> String {
             )
         );
         for c in &destructive {
-            change_block(c, style, &mut out);
+            change_block(plan, c, detail, style, &mut out);
             if c.impact.loses_data() {
                 let _ = writeln!(
                     out,
@@ -172,6 +229,22 @@ pub fn summary(plan: &Plan) -> String {
             .map(|(i, n)| format!("{n} {}", i.label()))
             .collect();
         let _ = writeln!(out, "Impact: {}.", parts.join(", "));
+    }
+    for (address, when, n, total) in view::downtime(plan) {
+        let times = if n == 1 {
+            "once".to_owned()
+        } else {
+            format!("{n} times")
+        };
+        let at = match when {
+            view::When::Now => "",
+            view::When::Window => " in its next maintenance window",
+        };
+        let _ = writeln!(
+            out,
+            "Downtime: {address} is interrupted {times}{at}; {}.",
+            total.words()
+        );
     }
     let outstanding = plan.changes.iter().filter(|c| c.outstanding()).count();
     if outstanding > 0 {

@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::plan::{summary, value};
+use super::plan::summary;
+use super::view::shown;
 use crate::model::spec_of;
 use crate::plan::{Action, Change, Plan};
 
@@ -88,8 +89,8 @@ fn rows(c: &Change, out: &mut String) {
             c.action.verb(),
             cell(&cost),
             a.name,
-            cell(&value(&a.old)),
-            cell(&value(&a.new)),
+            cell(&shown(c.address.kind, &a.name, &a.old)),
+            cell(&shown(c.address.kind, &a.name, &a.new)),
         );
     }
 }
