@@ -19,7 +19,7 @@ import ministack.app as ministack_app
 from . import common, faults
 # Importing a patch module registers its patches (in file order: later ones wrap earlier ones).
 from . import rds_patches, elasticache_patches, cloudwatch_patches, tagging_patches  # noqa: F401
-from . import secretsmanager_patches  # noqa: F401
+from . import secretsmanager_patches, rds_cluster_patches  # noqa: F401
 
 logger = logging.getLogger("stackctl_emulator")
 CONFIG_PATH = "/_stackctl/config"

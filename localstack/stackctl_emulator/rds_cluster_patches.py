@@ -1,0 +1,245 @@
+"""Patches to MiniStack's Aurora DB clusters (ministack/services/rds.py, cluster actions).
+
+Kept apart from rds_patches.py (DB instances, proxies) because the cluster rules have their
+own source: the Aurora User Guide and the RDS API Reference pages named at each patch. The
+handlers are wrapped through the same ``_ACTION_MAP`` (``rds_patches.wrap``); state stays in
+MiniStack's own cluster records, so a reset clears it.
+"""
+
+import os
+import re
+
+from ministack.services import rds
+
+from .common import has_param, param, patch
+from .rds_patches import error, wrap
+
+# ---------------------------------------------------------------- engine versions
+
+# Aurora Serverless v2 capacity (Aurora User Guide, "Aurora Serverless v2 capacity",
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html):
+# a minimum of 0 ACUs (automatic pause) needs Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 or
+# higher (17 from its first release) or Aurora MySQL 3.08.0 or higher; a maximum above 128 ACUs
+# (up to 256) needs Aurora PostgreSQL 16.2, 15.6, 14.11, 13.14 or Aurora MySQL 3.06.0 or higher.
+_PG_ZERO_MIN = {13: 15, 14: 12, 15: 7, 16: 3}
+_PG_256_MAX = {13: 14, 14: 11, 15: 6, 16: 2}
+_MYSQL_ZERO_MIN = (3, 8, 0)
+_MYSQL_256_MAX = (3, 6, 0)
+
+
+def _numbers(text):
+    return tuple(int(x) for x in re.findall(r"\d+", text or ""))
+
+
+def _aurora_mysql_version(version):
+    # "8.0.mysql_aurora.3.08.0" -> (3, 8, 0)
+    _, _, tail = (version or "").partition("mysql_aurora.")
+    return _numbers(tail)
+
+
+def _pg_at_least(version, table):
+    nums = _numbers(version)
+    if not nums:
+        return True  # no version named: AWS picks its default, a recent one
+    major, minor = nums[0], (nums[1] if len(nums) > 1 else 0)
+    if major > max(table):
+        return True
+    return major in table and minor >= table[major]
+
+
+def supports_zero_min(engine, version):
+    if engine == "aurora-postgresql":
+        return _pg_at_least(version, _PG_ZERO_MIN)
+    if engine == "aurora-mysql":
+        return not version or _aurora_mysql_version(version) >= _MYSQL_ZERO_MIN
+    return False
+
+
+def largest_max(engine, version):
+    if engine == "aurora-postgresql":
+        return 256.0 if _pg_at_least(version, _PG_256_MAX) else 128.0
+    if engine == "aurora-mysql":
+        return 256.0 if not version or _aurora_mysql_version(version) >= _MYSQL_256_MAX else 128.0
+    return 256.0
+
+
+def cluster_parameter_group_family(engine, version):
+    """aurora-postgresql16 for 16.x; aurora-mysql8.0 for 8.0.mysql_aurora.3.x (Aurora User
+    Guide, "Working with parameter groups": a group's family is the engine and major version)."""
+    if engine == "aurora-postgresql":
+        nums = _numbers(version)
+        return f"aurora-postgresql{nums[0]}" if nums else None
+    if engine == "aurora-mysql":
+        nums = _numbers(version)
+        return f"aurora-mysql{nums[0]}.{nums[1]}" if len(nums) >= 2 else None
+    return None
+
+
+# ---------------------------------------------------------------- Serverless v2 capacity range
+
+_PREFIX = "ServerlessV2ScalingConfiguration."
+
+
+def _capacity(p, key):
+    raw = param(p, _PREFIX + key)
+    return float(raw) if raw not in (None, "") else None
+
+
+def capacity_error(engine, version, low, high):
+    """The AWS rules for a ServerlessV2ScalingConfiguration, or None when it is legal."""
+    for name, value in (("MinCapacity", low), ("MaxCapacity", high)):
+        if value is not None and (value * 2) != int(value * 2):
+            return error("InvalidParameterValue",
+                         f"{name} {value:g} is not a multiple of 0.5 ACU: Aurora Serverless v2 "
+                         "capacity is set in half-step increments.")
+    if high is not None and high < 1:
+        return error("InvalidParameterValue", f"MaxCapacity {high:g} is below 1 ACU.")
+    ceiling = largest_max(engine, version)
+    if high is not None and high > ceiling:
+        return error("InvalidParameterValue",
+                     f"MaxCapacity {high:g} is above {ceiling:g} ACUs, the largest value for "
+                     f"{engine} {version}.")
+    if low is not None and low < 0.5 and not (low == 0 and supports_zero_min(engine, version)):
+        return error("InvalidParameterValue",
+                     f"MinCapacity {low:g} is below 0.5 ACU; 0 ACUs (automatic pause) is not "
+                     f"supported by {engine} {version}.")
+    if low is not None and high is not None and low > high:
+        return error("InvalidParameterCombination",
+                     f"MinCapacity {low:g} is greater than MaxCapacity {high:g}.")
+    return None
+
+
+@patch("rds-serverless-v2-capacity")
+def serverless_v2_capacity():
+    """ServerlessV2ScalingConfiguration on CreateDBCluster and ModifyDBCluster: MinCapacity and
+    MaxCapacity in half-step increments, MaxCapacity from 1 up to 256 ACUs (128 on older
+    versions), MinCapacity 0 only on the versions that support automatic pause (else 0.5), and
+    MinCapacity not above MaxCapacity. Sources: RDS API Reference,
+    ServerlessV2ScalingConfiguration; Aurora User Guide, "Aurora Serverless v2 capacity"."""
+
+    def create(orig, p):
+        if has_param(p, _PREFIX + "MinCapacity") or has_param(p, _PREFIX + "MaxCapacity"):
+            engine = param(p, "Engine") or "aurora-postgresql"
+            bad = capacity_error(engine, param(p, "EngineVersion"),
+                                 _capacity(p, "MinCapacity"), _capacity(p, "MaxCapacity"))
+            if bad:
+                return bad
+        return orig(p)
+
+    def modify(orig, p):
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        if cluster is not None and (has_param(p, _PREFIX + "MinCapacity")
+                                    or has_param(p, _PREFIX + "MaxCapacity")):
+            current = cluster.get("ServerlessV2ScalingConfiguration") or {}
+            low = _capacity(p, "MinCapacity")
+            high = _capacity(p, "MaxCapacity")
+            version = param(p, "EngineVersion") or cluster.get("EngineVersion", "")
+            bad = capacity_error(cluster.get("Engine", ""), version,
+                                 current.get("MinCapacity") if low is None else low,
+                                 current.get("MaxCapacity") if high is None else high)
+            if bad:
+                return bad
+        return orig(p)
+
+    wrap("CreateDBCluster", create)
+    wrap("ModifyDBCluster", modify)
+
+
+# ---------------------------------------------------------------- db.serverless needs a range
+
+@patch("rds-serverless-instance-needs-capacity")
+def serverless_instance_needs_capacity():
+    """A DB instance of class db.serverless joins only a cluster that has a
+    ServerlessV2ScalingConfiguration ("Clusters that use Aurora Serverless v2 must have a
+    capacity range specified", Aurora User Guide, "Requirements and limitations for Aurora
+    Serverless v2"): else InvalidParameterCombination. An instance naming a cluster that does
+    not exist: DBClusterNotFoundFault (RDS API Reference, CreateDBInstance, Errors)."""
+
+    def refuse(cluster_id, klass):
+        if not cluster_id:
+            return None
+        cluster = rds._clusters.get(cluster_id)
+        if cluster is None:
+            return error("DBClusterNotFoundFault", f"DBCluster {cluster_id} not found.", 404)
+        if klass == "db.serverless" and not cluster.get("ServerlessV2ScalingConfiguration"):
+            return error("InvalidParameterCombination",
+                         f"DB cluster {cluster_id} has no ServerlessV2ScalingConfiguration: set a "
+                         "capacity range on the cluster before adding a db.serverless instance.")
+        return None
+
+    def create(orig, p):
+        return refuse(param(p, "DBClusterIdentifier"), param(p, "DBInstanceClass")) or orig(p)
+
+    def modify(orig, p):
+        if param(p, "DBInstanceClass") == "db.serverless":
+            inst = rds._resolve_instance(param(p, "DBInstanceIdentifier"))
+            if inst is not None and inst.get("DBClusterIdentifier"):
+                bad = refuse(inst["DBClusterIdentifier"], "db.serverless")
+                if bad:
+                    return bad
+        return orig(p)
+
+    wrap("CreateDBInstance", create)
+    wrap("ModifyDBInstance", modify)
+
+
+# ---------------------------------------------------------------- cluster parameter group family
+
+@patch("rds-cluster-parameter-group-family")
+def cluster_parameter_group_family_check():
+    """A DB cluster parameter group applies only to clusters of its family (engine and major
+    version: aurora-postgresql16 for Aurora PostgreSQL 16.x); CreateDBCluster or ModifyDBCluster
+    naming one of another family fails with InvalidParameterCombination. Source: Aurora User
+    Guide, "Parameter groups for Amazon Aurora" (DB cluster parameter groups)."""
+
+    def family_error(group_name, engine, version):
+        group = rds._db_cluster_param_groups.get(group_name) if group_name else None
+        want = cluster_parameter_group_family(engine, version)
+        have = (group or {}).get("DBParameterGroupFamily")
+        if group is None or not want or not have or have == want:
+            return None
+        return error("InvalidParameterCombination",
+                     f"DB cluster parameter group {group_name} has family {have}; a cluster of "
+                     f"{engine} {version} needs family {want}.")
+
+    def create(orig, p):
+        engine = param(p, "Engine") or "aurora-postgresql"
+        return family_error(param(p, "DBClusterParameterGroupName"), engine,
+                            param(p, "EngineVersion")) or orig(p)
+
+    def modify(orig, p):
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        if cluster is not None:
+            name = param(p, "DBClusterParameterGroupName")
+            version = param(p, "EngineVersion") or cluster.get("EngineVersion", "")
+            bad = family_error(name, cluster.get("Engine", ""), version)
+            if bad:
+                return bad
+        return orig(p)
+
+    wrap("CreateDBCluster", create)
+    wrap("ModifyDBCluster", modify)
+
+
+# ---------------------------------------------------------------- writer and reader endpoints
+
+@patch("rds-cluster-endpoints")
+def cluster_endpoints():
+    """The cluster endpoint (writer) and reader endpoint are DNS names that stay the same for the
+    life of the cluster: <id>.cluster-<suffix>.<region>.rds.amazonaws.com and
+    <id>.cluster-ro-<suffix>... (Aurora User Guide, "Amazon Aurora endpoint connections").
+    Without Docker, MiniStack replaced both with "localhost" when an instance joined, so the
+    writer and the reader could not be told apart. With EMULATOR_DOCKER=1 MiniStack's own
+    reachable addresses are kept."""
+
+    if os.environ.get("EMULATOR_DOCKER") == "1":
+        return
+    orig_sync = rds._sync_cluster_endpoints
+
+    def sync(cluster):
+        names = (cluster.get("Endpoint"), cluster.get("ReaderEndpoint"))
+        orig_sync(cluster)
+        if cluster.get("Endpoint") == "localhost" and ".cluster-" in (names[0] or ""):
+            cluster["Endpoint"], cluster["ReaderEndpoint"] = names
+
+    rds._sync_cluster_endpoints = sync

@@ -1,0 +1,164 @@
+"""Aurora DB clusters: what MiniStack 1.5.33 already does as AWS does (unmarked), and the
+cluster patches (rds_cluster_patches.py)."""
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_code, uid
+
+
+def create_cluster(rds, ident=None, **kw):
+    params = dict(DBClusterIdentifier=ident or uid("cl"), Engine="aurora-postgresql",
+                  EngineVersion="16.8", MasterUsername="stackctl", MasterUserPassword="password123",
+                  ServerlessV2ScalingConfiguration={"MinCapacity": 0.5, "MaxCapacity": 16})
+    params.update(kw)
+    for key in ("ServerlessV2ScalingConfiguration", "MasterUserPassword"):
+        if params.get(key) is None:
+            params.pop(key)
+    return rds.create_db_cluster(**params)["DBCluster"]
+
+
+def add_instance(rds, cluster, ident=None, klass="db.serverless", **kw):
+    return rds.create_db_instance(DBInstanceIdentifier=ident or uid("in"), DBClusterIdentifier=cluster,
+                                  Engine="aurora-postgresql", DBInstanceClass=klass, **kw)["DBInstance"]
+
+
+def describe_cluster(rds, ident):
+    return rds.describe_db_clusters(DBClusterIdentifier=ident)["DBClusters"][0]
+
+
+# ---------------------------------------------------------------- faithful already
+
+def test_cluster_settings_round_trip(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident, StorageEncrypted=True, DeletionProtection=True,
+                   KmsKeyId="arn:aws:kms:us-east-1:000000000000:key/k1",
+                   EnableIAMDatabaseAuthentication=True, EnableCloudwatchLogsExports=["postgresql"],
+                   PreferredBackupWindow="03:00-04:00", PreferredMaintenanceWindow="sun:05:00-sun:06:00",
+                   BackupRetentionPeriod=7, ManageMasterUserPassword=True, MasterUserPassword=None)
+    c = describe_cluster(rds, ident)
+    assert c["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 16.0}
+    assert (c["StorageEncrypted"], c["DeletionProtection"], c["IAMDatabaseAuthenticationEnabled"]) == (True, True, True)
+    assert c["KmsKeyId"].endswith("key/k1")
+    assert c["BackupRetentionPeriod"] == 7
+    assert c["MasterUserSecret"]["SecretArn"].startswith("arn:aws:secretsmanager:")
+
+
+def test_members_know_the_writer_and_promotion_tiers(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    add_instance(rds, ident, f"{ident}-w", PromotionTier=0)
+    add_instance(rds, ident, f"{ident}-r", PromotionTier=2)
+    members = {m["DBInstanceIdentifier"]: m for m in describe_cluster(rds, ident)["DBClusterMembers"]}
+    assert members[f"{ident}-w"]["IsClusterWriter"] is True
+    assert members[f"{ident}-r"]["IsClusterWriter"] is False
+    assert members[f"{ident}-r"]["PromotionTier"] == 2
+
+
+def test_delete_refused_with_members_or_protection(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident, DeletionProtection=True)
+    with pytest.raises(ClientError) as e:
+        rds.delete_db_cluster(DBClusterIdentifier=ident, SkipFinalSnapshot=True)
+    assert error_code(e) == "InvalidParameterCombination"
+    rds.modify_db_cluster(DBClusterIdentifier=ident, DeletionProtection=False, ApplyImmediately=True)
+    add_instance(rds, ident)
+    with pytest.raises(ClientError) as e:
+        rds.delete_db_cluster(DBClusterIdentifier=ident, SkipFinalSnapshot=True)
+    assert error_code(e) == "InvalidDBClusterStateFault"
+
+
+@pytest.mark.patch("tagging-get-resources")
+def test_cluster_tags_reach_the_tagging_api(rds, tagging):
+    ident = uid("cl")
+    arn = create_cluster(rds, ident, Tags=[{"Key": "stackctl:stack", "Value": ident}])["DBClusterArn"]
+    found = tagging.get_resources(TagFilters=[{"Key": "stackctl:stack", "Values": [ident]}],
+                                  ResourceTypeFilters=["rds:cluster"])["ResourceTagMappingList"]
+    assert [r["ResourceARN"] for r in found] == [arn]
+
+
+# ---------------------------------------------------------------- rds-serverless-v2-capacity
+
+@pytest.mark.patch("rds-serverless-v2-capacity")
+@pytest.mark.parametrize("low,high", [(0.7, 4), (1, 4.2), (8, 4), (1, 300), (0.5, 0.5)])
+def test_capacity_range_rules_on_create(rds, low, high):
+    with pytest.raises(ClientError) as e:
+        create_cluster(rds, ServerlessV2ScalingConfiguration={"MinCapacity": low, "MaxCapacity": high})
+    assert error_code(e) in ("InvalidParameterValue", "InvalidParameterCombination")
+
+
+@pytest.mark.patch("rds-serverless-v2-capacity")
+def test_zero_minimum_only_on_versions_with_automatic_pause(rds):
+    with pytest.raises(ClientError) as e:
+        create_cluster(rds, EngineVersion="13.9", ServerlessV2ScalingConfiguration={"MinCapacity": 0, "MaxCapacity": 4})
+    assert error_code(e) == "InvalidParameterValue"
+    ok = create_cluster(rds, EngineVersion="16.8", ServerlessV2ScalingConfiguration={"MinCapacity": 0, "MaxCapacity": 4})
+    assert ok["ServerlessV2ScalingConfiguration"]["MinCapacity"] == 0
+
+
+@pytest.mark.patch("rds-serverless-v2-capacity")
+def test_capacity_range_rules_on_modify(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    with pytest.raises(ClientError) as e:  # the new minimum against the stored maximum (16)
+        rds.modify_db_cluster(DBClusterIdentifier=ident, ServerlessV2ScalingConfiguration={"MinCapacity": 32},
+                              ApplyImmediately=True)
+    assert error_code(e) == "InvalidParameterCombination"
+    rds.modify_db_cluster(DBClusterIdentifier=ident, ApplyImmediately=True,
+                          ServerlessV2ScalingConfiguration={"MinCapacity": 2, "MaxCapacity": 64})
+    assert describe_cluster(rds, ident)["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 2.0, "MaxCapacity": 64.0}
+
+
+# ---------------------------------------------------------------- rds-serverless-instance-needs-capacity
+
+@pytest.mark.patch("rds-serverless-instance-needs-capacity")
+def test_serverless_instance_needs_a_capacity_range(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident, ServerlessV2ScalingConfiguration=None)
+    with pytest.raises(ClientError) as e:
+        add_instance(rds, ident)
+    assert error_code(e) == "InvalidParameterCombination"
+    provisioned = add_instance(rds, ident, klass="db.r6g.large")
+    with pytest.raises(ClientError) as e:
+        rds.modify_db_instance(DBInstanceIdentifier=provisioned["DBInstanceIdentifier"],
+                               DBInstanceClass="db.serverless", ApplyImmediately=True)
+    assert error_code(e) == "InvalidParameterCombination"
+
+
+@pytest.mark.patch("rds-serverless-instance-needs-capacity")
+def test_instance_in_a_missing_cluster_refused(rds):
+    with pytest.raises(ClientError) as e:
+        add_instance(rds, uid("missing"))
+    assert error_code(e) == "DBClusterNotFoundFault"
+
+
+# ---------------------------------------------------------------- rds-cluster-parameter-group-family
+
+@pytest.mark.patch("rds-cluster-parameter-group-family")
+def test_cluster_parameter_group_of_another_family_refused(rds):
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName="cpg-mysql", Description="d",
+                                          DBParameterGroupFamily="aurora-mysql8.0")
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName="cpg-pg16", Description="d",
+                                          DBParameterGroupFamily="aurora-postgresql16")
+    with pytest.raises(ClientError) as e:
+        create_cluster(rds, DBClusterParameterGroupName="cpg-mysql")
+    assert error_code(e) == "InvalidParameterCombination"
+    ident = uid("cl")
+    assert create_cluster(rds, ident, DBClusterParameterGroupName="cpg-pg16")["DBClusterParameterGroup"] == "cpg-pg16"
+    with pytest.raises(ClientError) as e:
+        rds.modify_db_cluster(DBClusterIdentifier=ident, DBClusterParameterGroupName="cpg-mysql", ApplyImmediately=True)
+    assert error_code(e) == "InvalidParameterCombination"
+
+
+# ---------------------------------------------------------------- rds-cluster-endpoints
+
+@pytest.mark.patch("rds-cluster-endpoints")
+def test_writer_and_reader_endpoints_stay_distinct_names(rds):
+    ident = uid("cl")
+    created = create_cluster(rds, ident)
+    add_instance(rds, ident, f"{ident}-w")
+    add_instance(rds, ident, f"{ident}-r")
+    c = describe_cluster(rds, ident)
+    assert c["Endpoint"] == created["Endpoint"]
+    assert c["Endpoint"].startswith(f"{ident}.cluster-")
+    assert c["ReaderEndpoint"].startswith(f"{ident}.cluster-ro-")
