@@ -717,6 +717,66 @@ async fn redis_auth_turned_on_is_enforced_and_never_left_optional() {
     assert_stderr_has(&o, "allowed only when transitioning to RBAC");
 }
 
+/// Redis encryption in transit turned on for a group that has none is an update in place, in
+/// AWS's two calls (mode `preferred`, then `required`), never a replacement that loses the
+/// cached data; the group keeps its ARN and the next plan is empty.
+#[tokio::test]
+async fn redis_encryption_in_transit_turned_on_in_place_in_two_calls() {
+    let name = unique("tls");
+    seed_network(&name).await;
+    let redis = |on: bool| {
+        let rest = format!(
+            "redis:\n  replication_group_id: {name}-redis\n  engine_version: \"7.1\"\n  node_type: cache.t4g.small\n  auth_token: none\n  transit_encryption: {on}"
+        );
+        spec_text(&name, "", &rest)
+    };
+    let spec = write_spec(&name, &redis(false));
+    apply(&spec);
+    assert_plan_empty(&spec);
+    let ec = aws_sdk_elasticache::Client::new(&sdk_config().await);
+    let describe = || async {
+        let out = ec
+            .describe_replication_groups()
+            .replication_group_id(format!("{name}-redis"))
+            .send()
+            .await
+            .expect("describe the group");
+        out.replication_groups()[0].clone()
+    };
+    let arn = describe().await.arn().map(str::to_owned);
+
+    let spec = write_spec(&name, &redis(true));
+    let plan = plan_json(&spec);
+    let rg = plan["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["address"]["kind"] == "replication_group")
+        .expect("the group changes");
+    assert_eq!(rg["action"], "update", "{rg:#}");
+    let o = stackctl_with(
+        &["apply", "--auto-approve", spec.to_str().expect("path")],
+        &[("STACKCTL_REPORT_CALLS", "1")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let report = text(&o);
+    let preferred = report.find("ModifyReplicationGroup(TransitEncryptionMode=preferred)");
+    let required = report.find("ModifyReplicationGroup(TransitEncryptionMode=required)");
+    assert!(
+        matches!((preferred, required), (Some(p), Some(r)) if p < r),
+        "preferred, then required:\n{report}"
+    );
+    assert!(!report.contains("DeleteReplicationGroup"), "{report}");
+    let g = describe().await;
+    assert_eq!(g.arn().map(str::to_owned), arn, "the same group");
+    assert_eq!(g.transit_encryption_enabled(), Some(true));
+    assert_eq!(
+        g.transit_encryption_mode().map(|m| m.as_str()),
+        Some("required")
+    );
+    assert_plan_empty(&spec);
+}
+
 /// `plan --format markdown` is the plan for a pull-request comment; `--format json` is
 /// `--json`.
 #[tokio::test]

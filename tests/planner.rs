@@ -1274,3 +1274,108 @@ fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it()
         },
     ]);
 }
+
+fn transit_off(s: &mut Stack) {
+    let r = s.redis.as_mut().expect("redis");
+    r.transit_encryption = false;
+    r.auth_token = stackctl::spec::raw::AuthToken::None;
+}
+
+fn transit_on(s: &mut Stack) {
+    s.redis.as_mut().expect("redis").transit_encryption = true;
+}
+
+fn transit_preferred(s: &mut Stack) {
+    let r = s.redis.as_mut().expect("redis");
+    r.auth_token = stackctl::spec::raw::AuthToken::None;
+    r.transit_encryption_mode = stackctl::spec::raw::TransitEncryptionMode::Preferred;
+}
+
+fn transit_required(s: &mut Stack) {
+    s.redis.as_mut().expect("redis").transit_encryption_mode =
+        stackctl::spec::raw::TransitEncryptionMode::Required;
+}
+
+fn redis_6(s: &mut Stack) {
+    s.redis.as_mut().expect("redis").engine_version = "6.2".into();
+}
+
+/// Encryption in transit turned on is an update in place from Redis 7 (AWS's two steps,
+/// `preferred` then `required`), never a replacement with data loss; before Redis 7 and turned
+/// off, AWS documents no in-place path and the group is replaced; back from `required` is
+/// refused.
+#[test]
+fn redis_encryption_in_transit_turned_on_in_place_where_aws_allows_it() {
+    const RG: &str = "replication_group.shop-staging-redis";
+    let net = NetworkIds {
+        vpc_id: "vpc-0a1b2c3d".into(),
+        subnet_ids: vec!["subnet-0a1b2c3d".into(), "subnet-1a1b2c3d".into()],
+    };
+    for (mode, calls) in [
+        (transit_required as fn(&mut Stack), "then `required`"),
+        (transit_preferred, "mode `preferred`"),
+    ] {
+        let mut s = stack("stacks/staging.yaml");
+        transit_off(&mut s);
+        let observed = as_applied(&s, &net);
+        transit_on(&mut s);
+        mode(&mut s);
+        let p = plan_for(&s, &net, &observed);
+        let shown = render_plan::render(&p, &Style::plain());
+        assert_eq!(p.changes.len(), 1, "{shown}");
+        let c = &p.changes[0];
+        assert_eq!(
+            (c.address.to_string().as_str(), c.action, c.impact),
+            (RG, Action::Update, Impact::Online),
+            "{shown}"
+        );
+        let names: Vec<&str> = c.attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["transit_encryption", "transit_encryption_mode"]);
+        let note = c.attributes[0].note.as_deref().unwrap_or_default();
+        assert!(note.contains(calls), "{note}");
+        assert!(
+            p.steps
+                .iter()
+                .all(|s| s.op == stackctl::plan::StepOp::Update),
+            "{shown}"
+        );
+    }
+    check(&[
+        Case {
+            name: "preferred → required drops plaintext clients",
+            applied: transit_preferred,
+            aws: untouched,
+            spec: transit_required,
+            expect: Expect::Change {
+                address: RG,
+                attr: "transit_encryption_mode",
+                impact: Impact::Online,
+                note: Some("drops every plaintext connection"),
+            },
+        },
+        Case {
+            name: "required → preferred is refused",
+            applied: same,
+            aws: untouched,
+            spec: transit_preferred,
+            expect: Expect::Refused(&["documents the way from `preferred` to `required` only"]),
+        },
+        Case {
+            name: "before Redis 7, turned on by a replacement",
+            applied: |s| {
+                redis_6(s);
+                transit_off(s);
+            },
+            aws: untouched,
+            spec: transit_on,
+            expect: Expect::Replaced(RG),
+        },
+        Case {
+            name: "turned off by a replacement",
+            applied: same,
+            aws: untouched,
+            spec: transit_off,
+            expect: Expect::Replaced(RG),
+        },
+    ]);
+}

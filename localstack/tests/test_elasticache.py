@@ -265,3 +265,58 @@ def test_auth_rotate_then_set_turns_auth_on(ec, network):
         ec.modify_replication_group(ReplicationGroupId=rg_id, AuthToken=TOKEN,
                                     AuthTokenUpdateStrategy=strategy, ApplyImmediately=True)
     assert group(ec, rg_id)["AuthTokenEnabled"] is True
+
+
+TRANSIT = "elasticache-transit-encryption"
+
+
+def transit(ec, rg_id):
+    g = group(ec, rg_id)
+    return g["TransitEncryptionEnabled"], g.get("TransitEncryptionMode")
+
+
+@pytest.mark.patch(TRANSIT)
+def test_transit_encryption_goes_on_preferred_then_required(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=2)
+    assert transit(ec, rg_id) == (False, None)
+    ec.modify_replication_group(ReplicationGroupId=rg_id, TransitEncryptionEnabled=True,
+                                TransitEncryptionMode="preferred", ApplyImmediately=True)
+    assert transit(ec, rg_id) == (True, "preferred")
+    assert {c["TransitEncryptionMode"] for c in members(ec, rg_id).values()} == {"preferred"}
+    ec.modify_replication_group(ReplicationGroupId=rg_id, TransitEncryptionMode="required",
+                                ApplyImmediately=True)
+    assert transit(ec, rg_id) == (True, "required")
+
+
+@pytest.mark.patch(TRANSIT)
+@pytest.mark.parametrize("mode", ["required", None], ids=["required", "no-mode"])
+def test_transit_encryption_on_without_preferred_is_refused(ec, network, mode):
+    rg_id, _, _ = make_group(ec, network, clusters=2)
+    kw = {"TransitEncryptionMode": mode} if mode else {}
+    with pytest.raises(ClientError) as excinfo:
+        ec.modify_replication_group(ReplicationGroupId=rg_id, TransitEncryptionEnabled=True,
+                                    ApplyImmediately=True, **kw)
+    assert error_code(excinfo) == "InvalidParameterCombination"
+    assert transit(ec, rg_id) == (False, None)
+
+
+@pytest.mark.patch(TRANSIT)
+def test_transit_encryption_before_redis_7_is_refused(ec, network):
+    rg_id, _, _ = make_group(ec, network, clusters=2, EngineVersion="6.2")
+    with pytest.raises(ClientError) as excinfo:
+        ec.modify_replication_group(ReplicationGroupId=rg_id, TransitEncryptionEnabled=True,
+                                    TransitEncryptionMode="preferred", ApplyImmediately=True)
+    assert error_code(excinfo) == "InvalidParameterCombination"
+    assert transit(ec, rg_id) == (False, None)
+
+
+@pytest.mark.patch(TRANSIT)
+@pytest.mark.parametrize("change", [{"TransitEncryptionEnabled": False},
+                                    {"TransitEncryptionMode": "preferred"}], ids=["off", "back"])
+def test_transit_encryption_off_or_back_from_required_is_refused(ec, network, change):
+    rg_id, _, _ = make_group(ec, network, clusters=2, TransitEncryptionEnabled=True)
+    assert transit(ec, rg_id) == (True, "required")
+    with pytest.raises(ClientError) as excinfo:
+        ec.modify_replication_group(ReplicationGroupId=rg_id, ApplyImmediately=True, **change)
+    assert error_code(excinfo) == "InvalidParameterCombination"
+    assert transit(ec, rg_id) == (True, "required")

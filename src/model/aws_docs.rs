@@ -58,6 +58,10 @@ pub const EC_AT_REST_ENCRYPTION: &str =
     "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html";
 pub const EC_IN_TRANSIT_ENCRYPTION: &str =
     "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html";
+pub const EC_IN_TRANSIT_ENCRYPTION_ENABLE: &str =
+    "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption-enable.html";
+pub const EC_IN_TRANSIT_ENCRYPTION_PRACTICES: &str =
+    "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/enable-python-best-practices.html";
 pub const EC_AUTH: &str = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html";
 pub const EC_PARAMETER_GROUPS: &str =
     "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Management.html";

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::aws_docs::{
     self, EC_AT_REST_ENCRYPTION, EC_AUTH, EC_CREATE_REPLICATION_GROUP, EC_IN_TRANSIT_ENCRYPTION,
+    EC_IN_TRANSIT_ENCRYPTION_ENABLE, EC_IN_TRANSIT_ENCRYPTION_PRACTICES,
     EC_MODIFY_REPLICATION_GROUP, EC_NODE_MIGRATION, EC_PARAMETER_GROUPS, EC_SCALING_CLUSTER_MODE,
     EC_SCALING_REPLICATION_GROUPS, EC_VERSION_MANAGEMENT, ELASTICACHE_REPLICA_COUNT,
     ELASTICACHE_REPLICA_COUNT_DOWN,
@@ -29,6 +30,7 @@ pub mod attr {
     pub const AT_REST_ENCRYPTION: &str = "at_rest_encryption";
     pub const KMS_KEY_ID: &str = "kms_key_id";
     pub const TRANSIT_ENCRYPTION: &str = "transit_encryption";
+    pub const TRANSIT_ENCRYPTION_MODE: &str = "transit_encryption_mode";
     pub const AUTH_TOKEN: &str = "auth_token";
     pub const SNAPSHOT_RETENTION_DAYS: &str = "snapshot_retention_days";
     pub const SNAPSHOT_WINDOW: &str = "snapshot_window";
@@ -134,12 +136,48 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
             .sources(&[Source::NotDocumented(
                 "AWS documents no change of key: ModifyReplicationGroup has no KmsKeyId parameter",
             )]),
+        // On in place from Redis 7, off by a replacement: see `transit_encryption_change`.
         AttrSpec::online(TRANSIT_ENCRYPTION)
             .with(Impact::ReplaceDataLoss)
-            .sources(&[Source::doc(
-                EC_IN_TRANSIT_ENCRYPTION,
-                "Modifying the in-transit encryption setting, for an existing cluster, is supported on replication groups running Redis version 7 and later.",
-            )]),
+            .by_change(transit_encryption_change)
+            .cases("off → on, Redis 7 and later: online, in place (mode `preferred` first: no downtime, TLS endpoints added; then, unless the spec holds `preferred`, `required`, which drops every plaintext connection); off → on before Redis 7: replacement with data loss (AWS changes it in place only from Redis 7); on → off: replacement with data loss (AWS documents no way to turn it off in place)")
+            .sources(&[
+                Source::doc(
+                    EC_IN_TRANSIT_ENCRYPTION,
+                    "Modifying the in-transit encryption setting, for an existing cluster, is supported on replication groups running Redis version 7 and later.",
+                ),
+                Source::doc(
+                    EC_MODIFY_REPLICATION_GROUP,
+                    "If you are enabling in-transit encryption for an existing cluster, you must also set TransitEncryptionMode to preferred.",
+                ),
+                Source::doc(
+                    EC_IN_TRANSIT_ENCRYPTION_PRACTICES,
+                    "There will be no downtime when cluster is re-configured form TLS encryption mode ‘none’ to ‘preferred’.",
+                ),
+                Source::NotDocumented(
+                    "AWS documents no way to turn in-transit encryption off on an existing group",
+                ),
+            ]),
+        // `required` or `preferred` while encryption in transit is on; null (not managed) when
+        // it is off. See `transit_encryption_mode_change`.
+        AttrSpec::online(TRANSIT_ENCRYPTION_MODE)
+            .unmanaged_when_null()
+            .by_change(transit_encryption_mode_change)
+            .cases("preferred → required: online for TLS clients, every plaintext connection is dropped and the non-TLS endpoints are deleted; required → preferred: refused (AWS documents the way from preferred to required only); set with encryption turned on: see `transit_encryption`")
+            .sources(&[
+                Source::doc(
+                    EC_MODIFY_REPLICATION_GROUP,
+                    "Setting TransitEncryptionMode to required is a two-step process that requires you to first set the TransitEncryptionMode to preferred, after that you can set TransitEncryptionMode to required.",
+                ),
+                Source::doc(
+                    EC_IN_TRANSIT_ENCRYPTION_ENABLE,
+                    "Setting the transit encryption mode to required will drop all unencrypted connections and will allow encrypted connections only.",
+                ),
+                Source::doc(
+                    EC_IN_TRANSIT_ENCRYPTION_PRACTICES,
+                    "Old non-TLS primary and reader endpoints will be deleted. There will be no downtime of TLS cluster endpoints.",
+                ),
+            ]),
         // `generated` or `none`; the token itself is never compared.
         AttrSpec::online(AUTH_TOKEN)
             .by_change(auth_token_change)
@@ -229,6 +267,65 @@ fn engine_version_change(old: &Value, new: &Value, desired: &Resource) -> Result
     })
 }
 
+/// The Redis engine versions on which AWS changes in-transit encryption of an existing group:
+/// "Modifying the in-transit encryption setting, for an existing cluster, is supported on
+/// replication groups running Redis version 7 and later" (ElastiCache User Guide, In-transit
+/// encryption).
+fn transit_modifiable(desired: &Resource) -> bool {
+    desired
+        .str(ENGINE_VERSION)
+        .and_then(|v| super::version::parts(v).first().copied())
+        .is_some_and(|major| major >= 7)
+}
+
+const DROPS_PLAINTEXT: &str = "`required` drops every plaintext connection and deletes the non-TLS endpoints: clients must connect with TLS to the new endpoints first (hold `transit_encryption_mode: preferred` while they move)";
+
+/// Encryption in transit turned on in place from Redis 7: "If you are enabling in-transit
+/// encryption for an existing cluster, you must also set TransitEncryptionMode to preferred"
+/// (ModifyReplicationGroup TransitEncryptionEnabled), and "There will be no downtime when
+/// cluster is re-configured form TLS encryption mode 'none' to 'preferred'" (ElastiCache User
+/// Guide, Best practices when enabling in-transit encryption); `required` is a second call (see
+/// `transit_encryption_mode_change`). Before Redis 7 AWS has no in-place path, and AWS documents
+/// none for turning it off: the group is created anew.
+fn transit_encryption_change(old: &Value, new: &Value, desired: &Resource) -> Result<Cost, String> {
+    let replaced = Cost::new(Impact::ReplaceDataLoss, false);
+    match (old.as_bool(), new.as_bool()) {
+        (Some(false), Some(true)) if !transit_modifiable(desired) => Ok(replaced.noting(
+            "AWS changes in-transit encryption of an existing group only from Redis 7: the group is created anew with it (upgrade `engine_version` to 7 or later first to keep the data)",
+        )),
+        (Some(false), Some(true)) if desired.str(TRANSIT_ENCRYPTION_MODE) == Some("preferred") => {
+            Ok(Cost::new(Impact::Online, false).noting(
+                "in place, mode `preferred`: TLS endpoints are added beside the plaintext ones, no downtime",
+            ))
+        }
+        (Some(false), Some(true)) => Ok(Cost::new(Impact::Online, false).noting(
+            "in place, in two calls: mode `preferred` (TLS endpoints added beside the plaintext ones, no downtime), then `required`, which drops every plaintext connection and deletes the non-TLS endpoints: clients must connect with TLS first (hold `transit_encryption_mode: preferred` while they move)",
+        )),
+        (Some(true), Some(false)) => Ok(replaced.noting(
+            "AWS documents no way to turn in-transit encryption off on an existing group: it is created anew without it",
+        )),
+        _ => Ok(Cost::new(Impact::Online, false)),
+    }
+}
+
+/// `preferred` → `required` is the second of AWS's two steps ("Setting TransitEncryptionMode to
+/// required is a two-step process that requires you to first set the TransitEncryptionMode to
+/// preferred, after that you can set TransitEncryptionMode to required", ModifyReplicationGroup),
+/// and "will drop all unencrypted connections" (ElastiCache User Guide, Enabling in-transit
+/// encryption). AWS documents no way back from `required`. A mode set with encryption turned
+/// on costs what `transit_encryption_change` says.
+fn transit_encryption_mode_change(old: &Value, new: &Value, _: &Resource) -> Result<Cost, String> {
+    match (old.as_str(), new.as_str()) {
+        (Some("preferred"), Some("required")) => {
+            Ok(Cost::new(Impact::Online, false).noting(DROPS_PLAINTEXT))
+        }
+        (Some("required"), Some("preferred")) => Err(
+            "ElastiCache documents the way from `preferred` to `required` only (\"Setting TransitEncryptionMode to required is a two-step process\", ModifyReplicationGroup), not back: keep `redis.transit_encryption_mode: required`, or give the group a new `redis.replication_group_id` to create one in `preferred` (the cached data does not move with it)".to_owned(),
+        ),
+        _ => Ok(Cost::new(Impact::Online, false)),
+    }
+}
+
 /// AUTH on an existing group (ElastiCache User Guide, "Authenticating with the Redis AUTH
 /// command"): turned on in two calls, since after ROTATE "the cluster supports the AUTH token
 /// specified in the auth-token parameter in addition to supporting connecting without
@@ -284,6 +381,13 @@ pub(super) fn desired_replication_group(
         .set(AT_REST_ENCRYPTION, r.at_rest_encryption)
         .set(KMS_KEY_ID, json!(r.kms_key_id))
         .set(TRANSIT_ENCRYPTION, r.transit_encryption)
+        .set(
+            TRANSIT_ENCRYPTION_MODE,
+            json!(
+                r.transit_encryption
+                    .then(|| r.transit_encryption_mode.as_str())
+            ),
+        )
         .set(
             AUTH_TOKEN,
             match r.auth_token {

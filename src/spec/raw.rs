@@ -584,6 +584,11 @@ pub struct Redis {
     /// TLS between clients and nodes.
     #[serde(default = "yes")]
     pub transit_encryption: bool,
+    /// With `transit_encryption: true`: `required` (TLS only, the default) or `preferred`
+    /// (TLS and plaintext both accepted: the stage a group holds while its clients move to
+    /// TLS, before `required` drops every plaintext connection).
+    #[serde(default)]
+    pub transit_encryption_mode: TransitEncryptionMode,
     /// The AUTH token: `generated` into a Secrets Manager secret the stack owns, or `none`.
     #[serde(default)]
     pub auth_token: AuthToken,
@@ -630,6 +635,26 @@ pub enum AuthToken {
     Generated,
     /// No AUTH token.
     None,
+}
+
+/// Which connections a group with in-transit encryption accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitEncryptionMode {
+    /// TLS only.
+    #[default]
+    Required,
+    /// TLS and plaintext both.
+    Preferred,
+}
+
+impl TransitEncryptionMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransitEncryptionMode::Required => "required",
+            TransitEncryptionMode::Preferred => "preferred",
+        }
+    }
 }
 
 /// A CloudWatch alarm on one resource of the stack.

@@ -5,7 +5,7 @@ use super::Rules;
 use super::shapes::is_class;
 use super::stack::is_production;
 use super::windows::Windows;
-use crate::spec::raw::{AuthToken, Redis};
+use crate::spec::raw::{AuthToken, Redis, TransitEncryptionMode};
 
 impl Rules<'_> {
     pub(super) fn redis(&mut self, r: &Redis) {
@@ -42,6 +42,14 @@ impl Rules<'_> {
             self.error(at, "an AUTH token needs in-transit encryption")
                 .allowed("`auth_token: none` when `transit_encryption: false`")
                 .hint("set `transit_encryption: true` (the default) to keep the token off the wire in clear text");
+        }
+        if r.transit_encryption_mode == TransitEncryptionMode::Preferred && !r.transit_encryption {
+            let at = self.written(&["redis.transit_encryption_mode", "redis.transit_encryption"]);
+            self.error(at, "a transit encryption mode needs in-transit encryption")
+                .allowed(
+                    "`transit_encryption_mode: preferred` only with `transit_encryption: true`",
+                )
+                .hint("set `transit_encryption: true`, or remove `transit_encryption_mode`");
         }
         self.kms_key_needs_encryption(
             "redis.kms_key_id",

@@ -16,7 +16,8 @@ use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{Sensitive, StepContext, cache_tags, secret_value};
 use crate::model::redis::attr::{
-    AUTH_TOKEN, NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD, SECURITY_GROUPS, TAGS,
+    AUTH_TOKEN, NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD, SECURITY_GROUPS, TAGS, TRANSIT_ENCRYPTION,
+    TRANSIT_ENCRYPTION_MODE,
 };
 use crate::model::secret::auth_token_secret_name;
 use crate::model::{Address, Kind, Resource, spec_of};
@@ -75,6 +76,10 @@ impl AwsKind for ReplicationGroups {
         let changed = || step.attributes.iter().filter_map(|n| row_of(n));
         if changed().any(|row| matches!(row.modify, OnModify::Replicas)) {
             replica_count(cx, r, step).await?;
+        }
+        // Before the other fields: AUTH needs encryption in transit on.
+        if changed().any(|row| matches!(row.modify, OnModify::Transit)) {
+            transit(cx, r, step).await?;
         }
         let token = if step.attributes.iter().any(|x| x == AUTH_TOKEN) {
             token(cx, r).await?
@@ -201,6 +206,47 @@ async fn replica_count(cx: &StepContext<'_>, r: &Resource, step: &Step) -> Resul
     };
     cx.sent_among(op, Some(step), &[NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD]);
     wait_available(cx, a).await
+}
+
+/// Encryption in transit, stage by stage (`rows::transit_stages`), each call waited for.
+async fn transit(cx: &StepContext<'_>, r: &Resource, step: &Step) -> Result<(), AwsError> {
+    let a = &r.address;
+    let c = cx.clients;
+    let (on, mode) = cx
+        .observed
+        .map(|o| {
+            let on = o.resource.bool(TRANSIT_ENCRYPTION);
+            (
+                on,
+                o.resource.str(TRANSIT_ENCRYPTION_MODE).map(str::to_owned),
+            )
+        })
+        .unwrap_or_default();
+    let want = r.str(TRANSIT_ENCRYPTION_MODE);
+    for (i, stage) in rows::transit_stages(on, mode.as_deref(), want)
+        .into_iter()
+        .enumerate()
+    {
+        let b = c
+            .elasticache
+            .modify_replication_group()
+            .replication_group_id(&a.name)
+            .apply_immediately(true);
+        let op = if stage == "preferred" {
+            "elasticache:ModifyReplicationGroup(TransitEncryptionMode=preferred)"
+        } else {
+            "elasticache:ModifyReplicationGroup(TransitEncryptionMode=required)"
+        };
+        c.call(op, rows::transit_stage(b, stage).send()).await?;
+        let carried: &[&'static str] = if i == 0 && !on {
+            &[TRANSIT_ENCRYPTION, TRANSIT_ENCRYPTION_MODE]
+        } else {
+            &[TRANSIT_ENCRYPTION_MODE]
+        };
+        cx.sent_among(op, Some(step), carried);
+        wait_available(cx, a).await?;
+    }
+    Ok(())
 }
 
 async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {

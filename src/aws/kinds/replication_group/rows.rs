@@ -7,7 +7,7 @@ use aws_sdk_elasticache::operation::create_replication_group::builders::CreateRe
 use aws_sdk_elasticache::operation::modify_replication_group::builders::ModifyReplicationGroupFluentBuilder as Modify;
 use aws_sdk_elasticache::types::AuthTokenUpdateStrategyType as Strategy;
 use aws_sdk_elasticache::types::{
-    AutomaticFailoverStatus, CacheCluster, MultiAzStatus, ReplicationGroup,
+    AutomaticFailoverStatus, CacheCluster, MultiAzStatus, ReplicationGroup, TransitEncryptionMode,
 };
 use serde_json::{Value, json};
 
@@ -26,6 +26,9 @@ pub(super) struct Seen<'a> {
 impl Seen<'_> {
     fn cluster_mode(&self) -> bool {
         self.rg.cluster_enabled().unwrap_or(false)
+    }
+    fn transit(&self) -> bool {
+        self.rg.transit_encryption_enabled().unwrap_or(false)
     }
     fn port(&self) -> Option<i32> {
         let first = self.rg.node_groups().first();
@@ -47,6 +50,9 @@ pub(super) enum OnModify {
     Field(fn(Modify, &Req<'_>) -> Modify),
     /// `IncreaseReplicaCount` or `DecreaseReplicaCount` (`NewReplicaCount`, every shard).
     Replicas,
+    /// In-transit encryption turned on in AWS's stages, one `ModifyReplicationGroup` each:
+    /// mode `preferred`, then `required` (`transit_stages`).
+    Transit,
     /// `AddTagsToResource` and `RemoveTagsFromResource`.
     Tags,
     /// No call changes it: the model plans a replacement, refuses it, or sets it at create.
@@ -164,9 +170,26 @@ pub(super) static ROWS: &[Row] = &[
     ),
     row(
         TRANSIT_ENCRYPTION,
-        |s| json!(s.rg.transit_encryption_enabled().unwrap_or(false)),
+        |s| json!(s.transit()),
         |b, q| b.transit_encryption_enabled(q.b(TRANSIT_ENCRYPTION)),
-    ),
+    )
+    .by(OnModify::Transit),
+    // AWS reports the mode of a group with encryption in transit; one that has none is
+    // `required`, the mode such a group is created in.
+    row(
+        TRANSIT_ENCRYPTION_MODE,
+        |s| {
+            let mode =
+                s.rg.transit_encryption_mode()
+                    .map(|m| m.as_str().to_owned());
+            json!(
+                s.transit()
+                    .then(|| mode.unwrap_or_else(|| "required".into()))
+            )
+        },
+        |b, q| b.set_transit_encryption_mode(q.opt(TRANSIT_ENCRYPTION_MODE).map(|m| mode(&m))),
+    )
+    .by(OnModify::Transit),
     // `generated` (the token is the secret's, read right before the call) or `none`. Turned
     // on: ROTATE adds the token beside no AUTH at all, and a second call (`enforce_auth`) SETs
     // it as the only way in. Turned off: the planner refuses it (AWS allows DELETE only for a
@@ -240,6 +263,38 @@ pub(super) static ROWS: &[Row] = &[
 pub(super) fn enforce_auth(b: Modify, q: &Req<'_>) -> Modify {
     b.set_auth_token(q.secret())
         .auth_token_update_strategy(Strategy::Set)
+}
+
+fn mode(m: &str) -> TransitEncryptionMode {
+    TransitEncryptionMode::from(m)
+}
+
+/// The calls that take a group from its in-transit encryption (`on`, in `mode`) to the mode the
+/// spec wants, each a `ModifyReplicationGroup` with encryption on: `preferred` first when it is
+/// off ("If you are enabling in-transit encryption for an existing cluster, you must also set
+/// TransitEncryptionMode to preferred"), then `required` ("a two-step process that requires you
+/// to first set the TransitEncryptionMode to preferred", ModifyReplicationGroup). Turning it
+/// off, or back from `required`, is never sent: the planner replaces the group or refuses it.
+pub(super) fn transit_stages(
+    on: bool,
+    mode: Option<&str>,
+    want: Option<&str>,
+) -> Vec<&'static str> {
+    let mut stages = Vec::new();
+    let Some(want) = want else { return stages };
+    if !on {
+        stages.push("preferred");
+    }
+    if want == "required" && (!on || mode == Some("preferred")) {
+        stages.push("required");
+    }
+    stages
+}
+
+/// One stage of `transit_stages`.
+pub(super) fn transit_stage(b: Modify, stage: &str) -> Modify {
+    b.transit_encryption_enabled(true)
+        .transit_encryption_mode(mode(stage))
 }
 
 /// The row of an attribute.
