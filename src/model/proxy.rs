@@ -10,6 +10,45 @@ use super::desired::{Inputs, with_deps};
 use super::secret::master_auth_secret;
 use super::types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::{Engine, IamAuth, Proxy, TargetRole};
+use attr::{endpoint as ep_attr, proxy as px, target as tgt, target_group as pool};
+
+/// The four kinds' attributes, each name written once (the rows here, the desired values below
+/// and the AWS side in `aws::kinds::proxy` name them through these).
+pub mod attr {
+    /// The proxy's.
+    pub mod proxy {
+        pub const ENGINE_FAMILY: &str = "engine_family";
+        pub const ROLE_ARN: &str = "role_arn";
+        pub const AUTH_SECRET: &str = "auth_secret";
+        pub const IAM_AUTH: &str = "iam_auth";
+        pub const REQUIRE_TLS: &str = "require_tls";
+        pub const IDLE_CLIENT_TIMEOUT_SECONDS: &str = "idle_client_timeout_seconds";
+        pub const DEBUG_LOGGING: &str = "debug_logging";
+        pub const SECURITY_GROUPS: &str = "security_groups";
+        pub const SUBNET_IDS: &str = "subnet_ids";
+        pub const TAGS: &str = "tags";
+    }
+    /// The default target group's: its connection pool.
+    pub mod target_group {
+        pub const MAX_CONNECTIONS_PERCENT: &str = "max_connections_percent";
+        pub const MAX_IDLE_CONNECTIONS_PERCENT: &str = "max_idle_connections_percent";
+        pub const CONNECTION_BORROW_TIMEOUT_SECONDS: &str = "connection_borrow_timeout_seconds";
+        pub const SESSION_PINNING_FILTERS: &str = "session_pinning_filters";
+        pub const INIT_QUERY: &str = "init_query";
+    }
+    /// A target's: the database it names, one attribute per kind of database.
+    pub mod target {
+        pub const DB_INSTANCE: &str = "db_instance";
+    }
+    /// An extra endpoint's.
+    pub mod endpoint {
+        pub const PROXY: &str = "proxy";
+        pub const TARGET_ROLE: &str = "target_role";
+        pub const SUBNET_IDS: &str = "subnet_ids";
+        pub const SECURITY_GROUPS: &str = "security_groups";
+        pub const TAGS: &str = "tags";
+    }
+}
 
 pub static PROXY: KindSpec = KindSpec {
     kind: Kind::Proxy,
@@ -18,34 +57,34 @@ pub static PROXY: KindSpec = KindSpec {
     stateful: false,
     loses_data: false,
     attrs: &[
-        AttrSpec::online("engine_family")
+        AttrSpec::online(px::ENGINE_FAMILY)
             .with(Impact::Replace)
             .sources(&[Source::doc(
                 RDS_PROXY_MANAGING,
                 "You can't change certain properties, such as the target group identifier and the database engine.",
             )]),
-        AttrSpec::online("role_arn").sources(&[Source::doc(
+        AttrSpec::online(px::ROLE_ARN).sources(&[Source::doc(
             RDS_PROXY_MANAGING,
             "IAM role – Change the IAM role used to retrieve the secrets from Secrets Manager.",
         )]),
         // `master:<db identifier>` for the master user's secret, or a secret ARN.
-        AttrSpec::online("auth_secret").sources(&[Source::doc(
+        AttrSpec::online(px::AUTH_SECRET).sources(&[Source::doc(
             RDS_PROXY_MANAGING,
             "Secrets Manager secrets – Add or remove Secrets Manager secrets.",
         )]),
-        AttrSpec::online("iam_auth").sources(&[Source::doc(
+        AttrSpec::online(px::IAM_AUTH).sources(&[Source::doc(
             RDS_PROXY_MANAGING,
             "IAM authentication – Require or disallow IAM authentication for connections to the proxy.",
         )]),
-        AttrSpec::online("require_tls").sources(&[Source::doc(
+        AttrSpec::online(px::REQUIRE_TLS).sources(&[Source::doc(
             RDS_PROXY_MANAGING,
             "Require Transport Layer Security – Turn the requirement for Transport layer Security (TLS) on or off.",
         )]),
-        AttrSpec::online("idle_client_timeout_seconds").sources(&[Source::doc(
+        AttrSpec::online(px::IDLE_CLIENT_TIMEOUT_SECONDS).sources(&[Source::doc(
             RDS_MODIFY_DB_PROXY,
             "IdleClientTimeout : The number of seconds that a connection to the proxy can be inactive before the proxy disconnects it.",
         )]),
-        AttrSpec::online("debug_logging").sources(&[
+        AttrSpec::online(px::DEBUG_LOGGING).sources(&[
             Source::doc(
                 RDS_MODIFY_DB_PROXY,
                 "Debug logging increases CloudWatch costs and can impact proxy performance.",
@@ -55,20 +94,20 @@ pub static PROXY: KindSpec = KindSpec {
                 "To minimize overhead associated with your proxy, RDS Proxy automatically turns this setting off 24 hours after you enable it.",
             ),
         ]),
-        AttrSpec::online("security_groups")
+        AttrSpec::online(px::SECURITY_GROUPS)
             .compare(Compare::Unordered)
             .unmanaged_when_null()
             .sources(&[Source::doc(
                 RDS_MODIFY_DB_PROXY,
                 "SecurityGroups : The new list of security groups for the DBProxy.",
             )]),
-        AttrSpec::online("subnet_ids")
+        AttrSpec::online(px::SUBNET_IDS)
             .with(Impact::Replace)
             .compare(Compare::Unordered)
             .sources(&[Source::NotDocumented(
                 "AWS documents no change of a proxy's subnets: ModifyDBProxy has no subnet parameter (only CreateDBProxy takes VpcSubnetIds)",
             )]),
-        AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
+        AttrSpec::online(px::TAGS).sources(&[aws_docs::TAGS]),
     ],
 };
 
@@ -79,7 +118,7 @@ pub static PROXY_TARGET_GROUP: KindSpec = KindSpec {
     stateful: false,
     loses_data: false,
     attrs: &[
-        AttrSpec::online("max_connections_percent").sources(&[
+        AttrSpec::online(pool::MAX_CONNECTIONS_PERCENT).sources(&[
             Source::doc(
                 RDS_CONNECTION_POOL_CONFIGURATION,
                 "The maximum size of the connection pool for each target in a target group. The value is expressed as a percentage of the max_connections setting for the RDS DB instance or Aurora DB cluster used by the target group.",
@@ -89,19 +128,19 @@ pub static PROXY_TARGET_GROUP: KindSpec = KindSpec {
                 "The proxy doesn't create all of these connections in advance.",
             ),
         ]),
-        AttrSpec::online("max_idle_connections_percent").sources(&[Source::doc(
+        AttrSpec::online(pool::MAX_IDLE_CONNECTIONS_PERCENT).sources(&[Source::doc(
             RDS_CONNECTION_POOL_CONFIGURATION,
             "If you specify this parameter, then you must also include a value for MaxConnectionsPercent.",
         )]),
-        AttrSpec::online("connection_borrow_timeout_seconds").sources(&[Source::NotDocumented(
+        AttrSpec::online(pool::CONNECTION_BORROW_TIMEOUT_SECONDS).sources(&[Source::NotDocumented(
             "ModifyDBProxyTargetGroup changes it (0 to 300 seconds); AWS states no effect on connections",
         )]),
-        AttrSpec::online("session_pinning_filters")
+        AttrSpec::online(pool::SESSION_PINNING_FILTERS)
             .compare(Compare::Unordered)
             .sources(&[Source::NotDocumented(
                 "ModifyDBProxyTargetGroup changes them; AWS states no effect on connections",
             )]),
-        AttrSpec::online("init_query").sources(&[Source::doc(
+        AttrSpec::online(pool::INIT_QUERY).sources(&[Source::doc(
             RDS_CONNECTION_POOL_CONFIGURATION,
             "You can specify one or more SQL statements for the proxy to run when opening each new database connection.",
         )]),
@@ -116,7 +155,7 @@ pub static PROXY_TARGET: KindSpec = KindSpec {
     loses_data: false,
     attrs: &[
         // Moving the proxy to another instance drops its clients' connections.
-        AttrSpec::online("db_instance")
+        AttrSpec::online(tgt::DB_INSTANCE)
             .with(Impact::Replace)
             .sources(&[Source::NotDocumented(
                 "AWS describes another instance as a change of the proxy's target group (deregister, register) and documents no effect on client connections",
@@ -131,24 +170,24 @@ pub static PROXY_ENDPOINT: KindSpec = KindSpec {
     stateful: false,
     loses_data: false,
     attrs: &[
-        AttrSpec::online("proxy")
+        AttrSpec::online(ep_attr::PROXY)
             .with(Impact::Replace)
             .sources(&[ENDPOINT_AT_CREATE]),
-        AttrSpec::online("target_role")
+        AttrSpec::online(ep_attr::TARGET_ROLE)
             .with(Impact::Replace)
             .sources(&[ENDPOINT_AT_CREATE]),
-        AttrSpec::online("subnet_ids")
+        AttrSpec::online(ep_attr::SUBNET_IDS)
             .with(Impact::Replace)
             .compare(Compare::Unordered)
             .sources(&[ENDPOINT_AT_CREATE]),
-        AttrSpec::online("security_groups")
+        AttrSpec::online(ep_attr::SECURITY_GROUPS)
             .compare(Compare::Unordered)
             .unmanaged_when_null()
             .sources(&[Source::doc(
                 RDS_MODIFY_DB_PROXY_ENDPOINT,
                 "VpcSecurityGroupIds : The VPC security group IDs for the DB proxy endpoint.",
             )]),
-        AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
+        AttrSpec::online(ep_attr::TAGS).sources(&[aws_docs::TAGS]),
     ],
 };
 
@@ -177,7 +216,7 @@ pub(super) fn desired_proxy(
     for t in targets {
         out.push(
             Resource::new(Kind::ProxyTarget, format!("{}/{t}", p.name))
-                .set("db_instance", t.clone())
+                .set(tgt::DB_INSTANCE, t.clone())
                 .after(tg_addr.clone())
                 .after(primary.clone()),
         );
@@ -185,17 +224,17 @@ pub(super) fn desired_proxy(
     for ep in &p.endpoints {
         let sgs = ep.security_groups.as_ref().unwrap_or(&p.security_groups);
         let r = Resource::new(Kind::ProxyEndpoint, &ep.name)
-            .set("proxy", p.name.clone())
+            .set(ep_attr::PROXY, p.name.clone())
             .set(
-                "target_role",
+                ep_attr::TARGET_ROLE,
                 match ep.target_role {
                     TargetRole::ReadWrite => "read_write",
                     TargetRole::ReadOnly => "read_only",
                 },
             )
-            .set("subnet_ids", json!(cx.subnets))
-            .set("security_groups", cx.sg_list(sgs))
-            .set("tags", cx.tags.clone())
+            .set(ep_attr::SUBNET_IDS, json!(cx.subnets))
+            .set(ep_attr::SECURITY_GROUPS, cx.sg_list(sgs))
+            .set(ep_attr::TAGS, cx.tags.clone())
             .after(proxy_addr.clone());
         out.push(with_deps(r, cx.sg_deps(sgs)));
     }
@@ -215,22 +254,25 @@ fn proxy(cx: &Inputs<'_>, p: &Proxy, primary: &Address, master_secret: Option<&s
         .clone()
         .unwrap_or_else(|| master_auth_secret(&db.identifier, db.master_user.password));
     let mut proxy = Resource::new(Kind::Proxy, &p.name)
-        .set("engine_family", family)
-        .set("role_arn", p.role_arn.clone())
-        .set("auth_secret", auth_secret)
+        .set(px::ENGINE_FAMILY, family)
+        .set(px::ROLE_ARN, p.role_arn.clone())
+        .set(px::AUTH_SECRET, auth_secret)
         .set(
-            "iam_auth",
+            px::IAM_AUTH,
             match p.auth.iam {
                 IamAuth::Required => "required",
                 IamAuth::Disabled => "disabled",
             },
         )
-        .set("require_tls", p.require_tls)
-        .set("idle_client_timeout_seconds", p.idle_client_timeout_seconds)
-        .set("debug_logging", p.debug_logging)
-        .set("security_groups", cx.sg_list(&p.security_groups))
-        .set("subnet_ids", json!(cx.subnets))
-        .set("tags", cx.tags.clone())
+        .set(px::REQUIRE_TLS, p.require_tls)
+        .set(
+            px::IDLE_CLIENT_TIMEOUT_SECONDS,
+            p.idle_client_timeout_seconds,
+        )
+        .set(px::DEBUG_LOGGING, p.debug_logging)
+        .set(px::SECURITY_GROUPS, cx.sg_list(&p.security_groups))
+        .set(px::SUBNET_IDS, json!(cx.subnets))
+        .set(px::TAGS, cx.tags.clone())
         .after(primary.clone());
     proxy = with_deps(proxy, cx.sg_deps(&p.security_groups));
     if let Some(sec) = master_secret {
@@ -248,16 +290,19 @@ fn target_group(p: &Proxy, proxy: &Address) -> Resource {
         .map(|_| "exclude_variable_sets")
         .collect();
     Resource::new(Kind::ProxyTargetGroup, &p.name)
-        .set("max_connections_percent", p.pool.max_connections_percent)
         .set(
-            "max_idle_connections_percent",
+            pool::MAX_CONNECTIONS_PERCENT,
+            p.pool.max_connections_percent,
+        )
+        .set(
+            pool::MAX_IDLE_CONNECTIONS_PERCENT,
             p.pool.max_idle_connections_percent,
         )
         .set(
-            "connection_borrow_timeout_seconds",
+            pool::CONNECTION_BORROW_TIMEOUT_SECONDS,
             p.pool.connection_borrow_timeout_seconds,
         )
-        .set("session_pinning_filters", json!(filters))
-        .set("init_query", json!(p.pool.init_query))
+        .set(pool::SESSION_PINNING_FILTERS, json!(filters))
+        .set(pool::INIT_QUERY, json!(p.pool.init_query))
         .after(proxy.clone())
 }

@@ -9,6 +9,7 @@ use super::change::{Action, AttrChange, Change, Note, amend};
 use super::format::{FORMAT_VERSION, Plan, Step, StepOp};
 use super::observed::{Observed, ObservedResource};
 use super::order;
+use crate::model::proxy::attr::{self as proxy_attr, proxy::AUTH_SECRET};
 use crate::model::{Address, AttrSpec, Compare, Cost, Impact, Kind, Resource, spec_of, version};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -471,8 +472,8 @@ fn proxy_parts_follow(changes: &mut Vec<Change>, desired: &[Resource], observed:
             .iter()
             .filter(|a| match d.address.kind {
                 Kind::ProxyTargetGroup => true,
-                Kind::ProxyTarget => a.name == "db_instance",
-                _ => a.name == "proxy",
+                Kind::ProxyTarget => a.name == proxy_attr::target::DB_INSTANCE,
+                _ => a.name == proxy_attr::endpoint::PROXY,
             })
             .map(|a| AttrChange {
                 name: a.name.into(),
@@ -512,18 +513,18 @@ fn proxy_follows_new_secret(
     }
     let Some(value) = observed
         .get(&d.address)
-        .and_then(|o| o.resource.str("auth_secret"))
+        .and_then(|o| o.resource.str(AUTH_SECRET))
     else {
         return;
     };
     let Some((db, true)) = crate::model::secret::parse_master_auth_secret(value) else {
         return;
     };
-    if !replaced.contains(db) || d.str("auth_secret") != Some(value) {
+    if !replaced.contains(db) || d.str(AUTH_SECRET) != Some(value) {
         return;
     }
     let attr = AttrChange {
-        name: "auth_secret".into(),
+        name: AUTH_SECRET.into(),
         old: Value::String(value.to_owned()),
         new: Value::String(value.to_owned()),
         impact: Impact::Online,
@@ -543,7 +544,10 @@ fn cascaded(kind: Kind, source: &str) -> AttrChange {
     let (name, what) = if kind == Kind::DbReplica {
         ("source", "promote this replica to a standalone instance")
     } else {
-        ("db_instance", "leave this target without its instance")
+        (
+            proxy_attr::target::DB_INSTANCE,
+            "leave this target without its instance",
+        )
     };
     AttrChange {
         name: name.into(),
@@ -563,7 +567,7 @@ fn cascaded(kind: Kind, source: &str) -> AttrChange {
 fn names_instance(o: &ObservedResource) -> Option<&str> {
     match o.resource.address.kind {
         Kind::DbReplica => o.resource.str("source"),
-        Kind::ProxyTarget => o.resource.str("db_instance"),
+        Kind::ProxyTarget => o.resource.str(proxy_attr::target::DB_INSTANCE),
         _ => None,
     }
 }
