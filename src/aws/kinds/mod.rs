@@ -11,6 +11,7 @@ pub mod alarm;
 pub mod cache_subnet_group;
 pub mod db_instance;
 pub mod db_subnet_group;
+pub mod proxy;
 pub mod replication_group;
 mod subnet_group;
 

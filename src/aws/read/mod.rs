@@ -83,7 +83,7 @@ pub(in crate::aws) fn nz(v: Option<&str>) -> Option<&str> {
     v.filter(|s| !s.is_empty())
 }
 
-fn sorted(mut v: Vec<String>) -> Value {
+pub(in crate::aws) fn sorted(mut v: Vec<String>) -> Value {
     v.sort();
     json!(v)
 }

@@ -3,15 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{
-    ConnectionPoolConfigurationInfo, DbProxy, DbProxyEndpoint, DbProxyTarget, DbProxyTargetGroup,
-};
-use serde_json::json;
+use aws_sdk_rds::types::{DbProxy, DbProxyEndpoint, DbProxyTarget, DbProxyTargetGroup};
 
 use super::tagging::OwnedArns;
 use super::{Context, observed, sorted, with_arn, with_endpoint};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
+use crate::aws::kinds::AwsKind;
+use crate::aws::kinds::proxy::target_group::{self, ProxyTargetGroups};
 use crate::aws::pages::all_pages;
 use crate::model::secret::master_auth_secret;
 use crate::model::{Kind, Resource};
@@ -40,17 +39,8 @@ pub(super) async fn describe_proxy(
         Ok::<_, AwsError>(found(r)?.and_then(|r| r.db_proxies().first().cloned()))
     };
     let tg = async {
-        let r = c
-            .call(
-                "rds:DescribeDBProxyTargetGroups",
-                c.rds
-                    .describe_db_proxy_target_groups()
-                    .db_proxy_name(&name)
-                    .target_group_name("default")
-                    .send(),
-            )
-            .await;
-        Ok::<_, AwsError>(found(r)?.and_then(|r| r.target_groups().first().cloned()))
+        let groups = ProxyTargetGroups::describe(c, vec![name.clone()]).await?;
+        Ok::<_, AwsError>(groups.into_iter().next())
     };
     let targets = async {
         let r = c
@@ -208,8 +198,11 @@ pub(super) fn insert_proxy(
     let o = observe_proxy(cx, p, master_secret_arns, secret_arns);
     let proxy_owned = o.owned;
     obs.insert(o);
-    if let Some(pool) = tg.as_ref().and_then(|t| t.connection_pool_config()) {
-        obs.insert(observe_target_group(name, pool, proxy_owned));
+    if let Some(g) = tg
+        .as_ref()
+        .and_then(|g| target_group::observe(g, proxy_owned))
+    {
+        obs.insert(g);
     }
     for t in targets {
         if let Some(db_id) = t.rds_resource_id() {
@@ -302,38 +295,4 @@ fn observe_proxy(
         o.ids.insert("arn".into(), a.to_owned());
     }
     with_endpoint(p.endpoint(), None, o)
-}
-
-fn observe_target_group(
-    name: &str,
-    pool: &ConnectionPoolConfigurationInfo,
-    proxy_owned: bool,
-) -> ObservedResource {
-    let filters: Vec<String> = pool
-        .session_pinning_filters()
-        .iter()
-        .map(|f| f.to_ascii_lowercase())
-        .collect();
-    observed(
-        Resource::new(Kind::ProxyTargetGroup, name)
-            .set(
-                "max_connections_percent",
-                pool.max_connections_percent().unwrap_or(100),
-            )
-            .set(
-                "max_idle_connections_percent",
-                pool.max_idle_connections_percent().unwrap_or(50),
-            )
-            .set(
-                "connection_borrow_timeout_seconds",
-                pool.connection_borrow_timeout().unwrap_or(120),
-            )
-            .set("session_pinning_filters", sorted(filters))
-            .set(
-                "init_query",
-                json!(pool.init_query().filter(|q| !q.is_empty())),
-            ),
-        proxy_owned,
-        "available",
-    )
 }

@@ -31,6 +31,7 @@ use super::kinds::alarm::Alarms;
 use super::kinds::cache_subnet_group::CacheSubnetGroups;
 use super::kinds::db_instance::DbInstances;
 use super::kinds::db_subnet_group::DbSubnetGroups;
+use super::kinds::proxy::target_group::ProxyTargetGroups;
 use super::kinds::replication_group::ReplicationGroups;
 use super::wait::limits;
 use super::watch::{Until, Watched};
@@ -382,8 +383,9 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::DbInstance | Kind::DbReplica, StepOp::Update) => DbInstances::modify(cx, step).await,
         (Kind::DbInstance | Kind::DbReplica, StepOp::Delete) => DbInstances::delete(cx, a).await,
         (Kind::Proxy, op) => proxy(cx, a, op, step).await,
-        (Kind::ProxyTargetGroup, StepOp::Delete) => Ok(()),
-        (Kind::ProxyTargetGroup, _) => proxy_target_group(cx, Some(step)).await,
+        (Kind::ProxyTargetGroup, StepOp::Create) => ProxyTargetGroups::create(cx).await,
+        (Kind::ProxyTargetGroup, StepOp::Update) => ProxyTargetGroups::modify(cx, step).await,
+        (Kind::ProxyTargetGroup, StepOp::Delete) => ProxyTargetGroups::delete(cx, a).await,
         (Kind::ProxyTarget, op) => proxy_target(cx, a, op).await,
         (Kind::ProxyEndpoint, op) => proxy_endpoint(cx, a, op).await,
         (Kind::ReplicationGroup, StepOp::Create) => ReplicationGroups::create(cx).await,

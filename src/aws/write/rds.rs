@@ -300,48 +300,6 @@ pub(super) async fn proxy(
     }
 }
 
-pub(super) async fn proxy_target_group(
-    cx: &StepContext<'_>,
-    step: Option<&Step>,
-) -> Result<(), AwsError> {
-    use aws_sdk_rds::types::ConnectionPoolConfiguration;
-    let r = cx.want()?;
-    let c = cx.clients;
-    let filters: Vec<String> = r
-        .strings("session_pinning_filters")
-        .iter()
-        .map(|f| f.to_ascii_uppercase())
-        .collect();
-    let pool = ConnectionPoolConfiguration::builder()
-        .set_max_connections_percent(i32_of(r, "max_connections_percent"))
-        .set_max_idle_connections_percent(i32_of(r, "max_idle_connections_percent"))
-        .set_connection_borrow_timeout(i32_of(r, "connection_borrow_timeout_seconds"))
-        .set_session_pinning_filters(Some(filters))
-        .init_query(str_of(r, "init_query").unwrap_or_default())
-        .build();
-    c.call(
-        "rds:ModifyDBProxyTargetGroup",
-        c.rds
-            .modify_db_proxy_target_group()
-            .db_proxy_name(&r.address.name)
-            .target_group_name("default")
-            .connection_pool_config(pool)
-            .send(),
-    )
-    .await?;
-    cx.sent_among(
-        "rds:ModifyDBProxyTargetGroup",
-        step,
-        crate::model::proxy::PROXY_TARGET_GROUP
-            .attrs
-            .iter()
-            .map(|a| a.name)
-            .collect::<Vec<_>>()
-            .as_slice(),
-    );
-    Ok(())
-}
-
 pub(super) async fn proxy_target(
     cx: &StepContext<'_>,
     a: &Address,

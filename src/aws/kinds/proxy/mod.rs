@@ -1,0 +1,7 @@
+//! The AWS side of RDS Proxy and its parts, one kind a file: the default target group (its
+//! connection pool).
+
+pub mod target_group;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,37 @@
+//! The AWS rows of the proxy's kinds agree with the model's: each model row has an AWS row and
+//! each AWS row a model row, and a row the model changes in place is sent on modify.
+
+use crate::model::types::Compare;
+use crate::model::{AttrSpec, Kind, spec_of};
+
+/// Whether the model changes the row in place (not by a replacement, a refusal, or only at
+/// create).
+fn in_place(a: &AttrSpec) -> bool {
+    !(a.impact.forces_replacement() || a.refusal.is_some() || a.compare == Compare::AtCreate)
+}
+
+/// The model's rows of `kind` and the AWS rows' attributes agree both ways.
+fn same_rows(kind: Kind, aws: &[&str]) {
+    let spec = spec_of(kind);
+    for a in spec.attrs {
+        assert!(aws.contains(&a.name), "{kind}.{} has no AWS row", a.name);
+    }
+    for attr in aws {
+        assert!(
+            spec.attr(attr).is_some(),
+            "AWS row {kind}.{attr} has no model row"
+        );
+    }
+}
+
+#[test]
+fn the_target_groups_rows_are_the_models_and_each_is_sent_whole_on_modify() {
+    use super::target_group::ROWS;
+    let aws: Vec<&str> = ROWS.iter().map(|r| r.attr).collect();
+    same_rows(Kind::ProxyTargetGroup, &aws);
+    // Every row sets its field of the pool, and the pool is sent whole: each row the model
+    // changes in place reaches AWS.
+    for a in spec_of(Kind::ProxyTargetGroup).attrs {
+        assert!(in_place(a), "{}: the pool is only ever modified", a.name);
+    }
+}
