@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{DbProxy, DbProxyEndpoint, DbProxyTarget, DbProxyTargetGroup};
+use aws_sdk_rds::types::{DbProxy, DbProxyEndpoint, DbProxyTargetGroup};
 
 use super::tagging::OwnedArns;
 use super::{Context, observed, sorted, with_arn, with_endpoint};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::kinds::AwsKind;
+use crate::aws::kinds::proxy::target::{self, ProxyTargets, Registered};
 use crate::aws::kinds::proxy::target_group::{self, ProxyTargetGroups};
 use crate::aws::pages::all_pages;
 use crate::model::secret::master_auth_secret;
@@ -20,7 +21,7 @@ use crate::spec::raw::PasswordSource;
 pub(super) type ProxyParts = (
     DbProxy,
     Option<DbProxyTargetGroup>,
-    Vec<DbProxyTarget>,
+    Vec<Registered>,
     Vec<DbProxyEndpoint>,
 );
 
@@ -42,18 +43,7 @@ pub(super) async fn describe_proxy(
         let groups = ProxyTargetGroups::describe(c, vec![name.clone()]).await?;
         Ok::<_, AwsError>(groups.into_iter().next())
     };
-    let targets = async {
-        let r = c
-            .call(
-                "rds:DescribeDBProxyTargets",
-                c.rds
-                    .describe_db_proxy_targets()
-                    .db_proxy_name(&name)
-                    .send(),
-            )
-            .await;
-        Ok::<_, AwsError>(found(r)?.map(|r| r.targets().to_vec()).unwrap_or_default())
-    };
+    let targets = ProxyTargets::describe(c, vec![name.clone()]);
     let endpoints = async {
         let r = c
             .call(
@@ -194,7 +184,6 @@ pub(super) fn insert_proxy(
     master_secret_arns: &BTreeMap<String, String>,
     secret_arns: &BTreeMap<String, String>,
 ) {
-    let name = p.db_proxy_name().unwrap_or_default();
     let o = observe_proxy(cx, p, master_secret_arns, secret_arns);
     let proxy_owned = o.owned;
     obs.insert(o);
@@ -205,16 +194,8 @@ pub(super) fn insert_proxy(
         obs.insert(g);
     }
     for t in targets {
-        if let Some(db_id) = t.rds_resource_id() {
-            obs.insert(observed(
-                Resource::new(Kind::ProxyTarget, format!("{name}/{db_id}"))
-                    .set("db_instance", db_id),
-                proxy_owned,
-                t.target_health()
-                    .and_then(|h| h.state())
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-            ));
+        if let Some(o) = target::observe(t, proxy_owned) {
+            obs.insert(o);
         }
     }
     for e in endpoints {

@@ -31,6 +31,7 @@ use super::kinds::alarm::Alarms;
 use super::kinds::cache_subnet_group::CacheSubnetGroups;
 use super::kinds::db_instance::DbInstances;
 use super::kinds::db_subnet_group::DbSubnetGroups;
+use super::kinds::proxy::target::ProxyTargets;
 use super::kinds::proxy::target_group::ProxyTargetGroups;
 use super::kinds::replication_group::ReplicationGroups;
 use super::wait::limits;
@@ -386,7 +387,9 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::ProxyTargetGroup, StepOp::Create) => ProxyTargetGroups::create(cx).await,
         (Kind::ProxyTargetGroup, StepOp::Update) => ProxyTargetGroups::modify(cx, step).await,
         (Kind::ProxyTargetGroup, StepOp::Delete) => ProxyTargetGroups::delete(cx, a).await,
-        (Kind::ProxyTarget, op) => proxy_target(cx, a, op).await,
+        (Kind::ProxyTarget, StepOp::Create) => ProxyTargets::create(cx).await,
+        (Kind::ProxyTarget, StepOp::Update) => ProxyTargets::modify(cx, step).await,
+        (Kind::ProxyTarget, StepOp::Delete) => ProxyTargets::delete(cx, a).await,
         (Kind::ProxyEndpoint, op) => proxy_endpoint(cx, a, op).await,
         (Kind::ReplicationGroup, StepOp::Create) => ReplicationGroups::create(cx).await,
         (Kind::ReplicationGroup, StepOp::Update) => ReplicationGroups::modify(cx, step).await,

@@ -300,44 +300,6 @@ pub(super) async fn proxy(
     }
 }
 
-pub(super) async fn proxy_target(
-    cx: &StepContext<'_>,
-    a: &Address,
-    op: StepOp,
-) -> Result<(), AwsError> {
-    let c = cx.clients;
-    let (proxy, db) = a.name.split_once('/').unwrap_or((&a.name, ""));
-    match op {
-        StepOp::Create | StepOp::Update => {
-            c.call(
-                "rds:RegisterDBProxyTargets",
-                c.rds
-                    .register_db_proxy_targets()
-                    .db_proxy_name(proxy)
-                    .target_group_name("default")
-                    .db_instance_identifiers(db)
-                    .send(),
-            )
-            .await?;
-            Ok(())
-        }
-        StepOp::Delete => {
-            let r = c
-                .call(
-                    "rds:DeregisterDBProxyTargets",
-                    c.rds
-                        .deregister_db_proxy_targets()
-                        .db_proxy_name(proxy)
-                        .target_group_name("default")
-                        .db_instance_identifiers(db)
-                        .send(),
-                )
-                .await;
-            found(r).map(|_| ())
-        }
-    }
-}
-
 pub(super) async fn proxy_endpoint_wait(
     cx: &StepContext<'_>,
     a: &Address,

@@ -35,3 +35,14 @@ fn the_target_groups_rows_are_the_models_and_each_is_sent_whole_on_modify() {
         assert!(in_place(a), "{}: the pool is only ever modified", a.name);
     }
 }
+
+#[test]
+fn a_targets_rows_are_the_kinds_of_database_it_names_and_none_changes_in_place() {
+    use super::target::TARGET_KINDS;
+    let aws: Vec<&str> = TARGET_KINDS.iter().map(|k| k.attr).collect();
+    same_rows(Kind::ProxyTarget, &aws);
+    // No call changes a registered target: another database is another target.
+    for a in spec_of(Kind::ProxyTarget).attrs {
+        assert!(!in_place(a), "{}: a target is never modified", a.name);
+    }
+}
