@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::db_instance::{attr as db, gp3_baseline};
 use super::network::{cache_subnet_group_name, db_subnet_group_name};
+use super::proxy::attr::{endpoint, proxy, target_group as pool};
 use super::redis::attr as redis;
 use super::types::{Kind, Resource};
 use super::{alarm::attr as alarm, desired::OWNER_TAG};
@@ -56,9 +57,9 @@ pub fn default_of(r: &Resource, attr: &str, around: &Around<'_>) -> Option<Defau
     match r.address.kind {
         Kind::DbInstance => db_instance(r, attr, around),
         Kind::DbReplica => replica(r, attr, around),
-        Kind::Proxy => proxy(attr),
-        Kind::ProxyTargetGroup => pool(attr),
-        Kind::ProxyEndpoint => (attr == "target_role").then_some(()).and(d(
+        Kind::Proxy => proxy_default(attr),
+        Kind::ProxyTargetGroup => pool_default(attr),
+        Kind::ProxyEndpoint => (attr == endpoint::TARGET_ROLE).then_some(()).and(d(
             "read_write",
             "reads and writes, as the proxy's own endpoint",
         )),
@@ -138,22 +139,22 @@ fn replica(r: &Resource, attr: &str, around: &Around<'_>) -> Option<Default> {
     }
 }
 
-fn proxy(attr: &str) -> Option<Default> {
+fn proxy_default(attr: &str) -> Option<Default> {
     match attr {
-        "iam_auth" => d("disabled", "the secret's password only"),
-        "require_tls" => d(true, "stackctl's default"),
-        "idle_client_timeout_seconds" => d(1800, "RDS Proxy's default, 30 minutes"),
-        "debug_logging" => d(false, "off"),
+        proxy::IAM_AUTH => d("disabled", "the secret's password only"),
+        proxy::REQUIRE_TLS => d(true, "stackctl's default"),
+        proxy::IDLE_CLIENT_TIMEOUT_SECONDS => d(1800, "RDS Proxy's default, 30 minutes"),
+        proxy::DEBUG_LOGGING => d(false, "off"),
         _ => None,
     }
 }
 
-fn pool(attr: &str) -> Option<Default> {
+fn pool_default(attr: &str) -> Option<Default> {
     match attr {
-        "max_connections_percent" => d(90, "stackctl's default"),
-        "max_idle_connections_percent" => d(50, "RDS Proxy's default"),
-        "connection_borrow_timeout_seconds" => d(120, "RDS Proxy's default"),
-        "session_pinning_filters" => d(json!([]), "none"),
+        pool::MAX_CONNECTIONS_PERCENT => d(90, "stackctl's default"),
+        pool::MAX_IDLE_CONNECTIONS_PERCENT => d(50, "RDS Proxy's default"),
+        pool::CONNECTION_BORROW_TIMEOUT_SECONDS => d(120, "RDS Proxy's default"),
+        pool::SESSION_PINNING_FILTERS => d(json!([]), "none"),
         _ => None,
     }
 }
@@ -166,6 +167,7 @@ fn replication_group(attr: &str, around: &Around<'_>) -> Option<Default> {
         redis::MULTI_AZ => d(false, "off"),
         redis::AT_REST_ENCRYPTION => d(true, "stackctl's default"),
         redis::TRANSIT_ENCRYPTION => d(true, "stackctl's default"),
+        redis::TRANSIT_ENCRYPTION_MODE => d("required", "TLS only, stackctl's default"),
         redis::AUTH_TOKEN => d("generated", "stackctl generates it into Secrets Manager"),
         redis::SNAPSHOT_RETENTION_DAYS => d(1, "stackctl's default"),
         redis::SUBNET_GROUP => d(
