@@ -464,6 +464,7 @@ pub async fn undo(
             depends_on: Vec::new(),
             impact: crate::model::Impact::Online,
             resource: None,
+            calls: Vec::new(),
         };
         if let Err(e) = journal.mark(id, StepState::Undoing, None).await {
             report

@@ -118,6 +118,7 @@ fn plan(steps: &[(StepOp, &[usize])]) -> Plan {
                 depends_on: deps.to_vec(),
                 impact: Impact::Online,
                 resource: None,
+                calls: Vec::new(),
             })
             .collect(),
     }

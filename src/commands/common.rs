@@ -5,6 +5,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 
 use crate::aws::Clients;
+use crate::aws::kinds::calls;
 use crate::aws::read::{ReadResult, read};
 use crate::model::desired;
 use crate::plan::{Plan, plan};
@@ -40,11 +41,12 @@ pub async fn observe_with(clients: &Clients, stack: &Stack) -> anyhow::Result<Re
         .with_context(|| format!("reading stack {} from AWS", stack.stack))
 }
 
-/// Plans the spec against what was read.
+/// Plans the spec against what was read, with the calls of each step.
 pub fn make_plan(stack: &Stack, read: &ReadResult) -> anyhow::Result<Plan> {
     let wanted = desired(stack, &read.network);
     let mut p = plan(&stack.stack, &stack.region, &wanted, &read.observed)?;
     p.spec = Some(stack.clone());
+    calls::annotate(&mut p);
     Ok(p)
 }
 
@@ -52,6 +54,7 @@ pub fn make_plan(stack: &Stack, read: &ReadResult) -> anyhow::Result<Plan> {
 pub fn destroy_plan(stack: &Stack, read: &ReadResult) -> anyhow::Result<Plan> {
     let mut p = plan(&stack.stack, &stack.region, &[], &read.observed)?;
     p.spec = Some(stack.clone());
+    calls::annotate(&mut p);
     Ok(p)
 }
 

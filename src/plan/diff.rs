@@ -593,6 +593,7 @@ fn unprotect_before_delete(steps: &mut Vec<Step>, observed: &Observed) {
             depends_on,
             impact: steps[i].impact,
             resource: Some(o.resource.clone().set(PROTECTION, false)),
+            calls: Vec::new(),
         });
     }
 }
@@ -701,6 +702,7 @@ fn steps(
                     depends_on: Vec::new(),
                     impact: c.impact,
                     resource: None,
+                    calls: Vec::new(),
                 });
                 forward.insert(&c.address, id);
             }
@@ -714,6 +716,7 @@ fn steps(
                     depends_on: Vec::new(),
                     impact: c.impact,
                     resource: None,
+                    calls: Vec::new(),
                 });
                 steps.push(Step {
                     id: id + 1,
@@ -724,6 +727,7 @@ fn steps(
                     depends_on: vec![id],
                     impact: c.impact,
                     resource: None,
+                    calls: Vec::new(),
                 });
                 forward.insert(&c.address, id + 1);
             }
@@ -757,6 +761,7 @@ fn steps(
             depends_on: forward_ids.clone(),
             impact: c.impact,
             resource: None,
+            calls: Vec::new(),
         });
     }
     for i in first_delete..steps.len() {

@@ -1,8 +1,8 @@
 //! The plan: what stackctl will do, in a documented, versioned JSON format that `plan --out`
 //! saves and `apply` executes.
 //!
-//! Format version 1:
-//! - `format_version`: 2; `stackctl_version`: the version that wrote it.
+//! The format (version 3):
+//! - `format_version`: 3; `stackctl_version`: the version that wrote it.
 //! - `stack`, `region`: what it is for.
 //! - `observed_fingerprint`: a digest of the AWS state it was planned from. Apply refuses the
 //!   plan when the stack's state in AWS has changed since.
@@ -14,7 +14,10 @@
 //! - `steps[]`: the execution graph: `id`, `address`, `op` (`create`, `update`, `delete`),
 //!   `attributes` (for updates), `reboot`, `depends_on` (step ids), `impact`, and `resource`
 //!   where a step sets something other than the desired resource (version 2: deletion
-//!   protection switched off, as its own update step, right before a protected delete).
+//!   protection switched off, as its own update step, right before a protected delete), and
+//!   (version 3) `calls[]`: each call the step makes, `op` (`rds:ModifyDBInstance`) and
+//!   `carries` (the attributes an update's call sets); apply fails an update step whose calls
+//!   carried something else.
 //! - `notes[]` (absent when empty): what AWS has that differs from the spec without being a
 //!   change (storage autoscaling grew it, an automatic minor upgrade, or a spec lowered where AWS
 //!   never follows): `address`, `attribute`, `aws`, `spec`, `text`.
@@ -27,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use super::change::{Change, Note};
 use crate::model::{Address, Impact, Resource};
 
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,6 +38,28 @@ pub enum StepOp {
     Create,
     Update,
     Delete,
+}
+
+/// One call a step makes to AWS, fixed when the plan is made: the operation, and for a call
+/// that changes a resource that exists, the attributes it carries (their values are the
+/// desired resource's; a secret's is read from Secrets Manager right before the call and never
+/// written here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    /// `service:Operation`, e.g. `rds:ModifyDBInstance`; `tagging` is the service's
+    /// add-tags and remove-tags calls, each made when it has something to do.
+    pub op: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carries: Vec<String>,
+}
+
+impl Call {
+    pub fn new(op: &str, carries: &[&str]) -> Self {
+        Call {
+            op: op.to_owned(),
+            carries: carries.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
 }
 
 /// One node of the execution graph.
@@ -55,6 +80,10 @@ pub struct Step {
     /// protection off right before a delete sets the observed resource with it off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<Resource>,
+    /// The calls it makes (format 3), in order; apply fails an update whose calls carried
+    /// anything else.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<Call>,
 }
 
 /// A plan: the changes, the steps that make them, and the desired resources they need.

@@ -10,5 +10,5 @@ mod reboots;
 
 pub use change::{Action, AttrChange, Change, Note};
 pub use diff::{PlanError, plan};
-pub use format::{FORMAT_VERSION, Plan, Step, StepOp};
+pub use format::{Call, FORMAT_VERSION, Plan, Step, StepOp};
 pub use observed::{Observed, ObservedResource};

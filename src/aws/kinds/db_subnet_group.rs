@@ -6,13 +6,14 @@ use aws_sdk_rds::types::DbSubnetGroup;
 use futures::future::try_join_all;
 
 use super::AwsKind;
+use super::calls::Planned;
 use super::subnet_group::{Answer, modified};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
 use crate::model::{Address, Kind};
-use crate::plan::{ObservedResource, Step};
+use crate::plan::{Call, ObservedResource, Step, StepOp};
 
 impl Answer for DbSubnetGroup {
     fn name(&self) -> &str {
@@ -90,6 +91,17 @@ impl AwsKind for DbSubnetGroups {
             rds_tags(cx, &cx.arn(a)?).await?;
         }
         Ok(())
+    }
+
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        if p.step.op != StepOp::Update {
+            return p.one("rds:CreateDBSubnetGroup", "rds:DeleteDBSubnetGroup");
+        }
+        let changed = modified(p.step).into_iter().map(str::to_owned).collect();
+        [p.carrying("rds:ModifyDBSubnetGroup", changed), p.tagging()]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {

@@ -9,6 +9,7 @@
 
 pub mod alarm;
 pub mod cache_subnet_group;
+pub mod calls;
 pub mod db_instance;
 pub mod db_subnet_group;
 pub mod proxy;
@@ -84,4 +85,8 @@ pub(crate) trait AwsKind {
 
     /// Deletes the resource and waits until it is gone.
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError>;
+
+    /// The calls a step of this kind makes, as `create`, `modify` and `delete` make them: fixed
+    /// when the plan is made, checked when apply runs it.
+    fn calls(p: &calls::Planned<'_>) -> Vec<crate::plan::Call>;
 }

@@ -104,10 +104,11 @@ impl Ids {
     }
 }
 
-/// The attributes an update step's calls carried to AWS: an attribute of the step that no call
-/// carried was never sent, and the step fails instead of reporting it updated.
+/// What an update step's calls carried to AWS, by call: an attribute of the step that no call
+/// carried was never sent, and the step fails instead of reporting it updated; so does one that
+/// a call the plan did not list carried.
 #[derive(Debug, Default)]
-pub struct Sent(Mutex<BTreeSet<String>>);
+pub struct Sent(Mutex<BTreeSet<(String, String)>>);
 
 impl Sent {
     /// The attributes among `attrs` that no call carried.
@@ -117,9 +118,14 @@ impl Sent {
         };
         attrs
             .iter()
-            .filter(|a| !sent.contains(*a))
+            .filter(|a| !sent.iter().any(|(_, s)| s == *a))
             .cloned()
             .collect()
+    }
+
+    /// Each call and attribute it carried, `op attr`.
+    pub fn carried(&self) -> BTreeSet<(String, String)> {
+        self.0.lock().map(|s| s.clone()).unwrap_or_default()
     }
 }
 
@@ -171,7 +177,7 @@ impl StepContext<'_> {
             return;
         }
         if let Ok(mut s) = self.sent.0.lock() {
-            s.extend(attrs.iter().map(|a| (*a).to_owned()));
+            s.extend(attrs.iter().map(|a| (op.to_owned(), (*a).to_owned())));
         }
         let address = self.desired.map(|r| r.address.to_string());
         self.clients
@@ -345,24 +351,67 @@ pub async fn run(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
 }
 
 /// An update step succeeds only if its calls carried every attribute it was to change: one
-/// that no call carried would be reported "updated" and come back on the next plan.
+/// that no call carried would be reported "updated" and come back on the next plan. Where the
+/// plan lists the step's calls, each attribute must have been carried by the call the plan
+/// names for it, and by no other.
 fn nothing_unsent(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
     if step.op != StepOp::Update {
         return Ok(());
     }
     let missing = cx.sent.missing(&step.attributes);
-    if missing.is_empty() {
+    if !missing.is_empty() {
+        return Err(AwsError {
+            operation: "stackctl:update",
+            code: "NotSent".to_owned(),
+            message: format!(
+                "{}: no call carried {} to AWS; this is a defect in stackctl, and the step is not reported as updated",
+                step.address,
+                missing.join(", ")
+            ),
+        });
+    }
+    let unplanned = unplanned(step, &cx.sent.carried());
+    if unplanned.is_empty() {
         return Ok(());
     }
     Err(AwsError {
         operation: "stackctl:update",
-        code: "NotSent".to_owned(),
+        code: "NotAsPlanned".to_owned(),
         message: format!(
-            "{}: no call carried {} to AWS; this is a defect in stackctl, and the step is not reported as updated",
+            "{}: {} differ from the plan's calls ({}); this is a defect in stackctl, and the step is not reported as updated",
             step.address,
-            missing.join(", ")
+            unplanned.join(", "),
+            planned(step).join(", ")
         ),
     })
+}
+
+/// The plan's calls of `step` that carry attributes, `op attr`.
+fn planned(step: &Step) -> Vec<String> {
+    step.calls
+        .iter()
+        .flat_map(|c| c.carries.iter().map(move |a| format!("{} {a}", c.op)))
+        .collect()
+}
+
+/// What the step's calls carried that the plan did not list, and what the plan listed that no
+/// call carried; nothing where the plan lists no call that carries attributes.
+fn unplanned(step: &Step, carried: &BTreeSet<(String, String)>) -> Vec<String> {
+    let planned: BTreeSet<(String, String)> = step
+        .calls
+        .iter()
+        .flat_map(|c| c.carries.iter().map(|a| (c.op.clone(), a.clone())))
+        .collect();
+    if planned.is_empty() {
+        return Vec::new();
+    }
+    let extra = carried
+        .difference(&planned)
+        .map(|(op, a)| format!("{op} carried {a}"));
+    let absent = planned
+        .difference(carried)
+        .map(|(op, a)| format!("{op} did not carry {a}"));
+    extra.chain(absent).collect()
 }
 
 async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {

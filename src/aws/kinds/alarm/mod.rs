@@ -8,13 +8,14 @@ use aws_sdk_cloudwatch::types::{MetricAlarm, Tag};
 use futures::future::try_join_all;
 
 use super::AwsKind;
+use super::calls::Planned;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, observed};
 use crate::aws::write::{StepContext, cloudwatch_tags};
 use crate::model::alarm::attr::TAGS;
 use crate::model::{Address, Kind, Resource, spec_of};
-use crate::plan::{ObservedResource, Step, StepOp};
+use crate::plan::{Call, ObservedResource, Step, StepOp};
 use rows::{Req, Seen, row_of};
 
 /// The stack's CloudWatch alarms.
@@ -75,6 +76,24 @@ impl AwsKind for Alarms {
             cloudwatch_tags(cx, &cx.arn(&r.address)?).await?;
         }
         Ok(())
+    }
+
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        if p.step.op != StepOp::Update {
+            return p.one("cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms");
+        }
+        let put: Vec<String> = p
+            .step
+            .attributes
+            .iter()
+            .filter_map(|n| row_of(n))
+            .filter(|row| row.put.is_some())
+            .map(|row| row.attr.to_owned())
+            .collect();
+        [p.carrying("cloudwatch:PutMetricAlarm", put), p.tagging()]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::AwsKind;
 use super::Req;
+use super::calls::Planned;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, OwnedArns, arn_name, observed, owned_by, tag_map, with_endpoint};
@@ -21,7 +22,7 @@ use crate::aws::write::{StepContext, rds_tags, secret_value};
 use crate::model::db_instance::attr::{APPLY_CHANGES, MASTER_PASSWORD, SECURITY_GROUPS, TAGS};
 use crate::model::secret::master_secret_name;
 use crate::model::{Address, Kind, Resource, spec_of};
-use crate::plan::{ObservedResource, Step};
+use crate::plan::{Call, ObservedResource, Step, StepOp};
 use rows::{OnModify, Seen, row_of, source};
 
 pub(crate) use rows::managed_master_secret;
@@ -143,6 +144,39 @@ impl AwsKind for DbInstances {
             wait_available(cx, a).await?;
         }
         Ok(())
+    }
+
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        if p.step.op != StepOp::Update {
+            let create = if p.step.address.kind == Kind::DbReplica {
+                "rds:CreateDBInstanceReadReplica"
+            } else {
+                "rds:CreateDBInstance"
+            };
+            return p.one(create, "rds:DeleteDBInstance");
+        }
+        let rows = || p.step.attributes.iter().filter_map(|n| row_of(n));
+        let by = |f: fn(&OnModify) -> bool| -> Vec<String> {
+            rows()
+                .filter(|r| f(&r.modify))
+                .map(|r| r.attr.to_owned())
+                .collect()
+        };
+        let fields = by(|m| matches!(m, OnModify::Field(_)));
+        let settles = by(|m| matches!(m, OnModify::Reboot));
+        let immediately = p.wanted(APPLY_CHANGES).as_str() != Some("in_maintenance_window");
+        let reboot = (p.step.reboot && (immediately || !settles.is_empty())).then(|| Call {
+            op: "rds:RebootDBInstance".to_owned(),
+            carries: settles,
+        });
+        [
+            p.carrying("rds:ModifyDBInstance", fields),
+            p.tagging(),
+            reboot,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {

@@ -11,13 +11,14 @@ use aws_sdk_rds::types::{DbProxyTarget, TargetType};
 use futures::future::try_join_all;
 
 use super::super::AwsKind;
+use super::super::calls::Planned;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::observed;
 use crate::aws::write::StepContext;
 use crate::model::proxy::attr::target::*;
 use crate::model::{Address, Kind, Resource};
-use crate::plan::{ObservedResource, Step};
+use crate::plan::{Call, ObservedResource, Step, StepOp};
 
 /// The target group every target is registered in.
 const DEFAULT: &str = "default";
@@ -105,6 +106,15 @@ impl AwsKind for ProxyTargets {
 
     /// Deregisters the database the target names (as AWS reported it, else as the plan wants
     /// it, else the instance its name ends with).
+    /// Registered on create and on an update, deregistered on delete; the calls carry no
+    /// attribute (the model replaces a target that names another database).
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        match p.step.op {
+            StepOp::Delete => vec![Call::new("rds:DeregisterDBProxyTargets", &[])],
+            _ => vec![Call::new("rds:RegisterDBProxyTargets", &[])],
+        }
+    }
+
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
         let (_, from_name) = a.name.split_once('/').unwrap_or((&a.name, ""));
         let (kind, id) = cx

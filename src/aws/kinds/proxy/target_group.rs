@@ -10,6 +10,7 @@ use aws_sdk_rds::types::{
 use futures::future::try_join_all;
 use serde_json::{Value, json};
 
+use super::super::calls::Planned;
 use super::super::{AwsKind, Req};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
@@ -17,7 +18,7 @@ use crate::aws::read::{observed, sorted};
 use crate::aws::write::StepContext;
 use crate::model::proxy::attr::target_group::*;
 use crate::model::{Address, Kind, Resource, spec_of};
-use crate::plan::{ObservedResource, Step};
+use crate::plan::{Call, ObservedResource, Step, StepOp};
 
 /// The only target group a proxy has: AWS makes it with the proxy.
 const DEFAULT: &str = "default";
@@ -112,6 +113,25 @@ impl AwsKind for ProxyTargetGroups {
             .collect();
         cx.sent("rds:ModifyDBProxyTargetGroup", &carried);
         Ok(())
+    }
+
+    /// The pool, sent whole on create and on an update; nothing on delete.
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        let carried = p
+            .step
+            .attributes
+            .iter()
+            .filter_map(|n| row_of(n))
+            .map(|row| row.attr.to_owned())
+            .collect();
+        match p.step.op {
+            StepOp::Create => vec![Call::new("rds:ModifyDBProxyTargetGroup", &[])],
+            StepOp::Update => p
+                .carrying("rds:ModifyDBProxyTargetGroup", carried)
+                .into_iter()
+                .collect(),
+            StepOp::Delete => Vec::new(),
+        }
     }
 
     /// AWS deletes the group with its proxy.

@@ -6,9 +6,11 @@ mod rows;
 
 use aws_sdk_elasticache::types::{CacheCluster, ReplicationGroup};
 use futures::future::try_join_all;
+use serde_json::Value;
 
 use super::AwsKind;
 use super::Req;
+use super::calls::Planned;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, observed, with_endpoint};
@@ -21,7 +23,7 @@ use crate::model::redis::attr::{
 };
 use crate::model::secret::auth_token_secret_name;
 use crate::model::{Address, Kind, Resource, spec_of};
-use crate::plan::{ObservedResource, Step};
+use crate::plan::{Call, ObservedResource, Step, StepOp};
 use crate::spec::raw::Redis;
 use rows::{OnModify, Seen, row_of};
 
@@ -112,15 +114,55 @@ impl AwsKind for ReplicationGroups {
                 .replication_group_id(&a.name)
                 .apply_immediately(true);
             let b = rows::enforce_auth(b, &q);
-            c.call("elasticache:ModifyReplicationGroup(SET)", b.send())
-                .await?;
-            cx.sent("elasticache:ModifyReplicationGroup(SET)", &[AUTH_TOKEN]);
+            c.call(AUTH_SET, b.send()).await?;
+            cx.sent(AUTH_SET, &[AUTH_TOKEN]);
             wait_available(cx, a).await?;
         }
         if step.attributes.iter().any(|x| x == TAGS) {
             cache_tags(cx, &cx.arn(a)?).await?;
         }
         Ok(())
+    }
+
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        if p.step.op != StepOp::Update {
+            return p.one(
+                "elasticache:CreateReplicationGroup",
+                "elasticache:DeleteReplicationGroup",
+            );
+        }
+        let changed = || p.step.attributes.iter().filter_map(|n| row_of(n));
+        let mut out = Vec::new();
+        if changed().any(|row| matches!(row.modify, OnModify::Replicas)) {
+            let up = count(p.wanted(REPLICAS_PER_SHARD), p.wanted(NUM_CACHE_CLUSTERS))
+                > count(p.old(REPLICAS_PER_SHARD), p.old(NUM_CACHE_CLUSTERS));
+            let carried = p.among(&[NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD]);
+            out.extend(p.carrying(replica_op(up), carried));
+        }
+        if changed().any(|row| matches!(row.modify, OnModify::Transit)) {
+            let on = p.old(TRANSIT_ENCRYPTION).as_bool().unwrap_or(false);
+            let stages = rows::transit_stages(
+                on,
+                p.old(TRANSIT_ENCRYPTION_MODE).as_str(),
+                p.wanted(TRANSIT_ENCRYPTION_MODE).as_str(),
+            );
+            for (i, stage) in stages.into_iter().enumerate() {
+                let carried = p.among(stage_carries(i, on));
+                out.extend(p.carrying(stage_op(stage), carried));
+            }
+        }
+        let fields: Vec<String> = changed()
+            .filter(|row| matches!(row.modify, OnModify::Field(_)))
+            .map(|row| row.attr.to_owned())
+            .collect();
+        let set = fields.iter().any(|f| f == AUTH_TOKEN)
+            && p.wanted(AUTH_TOKEN).as_str() == Some("generated");
+        out.extend(p.carrying("elasticache:ModifyReplicationGroup", fields));
+        if set {
+            out.push(Call::new(AUTH_SET, &[AUTH_TOKEN]));
+        }
+        out.extend(p.tagging());
+        out
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
@@ -167,12 +209,46 @@ async fn token(cx: &StepContext<'_>, r: &Resource) -> Result<Option<Sensitive>, 
     Ok(Some(secret_value(cx, &name, "token").await?))
 }
 
+/// The second call of AUTH turned on: `AuthTokenUpdateStrategy=SET` after `ROTATE`.
+const AUTH_SET: &str = "elasticache:ModifyReplicationGroup(SET)";
+
 /// The replica count a group has or wants: per shard in cluster mode, else its clusters less
 /// the primary.
 fn replicas(r: &Resource) -> i64 {
-    match r.int(REPLICAS_PER_SHARD) {
+    count(r.get(REPLICAS_PER_SHARD), r.get(NUM_CACHE_CLUSTERS))
+}
+
+/// The replica count of these values of `replicas_per_shard` and `num_cache_clusters`.
+fn count(per_shard: &Value, clusters: &Value) -> i64 {
+    match per_shard.as_i64() {
         Some(n) => n,
-        None => r.int(NUM_CACHE_CLUSTERS).unwrap_or(1) - 1,
+        None => clusters.as_i64().unwrap_or(1) - 1,
+    }
+}
+
+fn replica_op(up: bool) -> &'static str {
+    if up {
+        "elasticache:IncreaseReplicaCount"
+    } else {
+        "elasticache:DecreaseReplicaCount"
+    }
+}
+
+/// The call of one stage of encryption in transit.
+fn stage_op(stage: &str) -> &'static str {
+    if stage == "preferred" {
+        "elasticache:ModifyReplicationGroup(TransitEncryptionMode=preferred)"
+    } else {
+        "elasticache:ModifyReplicationGroup(TransitEncryptionMode=required)"
+    }
+}
+
+/// What the `i`th stage carries: the first turns encryption on, where it was off.
+fn stage_carries(i: usize, on: bool) -> &'static [&'static str] {
+    if i == 0 && !on {
+        &[TRANSIT_ENCRYPTION, TRANSIT_ENCRYPTION_MODE]
+    } else {
+        &[TRANSIT_ENCRYPTION_MODE]
     }
 }
 
@@ -183,16 +259,15 @@ async fn replica_count(cx: &StepContext<'_>, r: &Resource, step: &Step) -> Resul
     let want = replicas(r);
     let have = cx.observed.map(|o| replicas(&o.resource)).unwrap_or(want);
     let count = i32::try_from(want).unwrap_or(0);
-    let op = if want > have {
+    let op = replica_op(want > have);
+    if want > have {
         let call = c
             .elasticache
             .increase_replica_count()
             .replication_group_id(&a.name)
             .new_replica_count(count)
             .apply_immediately(true);
-        c.call("elasticache:IncreaseReplicaCount", call.send())
-            .await?;
-        "elasticache:IncreaseReplicaCount"
+        c.call(op, call.send()).await?;
     } else {
         let call = c
             .elasticache
@@ -200,10 +275,8 @@ async fn replica_count(cx: &StepContext<'_>, r: &Resource, step: &Step) -> Resul
             .replication_group_id(&a.name)
             .new_replica_count(count)
             .apply_immediately(true);
-        c.call("elasticache:DecreaseReplicaCount", call.send())
-            .await?;
-        "elasticache:DecreaseReplicaCount"
-    };
+        c.call(op, call.send()).await?;
+    }
     cx.sent_among(op, Some(step), &[NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD]);
     wait_available(cx, a).await
 }
@@ -232,18 +305,9 @@ async fn transit(cx: &StepContext<'_>, r: &Resource, step: &Step) -> Result<(), 
             .modify_replication_group()
             .replication_group_id(&a.name)
             .apply_immediately(true);
-        let op = if stage == "preferred" {
-            "elasticache:ModifyReplicationGroup(TransitEncryptionMode=preferred)"
-        } else {
-            "elasticache:ModifyReplicationGroup(TransitEncryptionMode=required)"
-        };
+        let op = stage_op(stage);
         c.call(op, rows::transit_stage(b, stage).send()).await?;
-        let carried: &[&'static str] = if i == 0 && !on {
-            &[TRANSIT_ENCRYPTION, TRANSIT_ENCRYPTION_MODE]
-        } else {
-            &[TRANSIT_ENCRYPTION_MODE]
-        };
-        cx.sent_among(op, Some(step), carried);
+        cx.sent_among(op, Some(step), stage_carries(i, on));
         wait_available(cx, a).await?;
     }
     Ok(())
