@@ -55,6 +55,12 @@ fn applied(s: &Stack) -> Observed {
     o
 }
 
+/// The compact text of the plan of `s` against `observed`.
+fn compact(s: &Stack, observed: &Observed) -> String {
+    let p = plan(&s.stack, &s.region, &desired(s, &net()), observed).expect("plan");
+    render_detailed(&p, &Style::plain(), Detail::Compact)
+}
+
 /// The attribute names the text view lists under each resource.
 fn shown(text: &str) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -185,22 +191,14 @@ fn each_interrupted_resource_says_how_long_with_the_figure_aws_gives() {
     // Multi-AZ: a class change is a failover, 60–120 s by RDS's documentation, in the
     // maintenance window as production's spec asks.
     s.database.instance_class = "db.r6g.xlarge".into();
-    let text = render_detailed(
-        &plan(&s.stack, &s.region, &desired(&s, &net()), &observed).expect("plan"),
-        &Style::plain(),
-        Detail::Compact,
-    );
+    let text = compact(&s, &observed);
     assert!(
         text.contains("Downtime: db_instance.shop-prod-db is interrupted once in its next maintenance window; typically 60–120 s."),
         "{text}"
     );
     // The same at once.
     s.database.apply_changes = stackctl::spec::raw::ApplyChanges::Immediately;
-    let text = render_detailed(
-        &plan(&s.stack, &s.region, &desired(&s, &net()), &observed).expect("plan"),
-        &Style::plain(),
-        Detail::Compact,
-    );
+    let text = compact(&s, &observed);
     assert!(
         text.contains(
             "Downtime: db_instance.shop-prod-db is interrupted once; typically 60–120 s."
@@ -214,11 +212,7 @@ fn each_interrupted_resource_says_how_long_with_the_figure_aws_gives() {
     r.resource
         .attrs
         .insert("parameter_group".into(), json!("default.postgres16"));
-    let text = render_detailed(
-        &plan(&s.stack, &s.region, &desired(&s, &net()), &observed).expect("plan"),
-        &Style::plain(),
-        Detail::Compact,
-    );
+    let text = compact(&s, &observed);
     assert!(
         text.contains(
             "Downtime: db_instance.shop-prod-db is interrupted 2 times; typically 60–120 s, plus 1 of a length AWS does not document."
@@ -228,16 +222,6 @@ fn each_interrupted_resource_says_how_long_with_the_figure_aws_gives() {
     // Online changes interrupt nothing.
     let mut online = stack("stacks/production.yaml");
     online.alarms[0].threshold = 95.0;
-    let text = render_detailed(
-        &plan(
-            &online.stack,
-            &online.region,
-            &desired(&online, &net()),
-            &applied(&online),
-        )
-        .expect("plan"),
-        &Style::plain(),
-        Detail::Compact,
-    );
+    let text = compact(&online, &applied(&online));
     assert!(!text.contains("Downtime"), "{text}");
 }

@@ -7,13 +7,13 @@ use futures::future::try_join_all;
 
 use super::AwsKind;
 use super::calls::Planned;
-use super::subnet_group::{Answer, modified};
+use super::subnet_group::{self, Answer, modified};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, cache_tag_list, cache_tags};
 use crate::model::{Address, Kind};
-use crate::plan::{Call, ObservedResource, Step, StepOp};
+use crate::plan::{Call, ObservedResource, Step};
 
 impl Answer for CacheSubnetGroup {
     fn name(&self) -> &str {
@@ -94,20 +94,12 @@ impl AwsKind for CacheSubnetGroups {
     }
 
     fn calls(p: &Planned<'_>) -> Vec<Call> {
-        if p.step.op != StepOp::Update {
-            return p.one(
-                "elasticache:CreateCacheSubnetGroup",
-                "elasticache:DeleteCacheSubnetGroup",
-            );
-        }
-        let changed = modified(p.step).into_iter().map(str::to_owned).collect();
-        [
-            p.carrying("elasticache:ModifyCacheSubnetGroup", changed),
-            p.tagging(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
+        subnet_group::calls(
+            p,
+            "elasticache:CreateCacheSubnetGroup",
+            "elasticache:ModifyCacheSubnetGroup",
+            "elasticache:DeleteCacheSubnetGroup",
+        )
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {

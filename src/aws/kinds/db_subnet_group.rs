@@ -7,13 +7,13 @@ use futures::future::try_join_all;
 
 use super::AwsKind;
 use super::calls::Planned;
-use super::subnet_group::{Answer, modified};
+use super::subnet_group::{self, Answer, modified};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
 use crate::model::{Address, Kind};
-use crate::plan::{Call, ObservedResource, Step, StepOp};
+use crate::plan::{Call, ObservedResource, Step};
 
 impl Answer for DbSubnetGroup {
     fn name(&self) -> &str {
@@ -94,14 +94,12 @@ impl AwsKind for DbSubnetGroups {
     }
 
     fn calls(p: &Planned<'_>) -> Vec<Call> {
-        if p.step.op != StepOp::Update {
-            return p.one("rds:CreateDBSubnetGroup", "rds:DeleteDBSubnetGroup");
-        }
-        let changed = modified(p.step).into_iter().map(str::to_owned).collect();
-        [p.carrying("rds:ModifyDBSubnetGroup", changed), p.tagging()]
-            .into_iter()
-            .flatten()
-            .collect()
+        subnet_group::calls(
+            p,
+            "rds:CreateDBSubnetGroup",
+            "rds:ModifyDBSubnetGroup",
+            "rds:DeleteDBSubnetGroup",
+        )
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {

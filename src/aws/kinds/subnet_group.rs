@@ -4,9 +4,10 @@
 
 use serde_json::{Value, json};
 
+use super::calls::Planned;
 use crate::aws::read::{Context, observed, with_arn};
 use crate::model::{Kind, Resource, spec_of};
-use crate::plan::{ObservedResource, Step};
+use crate::plan::{Call, ObservedResource, Step, StepOp};
 
 /// A subnet group as either service describes it.
 pub(super) trait Answer {
@@ -43,6 +44,19 @@ static ROWS: &[Row] = &[
 
 /// The rows the modify call sends (both at once: the DB service requires the subnets).
 const MODIFIED: [&str; 2] = ["description", "subnet_ids"];
+
+/// The calls of a step on a subnet group whose service names them `create`, `modify`, `delete`:
+/// the modify call carries the rows it sends, the tagging calls the tags.
+pub(super) fn calls(p: &Planned<'_>, create: &str, modify: &str, delete: &str) -> Vec<Call> {
+    if p.step.op != StepOp::Update {
+        return p.one(create, delete);
+    }
+    let changed = modified(p.step).into_iter().map(str::to_owned).collect();
+    [p.carrying(modify, changed), p.tagging()]
+        .into_iter()
+        .flatten()
+        .collect()
+}
 
 /// The rows of `step` the modify call carries; none when only the tags change.
 pub(super) fn modified(step: &Step) -> Vec<&'static str> {
