@@ -422,7 +422,16 @@ const EDITS: &[Edit] = &[
         Aws::ReplicaDeletionProtection,
         &[(DbReplica, "deletion_protection")],
     ),
-    drifted(Aws::InstanceSubnetGroup, &[(DbInstance, "subnet_group")]),
+    // Another group in the stack's VPC: AWS refuses the move ("The new subnet group must be a
+    // subnet group in a new VPC", RDS User Guide, USER_VPC.VPC2VPC), so nothing drifts and the
+    // plan stays empty. A move AWS allows is in VPC_MOVE_EDITS.
+    Edit {
+        set: &[],
+        rows: &[],
+        also: &[],
+        aws: Some(Aws::InstanceSubnetGroup),
+        outcome: NoChange,
+    },
     Edit {
         set: &[("network.security_groups.redis.description", "Sessions")],
         rows: &[(SecurityGroup, "description")],
@@ -688,6 +697,23 @@ const RG_EDITS: &[Edit] = &[
     },
 ];
 
+/// The staging stack without its read replica: AWS moves an instance to another VPC only when
+/// it has none (RDS User Guide, USER_VPC.VPC2VPC).
+const VPC_MOVE_BASE: &[(&str, &str)] = &[
+    ("database.replicas", "null"),
+    (
+        "alarms",
+        "[{name: STACK-db-cpu, resource: STACK-db, metric: CPUUtilization, threshold: 80, comparison: greater_than, evaluation_periods: 5}]",
+    ),
+];
+
+/// The instance moved by hand to a DB subnet group in another VPC: the plan moves it back into
+/// the stack's group, in place.
+const VPC_MOVE_EDITS: &[Edit] = &[drifted(
+    Aws::InstanceOtherVpc,
+    &[(DbInstance, "subnet_group")],
+)];
+
 /// The staging stack with a cache parameter group and a proxy endpoint (read/write: read-only
 /// endpoints are Aurora's).
 const ENDPOINT_BASE: &[(&str, &str)] = &[
@@ -847,8 +873,12 @@ enum Aws {
     SecretDescription,
     /// ModifyDBInstance DeletionProtection=true on the replica.
     ReplicaDeletionProtection,
-    /// ModifyDBInstance DBSubnetGroupName: the primary moved to a group the stack does not own.
+    /// ModifyDBInstance DBSubnetGroupName to another group in the stack's VPC, which AWS
+    /// refuses: the instance stays where it is.
     InstanceSubnetGroup,
+    /// ModifyDBInstance DBSubnetGroupName: the primary moved to a group of a second VPC,
+    /// `<stack>-x`, that the stack does not own.
+    InstanceOtherVpc,
     /// A fourth subnet tagged `tier: private` in the stack's VPC: the `network.subnets` lookup
     /// finds it.
     NewSubnet,
@@ -863,10 +893,12 @@ async fn change_in_aws(aws: Aws, stack: &str) {
     let rds = aws_sdk_rds::Client::new(&conf);
     let ec = aws_sdk_elasticache::Client::new(&conf);
     let ec2 = aws_sdk_ec2::Client::new(&conf);
-    let subnets = || async {
+    let ec2_ = &ec2;
+    let subnets = |name: String| async move {
+        let ec2 = ec2_;
         let vpc = ec2
             .describe_vpcs()
-            .filters(filter("tag:Name", stack))
+            .filters(filter("tag:Name", &name))
             .send()
             .await
             .expect("describe VPC");
@@ -886,7 +918,7 @@ async fn change_in_aws(aws: Aws, stack: &str) {
     };
     match aws {
         Aws::DbSubnetGroupDescription => {
-            let (_, ids) = subnets().await;
+            let (_, ids) = subnets(stack.to_owned()).await;
             rds.modify_db_subnet_group()
                 .db_subnet_group_name(format!("{stack}-db"))
                 .db_subnet_group_description(HAND)
@@ -922,25 +954,23 @@ async fn change_in_aws(aws: Aws, stack: &str) {
                 .expect("protect the replica");
         }
         Aws::InstanceSubnetGroup => {
-            let (_, ids) = subnets().await;
-            let moved = format!("{stack}-moved");
-            rds.create_db_subnet_group()
-                .db_subnet_group_name(&moved)
-                .db_subnet_group_description(HAND)
-                .set_subnet_ids(Some(ids))
-                .send()
+            let (_, ids) = subnets(stack.to_owned()).await;
+            let moved = db_subnet_group(&rds, &format!("{stack}-moved"), ids).await;
+            let refused = move_instance(&rds, stack, &moved).await;
+            let e = refused.expect_err("AWS refuses a move within one VPC");
+            assert!(e.contains("are in the same VPC"), "{e}");
+        }
+        Aws::InstanceOtherVpc => {
+            let other = format!("{stack}-x");
+            seed_network(&other).await;
+            let (_, ids) = subnets(other.clone()).await;
+            let moved = db_subnet_group(&rds, &other, ids).await;
+            move_instance(&rds, stack, &moved)
                 .await
-                .expect("create a DB subnet group");
-            rds.modify_db_instance()
-                .db_instance_identifier(format!("{stack}-db"))
-                .db_subnet_group_name(&moved)
-                .apply_immediately(true)
-                .send()
-                .await
-                .expect("move the instance");
+                .expect("move the instance to another VPC");
         }
         Aws::NewSubnet => {
-            let (vpc, _) = subnets().await;
+            let (vpc, _) = subnets(stack.to_owned()).await;
             let cidr = vpc
                 .cidr_block()
                 .unwrap_or_default()
@@ -967,6 +997,30 @@ async fn change_in_aws(aws: Aws, stack: &str) {
         }
         Aws::OtherVpc => seed_network(&format!("{stack}-x")).await,
     }
+}
+
+/// A DB subnet group over `subnets`, made by hand; its name.
+async fn db_subnet_group(rds: &aws_sdk_rds::Client, name: &str, subnets: Vec<String>) -> String {
+    rds.create_db_subnet_group()
+        .db_subnet_group_name(name)
+        .db_subnet_group_description(HAND)
+        .set_subnet_ids(Some(subnets))
+        .send()
+        .await
+        .expect("create a DB subnet group");
+    name.to_owned()
+}
+
+/// ModifyDBInstance DBSubnetGroupName on the stack's primary, at once; AWS's refusal as text.
+async fn move_instance(rds: &aws_sdk_rds::Client, stack: &str, group: &str) -> Result<(), String> {
+    rds.modify_db_instance()
+        .db_instance_identifier(format!("{stack}-db"))
+        .db_subnet_group_name(group)
+        .apply_immediately(true)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{}", aws_sdk_rds::error::DisplayErrorContext(e)))
 }
 
 fn filter(name: &str, value: &str) -> aws_sdk_ec2::types::Filter {
@@ -1192,6 +1246,7 @@ const GROUPS: &[(Base, &[Edit])] = &[
     (MYSQL_BASE, MYSQL_EDITS),
     (NO_AUTH_BASE, AUTH_EDITS),
     (TRANSIT_BASE, TRANSIT_EDITS),
+    (VPC_MOVE_BASE, VPC_MOVE_EDITS),
 ];
 
 #[test]

@@ -601,7 +601,17 @@ def modify_subnet_group():
     instance keeps its group (naming the current group leaves nothing pending). An unknown name
     is DBSubnetGroupNotFoundFault (404), as MiniStack answers for subnet groups elsewhere.
     Source: RDS API Reference, ModifyDBInstance DBSubnetGroupName; PendingModifiedValues
-    DBSubnetGroupName; DBSubnetGroupNotFoundFault. MiniStack accepted the name and ignored it."""
+    DBSubnetGroupName; DBSubnetGroupNotFoundFault. MiniStack accepted the name and ignored it.
+
+    The move is a move to another VPC, and AWS refuses the rest (RDS User Guide, "Updating the
+    VPC for a DB instance", USER_VPC.VPC2VPC.html): "The new subnet group must be a subnet group
+    in a new VPC", and "You can't change the VPC for a DB instance if the following conditions
+    apply: The DB instance is in multiple Availability Zones. [...] The DB instance has one or
+    more read replicas. [...] The DB instance is a read replica." A group in the instance's own
+    VPC is refused as AWS answers it (InvalidVPCNetworkStateFault, "The specified DB subnet group
+    and DB instance are in the same VPC", as reported in terraform-provider-aws#512); AWS
+    documents no error code for the other three, so they share that fault, each naming its
+    condition. Naming the group the instance is in is no move and stays accepted."""
 
     def move(instance, name):
         group = rds._subnet_groups.get(name)
@@ -612,6 +622,27 @@ def modify_subnet_group():
     PENDING_MEMBERS["DBSubnetGroupName"] = (
         "DBSubnetGroup", lambda group: (group or {}).get("DBSubnetGroupName"), move)
 
+    def refuse_move(instance, name, p):
+        """Why AWS refuses to move the instance to the group `name`, or None."""
+        current = instance.get("DBSubnetGroup") or {}
+        if current.get("DBSubnetGroupName") == name:
+            return None
+        ident = instance.get("DBInstanceIdentifier")
+        vpc = rds._subnet_groups[name].get("VpcId")
+        if vpc and vpc == current.get("VpcId"):
+            return (f"You cannot move DB instance {ident} to subnet group {name}. The specified DB "
+                    "subnet group and DB instance are in the same VPC. Choose a DB subnet group in "
+                    "different VPC than the specified DB instance and try again.")
+        if instance.get("MultiAZ") or is_true(p, "MultiAZ"):
+            return (f"You cannot move DB instance {ident} to another VPC: it is in multiple "
+                    "Availability Zones. Convert it to a single AZ, move it, then convert it back.")
+        if instance.get("ReadReplicaDBInstanceIdentifiers"):
+            return (f"You cannot move DB instance {ident} to another VPC: it has one or more read "
+                    "replicas. Remove the read replicas, move it, then add them again.")
+        if instance.get("ReadReplicaSourceDBInstanceIdentifier"):
+            return f"You cannot move DB instance {ident} to another VPC: it is a read replica."
+        return None
+
     def modify(orig, p):
         instance = find_instance(p)
         if instance is None or not has_param(p, "DBSubnetGroupName"):
@@ -619,6 +650,9 @@ def modify_subnet_group():
         name = param(p, "DBSubnetGroupName")
         if rds._subnet_groups.get(name) is None:
             return error("DBSubnetGroupNotFoundFault", f"Subnet group {name} not found.", 404)
+        refused = refuse_move(instance, name, p)
+        if refused:
+            return error("InvalidVPCNetworkStateFault", refused)
         resp = orig(p)
         if not ok(resp):
             return resp

@@ -101,3 +101,57 @@ def test_immediate_move_waits_while_modifying(rds, groups):
     db = wait_for(lambda: (d := describe_db(rds, ident))["DBInstanceStatus"] == "available" and d)
     assert placement(db) == (name, vpc, sorted(subnets))
     assert db["PendingModifiedValues"] == {}
+
+
+def assert_not_moved(rds, ident, old_name):
+    db = describe_db(rds, ident)
+    assert (placement(db)[0], db["PendingModifiedValues"]) == (old_name, {})
+
+
+@pytest.mark.patch(PATCH)
+@pytest.mark.parametrize("apply_immediately", [True, False], ids=["now", "later"])
+def test_a_group_in_the_same_vpc_is_refused(rds, ec2, groups, apply_immediately):
+    # "The new subnet group must be a subnet group in a new VPC" (USER_VPC.VPC2VPC).
+    ident, (old_name, vpc, subnets), _new = groups
+    same = uid("dbsg")
+    rds.create_db_subnet_group(DBSubnetGroupName=same, DBSubnetGroupDescription="same VPC",
+                               SubnetIds=subnets)
+    with pytest.raises(ClientError) as e:
+        rds.modify_db_instance(DBInstanceIdentifier=ident, DBSubnetGroupName=same,
+                               ApplyImmediately=apply_immediately)
+    assert error_code(e) == "InvalidVPCNetworkStateFault"
+    assert "are in the same VPC" in str(e.value)
+    assert_not_moved(rds, ident, old_name)
+
+
+@pytest.mark.patch(PATCH)
+@pytest.mark.parametrize("multi_az", ["already", "in the same call"])
+def test_a_multi_az_instance_does_not_move(rds, groups, multi_az):
+    ident, (old_name, _vpc, _subnets), (name, _v, _s) = groups
+    extra = {"MultiAZ": True}
+    if multi_az == "already":
+        rds.modify_db_instance(DBInstanceIdentifier=ident, MultiAZ=True, ApplyImmediately=True)
+        extra = {}
+    with pytest.raises(ClientError) as e:
+        rds.modify_db_instance(DBInstanceIdentifier=ident, DBSubnetGroupName=name,
+                               ApplyImmediately=True, **extra)
+    assert error_code(e) == "InvalidVPCNetworkStateFault"
+    assert "multiple Availability Zones" in str(e.value)
+    assert_not_moved(rds, ident, old_name)
+
+
+@pytest.mark.patch(PATCH)
+def test_an_instance_with_a_read_replica_does_not_move_nor_does_the_replica(rds, groups):
+    ident, (old_name, _vpc, _subnets), (name, _v, _s) = groups
+    replica = uid("replica")
+    rds.create_db_instance_read_replica(DBInstanceIdentifier=replica,
+                                        SourceDBInstanceIdentifier=ident)
+    for who, why in ((ident, "has one or more read replicas"), (replica, "is a read replica")):
+        before = placement(describe_db(rds, who))[0]
+        with pytest.raises(ClientError) as e:
+            rds.modify_db_instance(DBInstanceIdentifier=who, DBSubnetGroupName=name,
+                                   ApplyImmediately=True)
+        assert error_code(e) == "InvalidVPCNetworkStateFault"
+        assert why in str(e.value)
+        assert_not_moved(rds, who, before)
+    assert placement(describe_db(rds, ident))[0] == old_name
