@@ -708,11 +708,18 @@ const VPC_MOVE_BASE: &[(&str, &str)] = &[
 ];
 
 /// The instance moved by hand to a DB subnet group in another VPC: the plan moves it back into
-/// the stack's group, in place.
-const VPC_MOVE_EDITS: &[Edit] = &[drifted(
-    Aws::InstanceOtherVpc,
-    &[(DbInstance, "subnet_group")],
-)];
+/// the stack's group, in place. Moved again and made Multi-AZ there, it cannot come back: AWS
+/// does not move a Multi-AZ instance between VPCs, and the planner says so from what it read.
+const VPC_MOVE_EDITS: &[Edit] = &[
+    drifted(Aws::InstanceOtherVpc, &[(DbInstance, "subnet_group")]),
+    Edit {
+        set: &[("database.multi_az", "true")],
+        rows: &[(DbInstance, "subnet_group")],
+        also: &[],
+        aws: Some(Aws::InstanceOtherVpcMultiAz),
+        outcome: Refused("does not move a Multi-AZ DB instance"),
+    },
+];
 
 /// The staging stack with a cache parameter group and a proxy endpoint (read/write: read-only
 /// endpoints are Aurora's).
@@ -879,6 +886,9 @@ enum Aws {
     /// ModifyDBInstance DBSubnetGroupName: the primary moved to a group of a second VPC,
     /// `<stack>-x`, that the stack does not own.
     InstanceOtherVpc,
+    /// The primary moved back to the group of `<stack>-x` (after `InstanceOtherVpc`), then
+    /// ModifyDBInstance MultiAZ=true there.
+    InstanceOtherVpcMultiAz,
     /// A fourth subnet tagged `tier: private` in the stack's VPC: the `network.subnets` lookup
     /// finds it.
     NewSubnet,
@@ -968,6 +978,18 @@ async fn change_in_aws(aws: Aws, stack: &str) {
             move_instance(&rds, stack, &moved)
                 .await
                 .expect("move the instance to another VPC");
+        }
+        Aws::InstanceOtherVpcMultiAz => {
+            move_instance(&rds, stack, &format!("{stack}-x"))
+                .await
+                .expect("move the instance to another VPC again");
+            rds.modify_db_instance()
+                .db_instance_identifier(format!("{stack}-db"))
+                .multi_az(true)
+                .apply_immediately(true)
+                .send()
+                .await
+                .expect("make the instance Multi-AZ");
         }
         Aws::NewSubnet => {
             let (vpc, _) = subnets(stack.to_owned()).await;

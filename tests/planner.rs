@@ -10,7 +10,7 @@ use stackctl::plan::{Action, Observed, ObservedResource, Plan, plan};
 use stackctl::render::{drift, plan as render_plan, plan_markdown, style::Style};
 use stackctl::spec::{
     self,
-    raw::{ProxyEndpoint, Stack, TargetRole},
+    raw::{ApplyChanges, ProxyEndpoint, Stack, TargetRole},
 };
 
 fn root() -> &'static Path {
@@ -1376,6 +1376,121 @@ fn redis_encryption_in_transit_turned_on_in_place_where_aws_allows_it() {
             aws: untouched,
             spec: transit_off,
             expect: Expect::Replaced(RG),
+        },
+    ]);
+}
+
+/// The staging stack without its read replica (and the replica's alarm).
+fn no_replicas(s: &mut Stack) {
+    s.database.replicas.clear();
+    s.alarms.retain(|a| !a.resource.contains("replica"));
+}
+
+const STACK_VPC: &str = "vpc-0a1b2c3d";
+
+/// The instance in a DB subnet group of `vpc` that the stack does not own; the stack's group in
+/// the stack's VPC, as AWS reports their VPCs.
+fn moved_to(o: &mut Observed, vpc: &str) {
+    set_db(o, "subnet_group", json!("shop-staging-elsewhere"));
+    let db = Address::new(Kind::DbInstance, "shop-staging-db");
+    let facts = &mut o.resources.get_mut(&db).expect("the instance").facts;
+    facts.insert("subnet_group_vpc".into(), json!(vpc));
+    let group = Address::new(Kind::DbSubnetGroup, "shop-staging-db");
+    let facts = &mut o.resources.get_mut(&group).expect("the group").facts;
+    facts.insert("vpc_id".into(), json!(STACK_VPC));
+}
+
+fn moved_within_the_vpc(o: &mut Observed) {
+    moved_to(o, STACK_VPC);
+}
+
+fn moved_to_another_vpc(o: &mut Observed) {
+    moved_to(o, "vpc-0ther");
+}
+
+/// A DB instance moves to the stack's DB subnet group in place only from another VPC, and not
+/// when it is Multi-AZ or has read replicas (RDS User Guide, USER_VPC.VPC2VPC): the rest is
+/// refused with AWS's reason, from the VPCs AWS reports, unless the instance is replaced anyway.
+#[test]
+fn a_db_instance_moves_to_the_stacks_subnet_group_only_where_aws_moves_it() {
+    check(&[
+        Case {
+            name: "from another VPC: in place, a brief outage",
+            applied: no_replicas,
+            aws: moved_to_another_vpc,
+            spec: same,
+            expect: Expect::Change {
+                address: DB,
+                attr: "subnet_group",
+                impact: Impact::BriefOutage,
+                note: None,
+            },
+        },
+        Case {
+            name: "from another VPC, held for the window when asked",
+            applied: no_replicas,
+            aws: moved_to_another_vpc,
+            spec: |s| s.database.apply_changes = ApplyChanges::InMaintenanceWindow,
+            expect: Expect::Change {
+                address: DB,
+                attr: "subnet_group",
+                impact: Impact::PendingMaintenance,
+                note: Some("then: brief outage"),
+            },
+        },
+        Case {
+            name: "within the stack's VPC: refused",
+            applied: no_replicas,
+            aws: moved_within_the_vpc,
+            spec: same,
+            expect: Expect::Refused(&[
+                "subnet_group cannot change from \"shop-staging-elsewhere\" to \"shop-staging-db\"",
+                "both groups are in vpc-0a1b2c3d",
+                "The new subnet group must be a subnet group in a new VPC",
+            ]),
+        },
+        Case {
+            name: "with a read replica: refused",
+            applied: same,
+            aws: moved_to_another_vpc,
+            spec: same,
+            expect: Expect::Refused(&[
+                "read replicas (shop-staging-db-replica-1)",
+                "remove them from `database.replicas`",
+            ]),
+        },
+        Case {
+            name: "Multi-AZ in AWS: refused",
+            applied: |s| {
+                no_replicas(s);
+                s.database.multi_az = true;
+            },
+            aws: moved_to_another_vpc,
+            spec: same,
+            expect: Expect::Refused(&[
+                "does not move a Multi-AZ DB instance",
+                "AWS runs it Multi-AZ",
+            ]),
+        },
+        Case {
+            name: "Multi-AZ turned on in the same plan: refused",
+            applied: no_replicas,
+            aws: moved_to_another_vpc,
+            spec: |s| s.database.multi_az = true,
+            expect: Expect::Refused(&[
+                "does not move a Multi-AZ DB instance",
+                "the spec turns it on",
+            ]),
+        },
+        Case {
+            name: "replaced anyway: created in the stack's group",
+            applied: no_replicas,
+            aws: |o| {
+                moved_within_the_vpc(o);
+                set_db(o, "storage_encrypted", json!(false));
+            },
+            spec: same,
+            expect: Expect::Replaced(DB),
         },
     ]);
 }

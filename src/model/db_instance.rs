@@ -267,10 +267,13 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
             ]),
         // Named from the stack. ModifyDBInstance DBSubnetGroupName moves the instance in
         // place: "Changing the subnet group causes an outage during the change. The change is
-        // applied during the next maintenance window, unless you enable ApplyImmediately."
+        // applied during the next maintenance window, unless you enable ApplyImmediately." Only
+        // to another VPC, and not for a Multi-AZ instance or one with read replicas: the
+        // planner refuses the rest from AWS's state (`plan::subnet_move`).
         AttrSpec::online(SUBNET_GROUP)
             .with(Impact::BriefOutage)
             .deferrable()
+            .cases("a group in another VPC: brief outage, held for the maintenance window unless applied immediately; a group in the instance's own VPC (the stack's group is in the spec's VPC), a Multi-AZ instance, or one with read replicas: refused (AWS moves an instance only to another VPC, and not these)")
             .sources(&[
                 Source::doc(
                     RDS_MODIFY_DB_INSTANCE,
@@ -280,6 +283,11 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
                     RDS_VPC_TO_VPC,
                     "The new subnet group must be a subnet group in a new VPC.",
                 ),
+                Source::doc(
+                    RDS_VPC_TO_VPC,
+                    "You can't change the VPC for a DB instance if the following conditions apply: The DB instance is in multiple Availability Zones.",
+                ),
+                Source::doc(RDS_VPC_TO_VPC, "The DB instance has one or more read replicas."),
             ]),
         // `in-sync`, or `pending-reboot`: parameters AWS applies only at a reboot, which it
         // never performs by itself ("The pending-reboot parameter groups status doesn't result
@@ -360,6 +368,11 @@ pub static DB_REPLICA: KindSpec = KindSpec {
             .sources(&[aws_docs::APPLY_CHANGES]),
     ],
 };
+
+/// The fact (`ObservedResource::facts`) that holds the VPC of the DB subnet group an instance
+/// is in (DescribeDBInstances `DBSubnetGroup.VpcId`): AWS moves an instance only to a group in
+/// another VPC (`plan::subnet_move`).
+pub const SUBNET_GROUP_VPC: &str = "subnet_group_vpc";
 
 /// A DB instance's parameters as AWS reports them when nothing waits for a reboot.
 pub const IN_SYNC: &str = "in-sync";

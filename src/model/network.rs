@@ -95,6 +95,9 @@ pub static CACHE_SUBNET_GROUP: KindSpec = KindSpec {
     attrs: CACHE_SUBNET_GROUP_ATTRS,
 };
 
+/// The fact (`ObservedResource::facts`) that holds the VPC a subnet group is in (its subnets').
+pub const VPC_FACT: &str = "vpc_id";
+
 /// The AWS name of an owned security group.
 pub fn security_group_name(stack: &str, key: &str) -> String {
     format!("{stack}-{key}")

@@ -343,6 +343,7 @@ pub fn plan(
             }
         }
     }
+    super::subnet_move::refused_moves(&changes, desired, observed)?;
     cascade(&mut changes, desired, observed);
     super::reboots::static_parameters(&mut changes, desired, observed);
     super::reboots::held_for_the_window(&mut changes, desired);

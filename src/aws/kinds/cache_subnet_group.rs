@@ -31,6 +31,9 @@ impl Answer for CacheSubnetGroup {
     fn arn(&self) -> Option<&str> {
         self.arn()
     }
+    fn vpc_id(&self) -> Option<&str> {
+        self.vpc_id()
+    }
 }
 
 /// The stack's cache subnet groups.

@@ -31,6 +31,9 @@ impl Answer for DbSubnetGroup {
     fn arn(&self) -> Option<&str> {
         self.db_subnet_group_arn()
     }
+    fn vpc_id(&self) -> Option<&str> {
+        self.vpc_id()
+    }
 }
 
 /// The stack's DB subnet groups.

@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 
 use super::calls::Planned;
-use crate::aws::read::{Context, observed, with_arn};
+use crate::aws::read::{Context, nz, observed, with_arn};
+use crate::model::network::VPC_FACT;
 use crate::model::{Kind, Resource, spec_of};
 use crate::plan::{Call, ObservedResource, Step, StepOp};
 
@@ -15,6 +16,8 @@ pub(super) trait Answer {
     fn description(&self) -> &str;
     fn subnet_ids(&self) -> Vec<&str>;
     fn arn(&self) -> Option<&str>;
+    /// The VPC its subnets are in.
+    fn vpc_id(&self) -> Option<&str>;
 }
 
 /// One attribute row: how it is read from the answer.
@@ -66,7 +69,7 @@ pub(super) fn modified(step: &Step) -> Vec<&'static str> {
         .collect()
 }
 
-/// The group with every row of its kind's table.
+/// The group with every row of its kind's table, and its VPC as a fact.
 pub(super) fn observe(kind: Kind, g: &dyn Answer, cx: &Context) -> ObservedResource {
     let mut resource = Resource::new(kind, g.name());
     for spec in spec_of(kind).attrs {
@@ -74,16 +77,36 @@ pub(super) fn observe(kind: Kind, g: &dyn Answer, cx: &Context) -> ObservedResou
             resource = resource.set(spec.name, (row.read)(g, cx));
         }
     }
-    with_arn(
-        g.arn(),
-        observed(resource, cx.owned_arn(g.arn()), "available"),
-    )
+    let mut o = observed(resource, cx.owned_arn(g.arn()), "available");
+    if let Some(vpc) = nz(g.vpc_id()) {
+        o.facts.insert(VPC_FACT.into(), vpc.into());
+    }
+    with_arn(g.arn(), o)
 }
 
 #[cfg(test)]
 mod tests {
     use super::{MODIFIED, ROWS};
     use crate::model::{Kind, spec_of};
+
+    /// A subnet group's VPC is read as a fact: where a DB instance may move from and to.
+    #[test]
+    fn the_vpc_of_a_subnet_group_is_a_fact() {
+        use aws_sdk_rds::types::DbSubnetGroup;
+
+        use crate::aws::read::{Context, OwnedArns};
+        use crate::model::network::VPC_FACT;
+
+        let owned = OwnedArns::new();
+        let cx = Context::for_test("shop", &owned);
+        let g = DbSubnetGroup::builder()
+            .db_subnet_group_name("shop-db")
+            .vpc_id("vpc-1")
+            .build();
+        let o = super::observe(Kind::DbSubnetGroup, &g, &cx);
+        assert_eq!(o.facts.get(VPC_FACT), Some(&serde_json::json!("vpc-1")));
+        assert!(!o.resource.attrs.contains_key(VPC_FACT));
+    }
 
     #[test]
     fn the_aws_rows_are_the_models_and_every_changeable_row_is_sent() {

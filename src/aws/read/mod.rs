@@ -140,6 +140,18 @@ pub(in crate::aws) struct Context<'a> {
     sg_names: BTreeMap<String, String>,
 }
 
+#[cfg(test)]
+impl<'a> Context<'a> {
+    /// A read of `stack` that found the ARNs `owned` and no security groups.
+    pub(in crate::aws) fn for_test(stack: &'a str, owned: &'a OwnedArns) -> Self {
+        Context {
+            stack,
+            owned,
+            sg_names: BTreeMap::new(),
+        }
+    }
+}
+
 impl Context<'_> {
     /// Whether the tagging API says the stack owns this ARN.
     pub(in crate::aws) fn owned_arn(&self, arn: Option<&str>) -> bool {

@@ -15,10 +15,13 @@ use super::Req;
 use super::calls::Planned;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
-use crate::aws::read::{Context, OwnedArns, arn_name, observed, owned_by, tag_map, with_endpoint};
+use crate::aws::read::{
+    Context, OwnedArns, arn_name, nz, observed, owned_by, tag_map, with_endpoint,
+};
 use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{StepContext, rds_tags, secret_value};
+use crate::model::db_instance::SUBNET_GROUP_VPC;
 use crate::model::db_instance::attr::{APPLY_CHANGES, MASTER_PASSWORD, SECURITY_GROUPS, TAGS};
 use crate::model::secret::master_secret_name;
 use crate::model::{Address, Kind, Resource, spec_of};
@@ -336,6 +339,9 @@ pub(in crate::aws) fn observe(cx: &Context, inst: &DbInstance) -> ObservedResour
     let status = inst.db_instance_status().unwrap_or_default();
     let mut o = observed(resource, owned_by(&tags, cx.stack), status);
     o.pending = pending(inst);
+    if let Some(vpc) = inst.db_subnet_group().and_then(|g| nz(g.vpc_id())) {
+        o.facts.insert(SUBNET_GROUP_VPC.into(), vpc.into());
+    }
     let ids = [
         ("arn", inst.db_instance_arn()),
         (

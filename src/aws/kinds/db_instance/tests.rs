@@ -57,3 +57,31 @@ fn each_row_is_read_set_on_create_and_sent_on_modify_where_aws_can_change_it() {
         );
     }
 }
+
+/// The VPC of the instance's subnet group is read as a fact (AWS moves an instance only to a
+/// group in another VPC), never as a row the plan compares.
+#[test]
+fn the_vpc_of_the_instances_subnet_group_is_a_fact() {
+    use aws_sdk_rds::types::{DbInstance, DbSubnetGroup};
+
+    use crate::aws::read::{Context, OwnedArns};
+    use crate::model::db_instance::SUBNET_GROUP_VPC;
+
+    let owned = OwnedArns::new();
+    let cx = Context::for_test("shop", &owned);
+    let group = DbSubnetGroup::builder()
+        .db_subnet_group_name("shop-db")
+        .vpc_id("vpc-1")
+        .build();
+    let inst = DbInstance::builder()
+        .db_instance_identifier("shop-db")
+        .db_subnet_group(group)
+        .build();
+    let o = super::observe(&cx, &inst);
+    assert_eq!(
+        o.facts.get(SUBNET_GROUP_VPC),
+        Some(&serde_json::json!("vpc-1"))
+    );
+    assert_eq!(o.resource.str("subnet_group"), Some("shop-db"));
+    assert!(!o.resource.attrs.contains_key(SUBNET_GROUP_VPC));
+}
