@@ -190,7 +190,7 @@ fn each_interrupted_resource_says_how_long_with_the_figure_aws_gives() {
     let mut observed = applied(&s);
     // Multi-AZ: a class change is a failover, 60–120 s by RDS's documentation, in the
     // maintenance window as production's spec asks.
-    s.database.instance_class = "db.r6g.xlarge".into();
+    s.database.instance_class = Some("db.r6g.xlarge".into());
     let text = compact(&s, &observed);
     assert!(
         text.contains("Downtime: db_instance.shop-prod-db is interrupted once in its next maintenance window; typically 60–120 s."),

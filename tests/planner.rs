@@ -10,8 +10,13 @@ use stackctl::plan::{Action, Observed, ObservedResource, Plan, plan};
 use stackctl::render::{drift, plan as render_plan, plan_markdown, style::Style};
 use stackctl::spec::{
     self,
-    raw::{ApplyChanges, ProxyEndpoint, Stack, TargetRole},
+    raw::{ApplyChanges, ProxyEndpoint, Stack, Storage, TargetRole},
 };
+
+/// The spec's storage, to change in a test (an RDS spec always has it).
+fn storage(s: &mut Stack) -> &mut Storage {
+    s.database.storage.get_or_insert_with(Storage::default)
+}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -205,7 +210,7 @@ fn changes_of_every_impact_class_render_with_their_cost() {
         .pool
         .max_connections_percent = 80;
     // brief outage: the primary's class (single-AZ).
-    s.database.instance_class = "db.t4g.large".into();
+    s.database.instance_class = Some("db.t4g.large".into());
     // needs a reboot: the instance moves to another parameter group.
     set(
         &mut observed,
@@ -430,7 +435,8 @@ fn a_promoted_replica_is_deleted_before_the_replica_of_its_name_is_created() {
 fn replacing_a_primary_replaces_its_replicas_and_proxy_target_deleting_them_first() {
     let mut s = stack("stacks/staging.yaml");
     let (net, observed) = snapshot("fixtures/observed/staging-applied.json");
-    s.database.storage.encrypted = !s.database.storage.encrypted;
+    let st = storage(&mut s);
+    st.encrypted = !st.encrypted;
     let p = plan_for(&s, &net, &observed);
     let primary = s.database.identifier.clone();
     let del_primary = step_of(&p, &format!("db_instance.{primary}"), "delete");
@@ -1230,9 +1236,9 @@ fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it()
         },
         Case {
             name: "150 in AWS, the spec lowered from 150 to 100",
-            applied: |s| s.database.storage.allocated_gib = 150,
+            applied: |s| storage(s).allocated_gib = Some(150),
             aws: untouched,
-            spec: |s| s.database.storage.allocated_gib = 100,
+            spec: |s| storage(s).allocated_gib = Some(100),
             expect: Expect::Noted {
                 address: DB,
                 attr: "allocated_gib",
@@ -1243,7 +1249,7 @@ fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it()
             name: "autoscaling grew it to exactly what the spec now says",
             applied: same,
             aws: grown,
-            spec: |s| s.database.storage.allocated_gib = 150,
+            spec: |s| storage(s).allocated_gib = Some(150),
             expect: Expect::Nothing,
         },
         Case {
@@ -1255,7 +1261,7 @@ fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it()
         },
         Case {
             name: "150 in AWS, autoscaling off, spec 50",
-            applied: |s| s.database.storage.max_allocated_gib = None,
+            applied: |s| storage(s).max_allocated_gib = None,
             aws: grown,
             spec: same,
             expect: Expect::Refused(&["150 GiB in AWS", "never shrink to 50 GiB"]),
@@ -1264,7 +1270,7 @@ fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it()
             name: "autoscaling grew 50 to 150, the spec raises it to 180: a change",
             applied: same,
             aws: grown,
-            spec: |s| s.database.storage.allocated_gib = 180,
+            spec: |s| storage(s).allocated_gib = Some(180),
             expect: Expect::Change {
                 address: DB,
                 attr: "allocated_gib",

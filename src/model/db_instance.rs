@@ -447,22 +447,27 @@ pub(super) fn desired_instance(
 ) -> Resource {
     let db = &cx.stack.database;
     let subnet_group = db_subnet_group_name(cx.name());
-    let (iops, throughput) = gp3_baseline(db.storage.allocated_gib);
+    let storage = db.storage_or_default();
+    let allocated = storage.allocated_gib.unwrap_or_default();
+    let (iops, throughput) = gp3_baseline(allocated);
     let pi = &db.performance_insights;
     let em = &db.enhanced_monitoring;
     let mut primary = Resource::new(Kind::DbInstance, &db.identifier)
         .set(ENGINE, db.engine.as_str())
         .set(ENGINE_VERSION, db.engine_version.clone())
-        .set(INSTANCE_CLASS, db.instance_class.clone())
-        .set(ALLOCATED_GIB, db.storage.allocated_gib)
-        .set(MAX_ALLOCATED_GIB, db.storage.max_allocated_gib.unwrap_or(0))
-        .set(IOPS, db.storage.iops.unwrap_or(iops))
+        .set(
+            INSTANCE_CLASS,
+            db.instance_class.clone().unwrap_or_default(),
+        )
+        .set(ALLOCATED_GIB, allocated)
+        .set(MAX_ALLOCATED_GIB, storage.max_allocated_gib.unwrap_or(0))
+        .set(IOPS, storage.iops.unwrap_or(iops))
         .set(
             THROUGHPUT_MIBPS,
-            db.storage.throughput_mibps.unwrap_or(throughput),
+            storage.throughput_mibps.unwrap_or(throughput),
         )
-        .set(STORAGE_ENCRYPTED, db.storage.encrypted)
-        .set(KMS_KEY_ID, json!(db.storage.kms_key_id))
+        .set(STORAGE_ENCRYPTED, storage.encrypted)
+        .set(KMS_KEY_ID, json!(storage.kms_key_id))
         .set(MULTI_AZ, db.multi_az)
         .set(PORT, db.port.unwrap_or(db.engine.default_port()))
         .set(DATABASE_NAME, json!(db.database_name))
@@ -531,7 +536,8 @@ pub(super) fn desired_replicas(
                 INSTANCE_CLASS,
                 rep.instance_class
                     .clone()
-                    .unwrap_or_else(|| db.instance_class.clone()),
+                    .or_else(|| db.instance_class.clone())
+                    .unwrap_or_default(),
             )
             .set(AVAILABILITY_ZONE, json!(rep.availability_zone))
             .set(PERFORMANCE_INSIGHTS, pi.enabled)

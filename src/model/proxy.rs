@@ -9,7 +9,7 @@ use super::aws_docs::{
 use super::desired::{Inputs, with_deps};
 use super::secret::master_auth_secret;
 use super::types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::{Engine, IamAuth, Proxy, TargetRole};
+use crate::spec::raw::{IamAuth, Proxy, TargetRole};
 use attr::{endpoint as ep_attr, proxy as px, target as tgt, target_group as pool};
 
 /// The four kinds' attributes, each name written once (the rows here, the desired values below
@@ -244,9 +244,10 @@ pub(super) fn desired_proxy(
 /// The proxy itself, after the primary, its security groups and a generated master secret.
 fn proxy(cx: &Inputs<'_>, p: &Proxy, primary: &Address, master_secret: Option<&str>) -> Resource {
     let db = &cx.stack.database;
-    let family = match db.engine {
-        Engine::Postgres => "postgresql",
-        Engine::Mysql => "mysql",
+    let family = if db.engine.is_mysql() {
+        "mysql"
+    } else {
+        "postgresql"
     };
     let auth_secret = p
         .auth

@@ -111,12 +111,15 @@ pub struct IngressRule {
     pub description: Option<String>,
 }
 
-/// Database engine.
+/// Database engine: an RDS instance (`postgres`, `mysql`) or an Aurora cluster
+/// (`aurora-postgresql`, `aurora-mysql`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Engine {
     Postgres,
     Mysql,
+    AuroraPostgresql,
+    AuroraMysql,
 }
 
 impl Engine {
@@ -124,31 +127,43 @@ impl Engine {
         match self {
             Engine::Postgres => "postgres",
             Engine::Mysql => "mysql",
+            Engine::AuroraPostgresql => "aurora-postgresql",
+            Engine::AuroraMysql => "aurora-mysql",
         }
     }
     pub fn default_port(self) -> u16 {
-        match self {
-            Engine::Postgres => 5432,
-            Engine::Mysql => 3306,
-        }
+        if self.is_mysql() { 3306 } else { 5432 }
+    }
+    /// An Aurora cluster rather than an RDS instance.
+    pub fn is_aurora(self) -> bool {
+        matches!(self, Engine::AuroraPostgresql | Engine::AuroraMysql)
+    }
+    /// MySQL-compatible (RDS for MySQL or Aurora MySQL).
+    pub fn is_mysql(self) -> bool {
+        matches!(self, Engine::Mysql | Engine::AuroraMysql)
     }
 }
 
-/// The RDS primary instance.
+/// The database: an RDS primary instance with its read replicas, or (with an `aurora-*`
+/// engine) an Aurora cluster with its writer and reader instances.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Database {
-    /// DB instance identifier, e.g. `shop-prod-db`.
+    /// DB instance identifier, e.g. `shop-prod-db`; the DB cluster identifier on Aurora.
     pub identifier: String,
-    /// `postgres` or `mysql`.
+    /// `postgres`, `mysql`, `aurora-postgresql` or `aurora-mysql`.
     pub engine: Engine,
-    /// Engine version, e.g. `16.4` or `8.0.39`. With `auto_minor_version_upgrade`, a newer
-    /// minor version in AWS is not a change.
+    /// Engine version, e.g. `16.4` or `8.0.39` (Aurora: `16.8`, `8.0.mysql_aurora.3.08.0`).
+    /// With `auto_minor_version_upgrade`, a newer minor version in AWS is not a change.
     pub engine_version: String,
-    /// Instance class, e.g. `db.r6g.large`.
-    pub instance_class: String,
-    /// gp3 storage.
-    pub storage: Storage,
+    /// Instance class, e.g. `db.r6g.large`. RDS only: an Aurora cluster's classes are its
+    /// `instances`'.
+    #[serde(default)]
+    pub instance_class: Option<String>,
+    /// gp3 storage. On Aurora only `encrypted` and `kms_key_id` (the cluster volume grows by
+    /// itself).
+    #[serde(default)]
+    pub storage: Option<Storage>,
     /// Keep a synchronous standby in another availability zone.
     #[serde(default)]
     pub multi_az: bool,
@@ -201,9 +216,60 @@ pub struct Database {
     /// Short names of security groups in `network.security_groups`.
     #[serde(default)]
     pub security_groups: Vec<String>,
-    /// Read replicas of the primary.
+    /// Read replicas of the primary. RDS only: an Aurora cluster's readers are its `instances`.
     #[serde(default)]
     pub replicas: Vec<Replica>,
+    /// Aurora Serverless v2 capacity range of the cluster, needed by `db.serverless`
+    /// instances. Aurora only.
+    #[serde(default)]
+    pub serverless_v2: Option<ServerlessV2>,
+    /// A DB cluster parameter group owned by the stack, e.g. family `aurora-postgresql16`.
+    /// Aurora only.
+    #[serde(default)]
+    pub cluster_parameter_group: Option<ParameterGroup>,
+    /// Logs the cluster exports to CloudWatch Logs: `postgresql` (Aurora PostgreSQL);
+    /// `audit`, `error`, `general`, `slowquery` (Aurora MySQL). Aurora only.
+    #[serde(default)]
+    pub log_exports: Vec<String>,
+    /// The cluster's DB instances: the first is the writer, the others readers. Aurora only.
+    #[serde(default)]
+    pub instances: Vec<ClusterInstance>,
+}
+
+impl Database {
+    /// The storage settings, or their defaults when `storage` is omitted (Aurora).
+    pub fn storage_or_default(&self) -> Storage {
+        self.storage.clone().unwrap_or_default()
+    }
+}
+
+/// Aurora Serverless v2 capacity range, in Aurora capacity units (ACUs, about 2 GiB of memory
+/// each), in steps of 0.5.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerlessV2 {
+    /// Fewest ACUs each `db.serverless` instance scales down to: 0.5 upwards, or 0 (automatic
+    /// pause) on the engine versions that support it.
+    pub min_acu: f64,
+    /// Most ACUs each `db.serverless` instance scales up to: 1 to 256.
+    pub max_acu: f64,
+}
+
+/// One DB instance of an Aurora cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterInstance {
+    /// DB instance identifier, e.g. `shop-aurora-1`.
+    pub identifier: String,
+    /// `db.serverless` (Aurora Serverless v2) or a provisioned class such as `db.r6g.large`.
+    pub instance_class: String,
+    /// Failover priority, 0 (first) to 15: a reader of the lowest tier is promoted when the
+    /// writer fails. AWS's default, 1, when omitted.
+    #[serde(default)]
+    pub promotion_tier: Option<u32>,
+    /// Performance Insights on this instance.
+    #[serde(default)]
+    pub performance_insights: PerformanceInsights,
 }
 
 /// gp3 takes provisioned IOPS and throughput only from this size up (PostgreSQL and MySQL);
@@ -217,8 +283,9 @@ pub struct Storage {
     /// Storage type; only `gp3`.
     #[serde(default, rename = "type")]
     pub kind: StorageType,
-    /// Allocated storage in GiB (20 to 65536).
-    pub allocated_gib: u32,
+    /// Allocated storage in GiB (20 to 65536). Required for RDS; not on Aurora.
+    #[serde(default)]
+    pub allocated_gib: Option<u32>,
     /// Ceiling for storage autoscaling in GiB; omit to turn autoscaling off.
     #[serde(default)]
     pub max_allocated_gib: Option<u32>,
@@ -234,6 +301,20 @@ pub struct Storage {
     /// KMS key (id, ARN or alias) for encryption; the AWS-managed key when omitted.
     #[serde(default)]
     pub kms_key_id: Option<String>,
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Storage {
+            kind: StorageType::Gp3,
+            allocated_gib: None,
+            max_allocated_gib: None,
+            iops: None,
+            throughput_mibps: None,
+            encrypted: true,
+            kms_key_id: None,
+        }
+    }
 }
 
 /// Storage type.

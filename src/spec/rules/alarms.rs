@@ -319,6 +319,9 @@ impl Rules<'_> {
     /// A replica without a ReplicaLag alarm can serve stale data unnoticed.
     pub(super) fn replica_lag_warnings(&mut self) {
         let s = self.stack;
+        if s.database.engine.is_aurora() {
+            return; // `replicas` is refused on Aurora
+        }
         for (i, rep) in s.database.replicas.iter().enumerate() {
             let has_lag_alarm = s
                 .alarms

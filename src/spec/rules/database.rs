@@ -8,7 +8,9 @@ use super::Rules;
 use super::shapes::{is_arn, is_class};
 use super::stack::is_production;
 use super::windows::Windows;
-use crate::spec::raw::{Database, Engine, GP3_PROVISIONED_MIN_GIB, PasswordSource};
+use crate::spec::raw::{
+    Database, Engine, GP3_PROVISIONED_MIN_GIB, PasswordSource, PerformanceInsights,
+};
 
 /// A gp3 setting that can be provisioned only at `GP3_PROVISIONED_MIN_GIB` or more.
 struct Gp3Provisioned {
@@ -40,19 +42,35 @@ const GP3_THROUGHPUT: Gp3Provisioned = Gp3Provisioned {
 
 impl Rules<'_> {
     pub(super) fn database(&mut self, db: &Database) {
-        self.identifier(
-            "database.identifier",
-            &db.identifier,
-            63,
-            "DB instance identifier",
-        );
-        self.engine_version(
-            "database.engine_version",
-            &db.engine_version,
-            "`16.4` or `8.0.39`",
-        );
-        self.db_instance_class("database.instance_class", &db.instance_class);
-        self.storage(db);
+        let aurora = db.engine.is_aurora();
+        let what = if aurora {
+            "DB cluster identifier"
+        } else {
+            "DB instance identifier"
+        };
+        self.identifier("database.identifier", &db.identifier, 63, what);
+        if aurora {
+            self.aurora(db);
+        } else {
+            self.engine_version(
+                "database.engine_version",
+                &db.engine_version,
+                "`16.4` or `8.0.39`",
+            );
+            match &db.instance_class {
+                Some(class) => self.db_instance_class("database.instance_class", class),
+                None => {
+                    self.missing(
+                        "database",
+                        "instance_class",
+                        "an RDS instance needs `instance_class`",
+                    )
+                    .allowed("`db.<family>.<size>`, e.g. `db.r6g.large`");
+                }
+            }
+            self.storage(db);
+            self.aurora_keys_refused(db);
+        }
         if let Some(port) = db.port
             && port < 1150
         {
@@ -64,7 +82,7 @@ impl Rules<'_> {
                 ));
         }
         if let Some(name) = &db.database_name {
-            let max = if db.engine == Engine::Mysql { 64 } else { 63 };
+            let max = if db.engine.is_mysql() { 64 } else { 63 };
             let ok = !name.is_empty()
                 && name.len() <= max
                 && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -79,12 +97,14 @@ impl Rules<'_> {
                 ));
             }
         }
-        self.certificate_authority(db);
         self.master_user(db);
         self.backups(db);
-        self.monitoring(db);
-        self.db_parameter_group(db);
-        self.replicas(db);
+        if !aurora {
+            self.certificate_authority(db);
+            self.monitoring(db);
+            self.db_parameter_group(db);
+            self.replicas(db);
+        }
         self.security_group_refs("database.security_groups", &db.security_groups);
     }
 
@@ -106,7 +126,7 @@ impl Rules<'_> {
     }
 
     /// The instance class of the primary or a replica.
-    fn db_instance_class(&mut self, path: &str, class: &str) {
+    pub(super) fn db_instance_class(&mut self, path: &str, class: &str) {
         if !is_class(class, "db.") {
             self.error(path, format!("`{class}` is not a DB instance class"))
                 .allowed("`db.<family>.<size>`, e.g. `db.r6g.large`");
@@ -114,35 +134,47 @@ impl Rules<'_> {
     }
 
     fn storage(&mut self, db: &Database) {
-        let st = &db.storage;
-        if !(20..=65536).contains(&st.allocated_gib) {
+        let Some(st) = &db.storage else {
+            self.missing("database", "storage", "an RDS instance needs `storage`")
+                .allowed("`storage: {allocated_gib: 20}` or more");
+            return;
+        };
+        let Some(allocated) = st.allocated_gib else {
+            self.missing(
+                "database.storage",
+                "allocated_gib",
+                "an RDS instance needs `storage.allocated_gib`",
+            )
+            .allowed("20 to 65536 GiB");
+            return;
+        };
+        if !(20..=65536).contains(&allocated) {
             self.error(
                 "database.storage.allocated_gib",
-                format!("{} GiB is outside gp3's range", st.allocated_gib),
+                format!("{allocated} GiB is outside gp3's range"),
             )
             .allowed("20 to 65536 GiB");
         }
         if let Some(max) = st.max_allocated_gib {
-            if max <= st.allocated_gib {
+            if max <= allocated {
                 self.error(
                     "database.storage.max_allocated_gib",
                     format!(
-                        "the autoscaling ceiling {max} GiB must be above allocated storage ({} GiB)",
-                        st.allocated_gib
+                        "the autoscaling ceiling {max} GiB must be above allocated storage ({allocated} GiB)"
                     ),
                 )
-                .allowed(format!("{} to 65536 GiB", st.allocated_gib + 1))
+                .allowed(format!("{} to 65536 GiB", allocated + 1))
                 .hint("omit it to turn storage autoscaling off");
             } else if max > 65536 {
                 self.error(
                     "database.storage.max_allocated_gib",
                     format!("the autoscaling ceiling {max} GiB is above gp3's maximum"),
                 )
-                .allowed(format!("{} to 65536 GiB", st.allocated_gib + 1));
+                .allowed(format!("{} to 65536 GiB", allocated + 1));
             }
         }
-        self.gp3_provisioned(db, &GP3_IOPS, st.iops);
-        self.gp3_provisioned(db, &GP3_THROUGHPUT, st.throughput_mibps);
+        self.gp3_provisioned(db, allocated, &GP3_IOPS, st.iops);
+        self.gp3_provisioned(db, allocated, &GP3_THROUGHPUT, st.throughput_mibps);
         self.kms_key_needs_encryption(
             "database.storage.kms_key_id",
             st.kms_key_id.is_some(),
@@ -153,11 +185,17 @@ impl Rules<'_> {
     }
 
     /// Provisioned IOPS or throughput: only at 400 GiB or more, and then within gp3's range.
-    fn gp3_provisioned(&mut self, db: &Database, setting: &Gp3Provisioned, value: Option<u32>) {
+    fn gp3_provisioned(
+        &mut self,
+        db: &Database,
+        allocated: u32,
+        setting: &Gp3Provisioned,
+        value: Option<u32>,
+    ) {
         let Some(value) = value else {
             return;
         };
-        let (engine, allocated) = (db.engine.as_str(), db.storage.allocated_gib);
+        let engine = db.engine.as_str();
         let min = GP3_PROVISIONED_MIN_GIB;
         let Gp3Provisioned {
             key, what, unit, ..
@@ -182,7 +220,7 @@ impl Rules<'_> {
 
     fn master_user(&mut self, db: &Database) {
         let user = &db.master_user.username;
-        let max_user = if db.engine == Engine::Mysql { 16 } else { 63 };
+        let max_user = if db.engine.is_mysql() { 16 } else { 63 };
         let reserved = [
             "rdsadmin",
             "rdsrepladmin",
@@ -229,7 +267,16 @@ impl Rules<'_> {
             db.backup.retention_days,
             "RDS",
         );
-        if !db.replicas.is_empty() && db.backup.retention_days == 0 {
+        if db.engine.is_aurora() && db.backup.retention_days == 0 {
+            // CreateDBCluster BackupRetentionPeriod: "Must be a value from 1 to 35" (RDS API
+            // Reference); an Aurora cluster always keeps continuous backups.
+            self.error(
+                "database.backup.retention_days",
+                "an Aurora cluster always keeps automated backups",
+            )
+            .allowed("1 to 35")
+            .hint("set `retention_days: 1` for the least");
+        } else if !db.replicas.is_empty() && db.backup.retention_days == 0 {
             self.error(
                 "database.backup.retention_days",
                 "read replicas need automated backups on the source",
@@ -254,31 +301,7 @@ impl Rules<'_> {
 
     /// Performance Insights and enhanced monitoring.
     fn monitoring(&mut self, db: &Database) {
-        let pi = &db.performance_insights;
-        if let Some(days) = pi.retention_days {
-            if !pi.enabled {
-                self.error(
-                    "database.performance_insights.retention_days",
-                    "retention is set but Performance Insights is off",
-                )
-                .hint("set `enabled: true` or remove `retention_days`");
-            } else if !(days == 7 || days == 731 || (days % 31 == 0 && (31..=713).contains(&days)))
-            {
-                self.error(
-                    "database.performance_insights.retention_days",
-                    format!("{days} days is not a Performance Insights retention"),
-                )
-                .allowed("7, a multiple of 31 from 31 to 713, or 731")
-                .hint("7 days is free");
-            }
-        }
-        self.kms_key_needs_encryption(
-            "database.performance_insights.kms_key_id",
-            pi.kms_key_id.is_some(),
-            pi.enabled,
-            "Performance Insights is off",
-            "set `enabled: true` or remove `kms_key_id`",
-        );
+        self.performance_insights("database.performance_insights", &db.performance_insights);
         let em = &db.enhanced_monitoring;
         if ![0, 1, 5, 10, 15, 30, 60].contains(&em.interval_seconds) {
             self.error(
@@ -307,6 +330,35 @@ impl Rules<'_> {
         }
     }
 
+    /// Performance Insights of an instance, at `base`: retention only when on, and one AWS
+    /// offers; a KMS key only when on.
+    pub(super) fn performance_insights(&mut self, base: &str, pi: &PerformanceInsights) {
+        if let Some(days) = pi.retention_days {
+            if !pi.enabled {
+                self.error(
+                    &format!("{base}.retention_days"),
+                    "retention is set but Performance Insights is off",
+                )
+                .hint("set `enabled: true` or remove `retention_days`");
+            } else if !(days == 7 || days == 731 || (days % 31 == 0 && (31..=713).contains(&days)))
+            {
+                self.error(
+                    &format!("{base}.retention_days"),
+                    format!("{days} days is not a Performance Insights retention"),
+                )
+                .allowed("7, a multiple of 31 from 31 to 713, or 731")
+                .hint("7 days is free");
+            }
+        }
+        self.kms_key_needs_encryption(
+            &format!("{base}.kms_key_id"),
+            pi.kms_key_id.is_some(),
+            pi.enabled,
+            "Performance Insights is off",
+            "set `enabled: true` or remove `kms_key_id`",
+        );
+    }
+
     /// The parameter group's family follows the engine's major version.
     fn db_parameter_group(&mut self, db: &Database) {
         let Some(pg) = &db.parameter_group else {
@@ -319,6 +371,8 @@ impl Rules<'_> {
                 "mysql{}",
                 major.iter().take(2).copied().collect::<Vec<_>>().join(".")
             ),
+            // Refused on Aurora before this runs (`aurora_keys_refused`'s counterpart).
+            Engine::AuroraPostgresql | Engine::AuroraMysql => return,
         };
         if pg.family != expected {
             self.error(
@@ -389,7 +443,15 @@ impl Rules<'_> {
             )
             .hint("keep it private and reach it through the proxy or a bastion");
         }
-        if prod && !db.multi_az {
+        if prod && db.engine.is_aurora() {
+            if db.instances.len() < 2 {
+                self.warning(
+                    "database.instances",
+                    "a production Aurora cluster without a reader: when the writer fails, Aurora must create a new instance before the database is back",
+                )
+                .hint("add a reader instance in `instances` (failover to a reader takes about 30 seconds)");
+            }
+        } else if prod && !db.multi_az {
             self.warning(
                 "database.multi_az",
                 "a production database in a single availability zone: a zone outage takes it down",
@@ -403,7 +465,7 @@ impl Rules<'_> {
             )
             .hint("set `deletion_protection: true` (the default)");
         }
-        if db.backup.retention_days == 0 {
+        if db.backup.retention_days == 0 && !db.engine.is_aurora() {
             self.warning(
                 "database.backup.retention_days",
                 "automated backups are off: no point-in-time recovery",

@@ -7,6 +7,7 @@
 //! classes are written) and `windows` (backup, snapshot and maintenance windows).
 
 mod alarms;
+mod aurora;
 mod database;
 mod network;
 mod proxy;
@@ -96,6 +97,21 @@ impl Rules<'_> {
     fn key_error(&mut self, kp: KeyPath, message: impl Into<String>) -> Finding<'_> {
         let pos = self.root.locate(&kp);
         self.push(Diagnostic::error(pos, &kp, message))
+    }
+
+    /// An error for a key that `parent` (a mapping) lacks, pointing at the mapping as the
+    /// structural check does for a missing required key.
+    fn missing(&mut self, parent: &str, key: &str, message: impl Into<String>) -> Finding<'_> {
+        let pos = self.root.locate_value(&KeyPath::parse(parent));
+        let kp = KeyPath::parse(&format!("{parent}.{key}"));
+        self.push(Diagnostic::error(pos, &kp, message))
+    }
+
+    /// Whether the key at `path` is written in the file (a default is not).
+    fn is_written(&self, path: &str) -> bool {
+        let kp = KeyPath::parse(path);
+        let parent = KeyPath(kp.0[..kp.0.len().saturating_sub(1)].to_vec());
+        !kp.0.is_empty() && self.root.locate(&kp) != self.root.locate(&parent)
     }
 
     /// The first of `paths` written in the file (a rule between two keys points at the one the

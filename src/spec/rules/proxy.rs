@@ -5,16 +5,17 @@ use std::collections::BTreeSet;
 
 use super::Rules;
 use super::shapes::{is_arn, serde_plain};
-use crate::spec::raw::{Engine, EngineFamily, IamAuth, Pool, Proxy, TargetRole};
+use crate::spec::raw::{EngineFamily, IamAuth, Pool, Proxy, TargetRole};
 use crate::spec::structure::did_you_mean;
 
 impl Rules<'_> {
     pub(super) fn proxy(&mut self, p: &Proxy) {
         let db = &self.stack.database;
         self.identifier("proxy.name", &p.name, 63, "proxy name");
-        let family = match db.engine {
-            Engine::Postgres => EngineFamily::Postgresql,
-            Engine::Mysql => EngineFamily::Mysql,
+        let family = if db.engine.is_mysql() {
+            EngineFamily::Mysql
+        } else {
+            EngineFamily::Postgresql
         };
         if let Some(f) = p.engine_family
             && f != family
