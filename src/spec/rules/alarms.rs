@@ -44,6 +44,25 @@ pub const RDS_INSTANCE_METRICS: &[&str] = &[
     "WriteThroughput",
 ];
 
+/// Metrics only Aurora publishes (AWS/RDS, by DBClusterIdentifier or DBInstanceIdentifier):
+/// Aurora User Guide, "Amazon CloudWatch metrics for Amazon Aurora" (cluster-level and
+/// instance-level metrics) and "Important Amazon CloudWatch metrics for Aurora Serverless v2".
+pub const AURORA_METRICS: &[&str] = &[
+    "ACUUtilization",
+    "AuroraReplicaLag",
+    "AuroraReplicaLagMaximum",
+    "AuroraReplicaLagMinimum",
+    "AuroraVolumeBytesLeftTotal",
+    "BufferCacheHitRatio",
+    "CommitLatency",
+    "CommitThroughput",
+    "Deadlocks",
+    "ServerlessDatabaseCapacity",
+    "VolumeBytesUsed",
+    "VolumeReadIOPs",
+    "VolumeWriteIOPs",
+];
+
 pub const RDS_PROXY_METRICS: &[&str] = &[
     "AvailabilityPercentage",
     "ClientConnections",
@@ -108,6 +127,10 @@ pub const REDIS_METRICS: &[&str] = &[
 enum Target {
     Primary,
     Replica,
+    /// The Aurora cluster (`database.identifier` with an `aurora-*` engine).
+    Cluster,
+    /// One of the Aurora cluster's `instances`.
+    ClusterInstance,
     Proxy,
     Redis,
 }
@@ -118,6 +141,7 @@ impl Rules<'_> {
         let mut names: BTreeMap<&str, usize> = BTreeMap::new();
         let mut resources: Vec<&str> = vec![s.database.identifier.as_str()];
         resources.extend(s.database.replicas.iter().map(|r| r.identifier.as_str()));
+        resources.extend(s.database.instances.iter().map(|r| r.identifier.as_str()));
         resources.extend(s.proxy.iter().map(|p| p.name.as_str()));
         resources.extend(s.redis.iter().map(|r| r.replication_group_id.as_str()));
         for (i, a) in s.alarms.iter().enumerate() {
@@ -182,8 +206,15 @@ impl Rules<'_> {
 
     fn alarm_target(&self, name: &str) -> Option<Target> {
         let s = self.stack;
+        let aurora = s.database.engine.is_aurora();
         if name == s.database.identifier {
-            Some(Target::Primary)
+            Some(if aurora {
+                Target::Cluster
+            } else {
+                Target::Primary
+            })
+        } else if aurora && s.database.instances.iter().any(|r| r.identifier == name) {
+            Some(Target::ClusterInstance)
         } else if s.database.replicas.iter().any(|r| r.identifier == name) {
             Some(Target::Replica)
         } else if s.proxy.as_ref().is_some_and(|p| p.name == name) {
@@ -199,11 +230,12 @@ impl Rules<'_> {
         }
     }
 
-    /// The metric and node of an alarm on a resource of this stack.
-    fn alarm_metric(&mut self, base: &str, a: &Alarm, target: Target) {
-        let s = self.stack;
+    /// A metric of an RDS instance, a proxy or a Redis group.
+    fn plain_alarm_metric(&mut self, base: &str, a: &Alarm, target: Target) {
         let (namespace, metrics) = match target {
-            Target::Primary | Target::Replica => ("AWS/RDS (DB instance)", RDS_INSTANCE_METRICS),
+            Target::Primary | Target::Replica | Target::Cluster | Target::ClusterInstance => {
+                ("AWS/RDS (DB instance)", RDS_INSTANCE_METRICS)
+            }
             Target::Proxy => ("AWS/RDS (proxy)", RDS_PROXY_METRICS),
             Target::Redis => ("AWS/ElastiCache", REDIS_METRICS),
         };
@@ -222,6 +254,59 @@ impl Rules<'_> {
             )
             .allowed("a replica's identifier as `resource`")
             .hint("put one ReplicaLag alarm on each replica");
+        }
+    }
+
+    /// A metric of an Aurora cluster or one of its instances: what an RDS instance publishes
+    /// and Aurora's own; Aurora readers report AuroraReplicaLag, not ReplicaLag.
+    fn aurora_alarm_metric(&mut self, base: &str, a: &Alarm, target: Target) {
+        let metric = a.metric.as_str();
+        if metric == "ReplicaLag" {
+            self.error(
+                &format!("{base}.metric"),
+                "ReplicaLag is reported by RDS read replicas; Aurora readers report AuroraReplicaLag",
+            )
+            .allowed("`AuroraReplicaLag`")
+            .hint(if target == Target::Cluster {
+                "on the cluster it is the lag of its readers"
+            } else {
+                "put it on a reader of `instances`"
+            });
+        } else if !RDS_INSTANCE_METRICS.contains(&metric) && !AURORA_METRICS.contains(&metric) {
+            let all = RDS_INSTANCE_METRICS.iter().chain(AURORA_METRICS).copied();
+            let near = did_you_mean(metric, all);
+            self.error(
+                &format!("{base}.metric"),
+                format!("`{metric}` is not a metric of AWS/RDS (Aurora)"),
+            )
+            .allowed(format!(
+                "one of {}, or a DB instance metric",
+                join_code(AURORA_METRICS)
+            ))
+            .did_you_mean(near);
+        }
+    }
+
+    /// The metric and node of an alarm on a resource of this stack.
+    fn alarm_metric(&mut self, base: &str, a: &Alarm, target: Target) {
+        let s = self.stack;
+        if matches!(target, Target::Cluster | Target::ClusterInstance) {
+            self.aurora_alarm_metric(base, a, target);
+        } else if matches!(target, Target::Primary | Target::Replica)
+            && AURORA_METRICS.contains(&a.metric.as_str())
+        {
+            self.error(
+                &format!("{base}.metric"),
+                format!(
+                    "`{}` is a metric of Aurora, not of an RDS instance (engine `{}`)",
+                    a.metric,
+                    s.database.engine.as_str()
+                ),
+            )
+            .allowed(format!("one of {}", join_code(RDS_INSTANCE_METRICS)))
+            .hint("Aurora clusters and their instances publish it: with `engine: aurora-postgresql` or `aurora-mysql`, put the alarm on the cluster or one of its `instances`");
+        } else {
+            self.plain_alarm_metric(base, a, target);
         }
         match (target, a.node) {
             (Target::Redis, Some(n)) => {

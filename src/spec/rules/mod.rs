@@ -2,9 +2,10 @@
 //! but unwise. They run on a structurally valid spec; every finding carries the line and column
 //! of the value it is about, looked up by key path in the positioned tree.
 //!
-//! One file a section of the spec: `stack` (name, region, tags), `network`, `database`, `proxy`,
-//! `redis`, `alarms`; what several sections share is in `shapes` (how ids, ARNs, versions and
-//! classes are written) and `windows` (backup, snapshot and maintenance windows).
+//! One file a section of the spec: `stack` (name, region, tags), `network`, `database` (and
+//! `aurora` for a database with an `aurora-*` engine), `proxy`, `redis`, `alarms`; what several
+//! sections share is in `shapes` (how ids, ARNs, versions and classes are written) and `windows`
+//! (backup, snapshot and maintenance windows).
 
 mod alarms;
 mod aurora;
@@ -20,7 +21,7 @@ use super::diag::Diagnostic;
 use super::raw::Stack;
 use super::tree::{KeyPath, Node};
 
-pub use alarms::{RDS_INSTANCE_METRICS, RDS_PROXY_METRICS, REDIS_METRICS};
+pub use alarms::{AURORA_METRICS, RDS_INSTANCE_METRICS, RDS_PROXY_METRICS, REDIS_METRICS};
 pub use stack::MAX_STACK_TAGS;
 
 /// Checks a structurally valid stack. `root` is the positioned tree it was decoded from.
