@@ -158,11 +158,11 @@ pub struct Database {
     pub engine_version: String,
     /// Instance class, e.g. `db.r6g.large`. RDS only: an Aurora cluster's classes are its
     /// `instances`'.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_class: Option<String>,
     /// gp3 storage. On Aurora only `encrypted` and `kms_key_id` (the cluster volume grows by
     /// itself).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<Storage>,
     /// Keep a synchronous standby in another availability zone.
     #[serde(default)]
@@ -221,18 +221,18 @@ pub struct Database {
     pub replicas: Vec<Replica>,
     /// Aurora Serverless v2 capacity range of the cluster, needed by `db.serverless`
     /// instances. Aurora only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serverless_v2: Option<ServerlessV2>,
     /// A DB cluster parameter group owned by the stack, e.g. family `aurora-postgresql16`.
     /// Aurora only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_parameter_group: Option<ParameterGroup>,
     /// Logs the cluster exports to CloudWatch Logs: `postgresql` (Aurora PostgreSQL);
     /// `audit`, `error`, `general`, `slowquery` (Aurora MySQL). Aurora only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log_exports: Vec<String>,
     /// The cluster's DB instances: the first is the writer, the others readers. Aurora only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<ClusterInstance>,
 }
 

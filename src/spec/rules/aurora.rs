@@ -186,9 +186,26 @@ const AURORA_ONLY: [(&str, &str); 4] = [
 impl Rules<'_> {
     /// The Aurora cluster and its instances.
     pub(super) fn aurora(&mut self, db: &Database) {
-        for (key, hint) in RDS_ONLY {
+        let st = db.storage_or_default();
+        let set = [
+            db.instance_class.is_some(),
+            st.allocated_gib.is_some(),
+            st.max_allocated_gib.is_some(),
+            st.iops.is_some(),
+            st.throughput_mibps.is_some(),
+            db.multi_az,
+            !db.replicas.is_empty(),
+            db.parameter_group.is_some(),
+            db.performance_insights != Default::default(),
+            db.enhanced_monitoring != Default::default(),
+            db.publicly_accessible,
+            db.ca_certificate_identifier.is_some(),
+        ];
+        // By value, not by what the file writes: a saved plan records the spec with its
+        // defaults, and must revalidate.
+        for ((key, hint), _) in RDS_ONLY.into_iter().zip(set).filter(|(_, on)| *on) {
             let path = format!("database.{key}");
-            if self.is_written(&path) {
+            {
                 self.key_error(
                     crate::spec::tree::KeyPath::parse(&path),
                     format!("`{key}` is a setting of an RDS instance, not of an Aurora cluster"),
@@ -239,9 +256,15 @@ impl Rules<'_> {
 
     /// Aurora-only keys on an RDS instance.
     pub(super) fn aurora_keys_refused(&mut self, db: &Database) {
-        for (key, hint) in AURORA_ONLY {
+        let set = [
+            db.serverless_v2.is_some(),
+            db.cluster_parameter_group.is_some(),
+            !db.log_exports.is_empty(),
+            !db.instances.is_empty(),
+        ];
+        for ((key, hint), _) in AURORA_ONLY.into_iter().zip(set).filter(|(_, on)| *on) {
             let path = format!("database.{key}");
-            if self.is_written(&path) {
+            {
                 self.key_error(
                     crate::spec::tree::KeyPath::parse(&path),
                     format!(

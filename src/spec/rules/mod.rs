@@ -108,13 +108,6 @@ impl Rules<'_> {
         self.push(Diagnostic::error(pos, &kp, message))
     }
 
-    /// Whether the key at `path` is written in the file (a default is not).
-    fn is_written(&self, path: &str) -> bool {
-        let kp = KeyPath::parse(path);
-        let parent = KeyPath(kp.0[..kp.0.len().saturating_sub(1)].to_vec());
-        !kp.0.is_empty() && self.root.locate(&kp) != self.root.locate(&parent)
-    }
-
     /// The first of `paths` written in the file (a rule between two keys points at the one the
     /// user wrote), or the first when none is.
     fn written<'p>(&self, paths: &[&'p str]) -> &'p str {
