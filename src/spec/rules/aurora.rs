@@ -3,8 +3,6 @@
 //! instances; the RDS-instance keys that mean nothing on a cluster, and the cluster keys that
 //! mean nothing on an RDS instance.
 
-use std::collections::BTreeMap;
-
 use super::Rules;
 use super::shapes::is_class;
 use crate::spec::raw::{Database, Engine};
@@ -381,29 +379,15 @@ impl Rules<'_> {
             .allowed("a list of instances, the first the writer")
             .hint("e.g. `instances: [{identifier: shop-db-1, instance_class: db.serverless}]`");
         }
-        let mut ids: BTreeMap<&str, String> = BTreeMap::new();
-        ids.insert(&db.identifier, "database.identifier".into());
+        self.unique_identifiers(
+            &db.identifier,
+            "database.instances",
+            db.instances.iter().map(|i| i.identifier.as_str()),
+            "DB instance identifier",
+            "the cluster and its instances",
+        );
         for (i, inst) in db.instances.iter().enumerate() {
             let base = format!("database.instances[{i}]");
-            self.identifier(
-                &format!("{base}.identifier"),
-                &inst.identifier,
-                63,
-                "DB instance identifier",
-            );
-            if let Some(first) = ids.get(inst.identifier.as_str()) {
-                let first = first.clone();
-                self.error(
-                    &format!("{base}.identifier"),
-                    format!(
-                        "identifier `{}` is already used by `{first}`",
-                        inst.identifier
-                    ),
-                )
-                .allowed("an identifier unique among the cluster and its instances");
-            } else {
-                ids.insert(&inst.identifier, format!("{base}.identifier"));
-            }
             let class_path = format!("{base}.instance_class");
             if inst.instance_class == "db.serverless" {
                 // "Clusters that use Aurora Serverless v2 must have a capacity range specified"

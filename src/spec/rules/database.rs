@@ -1,7 +1,6 @@
 //! The RDS database: the instance, its gp3 storage, backups and windows, the master user, the
 //! parameter group, Performance Insights and enhanced monitoring, and the read replicas.
 
-use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use super::Rules;
@@ -390,29 +389,15 @@ impl Rules<'_> {
     }
 
     fn replicas(&mut self, db: &Database) {
-        let mut ids: BTreeMap<&str, String> = BTreeMap::new();
-        ids.insert(&db.identifier, "database.identifier".into());
+        self.unique_identifiers(
+            &db.identifier,
+            "database.replicas",
+            db.replicas.iter().map(|r| r.identifier.as_str()),
+            "replica identifier",
+            "the primary and its replicas",
+        );
         for (i, rep) in db.replicas.iter().enumerate() {
             let base = format!("database.replicas[{i}]");
-            self.identifier(
-                &format!("{base}.identifier"),
-                &rep.identifier,
-                63,
-                "replica identifier",
-            );
-            if let Some(first) = ids.get(rep.identifier.as_str()) {
-                let first = first.clone();
-                self.error(
-                    &format!("{base}.identifier"),
-                    format!(
-                        "identifier `{}` is already used by `{first}`",
-                        rep.identifier
-                    ),
-                )
-                .allowed("an identifier unique among the primary and its replicas");
-            } else {
-                ids.insert(&rep.identifier, format!("{base}.identifier"));
-            }
             if let Some(class) = &rep.instance_class {
                 self.db_instance_class(&format!("{base}.instance_class"), class);
             }

@@ -102,6 +102,32 @@ impl Rules<'_> {
         }
     }
 
+    /// The identifiers of `list` (`database.replicas`, `database.instances`): each well formed
+    /// (as a `what`) and none equal to the database's own or an earlier one's; `among` says
+    /// what they must be unique among.
+    pub(super) fn unique_identifiers<'i>(
+        &mut self,
+        database: &str,
+        list: &str,
+        ids: impl Iterator<Item = &'i str>,
+        what: &str,
+        among: &str,
+    ) {
+        let mut seen: std::collections::BTreeMap<&str, String> = Default::default();
+        seen.insert(database, "database.identifier".into());
+        for (i, id) in ids.enumerate() {
+            let path = format!("{list}[{i}].identifier");
+            self.identifier(&path, id, 63, what);
+            if let Some(first) = seen.get(id) {
+                let message = format!("identifier `{id}` is already used by `{first}`");
+                self.error(&path, message)
+                    .allowed(format!("an identifier unique among {among}"));
+            } else {
+                seen.insert(id, path);
+            }
+        }
+    }
+
     /// An engine version (RDS or Redis); `examples` shows the engine's own.
     pub(super) fn engine_version(&mut self, path: &str, version: &str, examples: &str) {
         if !is_version(version) {
