@@ -2,12 +2,14 @@
 //! and what changes, `--verbose` every attribute with the reason of each default, values read
 //! in words, and each interrupted resource with the typical length of its downtime.
 
+mod offline;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::json;
 use stackctl::model::{Address, Kind, NetworkIds, desired};
-use stackctl::plan::{Observed, ObservedResource, Plan, plan};
+use stackctl::plan::{Observed, Plan, plan};
 use stackctl::render::plan::{Detail, render_detailed};
 use stackctl::render::{plan_markdown, style::Style};
 use stackctl::spec::{self, raw::Stack};
@@ -41,18 +43,7 @@ fn first_plan(s: &Stack) -> Plan {
 
 /// What AWS reports right after applying `s`.
 fn applied(s: &Stack) -> Observed {
-    let mut o = Observed::default();
-    for r in desired(s, &net()) {
-        o.insert(ObservedResource {
-            resource: r,
-            owned: true,
-            status: "available".into(),
-            pending: Default::default(),
-            facts: Default::default(),
-            ids: Default::default(),
-        });
-    }
-    o
+    offline::as_applied(s, &net())
 }
 
 /// The compact text of the plan of `s` against `observed`.

@@ -2,6 +2,9 @@
 //! fixtures/observed/ (snapshots read from the emulator after an apply), renderings
 //! snapshot-tested.
 
+mod offline;
+
+use offline::as_applied;
 use std::path::Path;
 
 use serde_json::{Value, json};
@@ -42,22 +45,6 @@ fn snapshot(file: &str) -> (NetworkIds, Observed) {
 
 fn plan_for(s: &Stack, net: &NetworkIds, observed: &Observed) -> Plan {
     plan(&s.stack, &s.region, &desired(s, net), observed).expect("plan")
-}
-
-/// What AWS would report right after applying `s`: every desired resource, owned.
-fn as_applied(s: &Stack, net: &NetworkIds) -> Observed {
-    let mut o = Observed::default();
-    for r in desired(s, net) {
-        o.insert(ObservedResource {
-            resource: r,
-            owned: true,
-            status: "available".into(),
-            pending: Default::default(),
-            facts: Default::default(),
-            ids: Default::default(),
-        });
-    }
-    o
 }
 
 fn set(o: &mut Observed, kind: Kind, name: &str, key: &str, value: Value) {
