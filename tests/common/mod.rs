@@ -145,12 +145,16 @@ pub fn stackctl_with(args: &[&str], env: &[(&str, &str)]) -> Output {
         .expect("run stackctl")
 }
 
+/// A command's exit code and output, for a failed assertion: the end of stderr first (where an
+/// error is), so that a log cut in the middle still shows it.
 pub fn text(o: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    let tail = lines[lines.len().saturating_sub(8)..].join("\n");
     format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        "exit {:?}\n--- stderr, its last lines\n{tail}\n--- stdout\n{}\n--- stderr\n{stderr}",
         o.status.code(),
         String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
     )
 }
 
