@@ -11,6 +11,16 @@ use super::aws_docs::{
 use super::desired::Inputs;
 use super::types::{AttrSpec, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::ParameterGroup;
+use attr::*;
+
+/// The attributes of both parameter groups, each name written once (the rows here, the desired
+/// value below and the AWS side in `aws::kinds` name them through these).
+pub mod attr {
+    pub const FAMILY: &str = "family";
+    pub const DESCRIPTION: &str = "description";
+    pub const PARAMETERS: &str = "parameters";
+    pub const TAGS: &str = "tags";
+}
 
 /// The fact (`ObservedResource::facts`) that holds a DB parameter group's apply types:
 /// `static` or `dynamic`, by parameter name.
@@ -36,15 +46,15 @@ pub fn applied_at_reboot<'a>(
 /// of a group (ModifyDBParameterGroup and ModifyCacheParameterGroup take only parameters): a
 /// new family is a new group.
 const DB_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
-    AttrSpec::at_create("family").sources(&[Source::NotDocumented(
+    AttrSpec::at_create(FAMILY).sources(&[Source::NotDocumented(
         "AWS has no call to change it: ModifyDBParameterGroup takes only the group's name and its parameters, and the family is in the name, so a new family is a new group",
     )]),
-    AttrSpec::at_create("description").sources(&[Source::NotDocumented(
+    AttrSpec::at_create(DESCRIPTION).sources(&[Source::NotDocumented(
         "AWS has no call to change it: ModifyDBParameterGroup takes only the group's name and its parameters",
     )]),
     // Dynamic parameters apply at once; static ones when each instance using the group
     // reboots (`applied_at_reboot`), a reboot the plan makes a step of each instance.
-    AttrSpec::online("parameters")
+    AttrSpec::online(PARAMETERS)
         .reboot_when_static()
         .cases("dynamic parameters: online, applied at once to each instance using the group; static ones (and any whose type AWS does not give): a reboot of each instance using the group")
         .sources(&[
@@ -58,22 +68,22 @@ const DB_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
             ),
             RDS_NO_REBOOT_IN_WINDOW,
         ]),
-    AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
+    AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
 ];
 
 /// As the DB group's. Cache parameters that need a node reboot are not yet told apart.
 const CACHE_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
-    AttrSpec::at_create("family").sources(&[Source::NotDocumented(
+    AttrSpec::at_create(FAMILY).sources(&[Source::NotDocumented(
         "AWS has no call to change it: ModifyCacheParameterGroup takes only the group's name and its parameters, and the family is in the name, so a new family is a new group",
     )]),
-    AttrSpec::at_create("description").sources(&[Source::NotDocumented(
+    AttrSpec::at_create(DESCRIPTION).sources(&[Source::NotDocumented(
         "AWS has no call to change it: ModifyCacheParameterGroup takes only the group's name and its parameters",
     )]),
-    AttrSpec::online("parameters").sources(&[Source::doc(
+    AttrSpec::online(PARAMETERS).sources(&[Source::doc(
         EC_PARAMETER_GROUPS,
         "When you change a cluster's parameters, the change is applied to the cluster either immediately or, with the exceptions noted following, after the cluster nodes are rebooted.",
     )]),
-    AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
+    AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
 ];
 
 pub static DB_PARAMETER_GROUP: KindSpec = KindSpec {
@@ -113,11 +123,11 @@ pub(super) fn desired_parameter_group(
     let stack = cx.name();
     let params: BTreeMap<&String, &String> = pg.parameters.iter().map(|(k, v)| (k, &v.0)).collect();
     Resource::new(kind, group_name(stack, role, &pg.family))
-        .set("family", pg.family.clone())
+        .set(FAMILY, pg.family.clone())
         .set(
-            "description",
+            DESCRIPTION,
             format!("Parameters of stack {stack}, managed by stackctl"),
         )
-        .set("parameters", json!(params))
-        .set("tags", cx.tags.clone())
+        .set(PARAMETERS, json!(params))
+        .set(TAGS, cx.tags.clone())
 }

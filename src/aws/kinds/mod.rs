@@ -8,12 +8,16 @@
 //! `aws::read` and write in `aws::write`.
 
 pub mod alarm;
+pub mod cache_parameter_group;
 pub mod cache_subnet_group;
 pub mod calls;
 pub mod db_instance;
+pub mod db_parameter_group;
 pub mod db_subnet_group;
+mod parameter_group;
 pub mod proxy;
 pub mod replication_group;
+mod row;
 mod subnet_group;
 
 use std::collections::BTreeMap;

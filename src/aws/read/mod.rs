@@ -15,9 +15,7 @@
 //! one runs the calls of a round at once and assembles the observed stack.
 
 mod ec2;
-mod elasticache;
 mod proxy;
-mod rds_groups;
 mod secrets;
 mod tagging;
 
@@ -36,8 +34,10 @@ use super::client::Clients;
 use super::error::AwsError;
 use crate::aws::kinds::AwsKind;
 use crate::aws::kinds::alarm::{self, Alarms};
+use crate::aws::kinds::cache_parameter_group::{self, CacheParameterGroups, CacheParams};
 use crate::aws::kinds::cache_subnet_group::{self, CacheSubnetGroups};
 use crate::aws::kinds::db_instance::{self, DbInstances};
+use crate::aws::kinds::db_parameter_group::{self, DbParameterGroups, DbParams};
 use crate::aws::kinds::db_subnet_group::{self, DbSubnetGroups};
 use crate::aws::kinds::replication_group::{
     self as replication_group, ReplicationGroups, describe_cache_cluster, first_member_name,
@@ -52,9 +52,7 @@ use crate::spec::raw::Stack;
 use ec2::{
     lookup_vpc, named_security_groups, security_groups_by_id, select_subnets, tagged_subnets,
 };
-use elasticache::{CacheParams, describe_cache_parameter_group};
 use proxy::{ProxyParts, describe_proxy, list_proxies, list_proxy_endpoints};
-use rds_groups::{DbParams, describe_db_parameter_group};
 use secrets::list_secrets;
 pub(in crate::aws) use tagging::OwnedArns;
 use tagging::owned_arns;
@@ -211,15 +209,17 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     instance_ids.extend(db.replicas.iter().map(|r| r.identifier.clone()));
 
     let alarm_names: Vec<String> = stack.alarms.iter().map(|a| a.name.clone()).collect();
-    let db_pg = db
+    let db_pg: Vec<String> = db
         .parameter_group
-        .as_ref()
-        .map(|pg| group_name(s, "db", &pg.family));
-    let cache_pg = stack
+        .iter()
+        .map(|pg| group_name(s, "db", &pg.family))
+        .collect();
+    let cache_pg: Vec<String> = stack
         .redis
-        .as_ref()
-        .and_then(|r| r.parameter_group.as_ref())
-        .map(|pg| group_name(s, "redis", &pg.family));
+        .iter()
+        .filter_map(|r| r.parameter_group.as_ref())
+        .map(|pg| group_name(s, "redis", &pg.family))
+        .collect();
 
     let (
         owned,
@@ -243,7 +243,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         tagged_subnets(c, stack),
         DbInstances::describe(c, instance_ids.clone()),
         DbSubnetGroups::describe(c, vec![db_subnet_group_name(s)]),
-        describe_db_parameter_group(c, db_pg),
+        DbParameterGroups::describe(c, db_pg),
         describe_proxy(c, stack.proxy.as_ref().map(|p| p.name.clone())),
         ReplicationGroups::describe(
             c,
@@ -262,13 +262,15 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
                 .map(|_| cache_subnet_group_name(s))
                 .collect()
         ),
-        describe_cache_parameter_group(c, cache_pg),
+        CacheParameterGroups::describe(c, cache_pg),
         list_secrets(c, s),
         Alarms::describe(c, alarm_names),
     )?;
     let redis = redis.into_iter().next();
     let db_subnets = db_subnets.into_iter().next();
     let cache_subnets = cache_subnets.into_iter().next();
+    let db_params = db_params.into_iter().next();
+    let cache_params = cache_params.into_iter().next();
     let subnets = select_subnets(stack, vpc.as_deref(), tagged_subnets)?;
 
     // Only when round 1 shows it is needed (none in an applied stack that nothing left): owned
@@ -360,7 +362,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         obs.insert(db_subnet_group::observe(&cx, g));
     }
     if let Some(g) = &a.db_params {
-        obs.insert(rds_groups::observe_db_parameter_group(&cx, g));
+        obs.insert(db_parameter_group::observe(&cx, g));
     }
     let mut secret_arns: BTreeMap<String, String> = BTreeMap::new();
     for sec in &a.secrets {
@@ -379,7 +381,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         obs.insert(cache_subnet_group::observe(&cx, g));
     }
     if let Some(g) = &a.cache_params {
-        obs.insert(elasticache::observe_cache_parameter_group(&cx, g));
+        obs.insert(cache_parameter_group::observe(&cx, g));
     }
     if let Some(rg) = &a.redis {
         obs.insert(replication_group::observe(&cx, rg, a.member.as_ref()));

@@ -9,7 +9,6 @@ mod rds;
 mod secrets;
 
 use ec2::*;
-use elasticache::*;
 use rds::*;
 use secrets::*;
 
@@ -28,8 +27,10 @@ use super::client::Clients;
 use super::error::{AwsError, found};
 use super::kinds::AwsKind;
 use super::kinds::alarm::Alarms;
+use super::kinds::cache_parameter_group::CacheParameterGroups;
 use super::kinds::cache_subnet_group::CacheSubnetGroups;
 use super::kinds::db_instance::DbInstances;
+use super::kinds::db_parameter_group::DbParameterGroups;
 use super::kinds::db_subnet_group::DbSubnetGroups;
 use super::kinds::proxy::target::ProxyTargets;
 use super::kinds::proxy::target_group::ProxyTargetGroups;
@@ -426,8 +427,12 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::CacheSubnetGroup, StepOp::Create) => CacheSubnetGroups::create(cx).await,
         (Kind::CacheSubnetGroup, StepOp::Update) => CacheSubnetGroups::modify(cx, step).await,
         (Kind::CacheSubnetGroup, StepOp::Delete) => CacheSubnetGroups::delete(cx, a).await,
-        (Kind::DbParameterGroup, op) => db_parameter_group(cx, a, op).await,
-        (Kind::CacheParameterGroup, op) => cache_parameter_group(cx, a, op).await,
+        (Kind::DbParameterGroup, StepOp::Create) => DbParameterGroups::create(cx).await,
+        (Kind::DbParameterGroup, StepOp::Update) => DbParameterGroups::modify(cx, step).await,
+        (Kind::DbParameterGroup, StepOp::Delete) => DbParameterGroups::delete(cx, a).await,
+        (Kind::CacheParameterGroup, StepOp::Create) => CacheParameterGroups::create(cx).await,
+        (Kind::CacheParameterGroup, StepOp::Update) => CacheParameterGroups::modify(cx, step).await,
+        (Kind::CacheParameterGroup, StepOp::Delete) => CacheParameterGroups::delete(cx, a).await,
         (Kind::Secret, op) => secret(cx, a, op).await,
         (Kind::DbInstance | Kind::DbReplica, StepOp::Create) => DbInstances::create(cx).await,
         (Kind::DbInstance | Kind::DbReplica, StepOp::Update) => DbInstances::modify(cx, step).await,
@@ -493,35 +498,4 @@ fn tag_diff(cx: &StepContext<'_>) -> Option<(BTreeMap<String, String>, Vec<Strin
         .cloned()
         .collect();
     Some((add, remove))
-}
-
-fn params_of(r: &Resource) -> BTreeMap<String, String> {
-    r.get("parameters")
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Parameters to set and to reset, from the desired and observed groups.
-fn param_diff(cx: &StepContext<'_>) -> Result<(BTreeMap<String, String>, Vec<String>), AwsError> {
-    let want = params_of(cx.want()?);
-    let have = cx
-        .observed
-        .map(|o| params_of(&o.resource))
-        .unwrap_or_default();
-    let set = want
-        .iter()
-        .filter(|(k, v)| have.get(*k) != Some(v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let reset = have
-        .keys()
-        .filter(|k| !want.contains_key(*k))
-        .cloned()
-        .collect();
-    Ok((set, reset))
 }

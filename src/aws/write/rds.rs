@@ -1,8 +1,7 @@
-//! RDS writes: DB subnet and parameter groups, the primary and its replicas, RDS Proxy with
-//! its target group, target and endpoints.
+//! RDS writes: RDS Proxy with its target group, target and endpoints, and the tagging calls
+//! the RDS kinds share.
 
 use super::*;
-use crate::model::parameter_group::{APPLY_TYPES, applied_at_reboot};
 
 pub(crate) async fn rds_tags(cx: &StepContext<'_>, arn: &str) -> Result<(), AwsError> {
     let c = cx.clients;
@@ -40,107 +39,6 @@ pub(crate) fn rds_tag_list(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_rds::
     tags.iter()
         .map(|(k, v)| aws_sdk_rds::types::Tag::builder().key(k).value(v).build())
         .collect()
-}
-
-pub(super) async fn db_parameter_group(
-    cx: &StepContext<'_>,
-    a: &Address,
-    op: StepOp,
-) -> Result<(), AwsError> {
-    use aws_sdk_rds::types::{ApplyMethod, Parameter};
-    let c = cx.clients;
-    if op == StepOp::Delete {
-        let r = c
-            .call(
-                "rds:DeleteDBParameterGroup",
-                c.rds
-                    .delete_db_parameter_group()
-                    .db_parameter_group_name(&a.name)
-                    .send(),
-            )
-            .await;
-        return found(r).map(|_| ());
-    }
-    let r = cx.want()?;
-    if op == StepOp::Create {
-        let out = c
-            .call(
-                "rds:CreateDBParameterGroup",
-                c.rds
-                    .create_db_parameter_group()
-                    .db_parameter_group_name(&a.name)
-                    .db_parameter_group_family(str_of(r, "family").unwrap_or_default())
-                    .description(str_of(r, "description").unwrap_or_default())
-                    .set_tags(Some(rds_tag_list(&cx.create_tags(r))))
-                    .send(),
-            )
-            .await;
-        cx.created(a, out, |o| o.db_parameter_group()?.db_parameter_group_arn())
-            .await?;
-    } else {
-        rds_tags(cx, &cx.arn(a)?).await?;
-    }
-    let (set, reset) = param_diff(cx)?;
-    let set: Vec<(String, String)> = set.into_iter().collect();
-    // Dynamic parameters apply at once ("You can use the immediate value with dynamic
-    // parameters only"); static ones, and any whose type AWS did not give, at the reboot the
-    // plan makes a step of each instance using the group.
-    let types = cx
-        .observed
-        .and_then(|o| o.facts.get(APPLY_TYPES))
-        .cloned()
-        .unwrap_or_default();
-    let method = |k: &str| {
-        if applied_at_reboot([k], &types).is_empty() {
-            ApplyMethod::Immediate
-        } else {
-            ApplyMethod::PendingReboot
-        }
-    };
-    for chunk in set.chunks(20) {
-        let params: Vec<Parameter> = chunk
-            .iter()
-            .map(|(k, v)| {
-                Parameter::builder()
-                    .parameter_name(k)
-                    .parameter_value(v)
-                    .apply_method(method(k))
-                    .build()
-            })
-            .collect();
-        c.call(
-            "rds:ModifyDBParameterGroup",
-            c.rds
-                .modify_db_parameter_group()
-                .db_parameter_group_name(&a.name)
-                .set_parameters(Some(params))
-                .send(),
-        )
-        .await?;
-        cx.sent("rds:ModifyDBParameterGroup", &["parameters"]);
-    }
-    for chunk in reset.chunks(20) {
-        let params: Vec<Parameter> = chunk
-            .iter()
-            .map(|k| {
-                Parameter::builder()
-                    .parameter_name(k)
-                    .apply_method(method(k))
-                    .build()
-            })
-            .collect();
-        c.call(
-            "rds:ResetDBParameterGroup",
-            c.rds
-                .reset_db_parameter_group()
-                .db_parameter_group_name(&a.name)
-                .set_parameters(Some(params))
-                .send(),
-        )
-        .await?;
-        cx.sent("rds:ResetDBParameterGroup", &["parameters"]);
-    }
-    Ok(())
 }
 
 pub(super) fn proxy_secret_arn(cx: &StepContext<'_>, r: &Resource) -> Result<String, AwsError> {
