@@ -8,6 +8,18 @@ use super::aws_docs::{
 };
 use super::desired::{Inputs, with_deps};
 use super::types::{Address, AttrSpec, Compare, Kind, KindSpec, Resource, Source};
+use attr::*;
+
+/// The attributes of the security group and the subnet groups, each name written once (the
+/// rows here, the desired values below and the AWS sides in `aws::kinds` name them through
+/// these).
+pub mod attr {
+    pub const DESCRIPTION: &str = "description";
+    pub const VPC_ID: &str = "vpc_id";
+    pub const INGRESS: &str = "ingress";
+    pub const SUBNET_IDS: &str = "subnet_ids";
+    pub const TAGS: &str = "tags";
+}
 
 pub static SECURITY_GROUP: KindSpec = KindSpec {
     kind: Kind::SecurityGroup,
@@ -18,14 +30,14 @@ pub static SECURITY_GROUP: KindSpec = KindSpec {
     attrs: &[
         // EC2 has no call that changes either, and the group's users (instances, proxy,
         // Redis) would have to move to a new group first.
-        AttrSpec::online("description").refused(
+        AttrSpec::online(DESCRIPTION).refused(
             "EC2 cannot change a security group's description, and replacing a group its resources use is not something stackctl does; keep the old description (it is only a label), or give the group a new key under `network.security_groups` (a new group is created, the resources move to it, the old one is deleted)",
         )
         .sources(&[Source::doc(
             VPC_SECURITY_GROUPS,
             "Enter a name and description for the security group. You cannot change the name and description of a security group after it is created.",
         )]),
-        AttrSpec::online("vpc_id").refused(
+        AttrSpec::online(VPC_ID).refused(
             "a security group cannot move to another VPC, and stackctl does not move a stack between VPCs; create the stack anew in the other VPC (another `stack` name) and destroy this one when its data has moved",
         )
         .sources(&[Source::doc(
@@ -33,34 +45,34 @@ pub static SECURITY_GROUP: KindSpec = KindSpec {
             "A security group can be used only in the VPC for which it is created.",
         )]),
         // Rules as `tcp/PORT from GROUP-OR-CIDR`, compared as a set.
-        AttrSpec::online("ingress")
+        AttrSpec::online(INGRESS)
             .compare(Compare::Unordered)
             .sources(&[Source::doc(
                 EC2_AUTHORIZE_SECURITY_GROUP_INGRESS,
                 "Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.",
             )]),
-        AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
+        AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
     ],
 };
 
 /// DB and cache subnet groups have the same attributes, each cited from its own service.
 const DB_SUBNET_GROUP_ATTRS: &[AttrSpec] = &[
-    AttrSpec::online("description").sources(&[Source::doc(
+    AttrSpec::online(DESCRIPTION).sources(&[Source::doc(
         RDS_MODIFY_DB_SUBNET_GROUP,
         "DBSubnetGroupDescription : The description for the DB subnet group.",
     )]),
-    AttrSpec::online("subnet_ids")
+    AttrSpec::online(SUBNET_IDS)
         .compare(Compare::Unordered)
         .sources(&[Source::doc(
             RDS_MODIFY_DB_SUBNET_GROUP,
             "Modifies an existing DB subnet group. DB subnet groups must contain at least one subnet in at least two AZs in the Amazon Web Services Region.",
         )]),
-    AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
+    AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
 ];
 
 const CACHE_SUBNET_GROUP_ATTRS: &[AttrSpec] = &[
-    AttrSpec::online("description").sources(&[CACHE_SUBNET_GROUP_MODIFY]),
-    AttrSpec::online("subnet_ids")
+    AttrSpec::online(DESCRIPTION).sources(&[CACHE_SUBNET_GROUP_MODIFY]),
+    AttrSpec::online(SUBNET_IDS)
         .compare(Compare::Unordered)
         .sources(&[
             CACHE_SUBNET_GROUP_MODIFY,
@@ -69,7 +81,7 @@ const CACHE_SUBNET_GROUP_ATTRS: &[AttrSpec] = &[
                 "You cannot delete a subnet ID from a subnet group if a cluster is currently using that subnet.",
             ),
         ]),
-    AttrSpec::online("tags").sources(&[aws_docs::TAGS]),
+    AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
 ];
 
 const CACHE_SUBNET_GROUP_MODIFY: Source = Source::doc(
@@ -142,14 +154,14 @@ pub(super) fn desired_security_groups(cx: &Inputs<'_>) -> Vec<Resource> {
             .collect();
         let r = Resource::new(Kind::SecurityGroup, &name)
             .set(
-                "description",
+                DESCRIPTION,
                 sg.description
                     .clone()
                     .unwrap_or_else(|| format!("{key} of stack {s}, managed by stackctl")),
             )
-            .set("vpc_id", cx.vpc_id.to_owned())
-            .set("ingress", json!(rules))
-            .set("tags", {
+            .set(VPC_ID, cx.vpc_id.to_owned())
+            .set(INGRESS, json!(rules))
+            .set(TAGS, {
                 let mut t = cx.tags.clone();
                 t["Name"] = json!(name);
                 t
@@ -176,9 +188,9 @@ pub(super) fn desired_cache_subnet_group(cx: &Inputs<'_>) -> Resource {
 fn subnet_group(cx: &Inputs<'_>, kind: Kind, name: String) -> Resource {
     Resource::new(kind, name)
         .set(
-            "description",
+            DESCRIPTION,
             format!("Subnets of stack {}, managed by stackctl", cx.name()),
         )
-        .set("subnet_ids", json!(cx.subnets))
-        .set("tags", cx.tags.clone())
+        .set(SUBNET_IDS, json!(cx.subnets))
+        .set(TAGS, cx.tags.clone())
 }

@@ -12,6 +12,7 @@ use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, cache_tag_list, cache_tags};
+use crate::model::network::attr::{DESCRIPTION, SUBNET_IDS, TAGS};
 use crate::model::{Address, Kind};
 use crate::plan::{Call, ObservedResource, Step};
 
@@ -67,8 +68,8 @@ impl AwsKind for CacheSubnetGroups {
             .elasticache
             .create_cache_subnet_group()
             .cache_subnet_group_name(&a.name)
-            .cache_subnet_group_description(r.str("description").unwrap_or_default())
-            .set_subnet_ids(Some(r.strings("subnet_ids")))
+            .cache_subnet_group_description(r.str(DESCRIPTION).unwrap_or_default())
+            .set_subnet_ids(Some(r.strings(SUBNET_IDS)))
             .set_tags(Some(cache_tag_list(&cx.create_tags(r))));
         let out = c.call("elasticache:CreateCacheSubnetGroup", b.send()).await;
         cx.created(a, out, |o| o.cache_subnet_group()?.arn()).await
@@ -84,13 +85,13 @@ impl AwsKind for CacheSubnetGroups {
                 .elasticache
                 .modify_cache_subnet_group()
                 .cache_subnet_group_name(&a.name)
-                .cache_subnet_group_description(r.str("description").unwrap_or_default())
-                .set_subnet_ids(Some(r.strings("subnet_ids")));
+                .cache_subnet_group_description(r.str(DESCRIPTION).unwrap_or_default())
+                .set_subnet_ids(Some(r.strings(SUBNET_IDS)));
             c.call("elasticache:ModifyCacheSubnetGroup", b.send())
                 .await?;
             cx.sent("elasticache:ModifyCacheSubnetGroup", &changed);
         }
-        if step.attributes.iter().any(|x| x == "tags") {
+        if step.attributes.iter().any(|x| x == TAGS) {
             cache_tags(cx, &cx.arn(a)?).await?;
         }
         Ok(())

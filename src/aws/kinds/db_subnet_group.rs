@@ -12,6 +12,7 @@ use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
+use crate::model::network::attr::{DESCRIPTION, SUBNET_IDS, TAGS};
 use crate::model::{Address, Kind};
 use crate::plan::{Call, ObservedResource, Step};
 
@@ -67,8 +68,8 @@ impl AwsKind for DbSubnetGroups {
             .rds
             .create_db_subnet_group()
             .db_subnet_group_name(&a.name)
-            .db_subnet_group_description(r.str("description").unwrap_or_default())
-            .set_subnet_ids(Some(r.strings("subnet_ids")))
+            .db_subnet_group_description(r.str(DESCRIPTION).unwrap_or_default())
+            .set_subnet_ids(Some(r.strings(SUBNET_IDS)))
             .set_tags(Some(rds_tag_list(&cx.create_tags(r))));
         let out = c.call("rds:CreateDBSubnetGroup", b.send()).await;
         cx.created(a, out, |o| o.db_subnet_group()?.db_subnet_group_arn())
@@ -85,12 +86,12 @@ impl AwsKind for DbSubnetGroups {
                 .rds
                 .modify_db_subnet_group()
                 .db_subnet_group_name(&a.name)
-                .db_subnet_group_description(r.str("description").unwrap_or_default())
-                .set_subnet_ids(Some(r.strings("subnet_ids")));
+                .db_subnet_group_description(r.str(DESCRIPTION).unwrap_or_default())
+                .set_subnet_ids(Some(r.strings(SUBNET_IDS)));
             c.call("rds:ModifyDBSubnetGroup", b.send()).await?;
             cx.sent("rds:ModifyDBSubnetGroup", &changed);
         }
-        if step.attributes.iter().any(|x| x == "tags") {
+        if step.attributes.iter().any(|x| x == TAGS) {
             rds_tags(cx, &cx.arn(a)?).await?;
         }
         Ok(())

@@ -18,6 +18,7 @@ mod parameter_group;
 pub mod proxy;
 pub mod replication_group;
 mod row;
+pub mod security_group;
 mod subnet_group;
 
 use std::collections::BTreeMap;

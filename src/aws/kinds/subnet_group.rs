@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::calls::Planned;
 use crate::aws::read::{Context, nz, observed, with_arn};
 use crate::model::network::VPC_FACT;
+use crate::model::network::attr::{DESCRIPTION, SUBNET_IDS, TAGS};
 use crate::model::{Kind, Resource, spec_of};
 use crate::plan::{Call, ObservedResource, Step, StepOp};
 
@@ -28,11 +29,11 @@ struct Row {
 
 static ROWS: &[Row] = &[
     Row {
-        attr: "description",
+        attr: DESCRIPTION,
         read: |g, _| json!(g.description()),
     },
     Row {
-        attr: "subnet_ids",
+        attr: SUBNET_IDS,
         read: |g, _| {
             let mut ids = g.subnet_ids();
             ids.sort_unstable();
@@ -40,13 +41,13 @@ static ROWS: &[Row] = &[
         },
     },
     Row {
-        attr: "tags",
+        attr: TAGS,
         read: |g, cx| cx.arn_tags(g.arn()),
     },
 ];
 
 /// The rows the modify call sends (both at once: the DB service requires the subnets).
-const MODIFIED: [&str; 2] = ["description", "subnet_ids"];
+const MODIFIED: [&str; 2] = [DESCRIPTION, SUBNET_IDS];
 
 /// The calls of a step on a subnet group whose service names them `create`, `modify`, `delete`:
 /// the modify call carries the rows it sends, the tagging calls the tags.
@@ -86,7 +87,7 @@ pub(super) fn observe(kind: Kind, g: &dyn Answer, cx: &Context) -> ObservedResou
 
 #[cfg(test)]
 mod tests {
-    use super::{MODIFIED, ROWS};
+    use super::{MODIFIED, ROWS, TAGS};
     use crate::model::{Kind, spec_of};
 
     /// A subnet group's VPC is read as a fact: where a DB instance may move from and to.
@@ -115,7 +116,7 @@ mod tests {
             let model: Vec<&str> = spec.attrs.iter().map(|a| a.name).collect();
             let aws: Vec<&str> = ROWS.iter().map(|r| r.attr).collect();
             assert_eq!(model, aws, "{kind}");
-            for a in spec.attrs.iter().filter(|a| a.name != "tags") {
+            for a in spec.attrs.iter().filter(|a| a.name != TAGS) {
                 assert!(MODIFIED.contains(&a.name), "{kind}.{} is not sent", a.name);
             }
         }

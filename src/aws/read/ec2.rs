@@ -1,116 +1,13 @@
-//! EC2: the VPC and subnets the spec's lookups name, and the security groups the stack owns or
-//! names, observed with their rules by group name.
+//! EC2: the VPC and subnets the spec's lookups name (the security groups' AWS side is
+//! `aws::kinds::security_group`).
 
 use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{Filter, SecurityGroup, Subnet};
-use serde_json::json;
+use aws_sdk_ec2::types::{Filter, Subnet};
 
-use super::tagging::OwnedArns;
-use super::{Context, observed, owned_by, sorted, tag_map};
 use crate::aws::client::Clients;
 use crate::aws::error::AwsError;
-use crate::model::desired::OWNER_TAG;
-use crate::model::{Kind, Resource};
-use crate::plan::ObservedResource;
 use crate::spec::raw::Stack;
-
-/// The groups named like one the spec creates, of any owner (another team's group of that name
-/// stops the plan rather than failing the create). The stack's own groups are among them while
-/// the spec names them; `owned_left_spec` finds the rest.
-pub(super) async fn named_security_groups(
-    c: &Clients,
-    stack: &str,
-    spec: &Stack,
-) -> Result<Vec<SecurityGroup>, AwsError> {
-    let names: Vec<String> = spec
-        .network
-        .security_groups
-        .iter()
-        .filter(|(_, g)| g.id.is_none())
-        .map(|(k, _)| crate::model::network::security_group_name(stack, k))
-        .collect();
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    let filter = Filter::builder()
-        .name("group-name")
-        .set_values(Some(names))
-        .build();
-    let r = c
-        .call(
-            "ec2:DescribeSecurityGroups",
-            c.ec2.describe_security_groups().filters(filter).send(),
-        )
-        .await?;
-    Ok(r.security_groups().to_vec())
-}
-
-/// The ids of the groups the tagging API says the stack owns that `named` does not hold (they
-/// left the spec, or were renamed).
-pub(super) fn owned_left_spec(owned: &OwnedArns, named: &[SecurityGroup]) -> Vec<String> {
-    owned
-        .keys()
-        .filter(|a| a.starts_with("arn:") && a.contains(":ec2:"))
-        .filter_map(|a| a.split_once(":security-group/").map(|(_, id)| id))
-        .filter(|id| !named.iter().any(|g| g.group_id() == Some(*id)))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Groups by id (none: no call). A filter rather than `GroupIds`, so that a group deleted since
-/// the tagging API answered is absent rather than an error; the answer is kept to those ids
-/// (some emulators ignore the filter).
-pub(super) async fn security_groups_by_id(
-    c: &Clients,
-    ids: Vec<String>,
-) -> Result<Vec<SecurityGroup>, AwsError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let r = c
-        .call(
-            "ec2:DescribeSecurityGroups",
-            c.ec2
-                .describe_security_groups()
-                .filters(
-                    Filter::builder()
-                        .name("group-id")
-                        .set_values(Some(ids.clone()))
-                        .build(),
-                )
-                .send(),
-        )
-        .await?;
-    Ok(r.security_groups()
-        .iter()
-        .filter(|g| g.group_id().is_some_and(|id| ids.iter().any(|i| i == id)))
-        .cloned()
-        .collect())
-}
-
-/// The stack's groups, owned ones first (in AWS's order), then the others of a spec's name: the
-/// order in which they are observed, where a later one of a name stands.
-pub(super) fn owned_first(
-    stack: &str,
-    named: Vec<SecurityGroup>,
-    left_spec: Vec<SecurityGroup>,
-) -> Vec<SecurityGroup> {
-    let owns = |g: &SecurityGroup| {
-        g.tags()
-            .iter()
-            .any(|t| t.key() == Some(OWNER_TAG) && t.value() == Some(stack))
-    };
-    let mut all: Vec<SecurityGroup> = Vec::new();
-    for g in named.into_iter().chain(left_spec) {
-        if !all.iter().any(|o| o.group_id() == g.group_id()) {
-            all.push(g);
-        }
-    }
-    let (mut owned, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|g| owns(g));
-    owned.extend(others);
-    owned
-}
 
 fn tag_filters(tags: &BTreeMap<String, String>) -> Vec<Filter> {
     tags.iter()
@@ -207,64 +104,8 @@ pub(super) fn select_subnets(
     Ok(ids)
 }
 
-/// Security group names by id, so references compare by name.
-pub(super) fn group_names(sgs: &[SecurityGroup]) -> BTreeMap<String, String> {
-    let mut sg_names: BTreeMap<String, String> = BTreeMap::new();
-    for g in sgs {
-        if let (Some(id), Some(name)) = (g.group_id(), g.group_name()) {
-            sg_names.insert(id.to_owned(), name.to_owned());
-        }
-    }
-    sg_names
-}
-
-/// A security group with its ingress rules by group name, or `None` for another VPC's group
-/// the stack does not own (group names are unique per VPC: no conflict).
-pub(super) fn observe_security_group(
-    cx: &Context,
-    g: &SecurityGroup,
-    vpc_id: &str,
-) -> Option<ObservedResource> {
-    let s = cx.stack;
-    let tags = tag_map(g.tags().iter().map(|t| (t.key(), t.value())));
-    if !owned_by(&tags, s) && g.vpc_id() != Some(vpc_id) {
-        return None;
-    }
-    let mut rules = Vec::new();
-    for p in g.ip_permissions() {
-        let port = p.from_port().unwrap_or(0);
-        for pair in p.user_id_group_pairs() {
-            if let Some(gid) = pair.group_id() {
-                rules.push(format!("tcp/{port} from {}", cx.sg_ref(gid)));
-            }
-        }
-        for r in p.ip_ranges() {
-            if let Some(cidr) = r.cidr_ip() {
-                rules.push(format!("tcp/{port} from {cidr}"));
-            }
-        }
-    }
-    rules.dedup();
-    let name = g.group_name().unwrap_or_default();
-    let mut o = observed(
-        Resource::new(Kind::SecurityGroup, name)
-            .set("description", g.description().unwrap_or_default())
-            .set("vpc_id", g.vpc_id().unwrap_or_default())
-            .set("ingress", sorted(rules))
-            .set("tags", json!(tags)),
-        owned_by(&tags, s),
-        "available",
-    );
-    if let Some(id) = g.group_id() {
-        o.ids.insert("id".into(), id.to_owned());
-    }
-    Some(o)
-}
-
 #[cfg(test)]
 mod tests {
-    use aws_sdk_ec2::types::Tag;
-
     use super::*;
 
     fn staging() -> Stack {
@@ -275,15 +116,6 @@ mod tests {
 
     fn subnet(id: &str, vpc: &str) -> Subnet {
         Subnet::builder().subnet_id(id).vpc_id(vpc).build()
-    }
-
-    fn group(id: &str, owner: Option<&str>) -> SecurityGroup {
-        let g = SecurityGroup::builder().group_id(id);
-        match owner {
-            Some(o) => g.tags(Tag::builder().key(OWNER_TAG).value(o).build()),
-            None => g,
-        }
-        .build()
     }
 
     #[test]
@@ -319,30 +151,5 @@ mod tests {
         stack.network.subnets.tags = None;
         let ids = select_subnets(&stack, Some("vpc-1"), None).expect("subnets");
         assert_eq!(ids, ["subnet-b", "subnet-a"]);
-    }
-
-    #[test]
-    fn owned_groups_not_described_by_name_left_the_spec() {
-        let mut owned = OwnedArns::new();
-        for id in ["sg-1", "sg-2"] {
-            owned.insert(
-                format!("arn:aws:ec2:us-east-1:000000000000:security-group/{id}"),
-                BTreeMap::new(),
-            );
-        }
-        owned.insert(
-            "arn:aws:rds:us-east-1:000000000000:db:x".into(),
-            BTreeMap::new(),
-        );
-        let named = vec![group("sg-1", Some("s")), group("sg-3", None)];
-        assert_eq!(owned_left_spec(&owned, &named), ["sg-2"]);
-    }
-
-    #[test]
-    fn owned_groups_are_observed_before_others_of_their_name() {
-        let named = vec![group("sg-3", None), group("sg-1", Some("s"))];
-        let all = owned_first("s", named, vec![group("sg-2", Some("s"))]);
-        let ids: Vec<_> = all.iter().filter_map(|g| g.group_id()).collect();
-        assert_eq!(ids, ["sg-1", "sg-2", "sg-3"]);
     }
 }

@@ -42,6 +42,7 @@ use crate::aws::kinds::db_subnet_group::{self, DbSubnetGroups};
 use crate::aws::kinds::replication_group::{
     self as replication_group, ReplicationGroups, describe_cache_cluster, first_member_name,
 };
+use crate::aws::kinds::security_group::{self, SecurityGroups};
 use crate::model::desired::APPLY_TAG;
 use crate::model::desired::OWNER_TAG;
 use crate::model::network::{cache_subnet_group_name, db_subnet_group_name};
@@ -49,9 +50,7 @@ use crate::model::parameter_group::group_name;
 use crate::model::{Kind, NetworkIds, Resource};
 use crate::plan::{Observed, ObservedResource};
 use crate::spec::raw::Stack;
-use ec2::{
-    lookup_vpc, named_security_groups, security_groups_by_id, select_subnets, tagged_subnets,
-};
+use ec2::{lookup_vpc, select_subnets, tagged_subnets};
 use proxy::{ProxyParts, describe_proxy, list_proxies, list_proxy_endpoints};
 use secrets::list_secrets;
 pub(in crate::aws) use tagging::OwnedArns;
@@ -166,7 +165,7 @@ impl Context<'_> {
     }
 
     /// A security group by name, so references compare by name; by id when it is not known.
-    fn sg_ref(&self, id: &str) -> String {
+    pub(in crate::aws) fn sg_ref(&self, id: &str) -> String {
         self.sg_names
             .get(id)
             .cloned()
@@ -238,7 +237,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         alarms,
     ) = tokio::try_join!(
         owned_arns(c, s),
-        named_security_groups(c, s, stack),
+        SecurityGroups::describe(c, security_group::spec_names(s, stack)),
         lookup_vpc(c, stack),
         tagged_subnets(c, stack),
         DbInstances::describe(c, instance_ids.clone()),
@@ -276,7 +275,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     // Only when round 1 shows it is needed (none in an applied stack that nothing left): owned
     // security groups and DB instances that left the spec, a member cluster not named as
     // predicted, and proxies the stack owns that are not the spec's, with their endpoints.
-    let sg_ids = ec2::owned_left_spec(&owned, &named_sgs);
+    let sg_ids = security_group::owned_left_spec(&owned, &named_sgs);
     let extra_ids = db_instance::left_spec(&owned, &instances);
     let member_name = redis
         .as_ref()
@@ -302,14 +301,14 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         }
     };
     let (left_sgs, extra_instances, other_member, strays, stray_endpoints, ()) = tokio::try_join!(
-        security_groups_by_id(c, sg_ids),
+        security_group::by_id(c, sg_ids),
         DbInstances::describe(c, extra_ids),
         describe_cache_cluster(c, other_member),
         list_proxies(c, stray_proxies),
         list_proxy_endpoints(c, stray_proxies),
         types,
     )?;
-    let sgs = ec2::owned_first(s, named_sgs, left_sgs);
+    let sgs = security_group::owned_first(s, named_sgs, left_sgs);
     let member = member.or(other_member);
 
     let network = NetworkIds {
@@ -342,11 +341,11 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
     let cx = Context {
         stack,
         owned: &a.owned,
-        sg_names: ec2::group_names(&a.sgs),
+        sg_names: security_group::group_names(&a.sgs),
     };
     let mut obs = Observed::default();
     for g in &a.sgs {
-        if let Some(o) = ec2::observe_security_group(&cx, g, vpc_id) {
+        if let Some(o) = security_group::observe(&cx, g, vpc_id) {
             obs.insert(o);
         }
     }

@@ -2,13 +2,11 @@
 //! until AWS says it is usable (or gone). Steps make no choices: the plan decided what to change.
 
 mod cloudwatch;
-mod ec2;
 mod elasticache;
 pub mod owner;
 mod rds;
 mod secrets;
 
-use ec2::*;
 use rds::*;
 use secrets::*;
 
@@ -35,6 +33,7 @@ use super::kinds::db_subnet_group::DbSubnetGroups;
 use super::kinds::proxy::target::ProxyTargets;
 use super::kinds::proxy::target_group::ProxyTargetGroups;
 use super::kinds::replication_group::ReplicationGroups;
+use super::kinds::security_group::SecurityGroups;
 use super::wait::limits;
 use super::watch::{Until, Watched};
 use crate::model::secret::{master_secret_name, parse_master_auth_secret};
@@ -206,7 +205,7 @@ impl StepContext<'_> {
             .map(Some)
     }
 
-    fn sg_id(&self, name: &str) -> Result<String, AwsError> {
+    pub(crate) fn sg_id(&self, name: &str) -> Result<String, AwsError> {
         if name.starts_with("sg-") {
             return Ok(name.to_owned());
         }
@@ -418,9 +417,9 @@ fn unplanned(step: &Step, carried: &BTreeSet<(String, String)>) -> Vec<String> {
 async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
     let a = &step.address;
     match (a.kind, step.op) {
-        (Kind::SecurityGroup, StepOp::Create) => sg_create(cx).await,
-        (Kind::SecurityGroup, StepOp::Update) => sg_update(cx, step).await,
-        (Kind::SecurityGroup, StepOp::Delete) => sg_delete(cx, a).await,
+        (Kind::SecurityGroup, StepOp::Create) => SecurityGroups::create(cx).await,
+        (Kind::SecurityGroup, StepOp::Update) => SecurityGroups::modify(cx, step).await,
+        (Kind::SecurityGroup, StepOp::Delete) => SecurityGroups::delete(cx, a).await,
         (Kind::DbSubnetGroup, StepOp::Create) => DbSubnetGroups::create(cx).await,
         (Kind::DbSubnetGroup, StepOp::Update) => DbSubnetGroups::modify(cx, step).await,
         (Kind::DbSubnetGroup, StepOp::Delete) => DbSubnetGroups::delete(cx, a).await,
@@ -456,7 +455,7 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
 
 /// Brings a resource's tags to the desired set: `add` gets the tags to set, `remove` the keys
 /// to drop; each is called only when it has something to do.
-async fn sync_tags<A, R>(
+pub(crate) async fn sync_tags<A, R>(
     cx: &StepContext<'_>,
     add: impl FnOnce(BTreeMap<String, String>) -> A,
     remove: impl FnOnce(Vec<String>) -> R,
