@@ -3,8 +3,9 @@
 //! batches, create, modify the changed rows, delete, wait until AWS is done). The rows
 //! themselves (their impact, comparison, deferral) are the pure half, in `model::<kind>`.
 //!
-//! The DB instance with its read replicas, the Redis replication group, the CloudWatch alarm and
-//! the DB and cache subnet groups are written this way; the other kinds still read in
+//! The DB instance with its read replicas, the Redis replication group, the CloudWatch alarm,
+//! the DB and cache subnet and parameter groups, the security group and the secret are written
+//! this way (the simpler ones with the row type of `row`); the proxy kinds still read in
 //! `aws::read` and write in `aws::write`.
 
 pub mod alarm;
@@ -18,6 +19,7 @@ mod parameter_group;
 pub mod proxy;
 pub mod replication_group;
 mod row;
+pub mod secret;
 pub mod security_group;
 mod subnet_group;
 

@@ -11,12 +11,12 @@
 //! proxies that are not the spec's, and the apply type (static or dynamic) of a DB parameter
 //! the spec sets and the group does not have yet.
 //!
-//! Each service's file makes its calls and turns their answers into observed resources; this
-//! one runs the calls of a round at once and assembles the observed stack.
+//! Each kind's calls and observation are in `aws::kinds` (the proxy kinds' in `proxy.rs`, the
+//! VPC and subnet lookups in `ec2.rs`); this one runs the calls of a round at once and assembles
+//! the observed stack.
 
 mod ec2;
 mod proxy;
-mod secrets;
 mod tagging;
 
 pub use crate::aws::kinds::alarm::existing as existing_alarms;
@@ -42,6 +42,7 @@ use crate::aws::kinds::db_subnet_group::{self, DbSubnetGroups};
 use crate::aws::kinds::replication_group::{
     self as replication_group, ReplicationGroups, describe_cache_cluster, first_member_name,
 };
+use crate::aws::kinds::secret::{self, Secrets};
 use crate::aws::kinds::security_group::{self, SecurityGroups};
 use crate::model::desired::APPLY_TAG;
 use crate::model::desired::OWNER_TAG;
@@ -52,7 +53,6 @@ use crate::plan::{Observed, ObservedResource};
 use crate::spec::raw::Stack;
 use ec2::{lookup_vpc, select_subnets, tagged_subnets};
 use proxy::{ProxyParts, describe_proxy, list_proxies, list_proxy_endpoints};
-use secrets::list_secrets;
 pub(in crate::aws) use tagging::OwnedArns;
 use tagging::owned_arns;
 
@@ -262,7 +262,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
                 .collect()
         ),
         CacheParameterGroups::describe(c, cache_pg),
-        list_secrets(c, s),
+        Secrets::describe(c, vec![format!("stackctl/{s}/")]),
         Alarms::describe(c, alarm_names),
     )?;
     let redis = redis.into_iter().next();
@@ -369,7 +369,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
             let name = sec.name().unwrap_or_default();
             secret_arns.insert(name.to_owned(), arn.to_owned());
         }
-        obs.insert(secrets::observe_secret(&cx, sec));
+        obs.insert(secret::observe(&cx, sec));
     }
     let known_proxy = a.proxy.as_ref().and_then(|p| p.0.db_proxy_arn());
     proxy::insert_strays(&mut obs, &cx, &a.strays, &a.stray_endpoints, known_proxy);

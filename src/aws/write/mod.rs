@@ -5,21 +5,16 @@ mod cloudwatch;
 mod elasticache;
 pub mod owner;
 mod rds;
-mod secrets;
 
 use rds::*;
-use secrets::*;
 
 pub(crate) use cloudwatch::cloudwatch_tags;
 pub(crate) use elasticache::{cache_tag_list, cache_tags};
 pub(crate) use rds::{rds_tag_list, rds_tags};
-pub(crate) use secrets::secret_value;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Mutex;
-
-use serde_json::Value;
 
 use super::client::Clients;
 use super::error::{AwsError, found};
@@ -33,6 +28,7 @@ use super::kinds::db_subnet_group::DbSubnetGroups;
 use super::kinds::proxy::target::ProxyTargets;
 use super::kinds::proxy::target_group::ProxyTargetGroups;
 use super::kinds::replication_group::ReplicationGroups;
+use super::kinds::secret::Secrets;
 use super::kinds::security_group::SecurityGroups;
 use super::wait::limits;
 use super::watch::{Until, Watched};
@@ -432,7 +428,9 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::CacheParameterGroup, StepOp::Create) => CacheParameterGroups::create(cx).await,
         (Kind::CacheParameterGroup, StepOp::Update) => CacheParameterGroups::modify(cx, step).await,
         (Kind::CacheParameterGroup, StepOp::Delete) => CacheParameterGroups::delete(cx, a).await,
-        (Kind::Secret, op) => secret(cx, a, op).await,
+        (Kind::Secret, StepOp::Create) => Secrets::create(cx).await,
+        (Kind::Secret, StepOp::Update) => Secrets::modify(cx, step).await,
+        (Kind::Secret, StepOp::Delete) => Secrets::delete(cx, a).await,
         (Kind::DbInstance | Kind::DbReplica, StepOp::Create) => DbInstances::create(cx).await,
         (Kind::DbInstance | Kind::DbReplica, StepOp::Update) => DbInstances::modify(cx, step).await,
         (Kind::DbInstance | Kind::DbReplica, StepOp::Delete) => DbInstances::delete(cx, a).await,

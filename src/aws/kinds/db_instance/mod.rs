@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::AwsKind;
 use super::Req;
 use super::calls::Planned;
+use super::secret::secret_value;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{
@@ -20,7 +21,7 @@ use crate::aws::read::{
 };
 use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
-use crate::aws::write::{StepContext, rds_tags, secret_value};
+use crate::aws::write::{StepContext, rds_tags};
 use crate::model::db_instance::SUBNET_GROUP_VPC;
 use crate::model::db_instance::attr::{APPLY_CHANGES, MASTER_PASSWORD, SECURITY_GROUPS, TAGS};
 use crate::model::secret::master_secret_name;

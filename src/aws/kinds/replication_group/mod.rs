@@ -11,12 +11,13 @@ use serde_json::Value;
 use super::AwsKind;
 use super::Req;
 use super::calls::Planned;
+use super::secret::secret_value;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, observed, with_endpoint};
 use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
-use crate::aws::write::{Sensitive, StepContext, cache_tags, secret_value};
+use crate::aws::write::{Sensitive, StepContext, cache_tags};
 use crate::model::redis::attr::{
     AUTH_TOKEN, NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD, SECURITY_GROUPS, TAGS, TRANSIT_ENCRYPTION,
     TRANSIT_ENCRYPTION_MODE,
