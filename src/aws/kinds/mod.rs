@@ -4,9 +4,9 @@
 //! themselves (their impact, comparison, deferral) are the pure half, in `model::<kind>`.
 //!
 //! The DB instance with its read replicas, the Redis replication group, the CloudWatch alarm,
-//! the DB and cache subnet and parameter groups, the security group and the secret are written
-//! this way (the simpler ones with the row type of `row`); the proxy kinds still read in
-//! `aws::read` and write in `aws::write`.
+//! the DB and cache subnet and parameter groups, the security group, the secret, and RDS Proxy
+//! with its target group, targets and endpoints (`proxy/`, one file a kind) are written this
+//! way (the simpler ones with the row type of `row`).
 
 pub mod alarm;
 pub mod cache_parameter_group;

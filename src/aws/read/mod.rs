@@ -11,12 +11,11 @@
 //! proxies that are not the spec's, and the apply type (static or dynamic) of a DB parameter
 //! the spec sets and the group does not have yet.
 //!
-//! Each kind's calls and observation are in `aws::kinds` (the proxy kinds' in `proxy.rs`, the
-//! VPC and subnet lookups in `ec2.rs`); this one runs the calls of a round at once and assembles
-//! the observed stack.
+//! Each kind's calls and observation are in `aws::kinds` (the VPC and subnet lookups in
+//! `ec2.rs`, the tagging API in `tagging.rs`); this one runs the calls of a round at once and
+//! assembles the observed stack.
 
 mod ec2;
-mod proxy;
 mod tagging;
 
 pub use crate::aws::kinds::alarm::existing as existing_alarms;
@@ -39,6 +38,7 @@ use crate::aws::kinds::cache_subnet_group::{self, CacheSubnetGroups};
 use crate::aws::kinds::db_instance::{self, DbInstances};
 use crate::aws::kinds::db_parameter_group::{self, DbParameterGroups, DbParams};
 use crate::aws::kinds::db_subnet_group::{self, DbSubnetGroups};
+use crate::aws::kinds::proxy::{self, Parts as ProxyParts, describe_with_parts, endpoint};
 use crate::aws::kinds::replication_group::{
     self as replication_group, ReplicationGroups, describe_cache_cluster, first_member_name,
 };
@@ -52,7 +52,6 @@ use crate::model::{Kind, NetworkIds, Resource};
 use crate::plan::{Observed, ObservedResource};
 use crate::spec::raw::Stack;
 use ec2::{lookup_vpc, select_subnets, tagged_subnets};
-use proxy::{ProxyParts, describe_proxy, list_proxies, list_proxy_endpoints};
 pub(in crate::aws) use tagging::OwnedArns;
 use tagging::owned_arns;
 
@@ -243,7 +242,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         DbInstances::describe(c, instance_ids.clone()),
         DbSubnetGroups::describe(c, vec![db_subnet_group_name(s)]),
         DbParameterGroups::describe(c, db_pg),
-        describe_proxy(c, stack.proxy.as_ref().map(|p| p.name.clone())),
+        describe_with_parts(c, stack.proxy.as_ref().map(|p| p.name.clone())),
         ReplicationGroups::describe(
             c,
             stack
@@ -304,8 +303,8 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         security_group::by_id(c, sg_ids),
         DbInstances::describe(c, extra_ids),
         describe_cache_cluster(c, other_member),
-        list_proxies(c, stray_proxies),
-        list_proxy_endpoints(c, stray_proxies),
+        proxy::all(c, stray_proxies),
+        endpoint::all(c, stray_proxies),
         types,
     )?;
     let sgs = security_group::owned_first(s, named_sgs, left_sgs);
@@ -371,10 +370,10 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         }
         obs.insert(secret::observe(&cx, sec));
     }
-    let known_proxy = a.proxy.as_ref().and_then(|p| p.0.db_proxy_arn());
+    let known_proxy = a.proxy.as_ref().and_then(ProxyParts::arn);
     proxy::insert_strays(&mut obs, &cx, &a.strays, &a.stray_endpoints, known_proxy);
     if let Some(parts) = &a.proxy {
-        proxy::insert_proxy(&mut obs, &cx, parts, &master_secret_arns, &secret_arns);
+        proxy::insert_with_parts(&mut obs, &cx, parts, &master_secret_arns, &secret_arns);
     }
     if let Some(g) = &a.cache_subnets {
         obs.insert(cache_subnet_group::observe(&cx, g));

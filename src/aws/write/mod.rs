@@ -6,8 +6,6 @@ mod elasticache;
 pub mod owner;
 mod rds;
 
-use rds::*;
-
 pub(crate) use cloudwatch::cloudwatch_tags;
 pub(crate) use elasticache::{cache_tag_list, cache_tags};
 pub(crate) use rds::{rds_tag_list, rds_tags};
@@ -25,14 +23,13 @@ use super::kinds::cache_subnet_group::CacheSubnetGroups;
 use super::kinds::db_instance::DbInstances;
 use super::kinds::db_parameter_group::DbParameterGroups;
 use super::kinds::db_subnet_group::DbSubnetGroups;
+use super::kinds::proxy::Proxies;
+use super::kinds::proxy::endpoint::ProxyEndpoints;
 use super::kinds::proxy::target::ProxyTargets;
 use super::kinds::proxy::target_group::ProxyTargetGroups;
 use super::kinds::replication_group::ReplicationGroups;
 use super::kinds::secret::Secrets;
 use super::kinds::security_group::SecurityGroups;
-use super::wait::limits;
-use super::watch::{Until, Watched};
-use crate::model::secret::{master_secret_name, parse_master_auth_secret};
 use crate::model::{Address, Kind, Resource};
 use crate::plan::{ObservedResource, Step, StepOp};
 
@@ -307,14 +304,6 @@ fn tags_of(r: &Resource) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-fn i32_of(r: &Resource, a: &str) -> Option<i32> {
-    r.int(a).and_then(|v| i32::try_from(v).ok())
-}
-
-fn str_of<'r>(r: &'r Resource, a: &str) -> Option<&'r str> {
-    r.str(a)
-}
-
 /// Runs one step. A delete first checks, right before its call, that what holds the
 /// identifier is this stack's (and for an undo, that this apply created it): otherwise it
 /// refuses (`NotOwned`, `NotThisApply`). Deleting what is already gone succeeds.
@@ -434,14 +423,18 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::DbInstance | Kind::DbReplica, StepOp::Create) => DbInstances::create(cx).await,
         (Kind::DbInstance | Kind::DbReplica, StepOp::Update) => DbInstances::modify(cx, step).await,
         (Kind::DbInstance | Kind::DbReplica, StepOp::Delete) => DbInstances::delete(cx, a).await,
-        (Kind::Proxy, op) => proxy(cx, a, op, step).await,
+        (Kind::Proxy, StepOp::Create) => Proxies::create(cx).await,
+        (Kind::Proxy, StepOp::Update) => Proxies::modify(cx, step).await,
+        (Kind::Proxy, StepOp::Delete) => Proxies::delete(cx, a).await,
         (Kind::ProxyTargetGroup, StepOp::Create) => ProxyTargetGroups::create(cx).await,
         (Kind::ProxyTargetGroup, StepOp::Update) => ProxyTargetGroups::modify(cx, step).await,
         (Kind::ProxyTargetGroup, StepOp::Delete) => ProxyTargetGroups::delete(cx, a).await,
         (Kind::ProxyTarget, StepOp::Create) => ProxyTargets::create(cx).await,
         (Kind::ProxyTarget, StepOp::Update) => ProxyTargets::modify(cx, step).await,
         (Kind::ProxyTarget, StepOp::Delete) => ProxyTargets::delete(cx, a).await,
-        (Kind::ProxyEndpoint, op) => proxy_endpoint(cx, a, op).await,
+        (Kind::ProxyEndpoint, StepOp::Create) => ProxyEndpoints::create(cx).await,
+        (Kind::ProxyEndpoint, StepOp::Update) => ProxyEndpoints::modify(cx, step).await,
+        (Kind::ProxyEndpoint, StepOp::Delete) => ProxyEndpoints::delete(cx, a).await,
         (Kind::ReplicationGroup, StepOp::Create) => ReplicationGroups::create(cx).await,
         (Kind::ReplicationGroup, StepOp::Update) => ReplicationGroups::modify(cx, step).await,
         (Kind::ReplicationGroup, StepOp::Delete) => ReplicationGroups::delete(cx, a).await,

@@ -46,3 +46,27 @@ fn a_targets_rows_are_the_kinds_of_database_it_names_and_none_changes_in_place()
         assert!(!in_place(a), "{}: a target is never modified", a.name);
     }
 }
+
+#[test]
+fn the_endpoints_rows_are_the_models_and_sent_on_modify_exactly_when_changed_in_place() {
+    use super::endpoint::{OnModify, ROWS, row_of};
+    let aws: Vec<&str> = ROWS.iter().map(|r| r.attr).collect();
+    same_rows(Kind::ProxyEndpoint, &aws);
+    for a in spec_of(Kind::ProxyEndpoint).attrs {
+        let Some(row) = row_of(a.name) else { continue };
+        let sent = !matches!(row.modify, OnModify::Never);
+        assert_eq!(sent, in_place(a), "{}", a.name);
+    }
+}
+
+#[test]
+fn the_proxys_rows_are_the_models_and_sent_on_modify_exactly_when_changed_in_place() {
+    use super::rows::{OnModify, ROWS, row_of};
+    let aws: Vec<&str> = ROWS.iter().map(|r| r.attr).collect();
+    same_rows(Kind::Proxy, &aws);
+    for a in spec_of(Kind::Proxy).attrs {
+        let Some(row) = row_of(a.name) else { continue };
+        let sent = !matches!(row.modify, OnModify::Never);
+        assert_eq!(sent, in_place(a), "{}", a.name);
+    }
+}
