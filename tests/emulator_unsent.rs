@@ -4,9 +4,11 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use common::faults::*;
 use common::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The staging example, renamed, with `from` replaced by `to` in its text.
 fn staging_with(name: &str, edits: &[(&str, &str)]) -> (std::path::PathBuf, String) {
@@ -143,5 +145,134 @@ async fn master_password_rds_managed_to_generated_sets_the_password_on_the_insta
         serde_json::from_str(v.secret_string().unwrap_or("{}")).expect("json");
     assert_eq!(doc["username"], json!("dbadmin"));
     assert!(doc["password"].as_str().is_some_and(|p| p.len() >= 20));
+    assert_plan_empty(&spec);
+}
+
+/// The calls of the security group, the parameter groups, the secret, the proxy and its
+/// endpoint: each is made only by the kind's own steps (the lock's and journal's secrets are
+/// created and deleted too, so the secret's create and delete are not counted).
+const KINDS_CALLS: &[&str] = &[
+    "CreateSecurityGroup",
+    "AuthorizeSecurityGroupIngress",
+    "RevokeSecurityGroupIngress",
+    "DeleteSecurityGroup",
+    "CreateDBParameterGroup",
+    "ModifyDBParameterGroup",
+    "ResetDBParameterGroup",
+    "DeleteDBParameterGroup",
+    "CreateCacheParameterGroup",
+    "ModifyCacheParameterGroup",
+    "ResetCacheParameterGroup",
+    "DeleteCacheParameterGroup",
+    "UpdateSecret",
+    "CreateDBProxy",
+    "ModifyDBProxy",
+    "DeleteDBProxy",
+    "CreateDBProxyEndpoint",
+    "ModifyDBProxyEndpoint",
+    "DeleteDBProxyEndpoint",
+];
+
+/// How often the plan of `spec` says each of [`KINDS_CALLS`] is made.
+fn planned_calls(spec: &std::path::Path) -> BTreeMap<String, u64> {
+    let plan = plan_json(spec);
+    let mut n: BTreeMap<String, u64> = KINDS_CALLS.iter().map(|a| (a.to_string(), 0)).collect();
+    let steps = plan["steps"].as_array().expect("steps");
+    for call in steps
+        .iter()
+        .flat_map(|s| s["calls"].as_array().into_iter().flatten())
+    {
+        let op = call["op"].as_str().expect("op");
+        if let Some(count) = op.split_once(':').and_then(|(_, a)| n.get_mut(a)) {
+            *count += 1;
+        }
+    }
+    n
+}
+
+/// Applies `spec` with the emulator's counters zeroed first; how often AWS received each of
+/// [`KINDS_CALLS`].
+fn apply_counted(spec: &std::path::Path, name: &str) -> BTreeMap<String, u64> {
+    set_faults(json!({ "rules": [] }));
+    let o = apply_env(spec, name, &[], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let (_, body) = http("GET", "/_stackctl/faults", "");
+    let state: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    KINDS_CALLS
+        .iter()
+        .map(|a| (a.to_string(), state["calls"][*a].as_u64().unwrap_or(0)))
+        .collect()
+}
+
+/// The plan lists the calls each step of these kinds makes, as many as apply makes, on a
+/// create (the rules authorized after the group, the parameters set after theirs) and on an
+/// update (parameters set and reset, rules revoked and authorized, the secret's KMS key, the
+/// proxy and its endpoint modified); what the calls of an update carry is checked by apply
+/// itself (`NotAsPlanned`).
+#[tokio::test]
+async fn the_plan_lists_the_calls_apply_makes_for_the_groups_the_secret_and_the_proxy() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("cal");
+    seed_network(&name).await;
+    let endpoint = format!("  endpoints: [{{name: {name}-rw}}]\n");
+    let created: Vec<(&str, &str)> = vec![
+        (
+            "      log_min_duration_statement: 500\n",
+            "      log_min_duration_statement: 500\n      shared_buffers: 32768\n",
+        ),
+        ("    password: rds_managed\n", "    password: generated\n"),
+        (
+            "  security_groups: [redis]\n",
+            "  security_groups: [redis]\n  parameter_group: {family: redis7, parameters: {maxmemory-policy: allkeys-lru}}\n",
+        ),
+    ];
+    let with_endpoint = format!("  security_groups: [proxy]\n{endpoint}");
+    let mut edits = created.clone();
+    edits.push(("  security_groups: [proxy]\n", &with_endpoint));
+    let (spec, _) = staging_with(&name, &edits);
+    let planned = planned_calls(&spec);
+    assert_eq!(planned["CreateDBProxyEndpoint"], 1, "{planned:?}");
+    assert_eq!(planned["ModifyDBParameterGroup"], 1, "{planned:?}");
+    assert_eq!(apply_counted(&spec, &name), planned, "create");
+    assert_plan_empty(&spec);
+
+    let endpoint_sgs = endpoint.replace("-rw}", "-rw, security_groups: [proxy, redis]}");
+    let updated: Vec<(&str, &str)> = vec![
+        (
+            "      log_min_duration_statement: 500\n      shared_buffers: 32768\n",
+            "      log_min_duration_statement: 1000\n",
+        ),
+        (
+            "    password: generated\n",
+            "    password: generated\n    secret_kms_key_id: arn:aws:kms:us-east-1:000000000000:key/0b2c4d6e-1111-2222-3333-444455556666\n",
+        ),
+        (
+            "maxmemory-policy: allkeys-lru",
+            "maxmemory-policy: volatile-lru",
+        ),
+        (
+            "        - { from: app, port: 6379, description: app to redis }\n",
+            "        - { cidr: 10.1.0.0/16, port: 6379 }\n",
+        ),
+        ("  require_tls: true\n", "  require_tls: false\n"),
+        (&endpoint, &endpoint_sgs),
+        ("  team: platform\n", "  team: data\n"),
+    ];
+    edits.extend(updated);
+    staging_with(&name, &edits);
+    let planned = planned_calls(&spec);
+    for call in [
+        "ModifyDBParameterGroup",
+        "ResetDBParameterGroup",
+        "ModifyCacheParameterGroup",
+        "RevokeSecurityGroupIngress",
+        "AuthorizeSecurityGroupIngress",
+        "UpdateSecret",
+        "ModifyDBProxy",
+        "ModifyDBProxyEndpoint",
+    ] {
+        assert_eq!(planned[call], 1, "{call}: {planned:?}");
+    }
+    assert_eq!(apply_counted(&spec, &name), planned, "update");
     assert_plan_empty(&spec);
 }

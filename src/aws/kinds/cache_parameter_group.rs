@@ -8,7 +8,7 @@ use futures::future::try_join_all;
 
 use super::AwsKind;
 use super::calls::Planned;
-use super::parameter_group::{Answer, PER_CALL, RESET, ROWS, SET, param_diff};
+use super::parameter_group::{self, Answer, Ops, PER_CALL, RESET, ROWS, SET, param_diff};
 use super::row::carried;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
@@ -93,6 +93,15 @@ async fn describe_one(c: &Clients, name: String) -> Result<Option<CacheParams>, 
     }))
 }
 
+/// The calls of a cache parameter group; one reset takes every parameter the spec dropped.
+const OPS: Ops = Ops {
+    create: "elasticache:CreateCacheParameterGroup",
+    set: "elasticache:ModifyCacheParameterGroup",
+    reset: "elasticache:ResetCacheParameterGroup",
+    delete: "elasticache:DeleteCacheParameterGroup",
+    reset_per_call: usize::MAX,
+};
+
 /// The stack's cache parameter groups.
 pub(crate) struct CacheParameterGroups;
 
@@ -116,9 +125,7 @@ impl AwsKind for CacheParameterGroups {
             .cache_parameter_group_family(r.str(FAMILY).unwrap_or_default())
             .description(r.str(DESCRIPTION).unwrap_or_default())
             .set_tags(Some(cache_tag_list(&cx.create_tags(r))));
-        let out = c
-            .call("elasticache:CreateCacheParameterGroup", b.send())
-            .await;
+        let out = c.call(OPS.create, b.send()).await;
         cx.created(a, out, |o| o.cache_parameter_group()?.arn())
             .await?;
         send_parameters(cx, a, None).await
@@ -130,16 +137,15 @@ impl AwsKind for CacheParameterGroups {
         send_parameters(cx, a, Some(step)).await
     }
 
-    /// None listed yet: the plan lists no calls for this kind (`aws::kinds::calls::of`).
-    fn calls(_: &Planned<'_>) -> Vec<Call> {
-        Vec::new()
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        parameter_group::calls(p, &OPS)
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
         let c = cx.clients;
         let r = c
             .call(
-                "elasticache:DeleteCacheParameterGroup",
+                OPS.delete,
                 c.elasticache
                     .delete_cache_parameter_group()
                     .cache_parameter_group_name(&a.name)
@@ -171,9 +177,8 @@ async fn send_parameters(
             .modify_cache_parameter_group()
             .cache_parameter_group_name(&a.name)
             .set_parameter_name_values(Some(params.collect()));
-        c.call("elasticache:ModifyCacheParameterGroup", b.send())
-            .await?;
-        cx.sent("elasticache:ModifyCacheParameterGroup", &carried_by(SET));
+        c.call(OPS.set, b.send()).await?;
+        cx.sent(OPS.set, &carried_by(SET));
     }
     if !reset.is_empty() {
         let params = reset
@@ -184,9 +189,8 @@ async fn send_parameters(
             .reset_cache_parameter_group()
             .cache_parameter_group_name(&a.name)
             .set_parameter_name_values(Some(params.collect()));
-        c.call("elasticache:ResetCacheParameterGroup", b.send())
-            .await?;
-        cx.sent("elasticache:ResetCacheParameterGroup", &carried_by(RESET));
+        c.call(OPS.reset, b.send()).await?;
+        cx.sent(OPS.reset, &carried_by(RESET));
     }
     Ok(())
 }

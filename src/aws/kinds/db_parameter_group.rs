@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::AwsKind;
 use super::calls::Planned;
-use super::parameter_group::{Answer, PER_CALL, RESET, ROWS, SET, param_diff};
+use super::parameter_group::{self, Answer, Ops, PER_CALL, RESET, ROWS, SET, param_diff};
 use super::row::carried;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
@@ -150,6 +150,15 @@ impl DbParams {
     }
 }
 
+/// The calls of a DB parameter group; a reset takes 20 parameters a call, as a set does.
+const OPS: Ops = Ops {
+    create: "rds:CreateDBParameterGroup",
+    set: "rds:ModifyDBParameterGroup",
+    reset: "rds:ResetDBParameterGroup",
+    delete: "rds:DeleteDBParameterGroup",
+    reset_per_call: PER_CALL,
+};
+
 /// The stack's DB parameter groups.
 pub(crate) struct DbParameterGroups;
 
@@ -173,7 +182,7 @@ impl AwsKind for DbParameterGroups {
             .db_parameter_group_family(r.str(FAMILY).unwrap_or_default())
             .description(r.str(DESCRIPTION).unwrap_or_default())
             .set_tags(Some(rds_tag_list(&cx.create_tags(r))));
-        let out = c.call("rds:CreateDBParameterGroup", b.send()).await;
+        let out = c.call(OPS.create, b.send()).await;
         cx.created(a, out, |o| o.db_parameter_group()?.db_parameter_group_arn())
             .await?;
         send_parameters(cx, a, None).await
@@ -185,16 +194,15 @@ impl AwsKind for DbParameterGroups {
         send_parameters(cx, a, Some(step)).await
     }
 
-    /// None listed yet: the plan lists no calls for this kind (`aws::kinds::calls::of`).
-    fn calls(_: &Planned<'_>) -> Vec<Call> {
-        Vec::new()
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        parameter_group::calls(p, &OPS)
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
         let c = cx.clients;
         let r = c
             .call(
-                "rds:DeleteDBParameterGroup",
+                OPS.delete,
                 c.rds
                     .delete_db_parameter_group()
                     .db_parameter_group_name(&a.name)
@@ -242,10 +250,10 @@ async fn send_parameters(
             .modify_db_parameter_group()
             .db_parameter_group_name(&a.name)
             .set_parameters(Some(params.collect()));
-        c.call("rds:ModifyDBParameterGroup", b.send()).await?;
-        cx.sent("rds:ModifyDBParameterGroup", &carried_by(SET));
+        c.call(OPS.set, b.send()).await?;
+        cx.sent(OPS.set, &carried_by(SET));
     }
-    for chunk in reset.chunks(PER_CALL) {
+    for chunk in reset.chunks(OPS.reset_per_call) {
         let params = chunk.iter().map(|k| {
             Parameter::builder()
                 .parameter_name(k)
@@ -257,8 +265,8 @@ async fn send_parameters(
             .reset_db_parameter_group()
             .db_parameter_group_name(&a.name)
             .set_parameters(Some(params.collect()));
-        c.call("rds:ResetDBParameterGroup", b.send()).await?;
-        cx.sent("rds:ResetDBParameterGroup", &carried_by(RESET));
+        c.call(OPS.reset, b.send()).await?;
+        cx.sent(OPS.reset, &carried_by(RESET));
     }
     Ok(())
 }

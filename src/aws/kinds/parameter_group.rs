@@ -4,15 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::row::{Row, TAGGING, resource};
+use super::calls::Planned;
+use super::row::{Row, TAGGING, carried, resource};
 use crate::aws::error::AwsError;
 use crate::aws::read::{Context, observed, with_arn};
 use crate::aws::write::StepContext;
+use crate::model::Kind;
 use crate::model::parameter_group::attr::*;
-use crate::model::{Kind, Resource};
-use crate::plan::ObservedResource;
+use crate::plan::{Call, ObservedResource, StepOp};
 
 /// The calls that set parameters (`ModifyDBParameterGroup`, `ModifyCacheParameterGroup`) and
 /// reset them to the family's defaults (`ResetDBParameterGroup`, `ResetCacheParameterGroup`).
@@ -21,6 +22,16 @@ pub(super) const RESET: &str = "reset parameters";
 
 /// AWS takes at most 20 parameters a call.
 pub(super) const PER_CALL: usize = 20;
+
+/// How a service names a parameter group's calls, and how many parameters its reset takes in
+/// one call.
+pub(super) struct Ops {
+    pub create: &'static str,
+    pub set: &'static str,
+    pub reset: &'static str,
+    pub delete: &'static str,
+    pub reset_per_call: usize,
+}
 
 /// A parameter group as either service describes it, with the parameters the user set.
 pub(super) trait Answer {
@@ -64,9 +75,9 @@ pub(super) fn observe(kind: Kind, g: &(dyn Answer + 'static), cx: &Context) -> O
     )
 }
 
-fn params_of(r: &Resource) -> BTreeMap<String, String> {
-    r.get(PARAMETERS)
-        .as_object()
+/// The parameters of a `parameters` value, by name.
+fn params_of(v: &Value) -> BTreeMap<String, String> {
+    v.as_object()
         .map(|m| {
             m.iter()
                 .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
@@ -78,13 +89,11 @@ fn params_of(r: &Resource) -> BTreeMap<String, String> {
 /// The parameters to set, with their values, and the names of those to reset.
 pub(super) type ParamDiff = (Vec<(String, String)>, Vec<String>);
 
-/// The parameters to set and to reset, from the desired and observed groups.
-pub(super) fn param_diff(cx: &StepContext<'_>) -> Result<ParamDiff, AwsError> {
-    let want = params_of(cx.want()?);
-    let have = cx
-        .observed
-        .map(|o| params_of(&o.resource))
-        .unwrap_or_default();
+/// The parameters to set (wanted at a value AWS does not have) and to reset (AWS has them, the
+/// spec dropped them), from the wanted and AWS's values of the `parameters` row.
+fn diff(want: &Value, have: &Value) -> ParamDiff {
+    let want = params_of(want);
+    let have = params_of(have);
     let set = want
         .iter()
         .filter(|(k, v)| have.get(*k) != Some(v))
@@ -95,7 +104,47 @@ pub(super) fn param_diff(cx: &StepContext<'_>) -> Result<ParamDiff, AwsError> {
         .filter(|k| !want.contains_key(*k))
         .cloned()
         .collect();
-    Ok((set, reset))
+    (set, reset)
+}
+
+/// The parameters to set and to reset, from the desired and observed groups.
+pub(super) fn param_diff(cx: &StepContext<'_>) -> Result<ParamDiff, AwsError> {
+    let have = cx
+        .observed
+        .map_or(&Value::Null, |o| o.resource.get(PARAMETERS));
+    Ok(diff(cx.want()?.get(PARAMETERS), have))
+}
+
+/// The calls of a step on a parameter group, as its create, modify and delete make them: the
+/// create, then the parameters that differ from AWS's (all of them on a create) set 20 a call,
+/// and on an update the tagging calls first and the parameters the spec dropped reset after,
+/// each call that sets or resets carrying the parameters row; the delete. The parameters come
+/// from the plan's values: the desired ones and AWS's before the step.
+pub(super) fn calls(p: &Planned<'_>, ops: &Ops) -> Vec<Call> {
+    let mut out = match p.step.op {
+        StepOp::Delete => return vec![Call::new(ops.delete, &[])],
+        StepOp::Create => vec![Call::new(ops.create, &[])],
+        StepOp::Update => p.tagging().into_iter().collect(),
+    };
+    let (set, reset) = diff(p.wanted(PARAMETERS), p.old(PARAMETERS));
+    let carrying = |op: &str, by: &str, n: usize| {
+        let carries = carried(ROWS, p.step, by)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        let call = Call {
+            op: op.to_owned(),
+            carries,
+        };
+        std::iter::repeat_n(call, n)
+    };
+    out.extend(carrying(ops.set, SET, set.len().div_ceil(PER_CALL)));
+    out.extend(carrying(
+        ops.reset,
+        RESET,
+        reset.len().div_ceil(ops.reset_per_call),
+    ));
+    out
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, ResourceType, SecurityGroup, Tag, TagSpecification,
     UserIdGroupPair,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::AwsKind;
 use super::calls::Planned;
@@ -22,11 +22,13 @@ use crate::model::desired::OWNER_TAG;
 use crate::model::network::attr::*;
 use crate::model::network::security_group_name;
 use crate::model::{Address, Kind};
-use crate::plan::{Call, ObservedResource, Step};
+use crate::plan::{Call, ObservedResource, Step, StepOp};
 use crate::spec::raw::Stack;
 
+const CREATE: &str = "ec2:CreateSecurityGroup";
 const AUTHORIZE: &str = "ec2:AuthorizeSecurityGroupIngress";
 const REVOKE: &str = "ec2:RevokeSecurityGroupIngress";
+const DELETE: &str = "ec2:DeleteSecurityGroup";
 
 static ROWS: &[Row<SecurityGroup>] = &[
     Row {
@@ -75,6 +77,23 @@ fn rules(g: &SecurityGroup, cx: &Context) -> Vec<String> {
     rules.sort();
     rules.dedup();
     rules
+}
+
+/// The rules of an `ingress` value.
+fn rule_set(v: &Value) -> BTreeSet<String> {
+    let rules = v.as_array().into_iter().flatten();
+    rules
+        .filter_map(|r| r.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The rules to revoke (AWS has them, the spec does not) and to authorize (the spec has them,
+/// AWS does not), from the wanted and AWS's values of the `ingress` row.
+fn rule_diff(want: &Value, have: &Value) -> (Vec<String>, Vec<String>) {
+    let (want, have) = (rule_set(want), rule_set(have));
+    let revoke = have.difference(&want).cloned().collect();
+    let add = want.difference(&have).cloned().collect();
+    (revoke, add)
 }
 
 /// The names of the groups the spec creates (those it does not give by `id`).
@@ -132,7 +151,7 @@ impl AwsKind for SecurityGroups {
             .description(r.str(DESCRIPTION).unwrap_or_default())
             .vpc_id(r.str(VPC_ID).unwrap_or_default())
             .tag_specifications(spec);
-        let out = c.call("ec2:CreateSecurityGroup", b.send()).await;
+        let out = c.call(CREATE, b.send()).await;
         cx.created(&r.address, out, |o| o.group_id()).await?;
         let id = cx.sg_id(&r.address.name)?;
         authorize(cx, &id, &r.strings(INGRESS)).await
@@ -143,13 +162,10 @@ impl AwsKind for SecurityGroups {
         let c = cx.clients;
         let id = cx.sg_id(&r.address.name)?;
         if step.attributes.iter().any(|a| a == INGRESS) {
-            let want: BTreeSet<String> = r.strings(INGRESS).into_iter().collect();
-            let have: BTreeSet<String> = cx
+            let have = cx
                 .observed
-                .map(|o| o.resource.strings(INGRESS).into_iter().collect())
-                .unwrap_or_default();
-            let revoke: Vec<String> = have.difference(&want).cloned().collect();
-            let add: Vec<String> = want.difference(&have).cloned().collect();
+                .map_or(&Value::Null, |o| o.resource.get(INGRESS));
+            let (revoke, add) = rule_diff(r.get(INGRESS), have);
             if !revoke.is_empty() {
                 let b = c
                     .ec2
@@ -170,9 +186,39 @@ impl AwsKind for SecurityGroups {
         Ok(())
     }
 
-    /// None listed yet: the plan lists no calls for this kind (`aws::kinds::calls::of`).
-    fn calls(_: &Planned<'_>) -> Vec<Call> {
-        Vec::new()
+    /// The create, then its rules authorized (when it has any); on an update the rules AWS
+    /// has that the spec dropped revoked and the new ones authorized, each call carrying the
+    /// ingress row, then the tagging calls; the delete.
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        match p.step.op {
+            StepOp::Create => {
+                let rules = !rule_set(p.wanted(INGRESS)).is_empty();
+                let authorize = rules.then(|| Call::new(AUTHORIZE, &[]));
+                [Some(Call::new(CREATE, &[])), authorize]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
+            StepOp::Update => {
+                let (revoke, add) = rule_diff(p.wanted(INGRESS), p.old(INGRESS));
+                let call = |op: &str, any: bool| {
+                    let carries = carried(ROWS, p.step, op).into_iter().map(str::to_owned);
+                    any.then(|| Call {
+                        op: op.to_owned(),
+                        carries: carries.collect(),
+                    })
+                };
+                [
+                    call(REVOKE, !revoke.is_empty()),
+                    call(AUTHORIZE, !add.is_empty()),
+                    p.tagging(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect()
+            }
+            StepOp::Delete => vec![Call::new(DELETE, &[])],
+        }
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
@@ -186,10 +232,7 @@ impl AwsKind for SecurityGroups {
             },
         };
         let r = c
-            .call(
-                "ec2:DeleteSecurityGroup",
-                c.ec2.delete_security_group().group_id(&id).send(),
-            )
+            .call(DELETE, c.ec2.delete_security_group().group_id(&id).send())
             .await;
         found(r).map(|_| ())
     }

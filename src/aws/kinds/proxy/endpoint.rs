@@ -20,7 +20,7 @@ use crate::aws::watch::Watched;
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
 use crate::model::proxy::attr::endpoint::*;
 use crate::model::{Address, Kind, Resource, spec_of};
-use crate::plan::{Call, ObservedResource, Step};
+use crate::plan::{Call, ObservedResource, Step, StepOp};
 
 /// How a row reaches AWS when the endpoint exists.
 #[derive(Clone, Copy)]
@@ -86,6 +86,10 @@ pub(super) fn row_of(attr: &str) -> Option<&'static Row> {
     ROWS.iter().find(|r| r.attr == attr)
 }
 
+const CREATE: &str = "rds:CreateDBProxyEndpoint";
+const MODIFY: &str = "rds:ModifyDBProxyEndpoint";
+const DELETE: &str = "rds:DeleteDBProxyEndpoint";
+
 /// The extra endpoints of the stack's proxies.
 pub(crate) struct ProxyEndpoints;
 
@@ -124,7 +128,7 @@ impl AwsKind for ProxyEndpoints {
             b = (row.create)(b, &q);
         }
         let b = b.db_proxy_endpoint_name(&a.name);
-        let out = c.call("rds:CreateDBProxyEndpoint", b.send()).await;
+        let out = c.call(CREATE, b.send()).await;
         cx.created(a, out, |o| o.db_proxy_endpoint()?.db_proxy_endpoint_arn())
             .await?;
         wait(cx, a, Watched::ProxyEndpoint, false).await
@@ -148,8 +152,8 @@ impl AwsKind for ProxyEndpoints {
             }
         }
         if !carried.is_empty() {
-            c.call("rds:ModifyDBProxyEndpoint", b.send()).await?;
-            cx.sent("rds:ModifyDBProxyEndpoint", &carried);
+            c.call(MODIFY, b.send()).await?;
+            cx.sent(MODIFY, &carried);
         }
         if changed().any(|row| matches!(row.modify, OnModify::Tags)) {
             rds_tags(cx, &cx.arn(a)?).await?;
@@ -157,16 +161,31 @@ impl AwsKind for ProxyEndpoints {
         wait(cx, a, Watched::ProxyEndpoint, false).await
     }
 
-    /// None listed yet: the plan lists no calls for this kind (`aws::kinds::calls::of`).
-    fn calls(_: &Planned<'_>) -> Vec<Call> {
-        Vec::new()
+    /// The create; on an update `ModifyDBProxyEndpoint` with the rows it carries (its
+    /// security groups), then the tagging calls; the delete.
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        if p.step.op != StepOp::Update {
+            return p.one(CREATE, DELETE);
+        }
+        let fields = p
+            .step
+            .attributes
+            .iter()
+            .filter_map(|n| row_of(n))
+            .filter(|row| matches!(row.modify, OnModify::Field(_)))
+            .map(|row| row.attr.to_owned())
+            .collect();
+        [p.carrying(MODIFY, fields), p.tagging()]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     async fn delete(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
         let c = cx.clients;
         let r = c
             .call(
-                "rds:DeleteDBProxyEndpoint",
+                DELETE,
                 c.rds
                     .delete_db_proxy_endpoint()
                     .db_proxy_endpoint_name(&a.name)

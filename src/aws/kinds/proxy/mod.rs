@@ -29,11 +29,15 @@ use crate::aws::write::{StepContext, rds_tags};
 use crate::model::proxy::attr::proxy::{AUTH_SECRET, SECURITY_GROUPS, TAGS};
 use crate::model::secret::{master_secret_name, parse_master_auth_secret};
 use crate::model::{Address, Kind, Resource, spec_of};
-use crate::plan::{Call, Observed, Step};
+use crate::plan::{Call, Observed, Step, StepOp};
 use endpoint::ProxyEndpoints;
 use rows::{OnModify, ProxyReq, Seen, row_of, sends_auth};
 use target::{ProxyTargets, Registered};
 use target_group::ProxyTargetGroups;
+
+const CREATE: &str = "rds:CreateDBProxy";
+const MODIFY: &str = "rds:ModifyDBProxy";
+const DELETE: &str = "rds:DeleteDBProxy";
 
 /// The stack's RDS proxies.
 pub(crate) struct Proxies;
@@ -65,7 +69,7 @@ impl AwsKind for Proxies {
             b = (row.create)(b, &q);
         }
         let b = b.db_proxy_name(&a.name);
-        let out = c.call("rds:CreateDBProxy", b.send()).await;
+        let out = c.call(CREATE, b.send()).await;
         cx.created(a, out, |o| o.db_proxy()?.db_proxy_arn()).await?;
         wait(cx, a, Watched::Proxy, false).await
     }
@@ -85,8 +89,8 @@ impl AwsKind for Proxies {
             }
         }
         if !carried.is_empty() {
-            c.call("rds:ModifyDBProxy", b.send()).await?;
-            cx.sent("rds:ModifyDBProxy", &carried);
+            c.call(MODIFY, b.send()).await?;
+            cx.sent(MODIFY, &carried);
         }
         if step.attributes.iter().any(|x| x == TAGS) {
             rds_tags(cx, &cx.arn(a)?).await?;
@@ -94,9 +98,24 @@ impl AwsKind for Proxies {
         wait(cx, a, Watched::Proxy, false).await
     }
 
-    /// None listed yet: the plan lists no calls for this kind (`aws::kinds::calls::of`).
-    fn calls(_: &Planned<'_>) -> Vec<Call> {
-        Vec::new()
+    /// The create; on an update `ModifyDBProxy` with the rows it carries, then the tagging
+    /// calls; the delete.
+    fn calls(p: &Planned<'_>) -> Vec<Call> {
+        if p.step.op != StepOp::Update {
+            return p.one(CREATE, DELETE);
+        }
+        let fields = p
+            .step
+            .attributes
+            .iter()
+            .filter_map(|n| row_of(n))
+            .filter(|row| matches!(row.modify, OnModify::Field(_)))
+            .map(|row| row.attr.to_owned())
+            .collect();
+        [p.carrying(MODIFY, fields), p.tagging()]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     /// AWS deletes the proxy's target group, targets and endpoints with it.
@@ -104,7 +123,7 @@ impl AwsKind for Proxies {
         let c = cx.clients;
         let r = c
             .call(
-                "rds:DeleteDBProxy",
+                DELETE,
                 c.rds.delete_db_proxy().db_proxy_name(&a.name).send(),
             )
             .await;
