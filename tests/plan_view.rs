@@ -4,25 +4,16 @@
 
 mod offline;
 
+use offline::stack;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use serde_json::json;
 use stackctl::model::{Address, Kind, NetworkIds, desired};
 use stackctl::plan::{Observed, Plan, plan};
 use stackctl::render::plan::{Detail, render_detailed};
 use stackctl::render::{plan_markdown, style::Style};
-use stackctl::spec::{self, raw::Stack};
-
-fn stack(file: &str) -> Stack {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join(file)).expect("spec");
-    let loaded = spec::load_str(file, &text);
-    let rendered = loaded.render();
-    loaded
-        .stack
-        .unwrap_or_else(|| panic!("{file}:\n{rendered}"))
-}
+use stackctl::spec::raw::Stack;
 
 fn net() -> NetworkIds {
     NetworkIds {

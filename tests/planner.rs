@@ -4,8 +4,7 @@
 
 mod offline;
 
-use offline::as_applied;
-use std::path::Path;
+use offline::{after, as_applied, plan_for, root, snapshot, stack, step_of};
 
 use serde_json::{Value, json};
 use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
@@ -19,32 +18,6 @@ use stackctl::spec::{
 /// The spec's storage, to change in a test (an RDS spec always has it).
 fn storage(s: &mut Stack) -> &mut Storage {
     s.database.storage.get_or_insert_with(Storage::default)
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stack(file: &str) -> Stack {
-    let text = std::fs::read_to_string(root().join(file)).expect("spec");
-    let loaded = spec::load_str(file, &text);
-    let rendered = loaded.render();
-    loaded
-        .stack
-        .unwrap_or_else(|| panic!("{file}:\n{rendered}"))
-}
-
-fn snapshot(file: &str) -> (NetworkIds, Observed) {
-    let text = std::fs::read_to_string(root().join(file)).expect("fixture");
-    let v: Value = serde_json::from_str(&text).expect("JSON");
-    (
-        serde_json::from_value(v["network"].clone()).expect("network"),
-        serde_json::from_value(v["observed"].clone()).expect("observed"),
-    )
-}
-
-fn plan_for(s: &Stack, net: &NetworkIds, observed: &Observed) -> Plan {
-    plan(&s.stack, &s.region, &desired(s, net), observed).expect("plan")
 }
 
 fn set(o: &mut Observed, kind: Kind, name: &str, key: &str, value: Value) {
@@ -350,33 +323,6 @@ fn a_foreign_resource_in_any_identifier_space_stops_the_plan_whatever_kind_it_is
         cases > wanted.len(),
         "DB instances are checked as both kinds"
     );
-}
-
-fn step_of(p: &Plan, address: &str, op: &str) -> usize {
-    p.steps
-        .iter()
-        .find(|s| {
-            s.address.to_string() == address && serde_json::to_value(s.op).expect("op") == json!(op)
-        })
-        .unwrap_or_else(|| panic!("no {op} step for {address}: {:#?}", p.steps))
-        .id
-}
-
-/// Whether step `later` waits, directly or through others, for step `earlier`.
-fn after(p: &Plan, later: usize, earlier: usize) -> bool {
-    let mut todo = vec![later];
-    let mut seen = std::collections::BTreeSet::new();
-    while let Some(s) = todo.pop() {
-        for d in &p.steps[s].depends_on {
-            if *d == earlier {
-                return true;
-            }
-            if seen.insert(*d) {
-                todo.push(*d);
-            }
-        }
-    }
-    false
 }
 
 /// Deleting a source made AWS promote its replica: the stack owns a standalone instance where
