@@ -668,6 +668,72 @@ def modify_subnet_group():
     wrap("ModifyDBInstance", modify)
 
 
+# ---------------------------------------------------------------- instance rename
+
+@patch("rds-rename-instance")
+def rename_instance():
+    """ModifyDBInstance NewDBInstanceIdentifier renames the instance: "The new identifier for the
+    DB instance when renaming a DB instance. When you change the DB instance identifier, an
+    instance reboot occurs immediately if you enable ApplyImmediately, or will occur during the
+    next maintenance window if you disable ApplyImmediately." Until then the new name waits in
+    PendingModifiedValues.DBInstanceIdentifier. The instance keeps everything but its name (its
+    DbiResourceId, its data); its ARN and endpoint, which carry the name, change with it (RDS
+    User Guide, "Renaming a DB instance", USER_RenameInstance: "the endpoint for the DB instance
+    changes, because the URL includes the name"); "All read replicas associated with a DB
+    instance remain associated with that instance after it is renamed" (a replica's
+    ReadReplicaSourceDBInstanceIdentifier, and its source's ReadReplicaDBInstanceIdentifiers,
+    follow the new name); "DB instance tags remain with the DB instance, regardless of
+    renaming"; "You cannot use an existing DB instance name when renaming an instance"
+    (DBInstanceAlreadyExists). MiniStack accepted NewDBInstanceIdentifier and ignored it."""
+
+    def rename(instance, new):
+        old = instance["DBInstanceIdentifier"]
+        if new == old or rds._resolve_instance(new) is not None:
+            return
+        old_arn = instance.get("DBInstanceArn", "")
+        new_arn = old_arn[: len(old_arn) - len(old)] + new if old_arn.endswith(old) else old_arn
+        del rds._instances[old]
+        instance["DBInstanceIdentifier"] = new
+        instance["DBInstanceArn"] = new_arn
+        rds._instances[new] = instance
+        if old_arn in rds._tags:
+            rds._tags[new_arn] = rds._tags.pop(old_arn)
+        endpoint = instance.get("Endpoint") or {}
+        if isinstance(endpoint.get("Address"), str) and old in endpoint["Address"]:
+            endpoint["Address"] = endpoint["Address"].replace(old, new)
+        for other in list(rds._instances.values()):
+            if other.get("ReadReplicaSourceDBInstanceIdentifier") == old:
+                other["ReadReplicaSourceDBInstanceIdentifier"] = new
+            replicas = other.get("ReadReplicaDBInstanceIdentifiers") or []
+            if old in replicas:
+                other["ReadReplicaDBInstanceIdentifiers"] = [new if r == old else r for r in replicas]
+
+    PENDING_MEMBERS["DBInstanceIdentifier"] = ("DBInstanceIdentifier", lambda name: name, rename)
+    # A later ApplyImmediately applies a pending rename unless the request renames again.
+    _REQUEST_NAME["DBInstanceIdentifier"] = "NewDBInstanceIdentifier"
+
+    def modify(orig, p):
+        instance = find_instance(p)
+        new = param(p, "NewDBInstanceIdentifier")
+        if instance is None or not new:
+            return orig(p)
+        if new != instance["DBInstanceIdentifier"] and rds._resolve_instance(new) is not None:
+            return error("DBInstanceAlreadyExists", "DB instance already exists")
+        resp = orig(p)
+        if not ok(resp):
+            return resp
+        pending = dict(instance.get("PendingModifiedValues") or {})
+        pending.pop("DBInstanceIdentifier", None)
+        if is_true(p, "ApplyImmediately"):
+            rename(instance, new)
+        elif instance["DBInstanceIdentifier"] != new:
+            pending["DBInstanceIdentifier"] = new
+        instance["PendingModifiedValues"] = pending
+        return instance_response("ModifyDBInstance", instance)
+
+    wrap("ModifyDBInstance", modify)
+
+
 # ---------------------------------------------------------------- backup retention
 
 @patch("rds-backup-retention-nonzero")
