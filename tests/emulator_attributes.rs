@@ -854,6 +854,31 @@ const MYSQL_EDITS: &[Edit] = &[
     },
 ];
 
+/// The primary renamed in place (`renamed_from`): its alarm follows the new name, and its proxy
+/// target is deregistered and registered again (tests/emulator_rename.rs checks the rest:
+/// the same instance, its replica still attached).
+const RENAME_EDITS: &[Edit] = &[
+    Edit {
+        set: &[
+            ("database.identifier", "STACK-dbx"),
+            ("database.renamed_from", "STACK-db"),
+            ("alarms.0.resource", "STACK-dbx"),
+        ],
+        rows: &[(DbInstance, "identifier"), (Alarm, "dimensions")],
+        also: &[("delete", ProxyTarget), ("create", ProxyTarget)],
+        aws: None,
+        outcome: Applied,
+    },
+    // Once renamed, `renamed_from` is stackctl's note, never a change, whatever it names.
+    Edit {
+        set: &[("database.renamed_from", "STACK-gone")],
+        rows: &[(DbInstance, "renamed_from")],
+        also: &[],
+        aws: None,
+        outcome: NoChange,
+    },
+];
+
 /// Rows set once when the resource is created (`Compare::AtCreate`): the name carries them, or
 /// stackctl writes them from the stack, and AWS has no call to change them, so no edit and no
 /// change made in AWS can make them differ. The model's rows of that kind are exactly these.
@@ -1269,6 +1294,7 @@ const GROUPS: &[(Base, &[Edit])] = &[
     (NO_AUTH_BASE, AUTH_EDITS),
     (TRANSIT_BASE, TRANSIT_EDITS),
     (VPC_MOVE_BASE, VPC_MOVE_EDITS),
+    (&[], RENAME_EDITS),
 ];
 
 #[test]

@@ -122,7 +122,8 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         crate::errln!("Nothing was changed; plan again.");
         return Ok(Outcome::Invalid);
     }
-    let observed = &locked.read.observed;
+    // The instances the plan renames, held at their new names as the plan holds them.
+    let observed = &crate::plan::rename::rekeyed(&plan.desired, &locked.read.observed)?;
     let mut journal = Journal::new(
         plan,
         observed,

@@ -23,6 +23,8 @@ pub const RDS_MULTI_AZ: &str =
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html";
 pub const RDS_UPGRADE_MYSQL: &str =
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.MySQL.html";
+pub const RDS_RENAME: &str =
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RenameInstance.html";
 pub const RDS_VPC_TO_VPC: &str =
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.VPC2VPC.html";
 pub const RDS_MODIFY_DB_PARAMETER_GROUP: &str =
@@ -127,6 +129,10 @@ pub const TAGS: Source = Source::NotDocumented(
 );
 pub const APPLY_CHANGES: Source = Source::NotDocumented(
     "stackctl's own setting, not state in AWS: whether deferrable changes are sent with ApplyImmediately; never a change",
+);
+
+pub const RENAMED_FROM: Source = Source::NotDocumented(
+    "stackctl's own setting, not state in AWS: the identifier an instance is renamed from; never a change (the rename is the change of `identifier`)",
 );
 
 pub const ELASTICACHE_REPLICA_COUNT: Source = Source::doc(

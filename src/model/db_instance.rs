@@ -6,7 +6,7 @@ use super::aws_docs::{
     self, RDS_AT_ONCE, RDS_AUTO_MINOR_UPGRADE_OUTAGE, RDS_AUTOMATED_BACKUPS, RDS_BACKUP_RETENTION,
     RDS_ENCRYPTION, RDS_HELD_FOR_WINDOW, RDS_INSTANCE_CLASS, RDS_MASTER_ACCOUNTS,
     RDS_MODIFY_DB_INSTANCE, RDS_MULTI_AZ, RDS_NO_DOWNTIME, RDS_NO_REBOOT_IN_WINDOW,
-    RDS_PARAMETER_GROUP, RDS_PUBLICLY_ACCESSIBLE, RDS_REBOOT, RDS_REPLICA_REBOOT,
+    RDS_PARAMETER_GROUP, RDS_PUBLICLY_ACCESSIBLE, RDS_REBOOT, RDS_RENAME, RDS_REPLICA_REBOOT,
     RDS_SECURITY_GROUPS, RDS_SETTINGS, RDS_UPGRADE_MYSQL, RDS_VPC_TO_VPC,
 };
 use super::desired::{Inputs, with_deps};
@@ -19,6 +19,8 @@ use attr::*;
 /// not compile (the rows here, the desired values below and the AWS side in
 /// `aws::kinds::db_instance` all name them through these).
 pub mod attr {
+    pub const IDENTIFIER: &str = "identifier";
+    pub const RENAMED_FROM: &str = "renamed_from";
     pub const ENGINE: &str = "engine";
     pub const ENGINE_VERSION: &str = "engine_version";
     pub const INSTANCE_CLASS: &str = "instance_class";
@@ -64,6 +66,30 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
     stateful: true,
     loses_data: true,
     attrs: &[
+        // The name AWS knows the instance by. It changes only by a rename the spec asks for
+        // (`renamed_from`): the planner holds the instance under its new name
+        // (`plan::rename`), and this row is then the change.
+        AttrSpec::online(IDENTIFIER)
+            .with(Impact::BriefOutage)
+            .deferrable()
+            .cases("a rename (`renamed_from`): in place, the data stays; the instance reboots and is unavailable until its new DNS name is in effect (about 10 minutes), at once when applied immediately, else in the maintenance window; its replicas and tags stay with it, its endpoint changes")
+            .sources(&[
+                Source::doc(
+                    RDS_MODIFY_DB_INSTANCE,
+                    "When you change the DB instance identifier, an instance reboot occurs immediately if you enable ApplyImmediately, or will occur during the next maintenance window if you disable ApplyImmediately.",
+                ),
+                Source::doc(
+                    RDS_RENAME,
+                    "The renamed DB instance is not available until the new name becomes effective.",
+                ),
+                Source::doc(
+                    RDS_RENAME,
+                    "All read replicas associated with a DB instance remain associated with that instance after it is renamed.",
+                ),
+            ]),
+        AttrSpec::online(RENAMED_FROM)
+            .compare(Compare::Never)
+            .sources(&[aws_docs::RENAMED_FROM]),
         AttrSpec::online(ENGINE)
             .with(Impact::ReplaceDataLoss)
             .sources(&[Source::doc(
@@ -453,6 +479,8 @@ pub(super) fn desired_instance(
     let pi = &db.performance_insights;
     let em = &db.enhanced_monitoring;
     let mut primary = Resource::new(Kind::DbInstance, &db.identifier)
+        .set(IDENTIFIER, db.identifier.clone())
+        .set(RENAMED_FROM, json!(db.renamed_from))
         .set(ENGINE, db.engine.as_str())
         .set(ENGINE_VERSION, db.engine_version.clone())
         .set(

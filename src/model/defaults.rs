@@ -121,6 +121,8 @@ fn db_instance(r: &Resource, attr: &str, around: &Around<'_>) -> Option<Default>
             "the stack's DB subnet group",
         ),
         db::APPLY_CHANGES => d("immediately", "stackctl's default"),
+        db::IDENTIFIER => d(r.address.name.clone(), "the name in the instance's address"),
+        db::RENAMED_FROM => d(Value::Null, "not renamed"),
         _ => None,
     }
 }

@@ -293,6 +293,8 @@ pub fn plan(
     desired: &[Resource],
     observed: &Observed,
 ) -> Result<Plan, PlanError> {
+    let fingerprint = observed.fingerprint();
+    let observed = &super::rename::rekeyed(desired, observed)?;
     let mut changes = Vec::new();
     let mut notes = Vec::new();
     let mut held: BTreeSet<&Address> = desired.iter().map(|r| &r.address).collect();
@@ -372,7 +374,7 @@ pub fn plan(
         stackctl_version: env!("CARGO_PKG_VERSION").to_owned(),
         stack: stack.to_owned(),
         region: region.to_owned(),
-        observed_fingerprint: observed.fingerprint(),
+        observed_fingerprint: fingerprint,
         desired: desired
             .iter()
             .filter(|r| used.contains(&r.address))
@@ -773,6 +775,7 @@ fn steps(
         steps[i].depends_on.extend(later);
     }
     before_their_parent(&mut steps, first_delete, observed);
+    super::rename::targets_before_renames(&mut steps, observed);
     unprotect_before_delete(&mut steps, observed);
     for s in &mut steps {
         s.depends_on.sort_unstable();

@@ -7,6 +7,7 @@ pub mod format;
 pub mod observed;
 pub mod order;
 mod reboots;
+pub mod rename;
 mod subnet_move;
 
 pub use change::{Action, AttrChange, Change, Note};

@@ -151,6 +151,10 @@ impl Engine {
 pub struct Database {
     /// DB instance identifier, e.g. `shop-prod-db`; the DB cluster identifier on Aurora.
     pub identifier: String,
+    /// The identifier the instance had: stackctl renames it in place (ModifyDBInstance
+    /// NewDBInstanceIdentifier, a reboot) instead of creating a new, empty one. RDS only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     /// `postgres`, `mysql`, `aurora-postgresql` or `aurora-mysql`.
     pub engine: Engine,
     /// Engine version, e.g. `16.4` or `8.0.39` (Aurora: `16.8`, `8.0.mysql_aurora.3.08.0`).

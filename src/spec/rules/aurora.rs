@@ -110,7 +110,7 @@ fn log_types(engine: Engine) -> &'static [&'static str] {
 }
 
 /// The RDS-instance keys a cluster has no use for, each with where its setting lives instead.
-const RDS_ONLY: [(&str, &str); 12] = [
+const RDS_ONLY: [(&str, &str); 13] = [
     (
         "instance_class",
         "each instance has its class: set `instance_class` in `instances`",
@@ -159,6 +159,10 @@ const RDS_ONLY: [(&str, &str); 12] = [
         "ca_certificate_identifier",
         "not supported on Aurora by stackctl yet: remove it",
     ),
+    (
+        "renamed_from",
+        "renaming an Aurora cluster is not supported by stackctl yet: remove it",
+    ),
 ];
 
 /// The cluster keys an RDS instance has no use for.
@@ -198,6 +202,7 @@ impl Rules<'_> {
             db.enhanced_monitoring != Default::default(),
             db.publicly_accessible,
             db.ca_certificate_identifier.is_some(),
+            db.renamed_from.is_some(),
         ];
         // By value, not by what the file writes: a saved plan records the spec with its
         // defaults, and must revalidate.

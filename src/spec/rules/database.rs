@@ -69,6 +69,7 @@ impl Rules<'_> {
             }
             self.storage(db);
             self.aurora_keys_refused(db);
+            self.renamed_from(db);
         }
         if let Some(port) = db.port
             && port < 1150
@@ -385,6 +386,24 @@ impl Rules<'_> {
             )
             .allowed(format!("`{expected}`"))
             .hint("the family follows the engine's major version");
+        }
+    }
+
+    /// The identifier the instance is renamed from: well formed, and the name of neither the
+    /// instance nor one of its replicas ("You cannot use an existing DB instance name when
+    /// renaming an instance", RDS User Guide, USER_RenameInstance).
+    fn renamed_from(&mut self, db: &Database) {
+        let Some(old) = &db.renamed_from else {
+            return;
+        };
+        let path = "database.renamed_from";
+        self.identifier(path, old, 63, "DB instance identifier");
+        let taken =
+            std::iter::once(&db.identifier).chain(db.replicas.iter().map(|r| &r.identifier));
+        if taken.into_iter().any(|id| id == old) {
+            self.error(path, format!("`{old}` is a name this spec gives an instance"))
+                .allowed("the identifier the instance has in AWS now, different from every identifier of the spec")
+                .hint("remove `renamed_from` once the rename is applied, or leave it: a renamed instance plans nothing");
         }
     }
 

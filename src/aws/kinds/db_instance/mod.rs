@@ -23,7 +23,9 @@ use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{StepContext, rds_tags};
 use crate::model::db_instance::SUBNET_GROUP_VPC;
-use crate::model::db_instance::attr::{APPLY_CHANGES, MASTER_PASSWORD, SECURITY_GROUPS, TAGS};
+use crate::model::db_instance::attr::{
+    APPLY_CHANGES, IDENTIFIER, MASTER_PASSWORD, RENAMED_FROM, SECURITY_GROUPS, TAGS,
+};
 use crate::model::secret::master_secret_name;
 use crate::model::{Address, Kind, Resource, spec_of};
 use crate::plan::{Call, ObservedResource, Step, StepOp};
@@ -105,10 +107,11 @@ impl AwsKind for DbInstances {
             None
         };
         let q = Req::of(cx, r, SECURITY_GROUPS, password)?;
+        let (now, renamed) = names(r, changes(IDENTIFIER), immediately);
         let mut b = c
             .rds
             .modify_db_instance()
-            .db_instance_identifier(&a.name)
+            .db_instance_identifier(&now)
             .apply_immediately(immediately);
         let mut carried: Vec<&str> = Vec::new();
         for row in step.attributes.iter().filter_map(|n| row_of(n)) {
@@ -122,6 +125,10 @@ impl AwsKind for DbInstances {
             cx.sent("rds:ModifyDBInstance", &carried);
             master_secret_moved(cx, a, out.db_instance(), changes(MASTER_PASSWORD));
         }
+        let a = &match renamed {
+            Some(new) => renamed_to(cx, a, &now, new).await?,
+            None => Address::new(a.kind, &now),
+        };
         if changes(TAGS) {
             rds_tags(cx, &cx.arn(a)?).await?;
         }
@@ -199,6 +206,47 @@ impl AwsKind for DbInstances {
             .await?;
         Ok(())
     }
+}
+
+/// The name a modify calls the instance by, and the name a rename gives it now (`None` when
+/// the step renames nothing, or the rename waits for the maintenance window). A rename's step
+/// makes the instance named by its address from the one it is `renamed_from`; the undo of one
+/// gives the instance of that address its old identifier back.
+fn names(r: &Resource, renames: bool, immediately: bool) -> (String, Option<String>) {
+    let here = r.address.name.clone();
+    let to = r.str(IDENTIFIER).unwrap_or(&here).to_owned();
+    if !renames || to != here {
+        let renamed = (renames && immediately).then_some(to);
+        return (here, renamed);
+    }
+    let from = r.str(RENAMED_FROM).unwrap_or(&here).to_owned();
+    (from, immediately.then_some(to))
+}
+
+/// Waits out a rename: the old name leaves AWS's answers, then the new one is available;
+/// records the new ARN (the ARN carries the name).
+async fn renamed_to(
+    cx: &StepContext<'_>,
+    a: &Address,
+    old: &str,
+    new: String,
+) -> Result<Address, AwsError> {
+    let c = cx.clients;
+    c.watch
+        .until(
+            c,
+            Watched::DbInstance,
+            old,
+            Until::Gone,
+            limits::DB_INSTANCE,
+        )
+        .await?;
+    let renamed = Address::new(a.kind, &new);
+    wait_available(cx, &renamed).await?;
+    if let Some(arn) = cx.ids.get(&renamed, "arn") {
+        cx.ids.set(a, "arn", &arn);
+    }
+    Ok(renamed)
 }
 
 /// The generated master password, from its secret, right before the call that sets it.

@@ -366,6 +366,17 @@ pub(super) static ROWS: &[Row] = &[
         read: None,
         ..row(APPLY_CHANGES, |_| Value::Null)
     },
+    // The name AWS knows the instance by; a modify renames it (the call names the instance by
+    // the name it has: `DbInstances::modify`).
+    row(IDENTIFIER, |s| json!(nz(s.inst.db_instance_identifier())))
+        .create(|b, q| b.db_instance_identifier(q.s(IDENTIFIER)))
+        .modify(|b, q| b.set_new_db_instance_identifier(q.opt(IDENTIFIER)))
+        .held(|p| p.db_instance_identifier().map(|v| json!(v))),
+    // The name it is renamed from: stackctl's, not AWS's state.
+    Row {
+        read: None,
+        ..row(RENAMED_FROM, |_| Value::Null)
+    },
     row(SOURCE, |s| json!(source(s.inst)))
         .replica(|b, q| b.source_db_instance_identifier(q.s(SOURCE))),
     row(AVAILABILITY_ZONE, |s| json!(nz(s.inst.availability_zone())))

@@ -85,3 +85,32 @@ fn the_vpc_of_the_instances_subnet_group_is_a_fact() {
     assert_eq!(o.resource.str("subnet_group"), Some("shop-db"));
     assert!(!o.resource.attrs.contains_key(SUBNET_GROUP_VPC));
 }
+
+/// The name a modify calls the instance by, and the name a rename gives it now: a rename's
+/// step renames the instance `renamed_from` to its address's name; the undo of one renames it
+/// back; held for the window, nothing is renamed now; any other step renames nothing.
+#[test]
+fn a_modify_names_the_instance_as_aws_knows_it_now() {
+    use crate::model::db_instance::attr::{IDENTIFIER, RENAMED_FROM};
+    use crate::model::{Kind, Resource};
+
+    let forward = Resource::new(Kind::DbInstance, "new-db")
+        .set(IDENTIFIER, "new-db")
+        .set(RENAMED_FROM, "old-db");
+    let undo = Resource::new(Kind::DbInstance, "new-db").set(IDENTIFIER, "old-db");
+    let some = |s: &str| Some(s.to_owned());
+    let cases = [
+        (&forward, true, true, ("old-db", some("new-db"))),
+        (&forward, true, false, ("old-db", None)),
+        (&forward, false, true, ("new-db", None)),
+        (&undo, true, true, ("new-db", some("old-db"))),
+        (&undo, true, false, ("new-db", None)),
+    ];
+    for (r, renames, immediately, (now, renamed)) in cases {
+        assert_eq!(
+            super::names(r, renames, immediately),
+            (now.to_owned(), renamed),
+            "{r:?} renames={renames} immediately={immediately}"
+        );
+    }
+}

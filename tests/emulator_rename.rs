@@ -1,0 +1,69 @@
+//! A DB instance renamed with `database.renamed_from`, against the local emulator: AWS renames
+//! it in place (the same instance, its data and replicas with it), apply needs no
+//! `--allow-destroy` because nothing is deleted but a proxy target, and the next plan is empty.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// The staging example named `name`, its primary renamed from `{name}-db` to `{name}-dbx`.
+fn renamed_text(name: &str, text: &str) -> String {
+    text.replace(
+        &format!("  identifier: {name}-db\n"),
+        &format!("  identifier: {name}-dbx\n  renamed_from: {name}-db\n"),
+    )
+    .replace(
+        &format!("    resource: {name}-db\n"),
+        &format!("    resource: {name}-dbx\n"),
+    )
+}
+
+fn change<'p>(plan: &'p Value, address: &str) -> &'p Value {
+    plan["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| {
+            format!(
+                "{}.{}",
+                c["address"]["kind"].as_str().unwrap_or(""),
+                c["address"]["name"].as_str().unwrap_or("")
+            ) == address
+        })
+        .unwrap_or_else(|| panic!("no change for {address} in {plan:#}"))
+}
+
+#[tokio::test]
+async fn a_renamed_primary_is_the_same_instance_under_its_new_name() {
+    let name = unique("ren");
+    seed_network(&name).await;
+    let (spec, text) = example("staging.yaml", &name);
+    apply(&spec);
+    assert_plan_empty(&spec);
+    let (old, new) = (format!("{name}-db"), format!("{name}-dbx"));
+    let before = describe_instance(&old).await;
+
+    std::fs::write(&spec, renamed_text(&name, &text)).expect("rewrite");
+    let plan = plan_json(&spec);
+    let c = change(&plan, &format!("db_instance.{new}"));
+    assert_eq!(c["action"], "update", "{plan:#}");
+    assert_eq!(c["attributes"][0]["name"], "identifier", "{plan:#}");
+    // Nothing that holds data is deleted: apply goes ahead without --allow-destroy.
+    apply(&spec);
+
+    assert!(!instance_exists(&old).await, "{old} is renamed away");
+    let after = describe_instance(&new).await;
+    assert_eq!(
+        after.dbi_resource_id(),
+        before.dbi_resource_id(),
+        "the same instance"
+    );
+    let replica = describe_instance(&format!("{name}-db-replica-1")).await;
+    assert_eq!(
+        replica.read_replica_source_db_instance_identifier(),
+        Some(new.as_str()),
+        "the replica stays with its source"
+    );
+    assert_plan_empty(&spec);
+}
