@@ -77,6 +77,37 @@ async fn each_example_stack_is_created_from_nothing_and_a_second_plan_is_empty()
     }
 }
 
+/// `plan` shows what the spec says and counts the defaults; `plan --verbose` and
+/// `apply --verbose` list every attribute, each default with its reason.
+#[tokio::test]
+async fn verbose_plans_list_every_default_with_its_reason_and_the_compact_one_counts_them() {
+    let name = unique("vrb");
+    seed_network(&name).await;
+    let (spec, _) = example("minimal.yaml", &name);
+    let path = spec.to_str().expect("path");
+    let out = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    let compact = out(&run_ok(&["plan", path], 0));
+    assert!(
+        compact.contains("more at their defaults (--verbose shows them)"),
+        "{compact}"
+    );
+    assert!(!compact.contains("# the engine's port"), "{compact}");
+    let verbose = out(&run_ok(&["plan", "--verbose", path], 0));
+    assert!(!verbose.contains("more at their defaults"), "{verbose}");
+    for line in [
+        "port: 5432   # the engine's port",
+        "backup_retention_days: 7   # stackctl's default",
+    ] {
+        assert!(verbose.contains(line), "{line:?} in:\n{verbose}");
+    }
+    let applied = out(&run_ok(&["apply", "--verbose", "--auto-approve", path], 0));
+    assert!(
+        applied.contains("port: 5432   # the engine's port"),
+        "{applied}"
+    );
+    assert_plan_empty(&spec);
+}
+
 #[tokio::test]
 async fn a_drifted_attribute_is_reported_with_its_live_value_and_apply_reverts_it() {
     let name = unique("drf");
