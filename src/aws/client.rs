@@ -54,6 +54,21 @@ impl Default for Recorder {
     }
 }
 
+tokio::task_local! {
+    /// The operations made while one step runs (`ops_of`).
+    static STEP_OPS: Arc<Mutex<Vec<&'static str>>>;
+}
+
+/// Runs `work`, and returns with its output every operation it made: each call that
+/// [`Recorder::track`] records while `work` is polled (not those of other steps running beside
+/// it).
+pub async fn ops_of<F: Future>(work: F) -> (F::Output, Vec<&'static str>) {
+    let ops = Arc::new(Mutex::new(Vec::new()));
+    let out = STEP_OPS.scope(ops.clone(), work).await;
+    let made = ops.lock().map(|v| v.clone()).unwrap_or_default();
+    (out, made)
+}
+
 impl Recorder {
     /// Records that `operation`, answered by AWS, set `attributes` of `address`.
     pub fn sent(&self, operation: &'static str, address: String, attributes: &[&str]) {
@@ -71,8 +86,14 @@ impl Recorder {
         self.sent.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Runs one AWS call and records when it started and ended.
+    /// Runs one AWS call and records when it started and ended (and, within [`ops_of`], that
+    /// it was made).
     pub async fn track<T>(&self, operation: &'static str, call: impl Future<Output = T>) -> T {
+        let _ = STEP_OPS.try_with(|ops| {
+            if let Ok(mut v) = ops.lock() {
+                v.push(operation);
+            }
+        });
         let start = self.epoch.elapsed();
         let out = call.await;
         let end = self.epoch.elapsed();

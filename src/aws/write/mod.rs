@@ -3,6 +3,7 @@
 
 mod cloudwatch;
 mod elasticache;
+mod obeyed;
 pub mod owner;
 mod rds;
 
@@ -325,7 +326,9 @@ pub async fn run(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
             });
         }
     }
-    Box::pin(dispatch(step, cx)).await?;
+    let (done, made) = crate::aws::client::ops_of(Box::pin(dispatch(step, cx))).await;
+    done?;
+    obeyed::only_listed(step, &made)?;
     if step.op == StepOp::Create
         && let Some(r) = cx.desired
     {
