@@ -1,11 +1,13 @@
-//! A DB instance renamed with `database.renamed_from`, against the local emulator: AWS renames
-//! it in place (the same instance, its data and replicas with it), apply needs no
-//! `--allow-destroy` because nothing is deleted but a proxy target, and the next plan is empty.
+//! A DB instance renamed with `database.renamed_from`, against the fault-injecting emulator (no
+//! faults unless a test sets them): AWS renames it in place (the same instance, its data and
+//! replicas with it), apply needs no `--allow-destroy` because nothing is deleted but a proxy
+//! target, and the next plan is empty; a failure after the rename renames it back.
 
 mod common;
 
+use common::faults::*;
 use common::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The staging example named `name`, its primary renamed from `{name}-db` to `{name}-dbx`.
 fn renamed_text(name: &str, text: &str) -> String {
@@ -36,6 +38,7 @@ fn change<'p>(plan: &'p Value, address: &str) -> &'p Value {
 
 #[tokio::test]
 async fn a_renamed_primary_is_the_same_instance_under_its_new_name() {
+    let _serial = use_fault_emulator().await;
     let name = unique("ren");
     seed_network(&name).await;
     let (spec, text) = example("staging.yaml", &name);
@@ -64,6 +67,46 @@ async fn a_renamed_primary_is_the_same_instance_under_its_new_name() {
         replica.read_replica_source_db_instance_identifier(),
         Some(new.as_str()),
         "the replica stays with its source"
+    );
+    assert_plan_empty(&spec);
+}
+
+/// The alarm's update after the rename fails: the rollback gives the instance its old name
+/// back (the same instance), and applying again renames it and converges.
+#[tokio::test]
+async fn a_failure_after_the_rename_renames_it_back_and_a_rerun_converges() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("rnb");
+    seed_network(&name).await;
+    let (spec, yaml) = example("staging.yaml", &name);
+    let first = apply_env(&spec, &name, &[], &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    let (old, new) = (format!("{name}-db"), format!("{name}-dbx"));
+    let before = describe_instance(&old).await;
+
+    std::fs::write(&spec, renamed_text(&name, &yaml)).expect("rewrite");
+    set_faults(
+        json!({ "rules": [{ "action": "PutMetricAlarm", "code": "InjectedFault", "status": 400 }] }),
+    );
+    let failed = apply_env(&spec, &name, &[], &[]);
+    set_faults(json!({ "rules": [] }));
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
+    assert_stderr_has(&failed, &format!("updated db_instance.{new}"));
+    assert_stderr_has(&failed, "Rolling back");
+    assert_stderr_has(&failed, &format!("rollback: updated db_instance.{new}"));
+    assert!(!instance_exists(&new).await, "{new} is renamed back");
+    let back = describe_instance(&old).await;
+    assert_eq!(
+        back.dbi_resource_id(),
+        before.dbi_resource_id(),
+        "the same instance"
+    );
+
+    let rerun = apply_env(&spec, &name, &[], &[]);
+    assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun));
+    assert_eq!(
+        describe_instance(&new).await.dbi_resource_id(),
+        before.dbi_resource_id()
     );
     assert_plan_empty(&spec);
 }
