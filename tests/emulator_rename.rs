@@ -36,6 +36,23 @@ fn change<'p>(plan: &'p Value, address: &str) -> &'p Value {
         .unwrap_or_else(|| panic!("no change for {address} in {plan:#}"))
 }
 
+/// Destroys the stack (which frees the emulator's proxy quota for the tests after this one)
+/// and checks that nothing tagged with it is left: destroy finds the renamed instance.
+async fn destroyed(spec: &std::path::Path, name: &str) {
+    run_ok(
+        &[
+            "destroy",
+            "--auto-approve",
+            "--allow-destroy",
+            "--skip-final-snapshot",
+            spec.to_str().expect("path"),
+        ],
+        0,
+    );
+    let left = tagged(name).await;
+    assert!(left.is_empty(), "still tagged with {name}: {left:?}");
+}
+
 #[tokio::test]
 async fn a_renamed_primary_is_the_same_instance_under_its_new_name() {
     let _serial = use_fault_emulator().await;
@@ -69,6 +86,7 @@ async fn a_renamed_primary_is_the_same_instance_under_its_new_name() {
         "the replica stays with its source"
     );
     assert_plan_empty(&spec);
+    destroyed(&spec, &name).await;
 }
 
 /// The alarm's update after the rename fails: the rollback gives the instance its old name
@@ -109,4 +127,5 @@ async fn a_failure_after_the_rename_renames_it_back_and_a_rerun_converges() {
         before.dbi_resource_id()
     );
     assert_plan_empty(&spec);
+    destroyed(&spec, &name).await;
 }
