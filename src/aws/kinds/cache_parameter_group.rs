@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_elasticache::types::{CacheParameterGroup, ParameterNameValue};
+use aws_sdk_elasticache::types::ParameterNameValue;
 use futures::future::try_join_all;
 
 use super::AwsKind;
@@ -12,61 +12,42 @@ use super::parameter_group::{self, Answer, Ops, PER_CALL, RESET, ROWS, SET, para
 use super::row::carried;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
-use crate::aws::pages::all_pages;
+use crate::aws::pages::found_pages;
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, cache_tag_list, cache_tags};
 use crate::model::parameter_group::attr::{DESCRIPTION, FAMILY};
 use crate::model::{Address, Kind};
 use crate::plan::{Call, ObservedResource, Step};
 
-/// The stack's cache parameter group and the parameters the user set.
+/// The stack's cache parameter group: its name and the parameters the user set.
 pub(crate) struct CacheParams {
-    group: CacheParameterGroup,
+    name: String,
     values: BTreeMap<String, String>,
 }
 
 impl Answer for CacheParams {
     fn name(&self) -> &str {
-        self.group.cache_parameter_group_name().unwrap_or_default()
+        &self.name
     }
-    fn family(&self) -> &str {
-        self.group
-            .cache_parameter_group_family()
-            .unwrap_or_default()
-    }
-    fn description(&self) -> &str {
-        self.group.description().unwrap_or_default()
-    }
-    fn arn(&self) -> Option<&str> {
-        self.group.arn()
+    fn arn_part(&self) -> &'static str {
+        ":parametergroup:"
     }
     fn values(&self) -> &BTreeMap<String, String> {
         &self.values
     }
 }
 
-/// The group of this name with the parameters the user set, both calls at once.
+/// The group of this name with the parameters the user set; `None` when AWS has no such
+/// group.
 async fn describe_one(c: &Clients, name: String) -> Result<Option<CacheParams>, AwsError> {
-    let group = async {
-        let r = c
-            .call(
-                "elasticache:DescribeCacheParameterGroups",
-                c.elasticache
-                    .describe_cache_parameter_groups()
-                    .cache_parameter_group_name(&name)
-                    .send(),
-            )
-            .await;
-        Ok::<_, AwsError>(found(r)?.and_then(|r| r.cache_parameter_groups().first().cloned()))
-    };
-    let name = &name;
-    let params = all_pages(|marker| async move {
+    let name_ref = &name;
+    let user = found_pages(|marker| async move {
         let r = c
             .call(
                 "elasticache:DescribeCacheParameters",
                 c.elasticache
                     .describe_cache_parameters()
-                    .cache_parameter_group_name(name)
+                    .cache_parameter_group_name(name_ref)
                     .source("user")
                     .set_marker(marker)
                     .send(),
@@ -85,11 +66,11 @@ async fn describe_one(c: &Clients, name: String) -> Result<Option<CacheParams>, 
                 .collect();
             (pairs, r.marker().map(str::to_owned))
         }))
-    });
-    let (g, p) = tokio::try_join!(group, params)?;
-    Ok(g.map(|group| CacheParams {
-        group,
-        values: p.into_iter().collect(),
+    })
+    .await?;
+    Ok(user.map(|pairs: Vec<(String, String)>| CacheParams {
+        name: name.clone(),
+        values: pairs.into_iter().collect(),
     }))
 }
 
@@ -108,7 +89,7 @@ pub(crate) struct CacheParameterGroups;
 impl AwsKind for CacheParameterGroups {
     type Answer = CacheParams;
 
-    /// Two calls a name (the group, its user parameters; AWS takes one name), all at once.
+    /// One call a name (its user parameters; AWS takes one name), all at once.
     async fn describe(c: &Clients, names: Vec<String>) -> Result<Vec<CacheParams>, AwsError> {
         let calls = names.into_iter().map(|name| describe_one(c, name));
         Ok(try_join_all(calls).await?.into_iter().flatten().collect())

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{ApplyMethod, DbParameterGroup, Parameter};
+use aws_sdk_rds::types::{ApplyMethod, Parameter};
 use futures::future::try_join_all;
 use serde_json::{Value, json};
 
@@ -15,7 +15,7 @@ use super::parameter_group::{self, Answer, Ops, PER_CALL, RESET, ROWS, SET, para
 use super::row::carried;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
-use crate::aws::pages::{Page, all_pages};
+use crate::aws::pages::{Page, all_pages, found_pages};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
 use crate::model::parameter_group::attr::{DESCRIPTION, FAMILY};
@@ -23,10 +23,10 @@ use crate::model::parameter_group::{APPLY_TYPES, applied_at_reboot};
 use crate::model::{Address, Kind};
 use crate::plan::{Call, ObservedResource, Step};
 
-/// The stack's DB parameter group: the group, the parameters the user set, and whether AWS
+/// The stack's DB parameter group: its name, the parameters the user set, and whether AWS
 /// applies each of those (and of the others whose type was looked up) only at a reboot.
 pub(crate) struct DbParams {
-    group: DbParameterGroup,
+    name: String,
     values: BTreeMap<String, String>,
     /// `static` or `dynamic` (AWS's `ApplyType`), by parameter name.
     apply_types: BTreeMap<String, String>,
@@ -34,16 +34,10 @@ pub(crate) struct DbParams {
 
 impl Answer for DbParams {
     fn name(&self) -> &str {
-        self.group.db_parameter_group_name().unwrap_or_default()
+        &self.name
     }
-    fn family(&self) -> &str {
-        self.group.db_parameter_group_family().unwrap_or_default()
-    }
-    fn description(&self) -> &str {
-        self.group.description().unwrap_or_default()
-    }
-    fn arn(&self) -> Option<&str> {
-        self.group.db_parameter_group_arn()
+    fn arn_part(&self) -> &'static str {
+        ":pg:"
     }
     fn values(&self) -> &BTreeMap<String, String> {
         &self.values
@@ -88,30 +82,17 @@ async fn parameters_page(
     }))
 }
 
-/// The group of this name with the parameters the user set, both calls at once.
+/// The group of this name with the parameters the user set; `None` when AWS has no such
+/// group.
 async fn describe_one(c: &Clients, name: String) -> Result<Option<DbParams>, AwsError> {
-    let group = async {
-        let r = c
-            .call(
-                "rds:DescribeDBParameterGroups",
-                c.rds
-                    .describe_db_parameter_groups()
-                    .db_parameter_group_name(&name)
-                    .send(),
-            )
-            .await;
-        Ok::<_, AwsError>(found(r)?.and_then(|r| r.db_parameter_groups().first().cloned()))
-    };
-    let name = &name;
-    let params = all_pages(|marker| parameters_page(c, name, Some("user"), marker));
-    let (g, p) = tokio::try_join!(group, params)?;
-    Ok(g.map(|group| {
+    let user = found_pages(|marker| parameters_page(c, &name, Some("user"), marker)).await?;
+    Ok(user.map(|described| {
         let mut out = DbParams {
-            group,
+            name: name.clone(),
             values: BTreeMap::new(),
             apply_types: BTreeMap::new(),
         };
-        out.add(p);
+        out.add(described);
         out
     }))
 }
@@ -165,7 +146,7 @@ pub(crate) struct DbParameterGroups;
 impl AwsKind for DbParameterGroups {
     type Answer = DbParams;
 
-    /// Two calls a name (the group, its user parameters; AWS takes one name), all at once.
+    /// One call a name (its user parameters; AWS takes one name), all at once.
     async fn describe(c: &Clients, names: Vec<String>) -> Result<Vec<DbParams>, AwsError> {
         let calls = names.into_iter().map(|name| describe_one(c, name));
         Ok(try_join_all(calls).await?.into_iter().flatten().collect())

@@ -33,25 +33,35 @@ pub(super) struct Ops {
     pub reset_per_call: usize,
 }
 
-/// A parameter group as either service describes it, with the parameters the user set.
+/// A parameter group as either service's describe of its parameters shows it: one call a
+/// group, which says whether it exists. The group's own describe is not made (one call fewer
+/// per group): its family and description are set at create and never compared (the name
+/// carries the family, stackctl writes the description), and its ARN is the one the tagging
+/// API lists among the stack's (none: not the stack's).
 pub(super) trait Answer {
     fn name(&self) -> &str;
-    fn family(&self) -> &str;
-    fn description(&self) -> &str;
-    fn arn(&self) -> Option<&str>;
+    /// What the ARN of a group of this service holds before the name: `:pg:`,
+    /// `:parametergroup:`.
+    fn arn_part(&self) -> &'static str;
     /// The parameters whose source is the user, by name.
     fn values(&self) -> &BTreeMap<String, String>;
 }
 
+/// The group's ARN among the stack's.
+fn arn<'c>(g: &(dyn Answer + 'static), cx: &'c Context) -> Option<&'c str> {
+    cx.owned_arn_ending(&format!("{}{}", g.arn_part(), g.name()))
+}
+
 pub(super) static ROWS: &[Row<dyn Answer>] = &[
+    // Set at create, never compared, not read.
     Row {
         attr: FAMILY,
-        read: |g, _| json!(g.family()),
+        read: |_, _| Value::Null,
         sent_by: &[],
     },
     Row {
         attr: DESCRIPTION,
-        read: |g, _| json!(g.description()),
+        read: |_, _| Value::Null,
         sent_by: &[],
     },
     Row {
@@ -61,7 +71,7 @@ pub(super) static ROWS: &[Row<dyn Answer>] = &[
     },
     Row {
         attr: TAGS,
-        read: |g, cx| cx.arn_tags(g.arn()),
+        read: |g, cx| cx.arn_tags(arn(g, cx)),
         sent_by: &[TAGGING],
     },
 ];
@@ -69,10 +79,8 @@ pub(super) static ROWS: &[Row<dyn Answer>] = &[
 /// The group with every row of its kind's table.
 pub(super) fn observe(kind: Kind, g: &(dyn Answer + 'static), cx: &Context) -> ObservedResource {
     let resource = resource(kind, g.name(), ROWS, g, cx);
-    with_arn(
-        g.arn(),
-        observed(resource, cx.owned_arn(g.arn()), "available"),
-    )
+    let arn = arn(g, cx);
+    with_arn(arn, observed(resource, arn.is_some(), "available"))
 }
 
 /// The parameters of a `parameters` value, by name.

@@ -154,6 +154,14 @@ impl Context<'_> {
         arn.is_some_and(|a| self.owned.contains_key(a))
     }
 
+    /// The stack's ARN that ends with `tail` (`:pg:shop-db-postgres16`), if it has one.
+    pub(in crate::aws) fn owned_arn_ending(&self, tail: &str) -> Option<&str> {
+        self.owned
+            .keys()
+            .find(|arn| arn.ends_with(tail))
+            .map(String::as_str)
+    }
+
     /// The tags of an owned ARN (none for another's).
     pub(in crate::aws) fn arn_tags(&self, arn: Option<&str>) -> Value {
         json!(
