@@ -236,6 +236,14 @@ const EDITS: &[Edit] = &[
             (DbReplica, "monitoring_role_arn"),
         ],
     ),
+    // The replica's own monitoring: off while the primary's stays on.
+    ok(
+        &[(
+            "database.replicas.0.enhanced_monitoring",
+            "{interval_seconds: 0}",
+        )],
+        &[(DbReplica, "monitoring_interval_seconds")],
+    ),
     ok(
         &[("database.publicly_accessible", "true")],
         &[
@@ -278,6 +286,14 @@ const EDITS: &[Edit] = &[
             (DbInstance, "performance_insights"),
             (DbReplica, "performance_insights"),
         ],
+    ),
+    // The replica's own Performance Insights: on while the primary's is off.
+    ok(
+        &[(
+            "database.replicas.0.performance_insights",
+            "{enabled: true}",
+        )],
+        &[(DbReplica, "performance_insights")],
     ),
     ok(
         &[("database.multi_az", "true")],

@@ -558,6 +558,7 @@ pub(super) fn desired_replicas(
     let em = &db.enhanced_monitoring;
     let mut out = Vec::new();
     for rep in &db.replicas {
+        let rep_em = rep.enhanced_monitoring.as_ref().unwrap_or(em);
         let mut r = Resource::new(Kind::DbReplica, &rep.identifier)
             .set(SOURCE, db.identifier.clone())
             .set(
@@ -568,9 +569,12 @@ pub(super) fn desired_replicas(
                     .unwrap_or_default(),
             )
             .set(AVAILABILITY_ZONE, json!(rep.availability_zone))
-            .set(PERFORMANCE_INSIGHTS, pi.enabled)
-            .set(MONITORING_INTERVAL_SECONDS, em.interval_seconds)
-            .set(MONITORING_ROLE_ARN, monitoring_role_arn(em))
+            .set(
+                PERFORMANCE_INSIGHTS,
+                rep.performance_insights.as_ref().unwrap_or(pi).enabled,
+            )
+            .set(MONITORING_INTERVAL_SECONDS, rep_em.interval_seconds)
+            .set(MONITORING_ROLE_ARN, monitoring_role_arn(rep_em))
             .set(DELETION_PROTECTION, false)
             .set(PUBLICLY_ACCESSIBLE, db.publicly_accessible)
             .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)

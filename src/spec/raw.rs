@@ -485,6 +485,12 @@ pub struct Replica {
     /// Availability zone, e.g. `eu-west-1b`; AWS chooses when omitted.
     #[serde(default)]
     pub availability_zone: Option<String>,
+    /// Performance Insights of this replica (`enabled` only); the primary's when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance_insights: Option<PerformanceInsights>,
+    /// Enhanced monitoring of this replica; the primary's when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enhanced_monitoring: Option<EnhancedMonitoring>,
 }
 
 /// RDS Proxy in front of the primary.

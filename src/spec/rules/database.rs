@@ -8,7 +8,8 @@ use super::shapes::{is_arn, is_class};
 use super::stack::is_production;
 use super::windows::Windows;
 use crate::spec::raw::{
-    Database, Engine, GP3_PROVISIONED_MIN_GIB, PasswordSource, PerformanceInsights,
+    Database, Engine, EnhancedMonitoring, GP3_PROVISIONED_MIN_GIB, PasswordSource,
+    PerformanceInsights, Replica,
 };
 
 /// A gp3 setting that can be provisioned only at `GP3_PROVISIONED_MIN_GIB` or more.
@@ -302,26 +303,49 @@ impl Rules<'_> {
     /// Performance Insights and enhanced monitoring.
     fn monitoring(&mut self, db: &Database) {
         self.performance_insights("database.performance_insights", &db.performance_insights);
-        let em = &db.enhanced_monitoring;
+        self.enhanced_monitoring("database.enhanced_monitoring", &db.enhanced_monitoring);
+    }
+
+    /// A replica's own Performance Insights (on or off: the retention and the key are the
+    /// primary's settings in stackctl) and enhanced monitoring, at `base`.
+    fn replica_monitoring(&mut self, base: &str, rep: &Replica) {
+        if let Some(pi) = &rep.performance_insights {
+            let path = format!("{base}.performance_insights");
+            self.performance_insights(&path, pi);
+            if pi.retention_days.is_some() || pi.kms_key_id.is_some() {
+                self.error(
+                    &path,
+                    "a replica takes only `enabled` of Performance Insights",
+                )
+                .allowed("`performance_insights: {enabled: true}` or `{enabled: false}`")
+                .hint("set the retention and the KMS key on the primary");
+            }
+        }
+        if let Some(em) = &rep.enhanced_monitoring {
+            self.enhanced_monitoring(&format!("{base}.enhanced_monitoring"), em);
+        }
+    }
+
+    /// Enhanced monitoring at `base`: an interval AWS offers, and a role when on.
+    fn enhanced_monitoring(&mut self, base: &str, em: &EnhancedMonitoring) {
         if ![0, 1, 5, 10, 15, 30, 60].contains(&em.interval_seconds) {
             self.error(
-                "database.enhanced_monitoring.interval_seconds",
+                &format!("{base}.interval_seconds"),
                 format!("{} is not a monitoring interval", em.interval_seconds),
             )
             .allowed("0 (off), 1, 5, 10, 15, 30 or 60");
         }
         match &em.role_arn {
             None if em.interval_seconds > 0 => {
-                self.error(
-                    "database.enhanced_monitoring",
-                    "enhanced monitoring needs `role_arn`",
-                )
-                .allowed("an IAM role ARN, e.g. `arn:aws:iam::123456789012:role/rds-monitoring`")
-                .hint("the role needs the AmazonRDSEnhancedMonitoringRole policy");
+                self.error(base, "enhanced monitoring needs `role_arn`")
+                    .allowed(
+                        "an IAM role ARN, e.g. `arn:aws:iam::123456789012:role/rds-monitoring`",
+                    )
+                    .hint("the role needs the AmazonRDSEnhancedMonitoringRole policy");
             }
             Some(arn) if !is_arn(arn, "iam") => {
                 self.error(
-                    "database.enhanced_monitoring.role_arn",
+                    &format!("{base}.role_arn"),
                     format!("`{arn}` is not an IAM role ARN"),
                 )
                 .allowed("`arn:aws:iam::<account>:role/<name>`");
@@ -420,6 +444,7 @@ impl Rules<'_> {
             if let Some(class) = &rep.instance_class {
                 self.db_instance_class(&format!("{base}.instance_class"), class);
             }
+            self.replica_monitoring(&base, rep);
             if let Some(az) = &rep.availability_zone {
                 let region = &self.stack.region;
                 let ok = az
