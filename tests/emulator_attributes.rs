@@ -287,6 +287,10 @@ const EDITS: &[Edit] = &[
             (DbReplica, "performance_insights"),
         ],
     ),
+    ok(
+        &[("database.replicas.0.multi_az", "true")],
+        &[(DbReplica, "multi_az")],
+    ),
     // The replica's own Performance Insights: on while the primary's is off.
     ok(
         &[(

@@ -352,6 +352,13 @@ pub static DB_REPLICA: KindSpec = KindSpec {
             .with(Impact::BriefOutage)
             .deferrable()
             .sources(&[RDS_INSTANCE_CLASS]),
+        // A replica of its own: "You can create a read replica as a Multi-AZ DB instance"
+        // (RDS User Guide, Working with read replicas); ModifyDBInstance changes it as it
+        // changes the primary's.
+        AttrSpec::online(MULTI_AZ).deferrable().sources(&[Source::doc(
+            RDS_MODIFY_DB_INSTANCE,
+            "Changing this parameter doesn't result in an outage. The change is applied during the next maintenance window unless the ApplyImmediately parameter is enabled for this request.",
+        )]),
         AttrSpec::online(AVAILABILITY_ZONE)
             .with(Impact::Replace)
             .unmanaged_when_null()
@@ -569,6 +576,7 @@ pub(super) fn desired_replicas(
                     .unwrap_or_default(),
             )
             .set(AVAILABILITY_ZONE, json!(rep.availability_zone))
+            .set(MULTI_AZ, rep.multi_az)
             .set(
                 PERFORMANCE_INSIGHTS,
                 rep.performance_insights.as_ref().unwrap_or(pi).enabled,

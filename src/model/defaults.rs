@@ -131,6 +131,7 @@ fn db_instance(r: &Resource, attr: &str, around: &Around<'_>) -> Option<Default>
 fn replica(r: &Resource, attr: &str, around: &Around<'_>) -> Option<Default> {
     match attr {
         db::DELETION_PROTECTION => d(false, "a replica is never protected"),
+        db::MULTI_AZ => d(false, "one availability zone"),
         db::SOURCE | db::AVAILABILITY_ZONE | "tags" => None,
         _ => {
             let primary = around.source?.attrs.get(attr)?;

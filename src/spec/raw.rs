@@ -485,6 +485,9 @@ pub struct Replica {
     /// Availability zone, e.g. `eu-west-1b`; AWS chooses when omitted.
     #[serde(default)]
     pub availability_zone: Option<String>,
+    /// Keep a synchronous standby of this replica in another availability zone.
+    #[serde(default)]
+    pub multi_az: bool,
     /// Performance Insights of this replica (`enabled` only); the primary's when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performance_insights: Option<PerformanceInsights>,

@@ -191,6 +191,7 @@ pub(super) static ROWS: &[Row] = &[
         .create(|b, q| b.set_kms_key_id(q.opt(KMS_KEY_ID))),
     row(MULTI_AZ, |s| s.bool(s.inst.multi_az()))
         .create(|b, q| b.multi_az(q.b(MULTI_AZ)))
+        .replica(|b, q| b.multi_az(q.b(MULTI_AZ)))
         .modify(|b, q| b.multi_az(q.b(MULTI_AZ)))
         .held(|p| p.multi_az().map(|v| json!(v))),
     row(PORT, |s| {
