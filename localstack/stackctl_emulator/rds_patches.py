@@ -556,6 +556,57 @@ def instance_attributes():
     VIEW_HOOKS.append(view)
 
 
+# ---------------------------------------------------------------- CloudWatch Logs exports
+
+@patch("rds-log-exports")
+def log_exports():
+    """The logs an instance exports to CloudWatch Logs, shown as EnabledCloudwatchLogsExports
+    ("A list of log types that this DB instance is configured to export to CloudWatch Logs"):
+    - CreateDBInstance EnableCloudwatchLogsExports ("The list of log types to enable for
+      exporting to CloudWatch Logs") sets them;
+    - ModifyDBInstance CloudwatchLogsExportConfiguration ("The log types to be enabled for export
+      to CloudWatch Logs for a specific DB instance") adds its EnableLogTypes and removes its
+      DisableLogTypes, at once and never held in PendingModifiedValues: "A change to the
+      CloudwatchLogsExportConfiguration parameter is always applied to the DB instance
+      immediately. Therefore, the ApplyImmediately parameter has no effect."
+    MiniStack ignored both and always showed an empty list. A read replica keeps what MiniStack
+    copies from its source (not patched).
+    Source: RDS API Reference, CreateDBInstance, ModifyDBInstance, CloudwatchLogsExportConfiguration,
+    DBInstance."""
+
+    key = "EnabledCloudwatchLogsExports"
+
+    def create(orig, p):
+        resp = orig(p)
+        if not ok(resp):
+            return resp
+        instance = rds._instances.get(param(p, "DBInstanceIdentifier"))
+        logs = rds._parse_member_list(p, "EnableCloudwatchLogsExports")
+        instance[key] = list(dict.fromkeys(logs))
+        return instance_response("CreateDBInstance", instance)
+
+    def modify(orig, p):
+        instance = find_instance(p)
+        prefix = "CloudwatchLogsExportConfiguration"
+        enable = rds._parse_member_list(p, f"{prefix}.EnableLogTypes")
+        disable = rds._parse_member_list(p, f"{prefix}.DisableLogTypes")
+        resp = orig(p)
+        if not ok(resp) or instance is None or not (enable or disable):
+            return resp
+        logs = [log for log in instance.get(key) or [] if log not in disable]
+        logs += [log for log in dict.fromkeys(enable) if log not in logs and log not in disable]
+        instance[key] = logs
+        return instance_response("ModifyDBInstance", instance)
+
+    def render(instance, xml):
+        members = "".join(f"<member>{log}</member>" for log in instance.get(key) or [])
+        return xml.replace(f"<{key}/>", f"<{key}>{members}</{key}>" if members else f"<{key}/>")
+
+    wrap("CreateDBInstance", create)
+    wrap("ModifyDBInstance", modify)
+    XML_FILTERS.append(render)
+
+
 # ---------------------------------------------------------------- instance port
 
 @patch("rds-modify-port")
