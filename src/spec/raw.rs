@@ -231,8 +231,9 @@ pub struct Database {
     /// Aurora only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_parameter_group: Option<ParameterGroup>,
-    /// Logs the cluster exports to CloudWatch Logs: `postgresql` (Aurora PostgreSQL);
-    /// `audit`, `error`, `general`, `slowquery` (Aurora MySQL). Aurora only.
+    /// Logs the instance (or the Aurora cluster) exports to CloudWatch Logs: `postgresql`,
+    /// `upgrade` (PostgreSQL); `audit`, `error`, `general`, `slowquery` (MySQL); `instance`
+    /// too on Aurora; `iam-db-auth-error` on every engine. None when omitted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log_exports: Vec<String>,
     /// The cluster's DB instances: the first is the writer, the others readers. Aurora only.

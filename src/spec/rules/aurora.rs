@@ -1,5 +1,6 @@
 //! An Aurora database (`engine: aurora-postgresql | aurora-mysql`): the cluster's version,
-//! Serverless v2 capacity range, cluster parameter group, log exports and encryption; its
+//! Serverless v2 capacity range, cluster parameter group, log exports (`database::log_exports`,
+//! shared with an RDS instance) and encryption; its
 //! instances; the RDS-instance keys that mean nothing on a cluster, and the cluster keys that
 //! mean nothing on an RDS instance.
 
@@ -93,22 +94,6 @@ fn cluster_family(engine: Engine, version: &str) -> String {
     }
 }
 
-/// The log types each Aurora engine exports (CreateDBCluster `EnableCloudwatchLogsExports`,
-/// RDS API Reference).
-fn log_types(engine: Engine) -> &'static [&'static str] {
-    match engine {
-        Engine::AuroraMysql => &[
-            "audit",
-            "error",
-            "general",
-            "instance",
-            "slowquery",
-            "iam-db-auth-error",
-        ],
-        _ => &["instance", "postgresql", "iam-db-auth-error"],
-    }
-}
-
 /// The RDS-instance keys a cluster has no use for, each with where its setting lives instead.
 const RDS_ONLY: [(&str, &str); 13] = [
     (
@@ -166,7 +151,7 @@ const RDS_ONLY: [(&str, &str); 13] = [
 ];
 
 /// The cluster keys an RDS instance has no use for.
-const AURORA_ONLY: [(&str, &str); 4] = [
+const AURORA_ONLY: [(&str, &str); 3] = [
     (
         "serverless_v2",
         "Aurora Serverless v2 needs `engine: aurora-postgresql` or `aurora-mysql`",
@@ -174,10 +159,6 @@ const AURORA_ONLY: [(&str, &str); 4] = [
     (
         "cluster_parameter_group",
         "an RDS instance takes `parameter_group`",
-    ),
-    (
-        "log_exports",
-        "log exports of an RDS instance are not supported by stackctl yet: remove it",
     ),
     (
         "instances",
@@ -262,7 +243,6 @@ impl Rules<'_> {
         let set = [
             db.serverless_v2.is_some(),
             db.cluster_parameter_group.is_some(),
-            !db.log_exports.is_empty(),
             !db.instances.is_empty(),
         ];
         for ((key, hint), _) in AURORA_ONLY.into_iter().zip(set).filter(|(_, on)| *on) {
@@ -356,19 +336,6 @@ impl Rules<'_> {
             )
             .allowed(format!("`{expected}`"))
             .hint("a DB cluster parameter group's family follows the engine's major version");
-        }
-    }
-
-    fn log_exports(&mut self, db: &Database) {
-        let allowed = log_types(db.engine);
-        for (i, log) in db.log_exports.iter().enumerate() {
-            if !allowed.contains(&log.as_str()) {
-                self.error(
-                    &format!("database.log_exports[{i}]"),
-                    format!("`{log}` is not a log {} exports", db.engine.as_str()),
-                )
-                .allowed(allowed.join(", "));
-            }
         }
     }
 

@@ -40,6 +40,32 @@ const GP3_THROUGHPUT: Gp3Provisioned = Gp3Provisioned {
     small_baseline: "125 MiB/s",
 };
 
+/// The log types each engine exports to CloudWatch Logs: CreateDBInstance
+/// `EnableCloudwatchLogsExports` (RDS for PostgreSQL "postgresql | upgrade | iam-db-auth-error",
+/// RDS for MySQL "audit | error | general | slowquery | iam-db-auth-error") and CreateDBCluster
+/// `EnableCloudwatchLogsExports` (Aurora), RDS API Reference.
+pub(super) fn log_types(engine: Engine) -> &'static [&'static str] {
+    match engine {
+        Engine::Postgres => &["postgresql", "upgrade", "iam-db-auth-error"],
+        Engine::Mysql => &[
+            "audit",
+            "error",
+            "general",
+            "slowquery",
+            "iam-db-auth-error",
+        ],
+        Engine::AuroraMysql => &[
+            "audit",
+            "error",
+            "general",
+            "instance",
+            "slowquery",
+            "iam-db-auth-error",
+        ],
+        Engine::AuroraPostgresql => &["instance", "postgresql", "iam-db-auth-error"],
+    }
+}
+
 impl Rules<'_> {
     pub(super) fn database(&mut self, db: &Database) {
         let aurora = db.engine.is_aurora();
@@ -70,6 +96,7 @@ impl Rules<'_> {
             }
             self.storage(db);
             self.aurora_keys_refused(db);
+            self.log_exports(db);
             self.renamed_from(db);
         }
         if let Some(port) = db.port
@@ -107,6 +134,25 @@ impl Rules<'_> {
             self.replicas(db);
         }
         self.security_group_refs("database.security_groups", &db.security_groups);
+    }
+
+    /// The logs exported to CloudWatch Logs: each a log type the engine has, none twice. The
+    /// cluster's on Aurora, the instance's on RDS.
+    pub(super) fn log_exports(&mut self, db: &Database) {
+        let allowed = log_types(db.engine);
+        for (i, log) in db.log_exports.iter().enumerate() {
+            let path = format!("database.log_exports[{i}]");
+            if !allowed.contains(&log.as_str()) {
+                self.error(
+                    &path,
+                    format!("`{log}` is not a log {} exports", db.engine.as_str()),
+                )
+                .allowed(allowed.join(", "));
+            } else if db.log_exports[..i].contains(log) {
+                self.error(&path, format!("`{log}` is listed twice"))
+                    .hint("list each log type once");
+            }
+        }
     }
 
     /// RDS's certificate authorities for DB server certificates ("Certificate authorities",
