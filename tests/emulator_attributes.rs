@@ -273,6 +273,15 @@ const EDITS: &[Edit] = &[
         &[("database.ca_certificate_identifier", "rds-ca-ecc384-g1")],
         &[(DbInstance, "ca_certificate_identifier")],
     ),
+    // Logs exported: one enabled; then two enabled and that one disabled in one call.
+    ok(
+        &[("database.log_exports", "[postgresql]")],
+        &[(DbInstance, "log_exports")],
+    ),
+    ok(
+        &[("database.log_exports", "[upgrade, iam-db-auth-error]")],
+        &[(DbInstance, "log_exports")],
+    ),
     ok(
         &[("database.security_groups", "[database, redis]")],
         &[
@@ -830,6 +839,15 @@ const MYSQL_BASE: &[(&str, &str)] = &[
 ];
 
 const MYSQL_EDITS: &[Edit] = &[
+    // MySQL's logs exported, then none (each disabled), before the engine changes.
+    ok(
+        &[("database.log_exports", "[slowquery, error]")],
+        &[(DbInstance, "log_exports")],
+    ),
+    ok(
+        &[("database.log_exports", "null")],
+        &[(DbInstance, "log_exports")],
+    ),
     ok(
         &[(
             "proxy.pool.session_pinning_filters",

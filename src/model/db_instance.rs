@@ -49,6 +49,7 @@ pub mod attr {
     pub const COPY_TAGS_TO_SNAPSHOT: &str = "copy_tags_to_snapshot";
     pub const IAM_DATABASE_AUTHENTICATION: &str = "iam_database_authentication";
     pub const CA_CERTIFICATE_IDENTIFIER: &str = "ca_certificate_identifier";
+    pub const LOG_EXPORTS: &str = "log_exports";
     pub const PARAMETER_APPLY_STATUS: &str = "parameter_apply_status";
     pub const PARAMETER_GROUP: &str = "parameter_group";
     pub const SUBNET_GROUP: &str = "subnet_group";
@@ -281,6 +282,19 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
                     "By default, the DB instance is restarted when you rotate your SSL/TLS certificate. The certificate is not updated until the DB instance is restarted.",
                 ),
             ]),
+        // The log types exported to CloudWatch Logs, sorted; empty: none. Sent as
+        // CloudwatchLogsExportConfiguration (the types to enable and to disable), which AWS
+        // applies at once, never in the window. The primary's only: a read replica's own
+        // exports (CreateDBInstanceReadReplica EnableCloudwatchLogsExports) are not managed.
+        AttrSpec::online(LOG_EXPORTS)
+            .compare(Compare::Unordered)
+            .sources(&[
+                Source::doc(
+                    RDS_MODIFY_DB_INSTANCE,
+                    "A change to the CloudwatchLogsExportConfiguration parameter is always applied to the DB instance immediately. Therefore, the ApplyImmediately parameter has no effect.",
+                ),
+                RDS_NO_DOWNTIME,
+            ]),
         AttrSpec::online(PARAMETER_GROUP)
             .with(Impact::Reboot)
             .unmanaged_when_null()
@@ -466,6 +480,12 @@ fn apply_changes_name(a: ApplyChanges) -> &'static str {
     }
 }
 
+/// The log types exported to CloudWatch Logs, sorted and each once.
+fn log_exports(logs: &[String]) -> Value {
+    let set: std::collections::BTreeSet<&str> = logs.iter().map(String::as_str).collect();
+    json!(set)
+}
+
 /// The enhanced monitoring role, only while monitoring is on.
 fn monitoring_role_arn(em: &EnhancedMonitoring) -> Value {
     json!(em.role_arn.clone().filter(|_| em.interval_seconds > 0))
@@ -537,6 +557,7 @@ pub(super) fn desired_instance(
             CA_CERTIFICATE_IDENTIFIER,
             json!(db.ca_certificate_identifier),
         )
+        .set(LOG_EXPORTS, log_exports(&db.log_exports))
         .set(PARAMETER_GROUP, json!(parameter_group))
         .set(PARAMETER_APPLY_STATUS, IN_SYNC)
         .set(SUBNET_GROUP, subnet_group.clone())

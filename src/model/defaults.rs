@@ -116,6 +116,7 @@ fn db_instance(r: &Resource, attr: &str, around: &Around<'_>) -> Option<Default>
         db::AUTO_MINOR_VERSION_UPGRADE => d(true, "AWS applies minor versions in the window"),
         db::COPY_TAGS_TO_SNAPSHOT => d(true, "stackctl's default"),
         db::IAM_DATABASE_AUTHENTICATION => d(false, "passwords only"),
+        db::LOG_EXPORTS => d(json!([]), "no logs exported"),
         db::SUBNET_GROUP => d(
             db_subnet_group_name(around.stack),
             "the stack's DB subnet group",

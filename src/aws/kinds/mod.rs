@@ -32,9 +32,12 @@ use crate::plan::Step;
 
 /// What a request's fields are set from: the desired resource, with its security groups' ids,
 /// the tags a create sets, and the secret the request carries (a master password, an AUTH
-/// token), read right before the call.
+/// token), read right before the call; and what AWS has, for a field that says the change
+/// (what to add and what to remove) rather than the new value.
 pub(crate) struct Req<'a> {
     pub r: &'a Resource,
+    /// The resource as AWS had it when the step was planned; `None` on a create.
+    pub have: Option<&'a Resource>,
     pub sg_ids: Option<Vec<String>>,
     pub create_tags: BTreeMap<String, String>,
     pub secret: Option<Sensitive>,
@@ -43,13 +46,14 @@ pub(crate) struct Req<'a> {
 impl<'a> Req<'a> {
     /// The request of `r` in a step, its security groups named by `sg_attr`.
     pub(crate) fn of(
-        cx: &StepContext<'_>,
+        cx: &StepContext<'a>,
         r: &'a Resource,
         sg_attr: &str,
         secret: Option<Sensitive>,
     ) -> Result<Self, AwsError> {
         Ok(Req {
             r,
+            have: cx.observed.map(|o| &o.resource),
             sg_ids: cx.sg_ids(r, sg_attr)?,
             create_tags: cx.create_tags(r),
             secret,

@@ -7,7 +7,9 @@
 use aws_sdk_rds::operation::create_db_instance::builders::CreateDBInstanceFluentBuilder as Create;
 use aws_sdk_rds::operation::create_db_instance_read_replica::builders::CreateDBInstanceReadReplicaFluentBuilder as Replica;
 use aws_sdk_rds::operation::modify_db_instance::builders::ModifyDBInstanceFluentBuilder as Modify;
-use aws_sdk_rds::types::{DbInstance, PendingModifiedValues as Held};
+use aws_sdk_rds::types::{
+    CloudwatchLogsExportConfiguration, DbInstance, PendingModifiedValues as Held,
+};
 use serde_json::{Value, json};
 
 use super::super::Req;
@@ -140,6 +142,27 @@ fn performance_insights(b: Modify, q: &Req<'_>) -> Modify {
 fn monitoring(b: Modify, q: &Req<'_>) -> Modify {
     b.monitoring_interval(q.i(MONITORING_INTERVAL_SECONDS).unwrap_or(0))
         .set_monitoring_role_arn(q.opt(MONITORING_ROLE_ARN))
+}
+
+/// The log types to export, sorted (the model's form).
+fn log_types(q: &Req<'_>) -> Vec<String> {
+    q.r.strings(LOG_EXPORTS)
+}
+
+/// `CloudwatchLogsExportConfiguration` says the change, not the new list: the types to enable
+/// (wanted, not exported now) and to disable (exported now, not wanted), each `None` when
+/// empty. Without AWS's list (no observed instance) every wanted type is enabled.
+pub(super) fn log_exports_change(q: &Req<'_>) -> CloudwatchLogsExportConfiguration {
+    let want = log_types(q);
+    let have = q.have.map(|h| h.strings(LOG_EXPORTS)).unwrap_or_default();
+    let minus = |a: &[String], b: &[String]| -> Option<Vec<String>> {
+        let out: Vec<String> = a.iter().filter(|x| !b.contains(x)).cloned().collect();
+        (!out.is_empty()).then_some(out)
+    };
+    CloudwatchLogsExportConfiguration::builder()
+        .set_enable_log_types(minus(&want, &have))
+        .set_disable_log_types(minus(&have, &want))
+        .build()
 }
 
 /// Every row of the primary's and the replica's tables.
@@ -309,6 +332,17 @@ pub(super) static ROWS: &[Row] = &[
     .create(|b, q| b.set_ca_certificate_identifier(q.opt(CA_CERTIFICATE_IDENTIFIER)))
     .modify(|b, q| b.set_ca_certificate_identifier(q.opt(CA_CERTIFICATE_IDENTIFIER)))
     .held(|p| p.ca_certificate_identifier().map(|v| json!(v))),
+    // Sorted, as the model has it.
+    row(LOG_EXPORTS, |s| {
+        let mut logs = s.inst.enabled_cloudwatch_logs_exports().to_vec();
+        logs.sort();
+        json!(logs)
+    })
+    .create(|b, q| {
+        let logs = log_types(q);
+        b.set_enable_cloudwatch_logs_exports((!logs.is_empty()).then_some(logs))
+    })
+    .modify(|b, q| b.cloudwatch_logs_export_configuration(log_exports_change(q))),
     row(PARAMETER_GROUP, |s| {
         json!(
             s.inst

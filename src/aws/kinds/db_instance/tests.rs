@@ -114,3 +114,64 @@ fn a_modify_names_the_instance_as_aws_knows_it_now() {
         );
     }
 }
+
+/// Log exports are read sorted, and a modify sends the change against AWS's list: the types to
+/// enable (wanted, not exported) and to disable (exported, not wanted), none of either left
+/// empty; with no list of AWS's, every wanted type is enabled.
+#[test]
+fn log_exports_are_read_sorted_and_sent_as_what_to_enable_and_disable() {
+    use aws_sdk_rds::types::DbInstance;
+    use serde_json::json;
+
+    use crate::aws::kinds::Req;
+    use crate::aws::read::{Context, OwnedArns};
+    use crate::model::Resource;
+    use crate::model::db_instance::attr::LOG_EXPORTS;
+
+    let owned = OwnedArns::new();
+    let cx = Context::for_test("shop", &owned);
+    let inst = DbInstance::builder()
+        .db_instance_identifier("shop-db")
+        .enabled_cloudwatch_logs_exports("upgrade")
+        .enabled_cloudwatch_logs_exports("postgresql")
+        .build();
+    let o = super::observe(&cx, &inst);
+    assert_eq!(
+        o.resource.get(LOG_EXPORTS),
+        &json!(["postgresql", "upgrade"])
+    );
+
+    let logs = |l: &[&str]| Resource::new(Kind::DbInstance, "shop-db").set(LOG_EXPORTS, json!(l));
+    let change = |want: &Resource, have: Option<&Resource>| {
+        let q = Req {
+            r: want,
+            have,
+            sg_ids: None,
+            create_tags: Default::default(),
+            secret: None,
+        };
+        let c = super::rows::log_exports_change(&q);
+        (c.enable_log_types.clone(), c.disable_log_types.clone())
+    };
+    let v = |l: &[&str]| Some(l.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+    let (want, have) = (
+        logs(&["iam-db-auth-error", "upgrade"]),
+        logs(&["postgresql", "upgrade"]),
+    );
+    assert_eq!(
+        change(&want, Some(&have)),
+        (v(&["iam-db-auth-error"]), v(&["postgresql"]))
+    );
+    assert_eq!(
+        change(&logs(&[]), Some(&have)),
+        (None, v(&["postgresql", "upgrade"]))
+    );
+    assert_eq!(
+        change(&have, Some(&logs(&[]))),
+        (v(&["postgresql", "upgrade"]), None)
+    );
+    assert_eq!(
+        change(&want, None),
+        (v(&["iam-db-auth-error", "upgrade"]), None)
+    );
+}

@@ -137,7 +137,7 @@ impl AwsKind for Proxies {
 /// The proxy's request, with its auth secret's ARN when `with_auth` (a create, or a modify of
 /// the `Auth` it shares with IAM authentication).
 fn request<'a>(
-    cx: &StepContext<'_>,
+    cx: &StepContext<'a>,
     r: &'a Resource,
     with_auth: bool,
 ) -> Result<ProxyReq<'a>, AwsError> {

@@ -144,6 +144,7 @@ impl AwsKind for ProxyTargetGroups {
 async fn send_pool(cx: &StepContext<'_>, r: &Resource) -> Result<(), AwsError> {
     let q = Req {
         r,
+        have: None,
         sg_ids: None,
         create_tags: Default::default(),
         secret: None,
