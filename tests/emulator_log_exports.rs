@@ -1,0 +1,38 @@
+//! Logs exported to CloudWatch Logs by a new RDS primary, against the local emulator: the create
+//! enables the spec's log types (`EnableCloudwatchLogsExports`), AWS reports them, and the next
+//! plan is empty whatever order the spec lists them in.
+
+mod common;
+
+use common::*;
+
+#[tokio::test]
+async fn a_new_primary_exports_the_spec_s_logs() {
+    let name = unique("logs");
+    seed_network(&name).await;
+    let (_, text) = example("minimal.yaml", &name);
+    let text = text.replace(
+        "  engine: postgres\n",
+        "  engine: postgres\n  log_exports: [upgrade, postgresql]\n",
+    );
+    assert!(
+        text.contains("log_exports"),
+        "the example has no engine line"
+    );
+    let spec = write_spec(&name, &text);
+    apply(&spec);
+    let mut logs = describe_instance(&format!("{name}-db"))
+        .await
+        .enabled_cloudwatch_logs_exports()
+        .to_vec();
+    logs.sort();
+    assert_eq!(logs, ["postgresql", "upgrade"]);
+    assert_plan_empty(&spec);
+    let _ = stackctl(&[
+        "destroy",
+        "--auto-approve",
+        "--allow-destroy",
+        "--skip-final-snapshot",
+        spec.to_str().expect("path"),
+    ]);
+}
