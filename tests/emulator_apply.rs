@@ -27,23 +27,6 @@ database:
     )
 }
 
-/// The change plan makes for one address, with its impact.
-fn change<'p>(plan: &'p Value, address: &str) -> &'p Value {
-    plan["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .find(|c| {
-            let a = &c["address"];
-            format!(
-                "{}.{}",
-                a["kind"].as_str().unwrap_or(""),
-                a["name"].as_str().unwrap_or("")
-            ) == address
-        })
-        .unwrap_or_else(|| panic!("no change for {address} in {plan:#}"))
-}
-
 #[tokio::test]
 async fn each_example_stack_is_created_from_nothing_and_a_second_plan_is_empty() {
     for (file, tag) in [

@@ -104,20 +104,6 @@ async fn a_lost_create_response_is_recognised_by_its_mark_and_the_apply_complete
     destroy(&probe_spec);
 }
 
-/// Deletes a test stack, so that the emulator's quotas (20 proxies) are not used up.
-fn destroy(spec: &std::path::Path) {
-    run_ok(
-        &[
-            "destroy",
-            "--auto-approve",
-            "--allow-destroy",
-            "--skip-final-snapshot",
-            spec.to_str().expect("path"),
-        ],
-        0,
-    );
-}
-
 #[tokio::test]
 async fn a_resumed_apply_that_fails_rolls_back_the_interrupted_runs_work_too() {
     let _serial = use_fault_emulator().await;

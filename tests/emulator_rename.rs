@@ -7,7 +7,7 @@ mod common;
 
 use common::faults::*;
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The staging example named `name`, its primary renamed from `{name}-db` to `{name}-dbx`.
 fn renamed_text(name: &str, text: &str) -> String {
@@ -21,34 +21,10 @@ fn renamed_text(name: &str, text: &str) -> String {
     )
 }
 
-fn change<'p>(plan: &'p Value, address: &str) -> &'p Value {
-    plan["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .find(|c| {
-            format!(
-                "{}.{}",
-                c["address"]["kind"].as_str().unwrap_or(""),
-                c["address"]["name"].as_str().unwrap_or("")
-            ) == address
-        })
-        .unwrap_or_else(|| panic!("no change for {address} in {plan:#}"))
-}
-
 /// Destroys the stack (which frees the emulator's proxy quota for the tests after this one)
 /// and checks that nothing tagged with it is left: destroy finds the renamed instance.
 async fn destroyed(spec: &std::path::Path, name: &str) {
-    run_ok(
-        &[
-            "destroy",
-            "--auto-approve",
-            "--allow-destroy",
-            "--skip-final-snapshot",
-            spec.to_str().expect("path"),
-        ],
-        0,
-    );
+    destroy(spec);
     let left = tagged(name).await;
     assert!(left.is_empty(), "still tagged with {name}: {left:?}");
 }

@@ -336,3 +336,34 @@ pub async fn foreign_instance(id: &str) {
         .await
         .expect("foreign instance");
 }
+
+/// The change plan makes for one address, with its impact.
+pub fn change<'p>(plan: &'p serde_json::Value, address: &str) -> &'p serde_json::Value {
+    plan["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| {
+            let a = &c["address"];
+            format!(
+                "{}.{}",
+                a["kind"].as_str().unwrap_or(""),
+                a["name"].as_str().unwrap_or("")
+            ) == address
+        })
+        .unwrap_or_else(|| panic!("no change for {address} in {plan:#}"))
+}
+
+/// Deletes a test stack, so that the emulator's quotas (20 proxies) are not used up.
+pub fn destroy(spec: &std::path::Path) {
+    run_ok(
+        &[
+            "destroy",
+            "--auto-approve",
+            "--allow-destroy",
+            "--skip-final-snapshot",
+            spec.to_str().expect("path"),
+        ],
+        0,
+    );
+}
