@@ -40,7 +40,9 @@ async fn a_renamed_primary_is_the_same_instance_under_its_new_name() {
     let (old, new) = (format!("{name}-db"), format!("{name}-dbx"));
     let before = describe_instance(&old).await;
 
-    std::fs::write(&spec, renamed_text(&name, &text)).expect("rewrite");
+    // Renamed, and retagged in the same apply: the tags go to the instance's new ARN.
+    let retagged = renamed_text(&name, &text).replace("  team: platform\n", "  team: data\n");
+    std::fs::write(&spec, retagged).expect("rewrite");
     let plan = plan_json(&spec);
     let c = change(&plan, &format!("db_instance.{new}"));
     assert_eq!(c["action"], "update", "{plan:#}");
@@ -54,6 +56,13 @@ async fn a_renamed_primary_is_the_same_instance_under_its_new_name() {
         after.dbi_resource_id(),
         before.dbi_resource_id(),
         "the same instance"
+    );
+    let team = after.tag_list().iter().find(|t| t.key() == Some("team"));
+    assert_eq!(
+        team.and_then(|t| t.value()),
+        Some("data"),
+        "{:?}",
+        after.tag_list()
     );
     let replica = describe_instance(&format!("{name}-db-replica-1")).await;
     assert_eq!(

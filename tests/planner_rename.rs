@@ -9,7 +9,7 @@ use offline::{after, as_applied, plan_for, snapshot, stack, step_of};
 use serde_json::json;
 use stackctl::model::{Address, Impact, Kind, desired};
 use stackctl::plan::{Action, Change, Observed, Plan, PlanError, plan};
-use stackctl::spec::raw::{PasswordSource, Stack};
+use stackctl::spec::raw::{ApplyChanges, PasswordSource, Stack};
 
 /// The staging stack with its primary renamed: (spec, old name, new name).
 fn renamed() -> (Stack, String, String) {
@@ -144,6 +144,10 @@ fn a_rename_is_refused_where_it_cannot_keep_the_data_or_the_credentials() {
         .expect("primary")
         .owned = false;
     assert!(refusal(&s, &foreign).contains("does not own"));
+    // Held for the window, the new name would come after its target and alarms moved to it.
+    let mut held = s.clone();
+    held.database.apply_changes = ApplyChanges::InMaintenanceWindow;
+    assert!(refusal(&held, &observed).contains("apply_changes: immediately"));
     // A generated password's secret is named after the instance.
     let mut generated = s.clone();
     generated.database.master_user.password = PasswordSource::Generated;

@@ -72,8 +72,7 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
         // (`plan::rename`), and this row is then the change.
         AttrSpec::online(IDENTIFIER)
             .with(Impact::BriefOutage)
-            .deferrable()
-            .cases("a rename (`renamed_from`): in place, the data stays; the instance reboots and is unavailable until its new DNS name is in effect (about 10 minutes), at once when applied immediately, else in the maintenance window; its replicas and tags stay with it, its endpoint changes")
+            .cases("a rename (`renamed_from`): in place, the data stays; the instance reboots and is unavailable until its new DNS name is in effect (about 10 minutes); its replicas and tags stay with it, its endpoint changes; always at once (its proxy target and alarms follow in the same apply): refused with `apply_changes: in_maintenance_window`")
             .sources(&[
                 Source::doc(
                     RDS_MODIFY_DB_INSTANCE,

@@ -20,7 +20,9 @@ use serde_json::Value;
 use super::diff::PlanError;
 use super::format::{Step, StepOp};
 use super::observed::Observed;
-use crate::model::db_instance::attr::{IDENTIFIER, MASTER_PASSWORD, RENAMED_FROM, SOURCE};
+use crate::model::db_instance::attr::{
+    APPLY_CHANGES, IDENTIFIER, MASTER_PASSWORD, RENAMED_FROM, SOURCE,
+};
 use crate::model::proxy::attr::proxy::AUTH_SECRET;
 use crate::model::proxy::attr::target::DB_INSTANCE;
 use crate::model::secret::master_auth_secret;
@@ -60,6 +62,14 @@ fn wanted(
                 reason: format!(
                     "`renamed_from: {old}` names {}, which this stack does not own as its primary instance (it lacks the stackctl:stack tag, or is a read replica); stackctl renames only its own",
                     o.resource.address
+                ),
+            });
+        }
+        if d.str(APPLY_CHANGES) == Some("in_maintenance_window") {
+            return Err(PlanError::Impossible {
+                address: d.address.clone(),
+                reason: format!(
+                    "`{old}` is renamed at once or not at all: its proxy target and alarms follow the new name in the same apply, which AWS would not have before the maintenance window; set `apply_changes: immediately` for the apply that renames it"
                 ),
             });
         }

@@ -125,12 +125,17 @@ impl AwsKind for DbInstances {
             cx.sent("rds:ModifyDBInstance", &carried);
             master_secret_moved(cx, a, out.db_instance(), changes(MASTER_PASSWORD));
         }
+        // The ARN is kept under the step's address (the new one once renamed).
+        let (step_address, renaming) = (a, renamed.is_some());
+        if changes(TAGS) && !renaming {
+            rds_tags(cx, &cx.arn(a)?).await?;
+        }
         let a = &match renamed {
             Some(new) => renamed_to(cx, a, &now, new).await?,
             None => Address::new(a.kind, &now),
         };
-        if changes(TAGS) {
-            rds_tags(cx, &cx.arn(a)?).await?;
+        if changes(TAGS) && renaming {
+            rds_tags(cx, &cx.arn(step_address)?).await?;
         }
         crate::aws::wait::until_settled(cx.clients, a).await?;
         // A reboot the plan asks for: its own row (parameters waiting for one), or a change
