@@ -126,7 +126,7 @@ fn a_rename_aws_holds_for_the_window_is_not_planned_again() {
 #[test]
 fn a_rename_is_refused_where_it_cannot_keep_the_data_or_the_credentials() {
     let (s, old, new) = renamed();
-    let (net, observed) = snapshot("fixtures/observed/staging-applied.json");
+    let observed = snapshot("fixtures/observed/staging-applied.json").1;
     // Both names exist: which one is the instance is not the plan's to guess.
     let mut both = observed.clone();
     let mut twin = both
@@ -151,8 +151,12 @@ fn a_rename_is_refused_where_it_cannot_keep_the_data_or_the_credentials() {
     // A generated password's secret is named after the instance.
     let mut generated = s.clone();
     generated.database.master_user.password = PasswordSource::Generated;
-    assert!(refusal(&generated, &observed).contains("rds_managed"));
-    let _ = net;
+    let why = refusal(&generated, &observed);
+    assert!(why.contains("rds_managed"), "{why}");
+    assert!(
+        why.contains(&format!("stackctl/{}/{old}/master", s.stack)),
+        "{why}"
+    );
 }
 
 #[test]

@@ -123,7 +123,8 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         return Ok(Outcome::Invalid);
     }
     // The instances the plan renames, held at their new names as the plan holds them.
-    let observed = &crate::plan::rename::rekeyed(&plan.desired, &locked.read.observed)?;
+    let observed =
+        &crate::plan::rename::rekeyed(&plan.stack, &plan.desired, &locked.read.observed)?;
     let mut journal = Journal::new(
         plan,
         observed,

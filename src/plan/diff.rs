@@ -294,7 +294,7 @@ pub fn plan(
     observed: &Observed,
 ) -> Result<Plan, PlanError> {
     let fingerprint = observed.fingerprint();
-    let observed = &super::rename::rekeyed(desired, observed)?;
+    let observed = &super::rename::rekeyed(stack, desired, observed)?;
     let mut changes = Vec::new();
     let mut notes = Vec::new();
     let mut held: BTreeSet<&Address> = desired.iter().map(|r| &r.address).collect();

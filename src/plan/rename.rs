@@ -32,6 +32,7 @@ use crate::spec::raw::PasswordSource;
 
 /// The renames `desired` asks for that AWS has yet to make: new address → old name.
 fn wanted(
+    stack: &str,
     desired: &[Resource],
     observed: &Observed,
 ) -> Result<BTreeMap<Address, String>, PlanError> {
@@ -78,7 +79,7 @@ fn wanted(
                 address: d.address.clone(),
                 reason: format!(
                     "`{old}` cannot be renamed while stackctl keeps its generated master password: the secret is named after the instance ({}), and a new one would hold a password the instance does not have; set `master_user.password: rds_managed` and apply first, then rename",
-                    master_secret_name("<stack>", old)
+                    master_secret_name(stack, old)
                 ),
             });
         }
@@ -89,8 +90,12 @@ fn wanted(
 
 /// What AWS holds, with each instance the spec renames held at its new name (its `identifier`
 /// still the old one) and its replicas naming it by the new name.
-pub fn rekeyed(desired: &[Resource], observed: &Observed) -> Result<Observed, PlanError> {
-    let renames = wanted(desired, observed)?;
+pub fn rekeyed(
+    stack: &str,
+    desired: &[Resource],
+    observed: &Observed,
+) -> Result<Observed, PlanError> {
+    let renames = wanted(stack, desired, observed)?;
     let mut out = observed.clone();
     for (to, from) in &renames {
         let Some(mut o) = out.resources.remove(&Address::new(Kind::DbInstance, from)) else {
