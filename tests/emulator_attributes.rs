@@ -917,6 +917,37 @@ const RENAME_EDITS: &[Edit] = &[
     },
 ];
 
+/// The primary's storage type changed in place: gp3 to io1 (IOPS provisioned, the size raised
+/// to io1's minimum, gp3's throughput gone), io1 to io2, io2 to gp2 (IOPS follow the size).
+const STORAGE_EDITS: &[Edit] = &[
+    ok(
+        &[
+            ("database.storage.type", "io1"),
+            ("database.storage.allocated_gib", "100"),
+            ("database.storage.iops", "3000"),
+        ],
+        &[
+            (DbInstance, "storage_type"),
+            (DbInstance, "allocated_gib"),
+            (DbInstance, "throughput_mibps"),
+        ],
+    ),
+    ok(
+        &[
+            ("database.storage.type", "io2"),
+            ("database.storage.iops", "4000"),
+        ],
+        &[(DbInstance, "storage_type"), (DbInstance, "iops")],
+    ),
+    ok(
+        &[
+            ("database.storage.type", "gp2"),
+            ("database.storage.iops", "null"),
+        ],
+        &[(DbInstance, "storage_type"), (DbInstance, "iops")],
+    ),
+];
+
 /// Rows set once when the resource is created (`Compare::AtCreate`): the name carries them, or
 /// stackctl writes them from the stack, and AWS has no call to change them, so no edit and no
 /// change made in AWS can make them differ. The model's rows of that kind are exactly these.
@@ -1333,6 +1364,7 @@ const GROUPS: &[(Base, &[Edit])] = &[
     (TRANSIT_BASE, TRANSIT_EDITS),
     (VPC_MOVE_BASE, VPC_MOVE_EDITS),
     (&[], RENAME_EDITS),
+    (&[], STORAGE_EDITS),
 ];
 
 #[test]

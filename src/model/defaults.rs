@@ -90,10 +90,12 @@ fn db_instance(r: &Resource, attr: &str, around: &Around<'_>) -> Option<Default>
         .and_then(|g| u32::try_from(g).ok())
         .unwrap_or(0);
     let (iops, throughput) = gp3_baseline(size);
+    let gp3 = r.str(db::STORAGE_TYPE) == Some("gp3");
     match attr {
         db::MAX_ALLOCATED_GIB => d(0, "storage autoscaling off"),
-        db::IOPS => d(iops, "the gp3 baseline for this size"),
-        db::THROUGHPUT_MIBPS => d(throughput, "the gp3 baseline for this size"),
+        db::STORAGE_TYPE => d("gp3", "General Purpose SSD, the current generation"),
+        db::IOPS if gp3 => d(iops, "the gp3 baseline for this size"),
+        db::THROUGHPUT_MIBPS if gp3 => d(throughput, "the gp3 baseline for this size"),
         db::STORAGE_ENCRYPTED => d(true, "stackctl's default: encrypted at rest"),
         db::MULTI_AZ => d(false, "one availability zone"),
         db::PORT => d(

@@ -281,23 +281,25 @@ pub struct ClusterInstance {
 /// below it, the baseline (3000 IOPS, 125 MiB/s). The one place this AWS rule is written.
 pub const GP3_PROVISIONED_MIN_GIB: u32 = 400;
 
-/// Storage: gp3, optionally encrypted with a customer KMS key.
+/// Storage: gp3 (the default), gp2, io1 or io2, optionally encrypted with a customer KMS key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Storage {
-    /// Storage type; only `gp3`.
+    /// Storage type: `gp3` (the default), `gp2`, `io1` or `io2`.
     #[serde(default, rename = "type")]
     pub kind: StorageType,
-    /// Allocated storage in GiB (20 to 65536). Required for RDS; not on Aurora.
+    /// Allocated storage in GiB (20 to 65536; io1 and io2 from 100). Required for RDS; not on
+    /// Aurora.
     #[serde(default)]
     pub allocated_gib: Option<u32>,
     /// Ceiling for storage autoscaling in GiB; omit to turn autoscaling off.
     #[serde(default)]
     pub max_allocated_gib: Option<u32>,
-    /// Provisioned IOPS; only at 400 GiB or more (below, the 3000 IOPS baseline applies).
+    /// Provisioned IOPS: gp3 only at 400 GiB or more (below, the 3000 IOPS baseline applies);
+    /// io1 and io2 require it (1000 to 256000, 0.5 to 50 per GiB); gp2 takes none.
     #[serde(default)]
     pub iops: Option<u32>,
-    /// Provisioned throughput in MiB/s; only at 400 GiB or more (below, 125 MiB/s applies).
+    /// Provisioned throughput in MiB/s; gp3 only, at 400 GiB or more (below, 125 MiB/s applies).
     #[serde(default)]
     pub throughput_mibps: Option<u32>,
     /// Encrypt storage at rest.
@@ -326,8 +328,32 @@ impl Default for Storage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum StorageType {
+    /// General Purpose SSD: a baseline by size, IOPS and throughput provisioned from 400 GiB.
     #[default]
     Gp3,
+    /// General Purpose SSD, previous generation: IOPS follow the size.
+    Gp2,
+    /// Provisioned IOPS SSD.
+    Io1,
+    /// Provisioned IOPS SSD, Block Express.
+    Io2,
+}
+
+impl StorageType {
+    /// AWS's name for it (`StorageType`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageType::Gp3 => "gp3",
+            StorageType::Gp2 => "gp2",
+            StorageType::Io1 => "io1",
+            StorageType::Io2 => "io2",
+        }
+    }
+
+    /// io1 and io2: IOPS are required and provisioned at any size.
+    pub fn provisioned_iops(self) -> bool {
+        matches!(self, StorageType::Io1 | StorageType::Io2)
+    }
 }
 
 /// The master user.

@@ -1,43 +1,12 @@
-//! The RDS database: the instance, its gp3 storage, backups and windows, the master user, the
+//! The RDS database: the instance (its storage in `storage.rs`), backups and windows, the master user, the
 //! parameter group, Performance Insights and enhanced monitoring, and the read replicas.
-
-use std::ops::RangeInclusive;
 
 use super::Rules;
 use super::shapes::{is_arn, is_class};
 use super::stack::is_production;
 use super::windows::Windows;
 use crate::spec::raw::{
-    Database, Engine, EnhancedMonitoring, GP3_PROVISIONED_MIN_GIB, PasswordSource,
-    PerformanceInsights, Replica,
-};
-
-/// A gp3 setting that can be provisioned only at `GP3_PROVISIONED_MIN_GIB` or more.
-struct Gp3Provisioned {
-    /// The key under `database.storage`.
-    key: &'static str,
-    /// What it provisions, in a sentence.
-    what: &'static str,
-    unit: &'static str,
-    range: RangeInclusive<u32>,
-    /// The baseline gp3 gives below the size.
-    small_baseline: &'static str,
-}
-
-const GP3_IOPS: Gp3Provisioned = Gp3Provisioned {
-    key: "iops",
-    what: "IOPS",
-    unit: "IOPS",
-    range: 12000..=64000,
-    small_baseline: "3000 IOPS and 125 MiB/s",
-};
-
-const GP3_THROUGHPUT: Gp3Provisioned = Gp3Provisioned {
-    key: "throughput_mibps",
-    what: "throughput",
-    unit: "MiB/s",
-    range: 500..=4000,
-    small_baseline: "125 MiB/s",
+    Database, Engine, EnhancedMonitoring, PasswordSource, PerformanceInsights, Replica,
 };
 
 /// The log types each engine exports to CloudWatch Logs: CreateDBInstance
@@ -177,91 +146,6 @@ impl Rules<'_> {
         if !is_class(class, "db.") {
             self.error(path, format!("`{class}` is not a DB instance class"))
                 .allowed("`db.<family>.<size>`, e.g. `db.r6g.large`");
-        }
-    }
-
-    fn storage(&mut self, db: &Database) {
-        let Some(st) = &db.storage else {
-            self.missing("database", "storage", "an RDS instance needs `storage`")
-                .allowed("`storage: {allocated_gib: 20}` or more");
-            return;
-        };
-        let Some(allocated) = st.allocated_gib else {
-            self.missing(
-                "database.storage",
-                "allocated_gib",
-                "an RDS instance needs `storage.allocated_gib`",
-            )
-            .allowed("20 to 65536 GiB");
-            return;
-        };
-        if !(20..=65536).contains(&allocated) {
-            self.error(
-                "database.storage.allocated_gib",
-                format!("{allocated} GiB is outside gp3's range"),
-            )
-            .allowed("20 to 65536 GiB");
-        }
-        if let Some(max) = st.max_allocated_gib {
-            if max <= allocated {
-                self.error(
-                    "database.storage.max_allocated_gib",
-                    format!(
-                        "the autoscaling ceiling {max} GiB must be above allocated storage ({allocated} GiB)"
-                    ),
-                )
-                .allowed(format!("{} to 65536 GiB", allocated + 1))
-                .hint("omit it to turn storage autoscaling off");
-            } else if max > 65536 {
-                self.error(
-                    "database.storage.max_allocated_gib",
-                    format!("the autoscaling ceiling {max} GiB is above gp3's maximum"),
-                )
-                .allowed(format!("{} to 65536 GiB", allocated + 1));
-            }
-        }
-        self.gp3_provisioned(db, allocated, &GP3_IOPS, st.iops);
-        self.gp3_provisioned(db, allocated, &GP3_THROUGHPUT, st.throughput_mibps);
-        self.kms_key_needs_encryption(
-            "database.storage.kms_key_id",
-            st.kms_key_id.is_some(),
-            st.encrypted,
-            "storage is not encrypted",
-            "set `encrypted: true` (the default) or remove `kms_key_id`",
-        );
-    }
-
-    /// Provisioned IOPS or throughput: only at 400 GiB or more, and then within gp3's range.
-    fn gp3_provisioned(
-        &mut self,
-        db: &Database,
-        allocated: u32,
-        setting: &Gp3Provisioned,
-        value: Option<u32>,
-    ) {
-        let Some(value) = value else {
-            return;
-        };
-        let engine = db.engine.as_str();
-        let min = GP3_PROVISIONED_MIN_GIB;
-        let Gp3Provisioned {
-            key, what, unit, ..
-        } = *setting;
-        let (lo, hi) = (*setting.range.start(), *setting.range.end());
-        let path = format!("database.storage.{key}");
-        if allocated < min {
-            self.error(&path, format!("gp3 {what} can only be provisioned at {min} GiB or more for {engine} (allocated is {allocated} GiB)"))
-                .allowed(format!("no `{key}` below {min} GiB"))
-                .hint(format!("below {min} GiB gp3 gives a baseline of {}: remove `{key}`, or raise `allocated_gib` to {min}", setting.small_baseline));
-        } else if !setting.range.contains(&value) {
-            self.error(
-                &path,
-                format!("{value} {unit} is outside gp3's range for {engine} at {min} GiB or more"),
-            )
-            .allowed(format!("{lo} to {hi}"))
-            .hint(format!(
-                "{lo} {unit} is the included baseline at {min} GiB or more"
-            ));
         }
     }
 

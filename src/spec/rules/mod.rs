@@ -15,6 +15,7 @@ mod proxy;
 mod redis;
 mod shapes;
 mod stack;
+mod storage;
 mod windows;
 
 use super::diag::Diagnostic;

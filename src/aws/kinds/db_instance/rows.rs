@@ -16,7 +16,7 @@ use super::super::Req;
 use crate::aws::read::{Context, arn_name, nz, tag_map};
 use crate::aws::write::rds_tag_list;
 use crate::model::db_instance::attr::*;
-use crate::model::db_instance::{IN_SYNC, gp3_provisioned};
+use crate::model::db_instance::{IN_SYNC, takes_provisioned};
 
 /// What a row is read from: one instance in AWS's answer, and the rest of the read.
 pub(super) struct Seen<'a> {
@@ -33,6 +33,9 @@ impl Seen<'_> {
     }
     fn pi(&self) -> bool {
         self.inst.performance_insights_enabled().unwrap_or(false)
+    }
+    fn storage(&self) -> &str {
+        self.inst.storage_type().unwrap_or_default()
     }
 }
 
@@ -54,9 +57,15 @@ fn allocated(q: &Req<'_>) -> i32 {
     q.i(ALLOCATED_GIB).unwrap_or(20)
 }
 
-/// gp3 of this size takes provisioned IOPS and throughput (`model::db_instance`).
-fn provisioned(q: &Req<'_>) -> bool {
-    gp3_provisioned(u32::try_from(allocated(q)).unwrap_or(0))
+/// The storage type a request sets (gp3 in a plan written before the row existed).
+fn storage_type(q: &Req<'_>) -> String {
+    q.opt(STORAGE_TYPE).unwrap_or_else(|| "gp3".into())
+}
+
+/// Whether the request's storage takes the `Iops` and the `StorageThroughput` it carries
+/// (`model::db_instance::takes_provisioned`).
+fn provisioned(q: &Req<'_>) -> (bool, bool) {
+    takes_provisioned(&storage_type(q), u32::try_from(allocated(q)).unwrap_or(0))
 }
 
 fn rds_managed(q: &Req<'_>) -> bool {
@@ -123,14 +132,16 @@ impl Row {
     }
 }
 
-/// The storage fields AWS takes together: size, type, and gp3's IOPS and throughput where
-/// the size provisions them.
+/// The storage fields AWS takes together: size, type, and the IOPS and throughput the type
+/// and size provision (AWS: "When you increase the allocated storage for a DB instance that
+/// uses Provisioned IOPS (gp3, io1, or io2 storage type), you must also specify the Iops
+/// parameter.").
 fn storage(b: Modify, q: &Req<'_>) -> Modify {
-    let p = provisioned(q);
+    let (iops, throughput) = provisioned(q);
     b.allocated_storage(allocated(q))
-        .storage_type("gp3")
-        .set_iops(q.i(IOPS).filter(|_| p))
-        .set_storage_throughput(q.i(THROUGHPUT_MIBPS).filter(|_| p))
+        .storage_type(storage_type(q))
+        .set_iops(q.i(IOPS).filter(|_| iops))
+        .set_storage_throughput(q.i(THROUGHPUT_MIBPS).filter(|_| throughput))
 }
 
 fn performance_insights(b: Modify, q: &Req<'_>) -> Modify {
@@ -188,9 +199,15 @@ pub(super) static ROWS: &[Row] = &[
     row(ALLOCATED_GIB, |s| {
         json!(s.inst.allocated_storage().unwrap_or(0))
     })
-    .create(|b, q| b.allocated_storage(allocated(q)).storage_type("gp3"))
+    .create(|b, q| b.allocated_storage(allocated(q)))
     .modify(storage)
     .held(|p| p.allocated_storage().map(|v| json!(v))),
+    row(STORAGE_TYPE, |s| {
+        json!(s.inst.storage_type().unwrap_or_default())
+    })
+    .create(|b, q| b.storage_type(storage_type(q)))
+    .modify(storage)
+    .held(|p| p.storage_type().map(|v| json!(v))),
     // 0: autoscaling off. AWS turns it off when the ceiling equals the allocated storage.
     row(MAX_ALLOCATED_GIB, |s| {
         json!(s.inst.max_allocated_storage().unwrap_or(0))
@@ -200,14 +217,19 @@ pub(super) static ROWS: &[Row] = &[
         let max = q.i(MAX_ALLOCATED_GIB).unwrap_or(0);
         b.max_allocated_storage(if max > 0 { max } else { allocated(q) })
     }),
-    row(IOPS, |s| json!(s.inst.iops()))
-        .create(|b, q| b.set_iops(q.i(IOPS).filter(|_| provisioned(q))))
-        .modify(storage)
-        .held(|p| p.iops().map(|v| json!(v))),
-    row(THROUGHPUT_MIBPS, |s| json!(s.inst.storage_throughput()))
-        .create(|b, q| b.set_storage_throughput(q.i(THROUGHPUT_MIBPS).filter(|_| provisioned(q))))
-        .modify(storage)
-        .held(|p| p.storage_throughput().map(|v| json!(v))),
+    // gp2's IOPS follow its size, and only gp3 has a throughput: AWS's figure is not a setting.
+    row(IOPS, |s| {
+        json!(s.inst.iops().filter(|_| s.storage() != "gp2"))
+    })
+    .create(|b, q| b.set_iops(q.i(IOPS).filter(|_| provisioned(q).0)))
+    .modify(storage)
+    .held(|p| p.iops().map(|v| json!(v))),
+    row(THROUGHPUT_MIBPS, |s| {
+        json!(s.inst.storage_throughput().filter(|_| s.storage() == "gp3"))
+    })
+    .create(|b, q| b.set_storage_throughput(q.i(THROUGHPUT_MIBPS).filter(|_| provisioned(q).1)))
+    .modify(storage)
+    .held(|p| p.storage_throughput().map(|v| json!(v))),
     row(STORAGE_ENCRYPTED, |s| s.bool(s.inst.storage_encrypted()))
         .create(|b, q| b.storage_encrypted(q.b(STORAGE_ENCRYPTED))),
     row(KMS_KEY_ID, |s| json!(nz(s.inst.kms_key_id())))
