@@ -120,6 +120,12 @@ impl Rules<'_> {
             } else if db.log_exports[..i].contains(log) {
                 self.error(&path, format!("`{log}` is listed twice"))
                     .hint("list each log type once");
+            } else if log == "iam-db-auth-error" && !db.iam_database_authentication {
+                self.warning(
+                    &path,
+                    "`iam-db-auth-error` logs failed IAM database authentications, and IAM database authentication is off: the log stays empty",
+                )
+                .hint("set `iam_database_authentication: true`, or drop `iam-db-auth-error`");
             }
         }
     }
