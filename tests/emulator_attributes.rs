@@ -917,6 +917,28 @@ const RENAME_EDITS: &[Edit] = &[
     },
 ];
 
+/// The replica given a DB parameter group of its own (created, then the replica moved to it
+/// and rebooted), then back on the primary's (the group deleted after the move).
+const REPLICA_GROUP_EDITS: &[Edit] = &[
+    Edit {
+        set: &[(
+            "database.replicas.0.parameter_group",
+            "{family: postgres16, parameters: {work_mem: 8192}}",
+        )],
+        rows: &[(DbReplica, "parameter_group")],
+        also: &[("create", DbParameterGroup)],
+        aws: None,
+        outcome: Applied,
+    },
+    Edit {
+        set: &[("database.replicas.0.parameter_group", "null")],
+        rows: &[(DbReplica, "parameter_group")],
+        also: &[("delete", DbParameterGroup)],
+        aws: None,
+        outcome: Applied,
+    },
+];
+
 /// The primary's storage type changed in place: gp3 to io1 (IOPS provisioned, the size raised
 /// to io1's minimum, gp3's throughput gone), io1 to io2, io2 to gp2 (IOPS follow the size).
 const STORAGE_EDITS: &[Edit] = &[
@@ -1365,6 +1387,7 @@ const GROUPS: &[(Base, &[Edit])] = &[
     (VPC_MOVE_BASE, VPC_MOVE_EDITS),
     (&[], RENAME_EDITS),
     (&[], STORAGE_EDITS),
+    (&[], REPLICA_GROUP_EDITS),
 ];
 
 #[test]

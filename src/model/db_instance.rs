@@ -11,6 +11,7 @@ use super::aws_docs::{
 };
 use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
+use super::parameter_group::{group_name, replica_role};
 use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
 use crate::spec::raw::{ApplyChanges, EnhancedMonitoring, PasswordSource, Storage, StorageType};
 use attr::*;
@@ -629,6 +630,11 @@ pub(super) fn desired_replicas(
     let mut out = Vec::new();
     for rep in &db.replicas {
         let rep_em = rep.enhanced_monitoring.as_ref().unwrap_or(em);
+        let own_group = rep
+            .parameter_group
+            .as_ref()
+            .map(|pg| group_name(cx.name(), &replica_role(&rep.identifier), &pg.family));
+        let parameter_group = own_group.as_deref().or(parameter_group);
         let mut r = Resource::new(Kind::DbReplica, &rep.identifier)
             .set(SOURCE, db.identifier.clone())
             .set(

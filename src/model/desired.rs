@@ -129,6 +129,13 @@ pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
         .as_ref()
         .map(|pg| parameter_group::desired_parameter_group(&cx, Kind::DbParameterGroup, "db", pg));
     let db_pg = push_named(&mut out, db_pg);
+    for rep in &db.replicas {
+        let own = rep.parameter_group.as_ref().map(|pg| {
+            let role = parameter_group::replica_role(&rep.identifier);
+            parameter_group::desired_parameter_group(&cx, Kind::DbParameterGroup, &role, pg)
+        });
+        push_named(&mut out, own);
+    }
     let master_secret = push_named(&mut out, secret::desired_master_secret(&cx));
     let primary = db_instance::desired_instance(&cx, db_pg.as_deref(), master_secret.as_deref());
     let primary_addr = primary.address.clone();

@@ -113,6 +113,12 @@ pub fn group_name(stack: &str, role: &str, family: &str) -> String {
     format!("{stack}-{role}-{family}")
 }
 
+/// What a replica's own DB parameter group is for, in its name: `replica-<identifier>`,
+/// never the primary's `db`.
+pub fn replica_role(identifier: &str) -> String {
+    format!("replica-{identifier}")
+}
+
 /// A DB or cache parameter group the stack owns; `role` is what it is for (`db`, `redis`).
 pub(super) fn desired_parameter_group(
     cx: &Inputs<'_>,

@@ -521,6 +521,10 @@ pub struct Replica {
     /// Enhanced monitoring of this replica; the primary's when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enhanced_monitoring: Option<EnhancedMonitoring>,
+    /// This replica's own DB parameter group (a group of its own, owned by the stack); the
+    /// primary's when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_group: Option<ParameterGroup>,
 }
 
 /// RDS Proxy in front of the primary.

@@ -98,6 +98,11 @@ async fn describe_one(c: &Clients, name: String) -> Result<Option<DbParams>, Aws
 }
 
 impl DbParams {
+    /// The group's name.
+    pub(in crate::aws) fn group(&self) -> &str {
+        &self.name
+    }
+
     fn add(&mut self, described: Vec<Described>) {
         for (name, value, apply_type) in described {
             if let Some(t) = apply_type {

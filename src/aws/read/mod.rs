@@ -47,7 +47,7 @@ use crate::aws::kinds::security_group::{self, SecurityGroups};
 use crate::model::desired::APPLY_TAG;
 use crate::model::desired::OWNER_TAG;
 use crate::model::network::{cache_subnet_group_name, db_subnet_group_name};
-use crate::model::parameter_group::group_name;
+use crate::model::parameter_group::{group_name, replica_role};
 use crate::model::{Kind, NetworkIds, Resource};
 use crate::plan::{Observed, ObservedResource};
 use crate::spec::raw::Stack;
@@ -195,7 +195,7 @@ struct Answers {
     sgs: Vec<SecurityGroup>,
     instances: Vec<DbInstance>,
     db_subnets: Option<DbSubnetGroup>,
-    db_params: Option<DbParams>,
+    db_params: Vec<DbParams>,
     proxy: Option<ProxyParts>,
     strays: Vec<DbProxy>,
     stray_endpoints: Vec<DbProxyEndpoint>,
@@ -215,11 +215,19 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     instance_ids.extend(db.replicas.iter().map(|r| r.identifier.clone()));
 
     let alarm_names: Vec<String> = stack.alarms.iter().map(|a| a.name.clone()).collect();
-    let db_pg: Vec<String> = db
+    // The stack's DB parameter groups (the primary's, each replica's own), each with the
+    // parameters the spec sets in it.
+    let db_groups: Vec<(String, Vec<String>)> = db
         .parameter_group
         .iter()
-        .map(|pg| group_name(s, "db", &pg.family))
+        .map(|pg| (group_name(s, "db", &pg.family), pg))
+        .chain(db.replicas.iter().filter_map(|r| {
+            let pg = r.parameter_group.as_ref()?;
+            Some((group_name(s, &replica_role(&r.identifier), &pg.family), pg))
+        }))
+        .map(|(name, pg)| (name, pg.parameters.keys().cloned().collect()))
         .collect();
+    let db_pg: Vec<String> = db_groups.iter().map(|(n, _)| n.clone()).collect();
     let cache_pg: Vec<String> = stack
         .redis
         .iter()
@@ -275,7 +283,6 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let redis = redis.into_iter().next();
     let db_subnets = db_subnets.into_iter().next();
     let cache_subnets = cache_subnets.into_iter().next();
-    let db_params = db_params.into_iter().next();
     let cache_params = cache_params.into_iter().next();
     let subnets = select_subnets(stack, vpc.as_deref(), tagged_subnets)?;
 
@@ -295,19 +302,16 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     };
     let stray_proxies = proxy::any_stray(&owned, proxy.as_ref());
     // The apply type of a parameter the spec sets and the group does not have yet.
-    let wanted: Vec<String> = db
-        .parameter_group
-        .iter()
-        .flat_map(|pg| pg.parameters.keys().cloned())
-        .collect();
     let mut db_params = db_params;
-    let types = async {
-        match db_params.as_mut() {
-            Some(p) => p.look_up_types(c, &wanted).await,
-            None => Ok(()),
-        }
-    };
-    let (left_sgs, extra_instances, other_member, strays, stray_endpoints, ()) = tokio::try_join!(
+    let types = futures::future::try_join_all(db_params.iter_mut().map(|p| {
+        let wanted = db_groups
+            .iter()
+            .find(|(n, _)| n == p.group())
+            .map(|(_, w)| w.as_slice())
+            .unwrap_or_default();
+        p.look_up_types(c, wanted)
+    }));
+    let (left_sgs, extra_instances, other_member, strays, stray_endpoints, _) = tokio::try_join!(
         security_group::by_id(c, sg_ids),
         DbInstances::describe(c, extra_ids),
         describe_cache_cluster(c, other_member),
@@ -367,7 +371,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
     if let Some(g) = &a.db_subnets {
         obs.insert(db_subnet_group::observe(&cx, g));
     }
-    if let Some(g) = &a.db_params {
+    for g in &a.db_params {
         obs.insert(db_parameter_group::observe(&cx, g));
     }
     let mut secret_arns: BTreeMap<String, String> = BTreeMap::new();

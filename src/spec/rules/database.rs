@@ -6,7 +6,8 @@ use super::shapes::{is_arn, is_class};
 use super::stack::is_production;
 use super::windows::Windows;
 use crate::spec::raw::{
-    Database, Engine, EnhancedMonitoring, PasswordSource, PerformanceInsights, Replica,
+    Database, Engine, EnhancedMonitoring, ParameterGroup, PasswordSource, PerformanceInsights,
+    Replica,
 };
 
 /// The log types each engine exports to CloudWatch Logs: CreateDBInstance
@@ -319,11 +320,21 @@ impl Rules<'_> {
         );
     }
 
-    /// The parameter group's family follows the engine's major version.
+    /// The parameter group's family follows the engine's major version: the primary's, and
+    /// each replica's own.
     fn db_parameter_group(&mut self, db: &Database) {
-        let Some(pg) = &db.parameter_group else {
-            return;
-        };
+        if let Some(pg) = &db.parameter_group {
+            self.parameter_group_family("database.parameter_group.family", pg, db);
+        }
+        for (i, rep) in db.replicas.iter().enumerate() {
+            if let Some(pg) = &rep.parameter_group {
+                let path = format!("database.replicas[{i}].parameter_group.family");
+                self.parameter_group_family(&path, pg, db);
+            }
+        }
+    }
+
+    fn parameter_group_family(&mut self, path: &str, pg: &ParameterGroup, db: &Database) {
         let major = db.engine_version.split('.').collect::<Vec<_>>();
         let expected = match db.engine {
             Engine::Postgres => format!("postgres{}", major.first().copied().unwrap_or("")),
@@ -336,7 +347,7 @@ impl Rules<'_> {
         };
         if pg.family != expected {
             self.error(
-                "database.parameter_group.family",
+                path,
                 format!(
                     "family `{}` does not match {} {}",
                     pg.family,
