@@ -273,14 +273,19 @@ const EDITS: &[Edit] = &[
         &[("database.ca_certificate_identifier", "rds-ca-ecc384-g1")],
         &[(DbInstance, "ca_certificate_identifier")],
     ),
-    // Logs exported: one enabled; then two enabled and that one disabled in one call.
+    // Logs exported: one enabled; then two enabled and that one disabled in one call. The
+    // replica exports the primary's until it has its own; then only its own changes.
     ok(
         &[("database.log_exports", "[postgresql]")],
-        &[(DbInstance, "log_exports")],
+        &[(DbInstance, "log_exports"), (DbReplica, "log_exports")],
     ),
     ok(
         &[("database.log_exports", "[upgrade, iam-db-auth-error]")],
-        &[(DbInstance, "log_exports")],
+        &[(DbInstance, "log_exports"), (DbReplica, "log_exports")],
+    ),
+    ok(
+        &[("database.replicas.0.log_exports", "[postgresql]")],
+        &[(DbReplica, "log_exports")],
     ),
     ok(
         &[("database.security_groups", "[database, redis]")],
@@ -842,11 +847,11 @@ const MYSQL_EDITS: &[Edit] = &[
     // MySQL's logs exported, then none (each disabled), before the engine changes.
     ok(
         &[("database.log_exports", "[slowquery, error]")],
-        &[(DbInstance, "log_exports")],
+        &[(DbInstance, "log_exports"), (DbReplica, "log_exports")],
     ),
     ok(
         &[("database.log_exports", "null")],
-        &[(DbInstance, "log_exports")],
+        &[(DbInstance, "log_exports"), (DbReplica, "log_exports")],
     ),
     ok(
         &[(

@@ -569,10 +569,12 @@ def log_exports():
       DisableLogTypes, at once and never held in PendingModifiedValues: "A change to the
       CloudwatchLogsExportConfiguration parameter is always applied to the DB instance
       immediately. Therefore, the ApplyImmediately parameter has no effect."
-    MiniStack ignored both and always showed an empty list. A read replica keeps what MiniStack
-    copies from its source (not patched).
-    Source: RDS API Reference, CreateDBInstance, ModifyDBInstance, CloudwatchLogsExportConfiguration,
-    DBInstance."""
+    - CreateDBInstanceReadReplica EnableCloudwatchLogsExports ("The list of logs that the new DB
+      instance is to export to CloudWatch Logs") sets the replica's own; without it the replica
+      keeps what MiniStack copies from its source (AWS documents no default).
+    MiniStack ignored all three and always showed an empty list.
+    Source: RDS API Reference, CreateDBInstance, CreateDBInstanceReadReplica, ModifyDBInstance,
+    CloudwatchLogsExportConfiguration, DBInstance."""
 
     key = "EnabledCloudwatchLogsExports"
 
@@ -584,6 +586,15 @@ def log_exports():
         logs = rds._parse_member_list(p, "EnableCloudwatchLogsExports")
         instance[key] = list(dict.fromkeys(logs))
         return instance_response("CreateDBInstance", instance)
+
+    def create_replica(orig, p):
+        resp = orig(p)
+        logs = rds._parse_member_list(p, "EnableCloudwatchLogsExports")
+        if not ok(resp) or not logs:
+            return resp
+        replica = rds._instances.get(param(p, "DBInstanceIdentifier"))
+        replica[key] = list(dict.fromkeys(logs))
+        return instance_response("CreateDBInstanceReadReplica", replica)
 
     def modify(orig, p):
         instance = find_instance(p)
@@ -603,6 +614,7 @@ def log_exports():
         return xml.replace(f"<{key}/>", f"<{key}>{members}</{key}>" if members else f"<{key}/>")
 
     wrap("CreateDBInstance", create)
+    wrap("CreateDBInstanceReadReplica", create_replica)
     wrap("ModifyDBInstance", modify)
     XML_FILTERS.append(render)
 

@@ -51,3 +51,16 @@ def test_enabling_adds_to_what_is_exported(rds):
     rds.modify_db_instance(DBInstanceIdentifier=ident, ApplyImmediately=True,
                            CloudwatchLogsExportConfiguration={"DisableLogTypes": ["error", "slowquery"]})
     assert exported(describe_db(rds, ident)) == []
+
+
+@pytest.mark.patch(PATCH)
+def test_a_replica_exports_the_logs_its_create_names(rds):
+    source = uid("db")
+    create_db(rds, source, EnableCloudwatchLogsExports=["postgresql"])
+    rep = uid("rep")
+    created = rds.create_db_instance_read_replica(
+        DBInstanceIdentifier=rep, SourceDBInstanceIdentifier=source,
+        EnableCloudwatchLogsExports=["upgrade"])["DBInstance"]
+    assert exported(created) == ["upgrade"]
+    assert exported(describe_db(rds, rep)) == ["upgrade"]
+    assert exported(describe_db(rds, source)) == ["postgresql"]

@@ -300,8 +300,7 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
             ]),
         // The log types exported to CloudWatch Logs, sorted; empty: none. Sent as
         // CloudwatchLogsExportConfiguration (the types to enable and to disable), which AWS
-        // applies at once, never in the window. The primary's only: a read replica's own
-        // exports (CreateDBInstanceReadReplica EnableCloudwatchLogsExports) are not managed.
+        // applies at once, never in the window. Each replica has its own (`DB_REPLICA`).
         AttrSpec::online(LOG_EXPORTS)
             .compare(Compare::Unordered)
             .sources(&[
@@ -412,6 +411,18 @@ pub static DB_REPLICA: KindSpec = KindSpec {
             .with(Impact::Reboot)
             .unmanaged_when_null()
             .sources(&[RDS_PARAMETER_GROUP, RDS_REPLICA_REBOOT]),
+        // The replica's own exports (CreateDBInstanceReadReplica EnableCloudwatchLogsExports:
+        // "The list of logs that the new DB instance is to export to CloudWatch Logs"), changed
+        // as the primary's are.
+        AttrSpec::online(LOG_EXPORTS)
+            .compare(Compare::Unordered)
+            .sources(&[
+                Source::doc(
+                    RDS_MODIFY_DB_INSTANCE,
+                    "A change to the CloudwatchLogsExportConfiguration parameter is always applied to the DB instance immediately. Therefore, the ApplyImmediately parameter has no effect.",
+                ),
+                RDS_NO_DOWNTIME,
+            ]),
         // `in-sync`, or `pending-reboot`: parameters AWS applies only at a reboot, which it
         // never performs by itself ("The pending-reboot parameter groups status doesn't result
         // in an automatic reboot during the next maintenance window", RDS User Guide,
@@ -658,6 +669,10 @@ pub(super) fn desired_replicas(
             .set(COPY_TAGS_TO_SNAPSHOT, db.copy_tags_to_snapshot)
             .set(PARAMETER_GROUP, json!(parameter_group))
             .set(PARAMETER_APPLY_STATUS, IN_SYNC)
+            .set(
+                LOG_EXPORTS,
+                log_exports(rep.log_exports.as_deref().unwrap_or(&db.log_exports)),
+            )
             .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))
             .set(TAGS, cx.tags.clone())
             .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))

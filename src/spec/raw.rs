@@ -525,6 +525,9 @@ pub struct Replica {
     /// primary's when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter_group: Option<ParameterGroup>,
+    /// The logs this replica exports to CloudWatch Logs; the primary's when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_exports: Option<Vec<String>>,
 }
 
 /// RDS Proxy in front of the primary.

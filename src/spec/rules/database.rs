@@ -107,18 +107,27 @@ impl Rules<'_> {
     }
 
     /// The logs exported to CloudWatch Logs: each a log type the engine has, none twice. The
-    /// cluster's on Aurora, the instance's on RDS.
+    /// cluster's on Aurora, the instance's and each replica's own on RDS.
     pub(super) fn log_exports(&mut self, db: &Database) {
+        self.log_list(db, "database.log_exports", &db.log_exports);
+        for (i, rep) in db.replicas.iter().enumerate() {
+            if let Some(logs) = &rep.log_exports {
+                self.log_list(db, &format!("database.replicas[{i}].log_exports"), logs);
+            }
+        }
+    }
+
+    fn log_list(&mut self, db: &Database, at: &str, logs: &[String]) {
         let allowed = log_types(db.engine);
-        for (i, log) in db.log_exports.iter().enumerate() {
-            let path = format!("database.log_exports[{i}]");
+        for (i, log) in logs.iter().enumerate() {
+            let path = format!("{at}[{i}]");
             if !allowed.contains(&log.as_str()) {
                 self.error(
                     &path,
                     format!("`{log}` is not a log {} exports", db.engine.as_str()),
                 )
                 .allowed(allowed.join(", "));
-            } else if db.log_exports[..i].contains(log) {
+            } else if logs[..i].contains(log) {
                 self.error(&path, format!("`{log}` is listed twice"))
                     .hint("list each log type once");
             } else if log == "iam-db-auth-error" && !db.iam_database_authentication {

@@ -160,6 +160,12 @@ fn log_types(q: &Req<'_>) -> Vec<String> {
     q.r.strings(LOG_EXPORTS)
 }
 
+/// The log types a new instance exports, `None` for none.
+fn to_enable(q: &Req<'_>) -> Option<Vec<String>> {
+    let logs = log_types(q);
+    (!logs.is_empty()).then_some(logs)
+}
+
 /// `CloudwatchLogsExportConfiguration` says the change, not the new list: the types to enable
 /// (wanted, not exported now) and to disable (exported now, not wanted), each `None` when
 /// empty. Without AWS's list (no observed instance) every wanted type is enabled.
@@ -360,10 +366,8 @@ pub(super) static ROWS: &[Row] = &[
         logs.sort();
         json!(logs)
     })
-    .create(|b, q| {
-        let logs = log_types(q);
-        b.set_enable_cloudwatch_logs_exports((!logs.is_empty()).then_some(logs))
-    })
+    .create(|b, q| b.set_enable_cloudwatch_logs_exports(to_enable(q)))
+    .replica(|b, q| b.set_enable_cloudwatch_logs_exports(to_enable(q)))
     .modify(|b, q| b.cloudwatch_logs_export_configuration(log_exports_change(q))),
     row(PARAMETER_GROUP, |s| {
         json!(
