@@ -29,6 +29,9 @@ enum Outcome {
     NoChange,
     /// The planner refuses it; the error says this.
     Refused(&'static str),
+    /// Applied, but for these rows, which the plan leaves outstanding for the user; once the
+    /// user has done their part in AWS, the plan is empty.
+    LeftToTheUser(&'static [(Kind, &'static str)], Aws),
 }
 
 use Kind::*;
@@ -156,6 +159,21 @@ const EDITS: &[Edit] = &[
         )],
         &[(CacheParameterGroup, "parameters")],
     ),
+    // A parameter AWS applies at a node reboot: sent, the nodes left waiting for the reboot
+    // the user makes (the plan says so), then nothing to do.
+    Edit {
+        set: &[("redis.parameter_group.parameters.databases", "32")],
+        rows: &[
+            (CacheParameterGroup, "parameters"),
+            (ReplicationGroup, "parameter_apply_status"),
+        ],
+        also: &[],
+        aws: None,
+        outcome: LeftToTheUser(
+            &[(ReplicationGroup, "parameter_apply_status")],
+            Aws::RebootCacheNodes,
+        ),
+    },
     ok(
         &[("database.engine_version", "\"16.6\"")],
         &[(DbInstance, "engine_version")],
@@ -1015,6 +1033,9 @@ enum Aws {
     NewSubnet,
     /// A second VPC, `<stack>-x`, with its own private subnets.
     OtherVpc,
+    /// RebootCacheCluster of node 0001 of each member of the stack's Redis, replicas first:
+    /// what the plan tells the user to do for parameters applied at a reboot.
+    RebootCacheNodes,
 }
 
 const HAND: &str = "edited by hand";
@@ -1139,6 +1160,23 @@ async fn change_in_aws(aws: Aws, stack: &str) {
                 .expect("tag subnet");
         }
         Aws::OtherVpc => seed_network(&format!("{stack}-x")).await,
+        Aws::RebootCacheNodes => {
+            let rg = ec
+                .describe_replication_groups()
+                .replication_group_id(format!("{stack}-redis"))
+                .send()
+                .await
+                .expect("describe the replication group");
+            let members = rg.replication_groups()[0].member_clusters().to_vec();
+            for m in members.iter().rev() {
+                ec.reboot_cache_cluster()
+                    .cache_cluster_id(m)
+                    .cache_node_ids_to_reboot("0001")
+                    .send()
+                    .await
+                    .expect("reboot a cache node");
+            }
+        }
     }
 }
 
@@ -1274,7 +1312,27 @@ fn desired_of(plan: &Value, address: &Value) -> Option<stackctl::model::Resource
 }
 
 /// (b) and (d): a call carried each row; every "updated" step had a call.
-fn assert_sent(out: &str, e: &Edit) {
+/// After apply, the plan holds exactly `left`, each outstanding.
+fn assert_only_outstanding(plan: &Value, left: &[(Kind, &str)]) {
+    let mut seen = BTreeSet::new();
+    for c in plan["changes"].as_array().expect("changes") {
+        for a in c["attributes"].as_array().expect("attributes") {
+            let name = a["name"].as_str().unwrap_or_default();
+            assert!(
+                left.contains(&(kind_of(c), name)) && a["outstanding"] == Value::Bool(true),
+                "after apply, only {left:?} may remain, outstanding: {c}"
+            );
+            seen.insert((kind_of(c), name.to_owned()));
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        left.len(),
+        "{left:?} left outstanding:\n{plan:#}"
+    );
+}
+
+fn assert_sent(out: &str, e: &Edit, left: &[(Kind, &str)]) {
     let sent: Vec<(String, String, Vec<String>)> = out
         .lines()
         .filter_map(|l| l.strip_prefix("sent: "))
@@ -1287,7 +1345,7 @@ fn assert_sent(out: &str, e: &Edit) {
             ))
         })
         .collect();
-    for (k, n) in e.rows {
+    for (k, n) in e.rows.iter().filter(|r| !left.contains(r)) {
         assert!(
             sent.iter().any(
                 |(_, a, attrs)| a.starts_with(&format!("{k}.")) && attrs.iter().any(|x| x == n)
@@ -1359,7 +1417,20 @@ async fn run_edits(base: &[(&str, &str)], edits: &[Edit]) -> BTreeSet<(Kind, Str
                     &[("STACKCTL_REPORT_CALLS", "1")],
                 );
                 assert_eq!(o.status.code(), Some(0), "apply {:?}:\n{}", e.set, text(&o));
-                assert_sent(&text(&o), e);
+                assert_sent(&text(&o), e, &[]);
+                assert_plan_empty(&spec);
+                doc = next;
+            }
+            LeftToTheUser(left, then) => {
+                assert_plan_is(&plan_json(&spec), e);
+                let o = stackctl_with(
+                    &["apply", "--auto-approve", "--allow-destroy", &path],
+                    &[("STACKCTL_REPORT_CALLS", "1")],
+                );
+                assert_eq!(o.status.code(), Some(0), "apply {:?}:\n{}", e.set, text(&o));
+                assert_sent(&text(&o), e, left);
+                assert_only_outstanding(&plan_json(&spec), left);
+                change_in_aws(then, &name).await;
                 assert_plan_empty(&spec);
                 doc = next;
             }

@@ -404,6 +404,69 @@ def parameter_source():
     wrap("_reset_cache_parameter_group", reset)
 
 
+# ---------------------------------------------------------------- parameters that need a reboot
+
+REBOOT_PARAMETERS = ("activerehashing", "databases")
+_PARAMETER_END = re.compile(rb"<ParameterName>(.*?)</ParameterName>(.*?)</Parameter>", re.S)
+
+
+@patch("elasticache-parameter-reboot")
+def parameter_reboot():
+    """Parameters whose change takes a node reboot. DescribeCacheParameters gives each one's
+    ChangeType ("Indicates whether a change to the parameter is applied immediately or requires
+    a reboot for the change to be applied. You can force a reboot or wait until the next
+    maintenance window's reboot."): `requires-reboot` for activerehashing and databases ("For
+    Redis (cluster mode disabled) clusters, those parameters are: activerehashing, databases",
+    ElastiCache User Guide, Rebooting nodes), `immediate` for the others. A
+    ModifyCacheParameterGroup that changes one of those leaves each cache cluster using the group
+    with CacheParameterGroup.ParameterApplyStatus `pending-reboot` ("The status of parameter
+    updates", CacheParameterGroupStatus); RebootCacheCluster brings the cluster `in-sync`.
+    MiniStack gave no ChangeType and kept every cluster `in-sync`.
+    Source: ElastiCache API Reference, Parameter, CacheParameterGroupStatus, RebootCacheCluster."""
+
+    def change_type(name):
+        return "requires-reboot" if name in REBOOT_PARAMETERS else "immediate"
+
+    def describe(orig, p):
+        resp = orig(p)
+        if not ok(resp):
+            return resp
+        status, headers, body = resp
+
+        def add(m):
+            kind = change_type(m.group(1).decode()).encode()
+            return m.group(0)[:-len(b"</Parameter>")] + b"<ChangeType>" + kind + b"</ChangeType></Parameter>"
+
+        return status, headers, _PARAMETER_END.sub(add, body)
+
+    def modify(orig, p):
+        resp = orig(p)
+        name = param(p, "CacheParameterGroupName")
+        changed = []
+        idx = 1
+        while has_param(p, f"ParameterNameValues.ParameterNameValue.{idx}.ParameterName"):
+            changed.append(param(p, f"ParameterNameValues.ParameterNameValue.{idx}.ParameterName"))
+            idx += 1
+        if ok(resp) and any(change_type(c) == "requires-reboot" for c in changed):
+            for cluster in ec._clusters.values():
+                group = cluster.get("CacheParameterGroup") or {}
+                if group.get("CacheParameterGroupName") == name:
+                    group["ParameterApplyStatus"] = "pending-reboot"
+        return resp
+
+    def reboot(orig, p):
+        resp = orig(p)
+        cluster = ec._clusters.get(param(p, "CacheClusterId"))
+        if ok(resp) and cluster is not None:
+            (cluster.get("CacheParameterGroup") or {})["ParameterApplyStatus"] = "in-sync"
+            resp = ec._xml_cluster_response("RebootCacheClusterResponse", "RebootCacheClusterResult", cluster)
+        return resp
+
+    wrap("_describe_cache_parameters", describe)
+    wrap("_modify_cache_parameter_group", modify)
+    wrap("_reboot_cache_cluster", reboot)
+
+
 # ---------------------------------------------------------------- port
 
 def _group_endpoints(rg):

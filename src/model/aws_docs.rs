@@ -67,6 +67,12 @@ pub const EC_IN_TRANSIT_ENCRYPTION_PRACTICES: &str =
 pub const EC_AUTH: &str = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html";
 pub const EC_PARAMETER_GROUPS: &str =
     "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Management.html";
+pub const EC_PARAMETER: &str =
+    "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_Parameter.html";
+pub const EC_REBOOT_CACHE_CLUSTER: &str =
+    "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_RebootCacheCluster.html";
+pub const EC_NODES_REBOOTING: &str =
+    "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/nodes.rebooting.html";
 pub const EC_SUBNET_GROUPS_MODIFYING: &str =
     "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.Modifying.html";
 
@@ -82,6 +88,16 @@ pub const CW_PUT_METRIC_ALARM: &str =
 
 /// A DB instance setting that AWS changes at once whatever ApplyImmediately says (Settings for
 /// DB instances, "When the change occurs").
+/// ElastiCache's `ChangeType` of a parameter: at once, or at a node reboot.
+pub const EC_CHANGE_TYPE: Source = Source::doc(
+    EC_PARAMETER,
+    "Indicates whether a change to the parameter is applied immediately or requires a reboot for the change to be applied. You can force a reboot or wait until the next maintenance window's reboot.",
+);
+/// What a cache node's reboot costs.
+pub const EC_REBOOT_LOSES_CACHE: Source = Source::doc(
+    EC_REBOOT_CACHE_CLUSTER,
+    "The reboot causes the contents of the cache (for each cache node being rebooted) to be lost.",
+);
 pub const RDS_AT_ONCE: Source = Source::doc(
     RDS_SETTINGS,
     "The change occurs immediately. This setting ignores the apply immediately setting.",

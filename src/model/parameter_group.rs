@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::aws_docs::{
-    self, EC_PARAMETER_GROUPS, RDS_MODIFY_DB_PARAMETER_GROUP, RDS_NO_REBOOT_IN_WINDOW,
+    self, EC_NODES_REBOOTING, EC_PARAMETER_GROUPS, RDS_MODIFY_DB_PARAMETER_GROUP,
+    RDS_NO_REBOOT_IN_WINDOW,
 };
 use super::desired::Inputs;
 use super::types::{AttrSpec, Kind, KindSpec, Resource, Source};
@@ -22,8 +23,8 @@ pub mod attr {
     pub const TAGS: &str = "tags";
 }
 
-/// The fact (`ObservedResource::facts`) that holds a DB parameter group's apply types:
-/// `static` or `dynamic`, by parameter name.
+/// The fact (`ObservedResource::facts`) that holds a parameter group's apply types: `static`
+/// or `dynamic`, by parameter name (a cache parameter's `requires-reboot` is `static`).
 pub const APPLY_TYPES: &str = "apply_types";
 
 /// The parameters among `changed` that take effect only when each instance using the group
@@ -71,7 +72,8 @@ const DB_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
     AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
 ];
 
-/// As the DB group's. Cache parameters that need a node reboot are not yet told apart.
+/// As the DB group's; a parameter AWS applies only at a node reboot (`ChangeType`
+/// `requires-reboot`) is read as `static`.
 const CACHE_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
     AttrSpec::at_create(FAMILY).sources(&[Source::NotDocumented(
         "AWS has no call to change it: ModifyCacheParameterGroup takes only the group's name and its parameters, and the family is in the name, so a new family is a new group",
@@ -79,10 +81,23 @@ const CACHE_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
     AttrSpec::at_create(DESCRIPTION).sources(&[Source::NotDocumented(
         "AWS has no call to change it: ModifyCacheParameterGroup takes only the group's name and its parameters",
     )]),
-    AttrSpec::online(PARAMETERS).sources(&[Source::doc(
-        EC_PARAMETER_GROUPS,
-        "When you change a cluster's parameters, the change is applied to the cluster either immediately or, with the exceptions noted following, after the cluster nodes are rebooted.",
-    )]),
+    // Most apply at once; those AWS applies at a node reboot leave each node of the
+    // replication group waiting for one (outstanding: `plan::reboots`).
+    AttrSpec::online(PARAMETERS)
+        .reboot_when_static()
+        .cases("parameters applied immediately: online; those that require a reboot (activerehashing, databases): a reboot of each node using the group, left outstanding (a reboot loses the node's cache; AWS applies them at the next maintenance window's reboot)")
+        .sources(&[
+            Source::doc(
+                EC_PARAMETER_GROUPS,
+                "When you change a cluster's parameters, the change is applied to the cluster either immediately or, with the exceptions noted following, after the cluster nodes are rebooted.",
+            ),
+            aws_docs::EC_CHANGE_TYPE,
+            Source::doc(
+                EC_NODES_REBOOTING,
+                "For Redis (cluster mode disabled) clusters, those parameters are: activerehashing, databases",
+            ),
+            aws_docs::EC_REBOOT_LOSES_CACHE,
+        ]),
     AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
 ];
 

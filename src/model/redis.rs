@@ -36,6 +36,7 @@ pub mod attr {
     pub const SNAPSHOT_WINDOW: &str = "snapshot_window";
     pub const MAINTENANCE_WINDOW: &str = "maintenance_window";
     pub const PARAMETER_GROUP: &str = "parameter_group";
+    pub const PARAMETER_APPLY_STATUS: &str = "parameter_apply_status";
     pub const SUBNET_GROUP: &str = "subnet_group";
     pub const SECURITY_GROUPS: &str = "security_groups";
     pub const TAGS: &str = "tags";
@@ -224,6 +225,13 @@ pub static REPLICATION_GROUP: KindSpec = KindSpec {
                     "If you change a cluster's parameter group, the values for any conditionally modifiable parameter must be the same in both the current and new parameter groups.",
                 ),
             ]),
+        // `in-sync`, or `pending-reboot` (the first member's CacheParameterGroup status):
+        // parameters AWS applies at a node reboot. Always outstanding: stackctl does not
+        // reboot nodes, since each reboot loses that node's cache (`plan::reboots`).
+        AttrSpec::online(PARAMETER_APPLY_STATUS)
+            .with(Impact::Reboot)
+            .compare(Compare::State)
+            .sources(&[aws_docs::EC_CHANGE_TYPE, aws_docs::EC_REBOOT_LOSES_CACHE]),
         // Named from the stack; ModifyReplicationGroup has no subnet group parameter.
         AttrSpec::at_create(SUBNET_GROUP).sources(&[Source::NotDocumented(
             "AWS has no call to change it: ModifyReplicationGroup has no subnet group parameter (the group is named from the stack at create)",
@@ -402,6 +410,7 @@ pub(super) fn desired_replication_group(
             json!(r.maintenance_window.as_ref().map(|w| w.to_lowercase())),
         )
         .set(PARAMETER_GROUP, json!(parameter_group))
+        .set(PARAMETER_APPLY_STATUS, crate::model::db_instance::IN_SYNC)
         .set(SUBNET_GROUP, subnet_group.clone())
         .set(SECURITY_GROUPS, cx.sg_list(&r.security_groups))
         .set(TAGS, cx.tags.clone())

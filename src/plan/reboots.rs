@@ -5,6 +5,13 @@
 //! instance). So a change of static parameters costs a reboot of each instance using the
 //! group, planned as a step of that instance; and an instance whose parameters wait for a
 //! reboot is outstanding work, never "No changes".
+//!
+//! ElastiCache applies a parameter whose `ChangeType` is `requires-reboot` at a node reboot
+//! ("You can force a reboot or wait until the next maintenance window's reboot", API Reference,
+//! Parameter), and a reboot loses the node's cache ("The reboot causes the contents of the
+//! cache (for each cache node being rebooted) to be lost", RebootCacheCluster). stackctl never
+//! reboots cache nodes: the replication group using the group is outstanding work, with how to
+//! do it, until AWS says its parameters are in sync.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +22,7 @@ use super::observed::Observed;
 use crate::model::db_instance::IN_SYNC;
 use crate::model::db_instance::attr::{APPLY_CHANGES, PARAMETER_APPLY_STATUS, PARAMETER_GROUP};
 use crate::model::parameter_group::{APPLY_TYPES, applied_at_reboot};
+use crate::model::redis::attr::SHARDS;
 use crate::model::{Impact, Kind, Resource, spec_of};
 
 const PENDING_REBOOT: &str = "pending-reboot";
@@ -59,10 +67,16 @@ pub(super) fn static_parameters(
             continue;
         }
         a.impact = Impact::Reboot;
-        a.note = Some(format!(
-            "static: {}; AWS applies them when each instance using the group reboots",
-            at_reboot.join(", ")
-        ));
+        a.note = Some(match c.address.kind {
+            Kind::CacheParameterGroup => format!(
+                "need a node reboot: {}; AWS applies them when each node using the group reboots",
+                at_reboot.join(", ")
+            ),
+            _ => format!(
+                "static: {}; AWS applies them when each instance using the group reboots",
+                at_reboot.join(", ")
+            ),
+        });
         c.impact = c.impact.max(Impact::Reboot);
         groups.insert(c.address.name.clone(), at_reboot);
     }
@@ -70,21 +84,28 @@ pub(super) fn static_parameters(
         let Some(group) = d.str(PARAMETER_GROUP) else {
             continue;
         };
-        if !matches!(d.address.kind, Kind::DbInstance | Kind::DbReplica)
-            || !groups.contains_key(group)
-            || observed.get(&d.address).is_none()
-        {
+        let users = matches!(
+            d.address.kind,
+            Kind::DbInstance | Kind::DbReplica | Kind::ReplicationGroup
+        );
+        if !users || !groups.contains_key(group) || observed.get(&d.address).is_none() {
             continue;
         }
+        let note = match d.address.kind {
+            Kind::ReplicationGroup => {
+                format!("cache_parameter_group.{group} changes parameters that need a node reboot")
+            }
+            _ => format!(
+                "db_parameter_group.{group} changes static parameters; a reboot applies them"
+            ),
+        };
         let attr = AttrChange {
             name: PARAMETER_APPLY_STATUS.into(),
             old: Value::String(PENDING_REBOOT.into()),
             new: Value::String(IN_SYNC.into()),
             impact: Impact::Reboot,
             forces_replacement: false,
-            note: Some(format!(
-                "db_parameter_group.{group} changes static parameters; a reboot applies them"
-            )),
+            note: Some(note),
             outstanding: false,
             in_window: None,
         };
@@ -94,27 +115,40 @@ pub(super) fn static_parameters(
 }
 
 /// With `apply_changes: in_maintenance_window`, a reboot for parameters is outstanding: shown,
-/// and not performed, since AWS does not schedule it in the window either.
+/// and not performed, since AWS does not schedule it in the window either. A cache node's
+/// reboot is always outstanding: it loses the node's cache, so it is the user's to make.
 pub(super) fn held_for_the_window(changes: &mut [Change], desired: &[Resource]) {
     for c in changes.iter_mut() {
-        let held = desired
-            .iter()
-            .find(|d| d.address == c.address)
-            .is_some_and(|d| d.str(APPLY_CHANGES) == Some("in_maintenance_window"));
-        if !held || c.action != Action::Update {
+        let want = desired.iter().find(|d| d.address == c.address);
+        let why = match c.address.kind {
+            Kind::ReplicationGroup => cache_reboot_why(want),
+            _ if want.is_some_and(|d| d.str(APPLY_CHANGES) == Some("in_maintenance_window")) => {
+                "outstanding: stackctl reboots only with `apply_changes: immediately`, and AWS does not reboot for parameters by itself; reboot the instance when it suits you".to_owned()
+            }
+            _ => continue,
+        };
+        if c.action != Action::Update {
             continue;
         }
         for a in c.attributes.iter_mut() {
             if a.name == PARAMETER_APPLY_STATUS {
                 a.outstanding = true;
-                let why = "outstanding: stackctl reboots only with `apply_changes: immediately`, and AWS does not reboot for parameters by itself; reboot the instance when it suits you";
                 a.note = Some(match a.note.take() {
                     Some(n) => format!("{n}; {why}"),
-                    None => why.to_owned(),
+                    None => why.clone(),
                 });
             }
         }
     }
+}
+
+/// Why a replication group's nodes are left waiting for a reboot, and what the user can do.
+fn cache_reboot_why(want: Option<&Resource>) -> String {
+    let cluster_mode = want.and_then(|d| d.int(SHARDS)).is_some_and(|n| n > 0);
+    if cluster_mode {
+        return "outstanding: AWS applies them at the next maintenance window's reboot; rebooting is not supported with cluster mode enabled, and AWS's other way is a backup, a delete and a restore".to_owned();
+    }
+    "outstanding: AWS applies them at the next maintenance window's reboot; or reboot each node (RebootCacheCluster, node 0001 of each member cluster), which loses that node's cache: replicas first, the primary last".to_owned()
 }
 
 #[cfg(test)]

@@ -1,28 +1,35 @@
 //! The AWS side of the stack's cache parameter group: read by name with the parameters the user
-//! set, observed row by row, created, its parameters set and reset, retagged, deleted.
+//! set and whether each takes a node reboot (`ObservedResource::facts["apply_types"]`, from
+//! AWS's `ChangeType`), observed row by row, created, its parameters set and reset, retagged,
+//! deleted.
 
 use std::collections::BTreeMap;
 
-use aws_sdk_elasticache::types::ParameterNameValue;
+use aws_sdk_elasticache::types::{ChangeType, ParameterNameValue};
 use futures::future::try_join_all;
+use serde_json::json;
 
 use super::AwsKind;
 use super::calls::Planned;
-use super::parameter_group::{self, Answer, Ops, PER_CALL, RESET, ROWS, SET, param_diff};
+use super::parameter_group::{
+    self, Answer, Described, Ops, PER_CALL, Parameters, RESET, ROWS, SET, param_diff,
+};
 use super::row::carried;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
-use crate::aws::pages::found_pages;
+use crate::aws::pages::{Page, all_pages, found_pages};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, cache_tag_list, cache_tags};
+use crate::model::parameter_group::APPLY_TYPES;
 use crate::model::parameter_group::attr::{DESCRIPTION, FAMILY};
 use crate::model::{Address, Kind};
 use crate::plan::{Call, ObservedResource, Step};
 
-/// The stack's cache parameter group: its name and the parameters the user set.
+/// The stack's cache parameter group: its name, the parameters the user set, and whether a
+/// change to each takes a node reboot.
 pub(crate) struct CacheParams {
     name: String,
-    values: BTreeMap<String, String>,
+    params: Parameters,
 }
 
 impl Answer for CacheParams {
@@ -33,45 +40,81 @@ impl Answer for CacheParams {
         ":parametergroup:"
     }
     fn values(&self) -> &BTreeMap<String, String> {
-        &self.values
+        &self.params.values
     }
+}
+
+/// `ChangeType` in the model's words: `requires-reboot` is applied at a reboot (`static`),
+/// `immediate` at once (`dynamic`).
+fn apply_type(change_type: &ChangeType) -> Option<String> {
+    match change_type {
+        ChangeType::RequiresReboot => Some("static".into()),
+        ChangeType::Immediate => Some("dynamic".into()),
+        _ => None,
+    }
+}
+
+/// One page of `DescribeCacheParameters` of a group: the user's parameters (`Source=user`),
+/// or all of them.
+async fn parameters_page(
+    c: &Clients,
+    name: &str,
+    source: Option<&str>,
+    marker: Option<String>,
+) -> Result<Page<Described>, AwsError> {
+    let r = c
+        .call(
+            "elasticache:DescribeCacheParameters",
+            c.elasticache
+                .describe_cache_parameters()
+                .cache_parameter_group_name(name)
+                .set_source(source.map(str::to_owned))
+                .set_marker(marker)
+                .send(),
+        )
+        .await;
+    Ok(found(r)?.map(|r| {
+        let items = r
+            .parameters()
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    p.parameter_name()?.to_owned(),
+                    p.parameter_value().map(str::to_owned),
+                    p.change_type().and_then(apply_type),
+                ))
+            })
+            .collect();
+        (items, r.marker().map(str::to_owned))
+    }))
 }
 
 /// The group of this name with the parameters the user set; `None` when AWS has no such
 /// group.
 async fn describe_one(c: &Clients, name: String) -> Result<Option<CacheParams>, AwsError> {
-    let name_ref = &name;
-    let user = found_pages(|marker| async move {
-        let r = c
-            .call(
-                "elasticache:DescribeCacheParameters",
-                c.elasticache
-                    .describe_cache_parameters()
-                    .cache_parameter_group_name(name_ref)
-                    .source("user")
-                    .set_marker(marker)
-                    .send(),
-            )
-            .await;
-        Ok(found(r)?.map(|r| {
-            let pairs = r
-                .parameters()
-                .iter()
-                .filter_map(|p| {
-                    Some((
-                        p.parameter_name()?.to_owned(),
-                        p.parameter_value()?.to_owned(),
-                    ))
-                })
-                .collect();
-            (pairs, r.marker().map(str::to_owned))
-        }))
-    })
-    .await?;
-    Ok(user.map(|pairs: Vec<(String, String)>| CacheParams {
-        name: name.clone(),
-        values: pairs.into_iter().collect(),
+    let user = found_pages(|marker| parameters_page(c, &name, Some("user"), marker)).await?;
+    Ok(user.map(|described| {
+        let mut params = Parameters::default();
+        params.add(described);
+        CacheParams {
+            name: name.clone(),
+            params,
+        }
     }))
+}
+
+impl CacheParams {
+    /// Looks up whether the parameters among `wanted` the user has not set yet take a reboot:
+    /// every parameter of the group, page after page.
+    pub(in crate::aws) async fn look_up_types(
+        &mut self,
+        c: &Clients,
+        wanted: &[String],
+    ) -> Result<(), AwsError> {
+        let name = self.name.clone();
+        let all = || all_pages(|marker| parameters_page(c, &name, None, marker));
+        self.params.look_up_types(wanted, all).await
+    }
 }
 
 /// The calls of a cache parameter group; one reset takes every parameter the spec dropped.
@@ -178,5 +221,8 @@ async fn send_parameters(
 
 /// The group with every row of its table.
 pub(in crate::aws) fn observe(cx: &Context, p: &CacheParams) -> ObservedResource {
-    super::parameter_group::observe(Kind::CacheParameterGroup, p, cx)
+    let mut o = super::parameter_group::observe(Kind::CacheParameterGroup, p, cx);
+    let types = json!(p.params.apply_types);
+    o.facts.insert(APPLY_TYPES.to_owned(), types);
+    o
 }

@@ -11,7 +11,9 @@ use serde_json::{Value, json};
 
 use super::AwsKind;
 use super::calls::Planned;
-use super::parameter_group::{self, Answer, Ops, PER_CALL, RESET, ROWS, SET, param_diff};
+use super::parameter_group::{
+    self, Answer, Described, Ops, PER_CALL, Parameters, RESET, ROWS, SET, param_diff,
+};
 use super::row::carried;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
@@ -27,9 +29,8 @@ use crate::plan::{Call, ObservedResource, Step};
 /// applies each of those (and of the others whose type was looked up) only at a reboot.
 pub(crate) struct DbParams {
     name: String,
-    values: BTreeMap<String, String>,
-    /// `static` or `dynamic` (AWS's `ApplyType`), by parameter name.
-    apply_types: BTreeMap<String, String>,
+    /// The apply types are AWS's `ApplyType`, `static` or `dynamic`.
+    params: Parameters,
 }
 
 impl Answer for DbParams {
@@ -40,12 +41,9 @@ impl Answer for DbParams {
         ":pg:"
     }
     fn values(&self) -> &BTreeMap<String, String> {
-        &self.values
+        &self.params.values
     }
 }
-
-/// One parameter of `DescribeDBParameters`: name, value, apply type.
-type Described = (String, Option<String>, Option<String>);
 
 /// One page of `DescribeDBParameters` of a group: the user's parameters (`Source=user`), or
 /// all of them.
@@ -87,13 +85,12 @@ async fn parameters_page(
 async fn describe_one(c: &Clients, name: String) -> Result<Option<DbParams>, AwsError> {
     let user = found_pages(|marker| parameters_page(c, &name, Some("user"), marker)).await?;
     Ok(user.map(|described| {
-        let mut out = DbParams {
+        let mut params = Parameters::default();
+        params.add(described);
+        DbParams {
             name: name.clone(),
-            values: BTreeMap::new(),
-            apply_types: BTreeMap::new(),
-        };
-        out.add(described);
-        out
+            params,
+        }
     }))
 }
 
@@ -103,36 +100,16 @@ impl DbParams {
         &self.name
     }
 
-    fn add(&mut self, described: Vec<Described>) {
-        for (name, value, apply_type) in described {
-            if let Some(t) = apply_type {
-                self.apply_types.insert(name.clone(), t);
-            }
-            if let Some(v) = value {
-                self.values.insert(name, v);
-            }
-        }
-    }
-
-    /// Looks up the apply type of the parameters among `wanted` the user has not set yet
-    /// (a second round, only when the spec sets a parameter the group does not have): every
-    /// parameter of the group, page after page.
+    /// Looks up the apply type of the parameters among `wanted` the user has not set yet:
+    /// every parameter of the group, page after page.
     pub(in crate::aws) async fn look_up_types(
         &mut self,
         c: &Clients,
         wanted: &[String],
     ) -> Result<(), AwsError> {
-        if wanted.iter().all(|w| self.apply_types.contains_key(w)) {
-            return Ok(());
-        }
-        let name = self.name().to_owned();
-        let all = all_pages(|marker| parameters_page(c, &name, None, marker)).await?;
-        for (pname, _value, apply_type) in all {
-            if let Some(t) = apply_type.filter(|_| wanted.contains(&pname)) {
-                self.apply_types.entry(pname).or_insert(t);
-            }
-        }
-        Ok(())
+        let name = self.name.clone();
+        let all = || all_pages(|marker| parameters_page(c, &name, None, marker));
+        self.params.look_up_types(wanted, all).await
     }
 }
 
@@ -260,7 +237,7 @@ async fn send_parameters(
 /// The group with every row of its table, and the apply types of its parameters as a fact.
 pub(in crate::aws) fn observe(cx: &Context, p: &DbParams) -> ObservedResource {
     let mut o = super::parameter_group::observe(Kind::DbParameterGroup, p, cx);
-    let types: Value = json!(p.apply_types);
+    let types: Value = json!(p.params.apply_types);
     o.facts.insert(APPLY_TYPES.to_owned(), types);
     o
 }

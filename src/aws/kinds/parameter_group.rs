@@ -47,6 +47,53 @@ pub(super) trait Answer {
     fn values(&self) -> &BTreeMap<String, String>;
 }
 
+/// One parameter as a group's describe gives it: its name, its value, and when AWS applies a
+/// change to it, in the model's words (`static`: at a reboot; `dynamic`: at once).
+pub(super) type Described = (String, Option<String>, Option<String>);
+
+/// A group's parameters as read: the values the user set, and the apply types known (those
+/// parameters' and, looked up, those of the parameters the spec sets that the group lacks).
+#[derive(Default)]
+pub(super) struct Parameters {
+    pub values: BTreeMap<String, String>,
+    pub apply_types: BTreeMap<String, String>,
+}
+
+impl Parameters {
+    pub(super) fn add(&mut self, described: Vec<Described>) {
+        for (name, value, apply_type) in described {
+            if let Some(t) = apply_type {
+                self.apply_types.insert(name.clone(), t);
+            }
+            if let Some(v) = value {
+                self.values.insert(name, v);
+            }
+        }
+    }
+
+    /// The apply types of the parameters among `wanted` the user has not set yet, from every
+    /// parameter of the group (`all`, a second round of reads made only when one is missing).
+    pub(super) async fn look_up_types<F, Fut>(
+        &mut self,
+        wanted: &[String],
+        all: F,
+    ) -> Result<(), AwsError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<Described>, AwsError>>,
+    {
+        if wanted.iter().all(|w| self.apply_types.contains_key(w)) {
+            return Ok(());
+        }
+        for (name, _value, apply_type) in all().await? {
+            if let Some(t) = apply_type.filter(|_| wanted.contains(&name)) {
+                self.apply_types.entry(name).or_insert(t);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The group's ARN among the stack's.
 fn arn<'c>(g: &(dyn Answer + 'static), cx: &'c Context) -> Option<&'c str> {
     cx.owned_arn_ending(&format!("{}{}", g.arn_part(), g.name()))

@@ -27,6 +27,7 @@ use aws_sdk_ec2::types::SecurityGroup;
 use aws_sdk_elasticache::types::{CacheCluster, CacheSubnetGroup, ReplicationGroup};
 use aws_sdk_rds::types::{DbInstance, DbProxy, DbProxyEndpoint, DbSubnetGroup};
 use aws_sdk_secretsmanager::types::SecretListEntry;
+use futures::future::try_join_all;
 use serde_json::{Value, json};
 
 use super::client::Clients;
@@ -301,17 +302,9 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         other => (None, other),
     };
     let stray_proxies = proxy::any_stray(&owned, proxy.as_ref());
-    // The apply type of a parameter the spec sets and the group does not have yet.
-    let mut db_params = db_params;
-    let types = futures::future::try_join_all(db_params.iter_mut().map(|p| {
-        let wanted = db_groups
-            .iter()
-            .find(|(n, _)| n == p.group())
-            .map(|(_, w)| w.as_slice())
-            .unwrap_or_default();
-        p.look_up_types(c, wanted)
-    }));
-    let (left_sgs, extra_instances, other_member, strays, stray_endpoints, _) = tokio::try_join!(
+    let (mut db_params, mut cache_params) = (db_params, cache_params);
+    let types = apply_types(c, stack, &db_groups, &mut db_params, cache_params.as_mut());
+    let (left_sgs, extra_instances, other_member, strays, stray_endpoints, ()) = tokio::try_join!(
         security_group::by_id(c, sg_ids),
         DbInstances::describe(c, extra_ids),
         describe_cache_cluster(c, other_member),
@@ -344,6 +337,39 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     };
     let observed = observe(s, &network.vpc_id, &answers);
     Ok(ReadResult { network, observed })
+}
+
+/// When AWS applies each parameter the spec sets and a group does not have yet (a second
+/// round, only then): at once, or at a reboot. `db_groups` names each DB group with the
+/// parameters the spec sets in it.
+async fn apply_types(
+    c: &Clients,
+    stack: &Stack,
+    db_groups: &[(String, Vec<String>)],
+    db_params: &mut [DbParams],
+    cache_params: Option<&mut CacheParams>,
+) -> Result<(), AwsError> {
+    let db = try_join_all(db_params.iter_mut().map(|p| {
+        let wanted = db_groups
+            .iter()
+            .find(|(n, _)| n == p.group())
+            .map(|(_, w)| w.as_slice())
+            .unwrap_or_default();
+        p.look_up_types(c, wanted)
+    }));
+    let cache_wanted: Vec<String> = stack
+        .redis
+        .iter()
+        .filter_map(|r| r.parameter_group.as_ref())
+        .flat_map(|pg| pg.parameters.keys().cloned())
+        .collect();
+    let cache = async {
+        match cache_params {
+            Some(p) => p.look_up_types(c, &cache_wanted).await,
+            None => Ok(()),
+        }
+    };
+    tokio::try_join!(db, cache).map(|_| ())
 }
 
 /// The observed stack from what AWS answered, each kind in the model's form. The order of the

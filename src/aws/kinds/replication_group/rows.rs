@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::super::Req;
 use crate::aws::read::{Context, nz};
 use crate::aws::write::cache_tag_list;
+use crate::model::db_instance::IN_SYNC;
 use crate::model::redis::attr::*;
 
 /// What a row is read from: the group, its first member cluster, and the rest of the read.
@@ -55,6 +56,9 @@ pub(super) enum OnModify {
     Transit,
     /// `AddTagsToResource` and `RemoveTagsFromResource`.
     Tags,
+    /// `RebootCacheCluster` of each node, which stackctl leaves to the user: each reboot loses
+    /// that node's cache, so the plan keeps it outstanding and no step carries it.
+    ByTheUser,
     /// No call changes it: the model plans a replacement, refuses it, or sets it at create.
     Never,
 }
@@ -236,6 +240,21 @@ pub(super) static ROWS: &[Row] = &[
         |b, q| b.set_cache_parameter_group_name(q.opt(PARAMETER_GROUP)),
     )
     .modify(|b, q| b.set_cache_parameter_group_name(q.opt(PARAMETER_GROUP))),
+    // The first member's: its nodes wait for a reboot when AWS says `pending-reboot`.
+    row(
+        PARAMETER_APPLY_STATUS,
+        |s| {
+            let g = s.member.and_then(|m| m.cache_parameter_group());
+            let status = g.and_then(|g| g.parameter_apply_status());
+            json!(if status == Some("pending-reboot") {
+                "pending-reboot"
+            } else {
+                IN_SYNC
+            })
+        },
+        |b, _| b,
+    )
+    .by(OnModify::ByTheUser),
     row(
         SUBNET_GROUP,
         |s| json!(s.member.and_then(|m| m.cache_subnet_group_name())),
