@@ -23,6 +23,24 @@ fn renamed_text(name: &str, text: &str) -> String {
 
 /// Destroys the stack (which frees the emulator's proxy quota for the tests after this one)
 /// and checks that nothing tagged with it is left: destroy finds the renamed instance.
+/// The instances the stack's proxy targets.
+async fn proxy_targets(name: &str) -> Vec<String> {
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    let out = rds
+        .describe_db_proxy_targets()
+        .db_proxy_name(format!("{name}-proxy"))
+        .send()
+        .await
+        .expect("describe the proxy's targets");
+    let mut ids: Vec<String> = out
+        .targets()
+        .iter()
+        .filter_map(|t| t.rds_resource_id().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
+
 async fn destroyed(spec: &std::path::Path, name: &str) {
     destroy(spec);
     let left = tagged(name).await;
@@ -103,6 +121,11 @@ async fn a_failure_after_the_rename_renames_it_back_and_a_rerun_converges() {
         back.dbi_resource_id(),
         before.dbi_resource_id(),
         "the same instance"
+    );
+    assert_eq!(
+        proxy_targets(&name).await,
+        [old.clone()],
+        "the proxy's target is registered again under the old name"
     );
 
     let rerun = apply_env(&spec, &name, &[], &[]);

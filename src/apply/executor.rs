@@ -391,7 +391,9 @@ fn seed_ids(plan: &Plan, observed: &Observed, ids: &Ids) {
 }
 
 /// Undoes what the journal says the apply did, most recent first: deletes what it created,
-/// restores what it updated to the values AWS had before. A deletion cannot be undone.
+/// restores what it updated to the values AWS had before, registers again a proxy target it
+/// deregistered (`Kind::deletion_undone_by_creating_again`). Any other deletion cannot be
+/// undone.
 /// Idempotent: undoing a create whose resource never came to be, or was already deleted,
 /// succeeds; so does running the undo again. Once `stop` is set, nothing more is undone.
 pub async fn undo(
@@ -414,7 +416,11 @@ pub async fn undo(
                 .push((address, "stopped before its undo".to_owned()));
             continue;
         }
-        if js.op == StepOp::Delete {
+        let recreate = js.op == StepOp::Delete
+            && js.address.kind.deletion_undone_by_creating_again()
+            && js.state == StepState::Done
+            && js.before.is_some();
+        if js.op == StepOp::Delete && !recreate {
             let reason = if js.state == StepState::Done {
                 "it was deleted, and a deletion cannot be undone".to_owned()
             } else {
@@ -433,6 +439,7 @@ pub async fn undo(
         }
         let (op, desired, observed) = match js.op {
             StepOp::Create => (StepOp::Delete, None, None),
+            StepOp::Delete => (StepOp::Create, js.before.clone(), None),
             _ => (
                 StepOp::Update,
                 js.before.clone(),

@@ -13,8 +13,8 @@ use super::executor::{Control, Journaled, execute, undo};
 use super::journal::{Journal, StepState};
 use crate::aws::AwsError;
 use crate::aws::write::Ids;
-use crate::model::{Address, Impact, Kind};
-use crate::plan::{Observed, Plan, Step, StepOp};
+use crate::model::{Address, Impact, Kind, Resource};
+use crate::plan::{Observed, ObservedResource, Plan, Step, StepOp};
 use crate::stop::Stop;
 
 /// Records every call and journal write, in order; fails or conflicts where told.
@@ -27,6 +27,8 @@ struct Recording {
     fails: BTreeMap<usize, &'static str>,
     /// Step id → how many times it meets a conflict before it succeeds.
     conflicts: RefCell<BTreeMap<usize, usize>>,
+    /// The resource each call was given to make, by step id, in order.
+    given: RefCell<Vec<(usize, Option<Resource>)>>,
 }
 
 impl Recording {
@@ -53,6 +55,9 @@ impl Effects for Recording {
             self.log
                 .borrow_mut()
                 .push(format!("start {} {op}{undo}", step.id));
+            self.given
+                .borrow_mut()
+                .push((step.id, input.desired.cloned()));
             let ms = self.takes.get(&step.id).copied().unwrap_or(5);
             tokio::time::sleep(Duration::from_millis(ms)).await;
             self.log
@@ -261,4 +266,32 @@ async fn undo_deletes_what_was_created_most_recent_first_and_never_undoes_a_dele
     let last = journaled.snapshot().await;
     assert_eq!(last.steps[0].state, StepState::Undone);
     assert_eq!(last.steps[1].state, StepState::NotUndoable);
+}
+
+#[tokio::test]
+async fn undo_registers_again_a_proxy_target_it_deregistered_as_aws_had_it() {
+    let mut p = plan(&[(StepOp::Delete, &[])]);
+    let target = Address::new(Kind::ProxyTarget, "proxy/db");
+    p.steps[0].address = target.clone();
+    let before = Resource::new(Kind::ProxyTarget, "proxy/db").set("db_instance", "db");
+    let mut observed = Observed::default();
+    observed.insert(ObservedResource {
+        resource: before.clone(),
+        owned: true,
+        status: "available".into(),
+        pending: Default::default(),
+        facts: Default::default(),
+        ids: Default::default(),
+    });
+    let fx = Recording::default();
+    let journal = Journal::new(&p, &observed, "id".into(), "me".into());
+    let journaled = Journaled::new(&fx, journal, false);
+    assert!(run(&fx, &p, Some(&journaled)).await.succeeded());
+    fx.given.borrow_mut().clear();
+    let report = undo(&journaled, &fx, &Ids::default(), &|_| {}, &Stop::default()).await;
+    assert_eq!(report.undone, vec![target]);
+    assert!(report.not_undone.is_empty(), "{:?}", report.not_undone);
+    assert!(fx.has("start 0 create"), "registered again");
+    assert_eq!(*fx.given.borrow(), vec![(0, Some(before))], "as AWS had it");
+    assert_eq!(journaled.snapshot().await.steps[0].state, StepState::Undone);
 }

@@ -27,6 +27,13 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether creating it again from what AWS had before undoes its deletion, losing
+    /// nothing: a proxy target is only a registration (DeregisterDBProxyTargets, then
+    /// RegisterDBProxyTargets of the same instance). Every other deletion is final.
+    pub fn deletion_undone_by_creating_again(self) -> bool {
+        matches!(self, Kind::ProxyTarget)
+    }
+
     pub const ALL: [Kind; 14] = [
         Kind::SecurityGroup,
         Kind::DbSubnetGroup,
