@@ -124,7 +124,7 @@ async fn a_failure_after_the_rename_renames_it_back_and_a_rerun_converges() {
     );
     assert_eq!(
         proxy_targets(&name).await,
-        [old.clone()],
+        std::slice::from_ref(&old),
         "the proxy's target is registered again under the old name"
     );
 
