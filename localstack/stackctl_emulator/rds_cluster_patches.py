@@ -12,7 +12,7 @@ import re
 from ministack.services import rds
 
 from .common import has_param, param, patch
-from .rds_patches import error, wrap
+from .rds_patches import error, find_instance, instance_response, ok, wrap
 
 # ---------------------------------------------------------------- engine versions
 
@@ -243,3 +243,85 @@ def cluster_endpoints():
             cluster["Endpoint"], cluster["ReaderEndpoint"] = names
 
     rds._sync_cluster_endpoints = sync
+
+
+# ---------------------------------------------------------------- cluster log exports
+
+@patch("rds-cluster-log-exports")
+def cluster_log_exports():
+    """The logs a DB cluster exports to CloudWatch Logs, shown as the cluster's
+    EnabledCloudwatchLogsExports ("A list of log types that this DB cluster is configured to
+    export to CloudWatch Logs", RDS API Reference, DBCluster):
+    - CreateDBCluster EnableCloudwatchLogsExports ("The list of log types that need to be enabled
+      for exporting to CloudWatch Logs") sets them;
+    - ModifyDBCluster CloudwatchLogsExportConfiguration ("The configuration setting for the log
+      types to be enabled for export to CloudWatch Logs for a specific DB cluster") adds its
+      EnableLogTypes and removes its DisableLogTypes.
+    MiniStack stored an empty list, ignored both parameters, and left the element out of its
+    answer. Source: RDS API Reference, CreateDBCluster, ModifyDBCluster, DBCluster."""
+
+    key = "EnabledCloudwatchLogsExports"
+
+    def create(orig, p):
+        resp = orig(p)
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        if ok(resp) and cluster is not None:
+            logs = rds._parse_member_list(p, "EnableCloudwatchLogsExports")
+            cluster[key] = list(dict.fromkeys(logs))
+            return response("CreateDBCluster", cluster)
+        return resp
+
+    def modify(orig, p):
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        prefix = "CloudwatchLogsExportConfiguration"
+        enable = rds._parse_member_list(p, f"{prefix}.EnableLogTypes")
+        disable = rds._parse_member_list(p, f"{prefix}.DisableLogTypes")
+        resp = orig(p)
+        if not ok(resp) or cluster is None or not (enable or disable):
+            return resp
+        logs = [log for log in cluster.get(key) or [] if log not in disable]
+        logs += [log for log in dict.fromkeys(enable) if log not in logs and log not in disable]
+        cluster[key] = logs
+        return response("ModifyDBCluster", cluster)
+
+    def response(action, cluster):
+        return rds._xml(200, f"{action}Response",
+                        f"<{action}Result><DBCluster>{rds._cluster_xml(cluster)}</DBCluster></{action}Result>")
+
+    def logs_xml(cluster):
+        members = "".join(f"<member>{log}</member>" for log in cluster.get(key) or [])
+        return f"<{key}>{members}</{key}>"
+
+    orig_cluster_xml = rds._cluster_xml
+
+    def cluster_xml(c):
+        return orig_cluster_xml(c) + logs_xml(c)
+
+    rds._cluster_xml = cluster_xml
+    wrap("CreateDBCluster", create)
+    wrap("ModifyDBCluster", modify)
+
+
+# ---------------------------------------------------------------- promotion tier
+
+@patch("rds-promotion-tier")
+def promotion_tier():
+    """ModifyDBInstance PromotionTier ("A value that specifies the order in which an Aurora Replica
+    is promoted to the primary instance after a failure of the existing primary instance", RDS
+    API Reference, ModifyDBInstance) changes the instance's PromotionTier and its entry in the
+    cluster's DBClusterMembers. MiniStack kept the tier given at create."""
+
+    def modify(orig, p):
+        instance = find_instance(p)
+        resp = orig(p)
+        if not ok(resp) or instance is None or not has_param(p, "PromotionTier"):
+            return resp
+        tier = int(param(p, "PromotionTier"))
+        instance["PromotionTier"] = tier
+        cluster = rds._clusters.get(instance.get("DBClusterIdentifier") or "")
+        for m in (cluster or {}).get("DBClusterMembers") or []:
+            if m.get("DBInstanceIdentifier") == instance.get("DBInstanceIdentifier"):
+                m["PromotionTier"] = tier
+        return instance_response("ModifyDBInstance", instance)
+
+    wrap("ModifyDBInstance", modify)

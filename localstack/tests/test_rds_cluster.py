@@ -162,3 +162,52 @@ def test_writer_and_reader_endpoints_stay_distinct_names(rds):
     assert c["Endpoint"] == created["Endpoint"]
     assert c["Endpoint"].startswith(f"{ident}.cluster-")
     assert c["ReaderEndpoint"].startswith(f"{ident}.cluster-ro-")
+
+
+# ---------------------------------------------------------------- rds-cluster-log-exports
+
+def exported(cluster):
+    return sorted(cluster.get("EnabledCloudwatchLogsExports") or [])
+
+
+@pytest.mark.patch("rds-cluster-log-exports")
+def test_create_sets_the_cluster_s_exported_logs(rds):
+    ident = uid("cl")
+    created = create_cluster(rds, ident, EnableCloudwatchLogsExports=["postgresql", "instance"])
+    assert exported(created) == ["instance", "postgresql"]
+    assert exported(describe_cluster(rds, ident)) == ["instance", "postgresql"]
+
+
+def test_a_cluster_without_exports_shows_none(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    assert exported(describe_cluster(rds, ident)) == []
+
+
+@pytest.mark.patch("rds-cluster-log-exports")
+def test_modify_cluster_enables_and_disables_log_types(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident, EnableCloudwatchLogsExports=["postgresql"])
+    modified = rds.modify_db_cluster(
+        DBClusterIdentifier=ident, ApplyImmediately=True,
+        CloudwatchLogsExportConfiguration={"EnableLogTypes": ["instance"], "DisableLogTypes": ["postgresql"]},
+    )["DBCluster"]
+    assert exported(modified) == ["instance"]
+    assert exported(describe_cluster(rds, ident)) == ["instance"]
+
+
+# ---------------------------------------------------------------- rds-promotion-tier
+
+@pytest.mark.patch("rds-promotion-tier")
+def test_modify_changes_an_instance_s_promotion_tier(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    add_instance(rds, ident, f"{ident}-w", PromotionTier=0)
+    add_instance(rds, ident, f"{ident}-r", PromotionTier=1)
+    modified = rds.modify_db_instance(DBInstanceIdentifier=f"{ident}-r", PromotionTier=5,
+                                      ApplyImmediately=True)["DBInstance"]
+    assert modified["PromotionTier"] == 5
+    described = rds.describe_db_instances(DBInstanceIdentifier=f"{ident}-r")["DBInstances"][0]
+    assert described["PromotionTier"] == 5
+    members = {m["DBInstanceIdentifier"]: m for m in describe_cluster(rds, ident)["DBClusterMembers"]}
+    assert members[f"{ident}-r"]["PromotionTier"] == 5
