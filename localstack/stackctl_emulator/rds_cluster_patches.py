@@ -6,10 +6,11 @@ handlers are wrapped through the same ``_ACTION_MAP`` (``rds_patches.wrap``); st
 MiniStack's own cluster records, so a reset clears it.
 """
 
+import json
 import os
 import re
 
-from ministack.services import rds
+from ministack.services import rds, secretsmanager
 
 from .common import has_param, param, patch
 from .rds_patches import error, find_instance, instance_response, ok, wrap
@@ -325,3 +326,65 @@ def promotion_tier():
         return instance_response("ModifyDBInstance", instance)
 
     wrap("ModifyDBInstance", modify)
+
+
+# ---------------------------------------------------------------- managed master password on modify
+
+@patch("rds-cluster-managed-master-password")
+def cluster_managed_master_password():
+    """ModifyDBCluster ManageMasterUserPassword turns RDS's management of the master password on
+    or off (RDS API Reference, ModifyDBCluster ManageMasterUserPassword): "If the DB cluster
+    doesn't manage the master user password with Amazon Web Services Secrets Manager, you can
+    turn on this management. In this case, you can't specify MasterUserPassword." and "If the DB
+    cluster already manages the master user password with Amazon Web Services Secrets Manager,
+    and you specify that the master user password is not managed with Amazon Web Services
+    Secrets Manager, then you must specify MasterUserPassword. In this case, RDS deletes
+    the secret and uses the new password for the master user specified by MasterUserPassword."
+    MiniStack ignored the parameter: turning management on made no MasterUserSecret, and turning
+    it off with the new password was refused as a password given to a managed cluster."""
+
+    def modify(orig, p):
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        manage = param(p, "ManageMasterUserPassword").lower()
+        if cluster is None or manage not in ("true", "false"):
+            return orig(p)
+        managed = cluster.get("MasterUserSecret")
+        password = has_param(p, "MasterUserPassword")
+        if manage == "true" and password:
+            return error("InvalidParameterCombination",
+                         "You can't specify MasterUserPassword when ManageMasterUserPassword is enabled.")
+        if manage == "false" and managed and not password:
+            return error("InvalidParameterCombination",
+                         "You must specify MasterUserPassword when you turn off ManageMasterUserPassword.")
+        if manage == "false" and managed:
+            cluster.pop("MasterUserSecret")
+            resp = orig(p)
+            if not ok(resp):
+                cluster["MasterUserSecret"] = managed
+                return resp
+            secretsmanager.delete_secret_in_process(managed["SecretArn"])
+            return rds._xml(200, "ModifyDBClusterResponse",
+                            f"<ModifyDBClusterResult><DBCluster>{rds._cluster_xml(cluster)}"
+                            "</DBCluster></ModifyDBClusterResult>")
+        if manage == "true" and not managed:
+            new_password = rds._generate_master_user_password()
+            resp = orig(dict(p, MasterUserPassword=[new_password]))
+            if not ok(resp):
+                return resp
+            arn = secretsmanager.create_secret_in_process(
+                f"rds!cluster-{rds.new_uuid()}",
+                json.dumps({"username": cluster.get("MasterUsername", "admin"), "password": new_password}),
+                description=f"Secret managed by RDS for DB cluster {cluster['DBClusterIdentifier']}",
+            )
+            cluster["MasterUserSecret"] = {
+                "SecretArn": arn,
+                "SecretStatus": "active",
+                "KmsKeyId": param(p, "MasterUserSecretKmsKeyId")
+                or f"arn:aws:kms:{rds.get_region()}:{rds.get_account_id()}:key/aws-secretsmanager-default",
+            }
+            return rds._xml(200, "ModifyDBClusterResponse",
+                            f"<ModifyDBClusterResult><DBCluster>{rds._cluster_xml(cluster)}"
+                            "</DBCluster></ModifyDBClusterResult>")
+        return orig(p)
+
+    wrap("ModifyDBCluster", modify)

@@ -211,3 +211,39 @@ def test_modify_changes_an_instance_s_promotion_tier(rds):
     assert described["PromotionTier"] == 5
     members = {m["DBInstanceIdentifier"]: m for m in describe_cluster(rds, ident)["DBClusterMembers"]}
     assert members[f"{ident}-r"]["PromotionTier"] == 5
+
+
+# ---------------------------------------------------------------- rds-cluster-managed-master-password
+
+@pytest.mark.patch("rds-cluster-managed-master-password")
+def test_turning_management_off_takes_the_new_password_and_deletes_the_secret(rds, sm):
+    ident = uid("cl")
+    created = create_cluster(rds, ident, ManageMasterUserPassword=True, MasterUserPassword=None)
+    arn = created["MasterUserSecret"]["SecretArn"]
+    modified = rds.modify_db_cluster(DBClusterIdentifier=ident, ManageMasterUserPassword=False,
+                                     MasterUserPassword="another-password1", ApplyImmediately=True)["DBCluster"]
+    assert "MasterUserSecret" not in modified
+    assert "MasterUserSecret" not in describe_cluster(rds, ident)
+    with pytest.raises(ClientError) as e:
+        sm.describe_secret(SecretId=arn)
+    assert error_code(e) == "ResourceNotFoundException"
+
+
+@pytest.mark.patch("rds-cluster-managed-master-password")
+def test_turning_management_on_makes_a_secret(rds, sm):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    modified = rds.modify_db_cluster(DBClusterIdentifier=ident, ManageMasterUserPassword=True,
+                                     ApplyImmediately=True)["DBCluster"]
+    arn = modified["MasterUserSecret"]["SecretArn"]
+    assert describe_cluster(rds, ident)["MasterUserSecret"]["SecretArn"] == arn
+    assert sm.describe_secret(SecretId=arn)["ARN"] == arn
+
+
+def test_a_password_for_a_managed_cluster_is_refused(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident, ManageMasterUserPassword=True, MasterUserPassword=None)
+    with pytest.raises(ClientError) as e:
+        rds.modify_db_cluster(DBClusterIdentifier=ident, MasterUserPassword="another-password1",
+                              ApplyImmediately=True)
+    assert error_code(e) == "InvalidParameterCombination"
