@@ -388,3 +388,31 @@ def cluster_managed_master_password():
         return orig(p)
 
     wrap("ModifyDBCluster", modify)
+
+
+# ---------------------------------------------------------------- cluster port
+
+@patch("rds-cluster-port")
+def cluster_port():
+    """ModifyDBCluster Port ("The port number on which the DB cluster accepts connections", RDS
+    API Reference, ModifyDBCluster) is the port of the cluster's endpoints and of its DB
+    instances' endpoints alike. MiniStack set the cluster's Port only, and recomputed it from the
+    cluster's shared endpoint whenever any DB instance anywhere was deleted, so the new port went
+    back to the old one. That endpoint and the members' Endpoint.Port now follow the cluster's."""
+
+    def modify(orig, p):
+        resp = orig(p)
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        if not ok(resp) or cluster is None or not has_param(p, "Port"):
+            return resp
+        port = int(param(p, "Port"))
+        shared = cluster.get("_shared_endpoint")
+        if isinstance(shared, dict):
+            shared["Port"] = port  # what MiniStack recomputes the cluster's Port from
+        for m in cluster.get("DBClusterMembers") or []:
+            instance = rds._instances.get(m.get("DBInstanceIdentifier"))
+            if instance is not None and isinstance(instance.get("Endpoint"), dict):
+                instance["Endpoint"]["Port"] = port
+        return resp
+
+    wrap("ModifyDBCluster", modify)

@@ -247,3 +247,21 @@ def test_a_password_for_a_managed_cluster_is_refused(rds):
         rds.modify_db_cluster(DBClusterIdentifier=ident, MasterUserPassword="another-password1",
                               ApplyImmediately=True)
     assert error_code(e) == "InvalidParameterCombination"
+
+
+# ---------------------------------------------------------------- rds-cluster-port
+
+@pytest.mark.patch("rds-cluster-port")
+def test_a_new_cluster_port_is_its_instances_and_stays(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    add_instance(rds, ident, f"{ident}-w")
+    rds.modify_db_cluster(DBClusterIdentifier=ident, Port=5433, ApplyImmediately=True)
+    # Deleting any DB instance makes MiniStack look at every cluster's members again.
+    other = uid("cl")
+    create_cluster(rds, other)
+    add_instance(rds, other, f"{other}-w")
+    rds.delete_db_instance(DBInstanceIdentifier=f"{other}-w", SkipFinalSnapshot=True)
+    assert describe_cluster(rds, ident)["Port"] == 5433
+    member = rds.describe_db_instances(DBInstanceIdentifier=f"{ident}-w")["DBInstances"][0]
+    assert member["Endpoint"]["Port"] == 5433
