@@ -277,9 +277,10 @@ fn rank(kind: Kind) -> u8 {
         | Kind::CacheSubnetGroup
         | Kind::DbParameterGroup
         | Kind::CacheParameterGroup
+        | Kind::DbClusterParameterGroup
         | Kind::Secret => 0,
-        Kind::DbInstance | Kind::ReplicationGroup => 1,
-        Kind::DbReplica | Kind::Proxy => 2,
+        Kind::DbInstance | Kind::DbCluster | Kind::ReplicationGroup => 1,
+        Kind::DbReplica | Kind::DbClusterInstance | Kind::Proxy => 2,
         Kind::ProxyTargetGroup | Kind::ProxyEndpoint => 3,
         Kind::ProxyTarget => 4,
         Kind::Alarm => 5,
@@ -419,10 +420,15 @@ fn kind_changed(d: &Resource, o: &ObservedResource) -> Change {
 /// source promotes its read replicas to standalone instances, and a proxy target of it loses
 /// its instance. So when an instance is replaced, the replicas and proxy targets that name it
 /// (observed, and still wanted) are replaced with it, and their deletes run before its delete.
+/// AWS deletes an Aurora cluster only once it has no instances: a replaced cluster's instances
+/// are replaced with it the same way.
 fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed) {
     let replaced: BTreeSet<String> = changes
         .iter()
-        .filter(|c| c.action == Action::Replace && c.deletes().kind == Kind::DbInstance)
+        .filter(|c| {
+            c.action == Action::Replace
+                && matches!(c.deletes().kind, Kind::DbInstance | Kind::DbCluster)
+        })
         .map(|c| c.deletes().name.clone())
         .collect();
     proxy_parts_follow(changes, desired, observed);
@@ -546,6 +552,11 @@ fn proxy_follows_new_secret(
 fn cascaded(kind: Kind, source: &str) -> AttrChange {
     let (name, what) = if kind == Kind::DbReplica {
         ("source", "promote this replica to a standalone instance")
+    } else if kind == Kind::DbClusterInstance {
+        (
+            "cluster",
+            "be refused while this instance is in it (AWS deletes a cluster only without instances)",
+        )
     } else {
         (
             proxy_attr::target::DB_INSTANCE,
@@ -566,10 +577,12 @@ fn cascaded(kind: Kind, source: &str) -> AttrChange {
     }
 }
 
-/// The DB instance a replica (its source) or a proxy target (its instance) names.
+/// The DB instance a replica (its source) or a proxy target (its instance) names, or the
+/// Aurora cluster an instance of it names.
 fn names_instance(o: &ObservedResource) -> Option<&str> {
     match o.resource.address.kind {
         Kind::DbReplica => o.resource.str("source"),
+        Kind::DbClusterInstance => o.resource.str("cluster"),
         Kind::ProxyTarget => o.resource.str(proxy_attr::target::DB_INSTANCE),
         _ => None,
     }
@@ -659,7 +672,12 @@ fn before_their_parent(steps: &mut [Step], first_delete: usize, observed: &Obser
 /// The instance and the proxy whose deletion takes a resource with it (or promotes it).
 fn parents_of(o: &ObservedResource) -> Vec<Address> {
     let a = &o.resource.address;
-    let instance = names_instance(o).map(|db| Address::new(Kind::DbInstance, db));
+    let parent = if a.kind == Kind::DbClusterInstance {
+        Kind::DbCluster
+    } else {
+        Kind::DbInstance
+    };
+    let instance = names_instance(o).map(|db| Address::new(parent, db));
     let proxy = match a.kind {
         Kind::ProxyTargetGroup => Some(a.name.as_str()),
         Kind::ProxyTarget => a.name.split_once('/').map(|(p, _)| p),
