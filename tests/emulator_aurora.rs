@@ -2,7 +2,7 @@
 //! emulator: apply creates the cluster (capacity range, encryption, RDS-managed password, IAM
 //! authentication, log exports, its cluster parameter group, subnet group and security group),
 //! its writer and its reader, and the alarms on both; the next plan is empty and drift finds
-//! nothing; raising `max_acu` plans one online change of the cluster and applies it; destroy
+//! nothing; `stackctl output` prints the writer and reader endpoints; raising `max_acu` plans one online change of the cluster and applies it; destroy
 //! switches deletion protection off, deletes the instances before the cluster, and leaves
 //! nothing tagged.
 
@@ -38,7 +38,7 @@ async fn describe_cluster(id: &str) -> aws_sdk_rds::types::DbCluster {
 #[tokio::test]
 async fn the_seed_s_aurora_stack_applies_replans_empty_changes_its_capacity_and_is_destroyed() {
     let name = unique("aur");
-    let (spec, text) = aurora_stack(&name).await;
+    let (spec, yaml) = aurora_stack(&name).await;
     let p = spec.to_str().expect("path");
 
     apply(&spec);
@@ -93,13 +93,37 @@ async fn the_seed_s_aurora_stack_applies_replans_empty_changes_its_capacity_and_
     assert_eq!(w.db_instance_class(), Some("db.serverless"));
     assert_eq!(w.performance_insights_enabled(), Some(true));
 
+    // Where applications connect: the writer and reader endpoints, the port, the secret's ARN.
+    let out = run_ok(&["output", "--format", "env", p], 0);
+    let env = String::from_utf8_lossy(&out.stdout);
+    let secret = c
+        .master_user_secret()
+        .and_then(|m| m.secret_arn())
+        .expect("secret");
+    for line in [
+        format!("DB_WRITE_HOST='{}'", c.endpoint().expect("writer endpoint")),
+        format!(
+            "DB_READ_HOST='{}'",
+            c.reader_endpoint().expect("reader endpoint")
+        ),
+        "DB_PORT='5432'".to_owned(),
+        format!("DB_SECRET_ARN='{secret}'"),
+    ] {
+        assert!(env.contains(&line), "no {line} in:\n{env}");
+    }
+    assert!(
+        c.reader_endpoint()
+            .is_some_and(|r| r.contains(".cluster-ro-")),
+        "the reader endpoint is the cluster's"
+    );
+
     // Idempotency: nothing to do, and nothing drifted.
     assert_plan_empty(&spec);
     run_ok(&["drift", p], 0);
 
     // More capacity: one online change of the cluster's range, at once.
-    let bigger = text.replace("max_acu: 16", "max_acu: 32");
-    assert_ne!(bigger, text, "the example's max_acu moved");
+    let bigger = yaml.replace("max_acu: 16", "max_acu: 32");
+    assert_ne!(bigger, yaml, "the example's max_acu moved");
     std::fs::write(&spec, &bigger).expect("write spec");
     let plan = plan_json(&spec);
     let cluster = change(&plan, &format!("db_cluster.{name}"));
