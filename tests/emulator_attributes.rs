@@ -1013,12 +1013,17 @@ const AURORA_EDITS: &[Edit] = &[
     ok(
         &[(
             "database.instances.1.performance_insights",
-            "{enabled: true, retention_days: 31}",
+            "{enabled: true, retention_days: 31, kms_key_id: 'arn:aws:kms:us-east-1:000000000000:key/pi'}",
         )],
         &[
             (DbClusterInstance, "performance_insights"),
             (DbClusterInstance, "performance_insights_retention_days"),
+            (DbClusterInstance, "performance_insights_kms_key_id"),
         ],
+    ),
+    ok(
+        &[("database.auto_minor_version_upgrade", "false")],
+        &[(DbClusterInstance, "auto_minor_version_upgrade")],
     ),
     ok(
         &[("tags.team", "data")],

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use super::aws_docs::{
-    self, AURORA_SERVERLESS_V2_ADMIN, RDS_AT_ONCE, RDS_INSTANCE_CLASS, RDS_MODIFY_DB_CLUSTER,
-    RDS_NO_DOWNTIME,
+    self, AURORA_SERVERLESS_V2_ADMIN, RDS_AT_ONCE, RDS_AUTO_MINOR_UPGRADE_OUTAGE,
+    RDS_INSTANCE_CLASS, RDS_MODIFY_DB_CLUSTER, RDS_NO_DOWNTIME,
 };
 use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
@@ -44,6 +44,8 @@ pub mod attr {
     pub const PROMOTION_TIER: &str = "promotion_tier";
     pub const PERFORMANCE_INSIGHTS: &str = "performance_insights";
     pub const PERFORMANCE_INSIGHTS_RETENTION_DAYS: &str = "performance_insights_retention_days";
+    pub const PERFORMANCE_INSIGHTS_KMS_KEY_ID: &str = "performance_insights_kms_key_id";
+    pub const AUTO_MINOR_VERSION_UPGRADE: &str = "auto_minor_version_upgrade";
 }
 
 /// ModifyDBCluster ApplyImmediately: most changes at once or in the window, some always at once.
@@ -184,6 +186,17 @@ pub static DB_CLUSTER_INSTANCE: KindSpec = KindSpec {
         AttrSpec::online(PERFORMANCE_INSIGHTS_RETENTION_DAYS)
             .unmanaged_when_null()
             .sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(PERFORMANCE_INSIGHTS_KMS_KEY_ID)
+            .compare(Compare::KmsKey)
+            .unmanaged_when_null()
+            .sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        // `database.auto_minor_version_upgrade`, on each instance (Aurora upgrades minor
+        // versions instance by instance in the window).
+        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE).sources(&[
+            RDS_AT_ONCE,
+            RDS_NO_DOWNTIME,
+            RDS_AUTO_MINOR_UPGRADE_OUTAGE,
+        ]),
         AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
         AttrSpec::online(APPLY_CHANGES)
             .compare(Compare::Never)
@@ -287,6 +300,8 @@ pub(super) fn desired_cluster_instances(cx: &Inputs<'_>, cluster: &Address) -> V
                     PERFORMANCE_INSIGHTS_RETENTION_DAYS,
                     json!(pi.enabled.then(|| pi.retention_days.unwrap_or(7))),
                 )
+                .set(PERFORMANCE_INSIGHTS_KMS_KEY_ID, json!(pi.kms_key_id))
+                .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
                 .set(TAGS, cx.tags.clone())
                 .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))
                 .after(cluster.clone());

@@ -65,6 +65,7 @@ static ROWS: &[Row] = &[
         create: Some(|b, q| {
             b.enable_performance_insights(q.b(PERFORMANCE_INSIGHTS))
                 .set_performance_insights_retention_period(q.i(PERFORMANCE_INSIGHTS_RETENTION_DAYS))
+                .set_performance_insights_kms_key_id(q.opt(PERFORMANCE_INSIGHTS_KMS_KEY_ID))
         }),
         modify: Some(performance_insights),
     },
@@ -78,6 +79,23 @@ static ROWS: &[Row] = &[
         }),
         create: None,
         modify: Some(performance_insights),
+    },
+    Row {
+        attr: PERFORMANCE_INSIGHTS_KMS_KEY_ID,
+        read: Some(|i| {
+            json!(
+                nz(i.performance_insights_kms_key_id())
+                    .filter(|_| i.performance_insights_enabled() == Some(true))
+            )
+        }),
+        create: None,
+        modify: Some(performance_insights),
+    },
+    Row {
+        attr: AUTO_MINOR_VERSION_UPGRADE,
+        read: Some(|i| json!(i.auto_minor_version_upgrade().unwrap_or(false))),
+        create: Some(|b, q| b.auto_minor_version_upgrade(q.b(AUTO_MINOR_VERSION_UPGRADE))),
+        modify: Some(|b, q| b.auto_minor_version_upgrade(q.b(AUTO_MINOR_VERSION_UPGRADE))),
     },
     Row {
         attr: TAGS,
@@ -96,6 +114,7 @@ static ROWS: &[Row] = &[
 fn performance_insights(b: Modify, q: &Req<'_>) -> Modify {
     b.enable_performance_insights(q.b(PERFORMANCE_INSIGHTS))
         .set_performance_insights_retention_period(q.i(PERFORMANCE_INSIGHTS_RETENTION_DAYS))
+        .set_performance_insights_kms_key_id(q.opt(PERFORMANCE_INSIGHTS_KMS_KEY_ID))
 }
 
 fn row_of(attr: &str) -> Option<&'static Row> {
