@@ -918,13 +918,36 @@ const RENAME_EDITS: &[Edit] = &[
 ];
 
 /// The Aurora stack of seed 003 (`stacks/aurora-serverless.yaml`) in the stack's own VPC,
-/// without deletion protection (its switch is an edit below) and first without a cluster
-/// parameter group (adding one is the cluster's `parameter_group` change).
+/// without deletion protection (its switch is an edit below), first without a cluster
+/// parameter group (adding one is the cluster's `parameter_group` change), and without its
+/// proxy (`AURORA_PROXY_BASE` keeps it).
 const AURORA_BASE: &[(&str, &str)] = &[
     ("network.vpc.tags.Name", "STACK"),
     ("database.deletion_protection", "false"),
     ("database.cluster_parameter_group", "null"),
+    ("proxy", "null"),
 ];
+
+/// The Aurora stack with its proxy, whose target is the cluster, and its read-only endpoint.
+const AURORA_PROXY_BASE: &[(&str, &str)] = &[
+    ("network.vpc.tags.Name", "STACK"),
+    ("database.deletion_protection", "false"),
+];
+
+/// A replaced cluster takes the proxy's target with it (registered again on the new cluster),
+/// and the proxy moves to the new cluster's RDS-managed secret.
+const AURORA_PROXY_EDITS: &[Edit] = &[Edit {
+    set: &[("database.database_name", "orders2")],
+    rows: &[
+        (DbCluster, "database_name"),
+        (DbClusterInstance, "cluster"),
+        (ProxyTarget, "db_cluster"),
+        (Proxy, "auth_secret"),
+    ],
+    also: &[],
+    aws: None,
+    outcome: Applied,
+}];
 
 /// Every row of the cluster, its instances and its cluster parameter group.
 const AURORA_EDITS: &[Edit] = &[
@@ -1551,6 +1574,7 @@ const GROUPS: &[(&str, Base, &[Edit])] = &[
     (STAGING, &[], RENAME_EDITS),
     (AURORA, AURORA_BASE, AURORA_EDITS),
     (AURORA, AURORA_BASE, AURORA_REPLACE_EDITS),
+    (AURORA, AURORA_PROXY_BASE, AURORA_PROXY_EDITS),
 ];
 
 #[test]

@@ -1,7 +1,8 @@
 //! The Aurora Serverless v2 stack of seed 003 (`stacks/aurora-serverless.yaml`) against the local
 //! emulator: apply creates the cluster (capacity range, encryption, RDS-managed password, IAM
 //! authentication, log exports, its cluster parameter group, subnet group and security group),
-//! its writer and its reader, and the alarms on both; the next plan is empty and drift finds
+//! its writer and its reader, RDS Proxy with the cluster as its target and a read-only
+//! endpoint, and the alarms; the next plan is empty and drift finds
 //! nothing; `stackctl output` prints the writer and reader endpoints; raising `max_acu` plans one online change of the cluster and applies it; destroy
 //! switches deletion protection off, deletes the instances before the cluster, and leaves
 //! nothing tagged.
@@ -89,6 +90,32 @@ async fn the_seed_s_aurora_stack_applies_replans_empty_changes_its_capacity_and_
         members.contains(&(reader.as_str(), false, Some(1))),
         "{members:?}"
     );
+    // The proxy targets the cluster; its read-only endpoint routes to the readers.
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    let proxy = format!("{name}-proxy");
+    let targets = rds
+        .describe_db_proxy_targets()
+        .db_proxy_name(&proxy)
+        .send()
+        .await
+        .expect("DescribeDBProxyTargets");
+    let tracked: Vec<_> = targets
+        .targets()
+        .iter()
+        .filter(|t| t.r#type() == Some(&aws_sdk_rds::types::TargetType::TrackedCluster))
+        .map(|t| t.rds_resource_id().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(tracked, std::slice::from_ref(&name), "{targets:?}");
+    let ro = rds
+        .describe_db_proxy_endpoints()
+        .db_proxy_endpoint_name(format!("{name}-proxy-ro"))
+        .send()
+        .await
+        .expect("DescribeDBProxyEndpoints");
+    assert_eq!(
+        ro.db_proxy_endpoints()[0].target_role().map(|r| r.as_str()),
+        Some("READ_ONLY")
+    );
     let w = describe_instance(&writer).await;
     assert_eq!(w.db_instance_class(), Some("db.serverless"));
     assert_eq!(w.performance_insights_enabled(), Some(true));
@@ -108,6 +135,10 @@ async fn the_seed_s_aurora_stack_applies_replans_empty_changes_its_capacity_and_
         ),
         "DB_PORT='5432'".to_owned(),
         format!("DB_SECRET_ARN='{secret}'"),
+        format!(
+            "DB_PROXY_READ_HOST='{}'",
+            ro.db_proxy_endpoints()[0].endpoint().expect("endpoint")
+        ),
     ] {
         assert!(env.contains(&line), "no {line} in:\n{env}");
     }

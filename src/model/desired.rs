@@ -175,7 +175,7 @@ fn desired_instances(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
     }
 }
 
-/// The Aurora cluster with its cluster parameter group and secret, and its instances.
+/// The Aurora cluster with its cluster parameter group and secret, its instances and its proxy.
 fn desired_cluster(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
     let db = &cx.stack.database;
     let pg = db.cluster_parameter_group.as_ref().map(|pg| {
@@ -187,4 +187,12 @@ fn desired_cluster(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
     let cluster_addr = cluster.address.clone();
     out.push(cluster);
     out.extend(db_cluster::desired_cluster_instances(cx, &cluster_addr));
+    if let Some(p) = &cx.stack.proxy {
+        out.extend(proxy::desired_proxy(
+            cx,
+            p,
+            &cluster_addr,
+            master_secret.as_deref(),
+        ));
+    }
 }

@@ -440,7 +440,8 @@ fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed)
         if !replaced.contains(source) {
             continue;
         }
-        let attr = cascaded(d.address.kind, source);
+        let cluster = observed.get(&d.address).is_some_and(in_cluster);
+        let attr = cascaded(d.address.kind, source, cluster);
         let stateful = spec_of(d.address.kind).stateful;
         amend(changes, &d.address, stateful, Action::Replace, attr);
     }
@@ -481,7 +482,14 @@ fn proxy_parts_follow(changes: &mut Vec<Change>, desired: &[Resource], observed:
             .iter()
             .filter(|a| match d.address.kind {
                 Kind::ProxyTargetGroup => true,
-                Kind::ProxyTarget => a.name == proxy_attr::target::DB_INSTANCE,
+                Kind::ProxyTarget => {
+                    [
+                        proxy_attr::target::DB_INSTANCE,
+                        proxy_attr::target::DB_CLUSTER,
+                    ]
+                    .contains(&a.name)
+                        && !d.get(a.name).is_null()
+                }
                 _ => a.name == proxy_attr::endpoint::PROXY,
             })
             .map(|a| AttrChange {
@@ -549,9 +557,14 @@ fn proxy_follows_new_secret(
 }
 
 /// The attribute change that says why a dependent of a replaced instance is replaced.
-fn cascaded(kind: Kind, source: &str) -> AttrChange {
+fn cascaded(kind: Kind, source: &str, cluster: bool) -> AttrChange {
     let (name, what) = if kind == Kind::DbReplica {
         ("source", "promote this replica to a standalone instance")
+    } else if kind == Kind::ProxyTarget && cluster {
+        (
+            proxy_attr::target::DB_CLUSTER,
+            "leave this target without its cluster",
+        )
     } else if kind == Kind::DbClusterInstance {
         (
             "cluster",
@@ -577,13 +590,23 @@ fn cascaded(kind: Kind, source: &str) -> AttrChange {
     }
 }
 
+/// Whether what `names_instance` names is an Aurora cluster: an instance's cluster, or the
+/// cluster a proxy target registers.
+fn in_cluster(o: &ObservedResource) -> bool {
+    o.resource.address.kind == Kind::DbClusterInstance
+        || !o.resource.get(proxy_attr::target::DB_CLUSTER).is_null()
+}
+
 /// The DB instance a replica (its source) or a proxy target (its instance) names, or the
 /// Aurora cluster an instance of it names.
 fn names_instance(o: &ObservedResource) -> Option<&str> {
     match o.resource.address.kind {
         Kind::DbReplica => o.resource.str("source"),
         Kind::DbClusterInstance => o.resource.str("cluster"),
-        Kind::ProxyTarget => o.resource.str(proxy_attr::target::DB_INSTANCE),
+        Kind::ProxyTarget => o
+            .resource
+            .str(proxy_attr::target::DB_INSTANCE)
+            .or(o.resource.str(proxy_attr::target::DB_CLUSTER)),
         _ => None,
     }
 }
@@ -672,7 +695,7 @@ fn before_their_parent(steps: &mut [Step], first_delete: usize, observed: &Obser
 /// The instance and the proxy whose deletion takes a resource with it (or promotes it).
 fn parents_of(o: &ObservedResource) -> Vec<Address> {
     let a = &o.resource.address;
-    let parent = if a.kind == Kind::DbClusterInstance {
+    let parent = if in_cluster(o) {
         Kind::DbCluster
     } else {
         Kind::DbInstance

@@ -26,6 +26,17 @@ pub fn outputs(stack: &Stack, observed: &Observed) -> Result<Vec<(&'static str, 
     } else {
         instance_outputs(stack, &id)?
     };
+    if let Some(p) = &stack.proxy {
+        out.push(("DB_PROXY_HOST", id(Kind::Proxy, &p.name, "endpoint")));
+        let read_only = p
+            .endpoints
+            .iter()
+            .find(|e| e.target_role == TargetRole::ReadOnly);
+        out.push((
+            "DB_PROXY_READ_HOST",
+            read_only.and_then(|e| id(Kind::ProxyEndpoint, &e.name, "endpoint")),
+        ));
+    }
     if let Some(r) = &stack.redis {
         let rg = &r.replication_group_id;
         out.push(("REDIS_HOST", id(Kind::ReplicationGroup, rg, "endpoint")));
@@ -48,7 +59,7 @@ type Outputs = Vec<(&'static str, Option<String>)>;
 /// An id of a resource the stack owns: its kind, name and key.
 type Id<'a> = dyn Fn(Kind, &str, &str) -> Option<String> + 'a;
 
-/// An RDS primary's: its endpoint, the first replica's for reads, the proxy's endpoints.
+/// An RDS primary's: its endpoint, the first replica's for reads.
 fn instance_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
     let db = &stack.database;
     let Some(writer) = id(Kind::DbInstance, &db.identifier, "endpoint") else {
@@ -86,17 +97,6 @@ fn instance_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
         ),
     };
     out.push(("DB_SECRET_ARN", secret));
-    if let Some(p) = &stack.proxy {
-        out.push(("DB_PROXY_HOST", id(Kind::Proxy, &p.name, "endpoint")));
-        let read_only = p
-            .endpoints
-            .iter()
-            .find(|e| e.target_role == TargetRole::ReadOnly);
-        out.push((
-            "DB_PROXY_READ_HOST",
-            read_only.and_then(|e| id(Kind::ProxyEndpoint, &e.name, "endpoint")),
-        ));
-    }
     Ok(out)
 }
 
