@@ -993,6 +993,236 @@ const STORAGE_EDITS: &[Edit] = &[
     ),
 ];
 
+/// The Aurora stack of seed 003 (`stacks/aurora-serverless.yaml`) in the stack's own VPC,
+/// without deletion protection (its switch is an edit below), first without a cluster
+/// parameter group (adding one is the cluster's `parameter_group` change), and without its
+/// proxy (`AURORA_PROXY_BASE` keeps it).
+const AURORA_BASE: &[(&str, &str)] = &[
+    ("network.vpc.tags.Name", "STACK"),
+    ("database.deletion_protection", "false"),
+    ("database.cluster_parameter_group", "null"),
+    ("proxy", "null"),
+];
+
+/// The Aurora stack with its proxy, whose target is the cluster, and its read-only endpoint.
+const AURORA_PROXY_BASE: &[(&str, &str)] = &[
+    ("network.vpc.tags.Name", "STACK"),
+    ("database.deletion_protection", "false"),
+];
+
+/// A replaced cluster takes the proxy's target with it (registered again on the new cluster),
+/// and the proxy moves to the new cluster's RDS-managed secret.
+const AURORA_PROXY_EDITS: &[Edit] = &[Edit {
+    set: &[("database.database_name", "orders2")],
+    rows: &[
+        (DbCluster, "database_name"),
+        (DbClusterInstance, "cluster"),
+        (ProxyTarget, "db_cluster"),
+        (Proxy, "auth_secret"),
+    ],
+    also: &[],
+    aws: None,
+    outcome: Applied,
+}];
+
+/// Every row of the cluster, its instances and its cluster parameter group.
+const AURORA_EDITS: &[Edit] = &[
+    Edit {
+        set: &[(
+            "database.cluster_parameter_group",
+            "{family: aurora-postgresql16, parameters: {log_min_duration_statement: 1000}}",
+        )],
+        rows: &[(DbCluster, "parameter_group")],
+        also: &[("create", DbClusterParameterGroup)],
+        aws: None,
+        outcome: Applied,
+    },
+    ok(
+        &[(
+            "database.cluster_parameter_group.parameters.log_min_duration_statement",
+            "2000",
+        )],
+        &[(DbClusterParameterGroup, "parameters")],
+    ),
+    ok(
+        &[("database.serverless_v2.max_acu", "32")],
+        &[(DbCluster, "serverless_v2_max_acu")],
+    ),
+    ok(
+        &[("database.serverless_v2.min_acu", "1")],
+        &[(DbCluster, "serverless_v2_min_acu")],
+    ),
+    ok(
+        &[("database.engine_version", "'16.9'")],
+        &[(DbCluster, "engine_version")],
+    ),
+    ok(
+        &[("database.backup.retention_days", "14")],
+        &[(DbCluster, "backup_retention_days")],
+    ),
+    ok(
+        &[("database.backup.window", "01:00-02:00")],
+        &[(DbCluster, "backup_window")],
+    ),
+    ok(
+        &[("database.maintenance_window", "mon:04:30-mon:05:30")],
+        &[(DbCluster, "maintenance_window")],
+    ),
+    ok(
+        &[("database.copy_tags_to_snapshot", "false")],
+        &[(DbCluster, "copy_tags_to_snapshot")],
+    ),
+    ok(
+        &[("database.iam_database_authentication", "false")],
+        &[(DbCluster, "iam_database_authentication")],
+    ),
+    ok(
+        &[("database.log_exports", "[instance, postgresql]")],
+        &[(DbCluster, "log_exports")],
+    ),
+    ok(&[("database.port", "5433")], &[(DbCluster, "port")]),
+    Edit {
+        set: &[
+            (
+                "network.security_groups.extra",
+                "{description: another group}",
+            ),
+            ("database.security_groups", "[database, extra]"),
+        ],
+        rows: &[(DbCluster, "security_groups")],
+        also: &[("create", SecurityGroup)],
+        aws: None,
+        outcome: Applied,
+    },
+    Edit {
+        set: &[("database.master_user.password", "generated")],
+        rows: &[(DbCluster, "master_password")],
+        also: &[("create", Secret)],
+        aws: None,
+        outcome: Applied,
+    },
+    ok(
+        &[("database.instances.1.instance_class", "db.r6g.large")],
+        &[(DbClusterInstance, "instance_class")],
+    ),
+    ok(
+        &[("database.instances.1.promotion_tier", "2")],
+        &[(DbClusterInstance, "promotion_tier")],
+    ),
+    ok(
+        &[(
+            "database.instances.1.performance_insights",
+            "{enabled: true, retention_days: 31, kms_key_id: 'arn:aws:kms:us-east-1:000000000000:key/pi'}",
+        )],
+        &[
+            (DbClusterInstance, "performance_insights"),
+            (DbClusterInstance, "performance_insights_retention_days"),
+            (DbClusterInstance, "performance_insights_kms_key_id"),
+        ],
+    ),
+    ok(
+        &[("database.auto_minor_version_upgrade", "false")],
+        &[(DbClusterInstance, "auto_minor_version_upgrade")],
+    ),
+    ok(
+        &[("tags.team", "data")],
+        &[
+            (SecurityGroup, "tags"),
+            (DbSubnetGroup, "tags"),
+            (DbClusterParameterGroup, "tags"),
+            (Secret, "tags"),
+            (DbCluster, "tags"),
+            (DbClusterInstance, "tags"),
+            (Alarm, "tags"),
+        ],
+    ),
+    Edit {
+        set: &[("database.apply_changes", "in_maintenance_window")],
+        rows: &[
+            (DbCluster, "apply_changes"),
+            (DbClusterInstance, "apply_changes"),
+        ],
+        also: &[],
+        aws: None,
+        outcome: NoChange,
+    },
+    ok(
+        &[("database.deletion_protection", "true")],
+        &[(DbCluster, "deletion_protection")],
+    ),
+];
+
+/// Replacements of the cluster, each with its instances (AWS deletes a cluster only without
+/// them), on the Aurora stack without deletion protection.
+const AURORA_REPLACE_EDITS: &[Edit] = &[
+    Edit {
+        set: &[("database.database_name", "orders2")],
+        rows: &[(DbCluster, "database_name"), (DbClusterInstance, "cluster")],
+        also: &[],
+        aws: None,
+        outcome: Applied,
+    },
+    Edit {
+        set: &[("database.master_user.username", "admin2")],
+        rows: &[
+            (DbCluster, "master_username"),
+            (DbClusterInstance, "cluster"),
+        ],
+        also: &[],
+        aws: None,
+        outcome: Applied,
+    },
+    Edit {
+        set: &[("database.storage", "{encrypted: false}")],
+        rows: &[
+            (DbCluster, "storage_encrypted"),
+            (DbClusterInstance, "cluster"),
+        ],
+        also: &[],
+        aws: None,
+        outcome: Applied,
+    },
+    Edit {
+        set: &[(
+            "database.storage",
+            "{encrypted: true, kms_key_id: 'arn:aws:kms:us-east-1:000000000000:key/k1'}",
+        )],
+        rows: &[
+            (DbCluster, "storage_encrypted"),
+            (DbCluster, "kms_key_id"),
+            (DbClusterInstance, "cluster"),
+        ],
+        also: &[],
+        aws: None,
+        outcome: Applied,
+    },
+    Edit {
+        set: &[
+            ("database.engine", "aurora-mysql"),
+            ("database.engine_version", "8.0.mysql_aurora.3.08.0"),
+            ("database.cluster_parameter_group.family", "aurora-mysql8.0"),
+            ("database.cluster_parameter_group.parameters", "{}"),
+            ("database.log_exports", "[error]"),
+            ("network.security_groups.database.ingress.0.port", "3306"),
+        ],
+        rows: &[
+            (DbCluster, "engine"),
+            (DbCluster, "engine_version"),
+            (DbCluster, "port"),
+            (DbCluster, "log_exports"),
+            (DbCluster, "parameter_group"),
+            (DbClusterInstance, "cluster"),
+            (SecurityGroup, "ingress"),
+        ],
+        also: &[
+            ("create", DbClusterParameterGroup),
+            ("delete", DbClusterParameterGroup),
+        ],
+        aws: None,
+        outcome: Applied,
+    },
+];
+
 /// Rows set once when the resource is created (`Compare::AtCreate`): the name carries them, or
 /// stackctl writes them from the stack, and AWS has no call to change them, so no edit and no
 /// change made in AWS can make them differ. The model's rows of that kind are exactly these.
@@ -1003,6 +1233,10 @@ const AT_CREATE: &[(Kind, &str)] = &[
     (CacheParameterGroup, "description"),
     (Secret, "purpose"),
     (ReplicationGroup, "subnet_group"),
+    (DbClusterParameterGroup, "family"),
+    (DbClusterParameterGroup, "description"),
+    (DbCluster, "subnet_group"),
+    (DbClusterInstance, "engine"),
 ];
 
 /// Rows not yet exercised here, and why. Each is counted as not covered.
@@ -1366,11 +1600,11 @@ fn assert_sent(out: &str, e: &Edit, left: &[(Kind, &str)]) {
     }
 }
 
-async fn run_edits(base: &[(&str, &str)], edits: &[Edit]) -> BTreeSet<(Kind, String)> {
+async fn run_edits(file: &str, base: &[(&str, &str)], edits: &[Edit]) -> BTreeSet<(Kind, String)> {
     let mut covered = BTreeSet::new();
     let name = unique("attr");
     seed_network(&name).await;
-    let (_, yaml) = example("staging.yaml", &name);
+    let (_, yaml) = example(file, &name);
     let mut doc: serde_yaml::Value = serde_yaml::from_str(&yaml).expect("staging yaml");
     for (p, v) in base {
         set_path(&mut doc, p, v, &name);
@@ -1450,20 +1684,28 @@ async fn run_edits(base: &[(&str, &str)], edits: &[Edit]) -> BTreeSet<(Kind, Str
 /// The edit groups, each on its own stack: (base, edits).
 type Base = &'static [(&'static str, &'static str)];
 
-const GROUPS: &[(Base, &[Edit])] = &[
-    (BASE, EDITS),
-    (CLUSTER_BASE, CLUSTER_EDITS),
-    (&[], DB_REPLACE_EDITS),
-    (&[], PG_FAMILY_EDITS),
-    (&[], RG_EDITS),
-    (ENDPOINT_BASE, ENDPOINT_EDITS),
-    (MYSQL_BASE, MYSQL_EDITS),
-    (NO_AUTH_BASE, AUTH_EDITS),
-    (TRANSIT_BASE, TRANSIT_EDITS),
-    (VPC_MOVE_BASE, VPC_MOVE_EDITS),
-    (&[], RENAME_EDITS),
-    (&[], STORAGE_EDITS),
-    (&[], REPLICA_GROUP_EDITS),
+/// The staging stack, the example most groups start from; the Aurora groups start from seed
+/// 003's stack.
+const STAGING: &str = "staging.yaml";
+const AURORA: &str = "aurora-serverless.yaml";
+
+const GROUPS: &[(&str, Base, &[Edit])] = &[
+    (STAGING, BASE, EDITS),
+    (STAGING, CLUSTER_BASE, CLUSTER_EDITS),
+    (STAGING, &[], DB_REPLACE_EDITS),
+    (STAGING, &[], PG_FAMILY_EDITS),
+    (STAGING, &[], RG_EDITS),
+    (STAGING, ENDPOINT_BASE, ENDPOINT_EDITS),
+    (STAGING, MYSQL_BASE, MYSQL_EDITS),
+    (STAGING, NO_AUTH_BASE, AUTH_EDITS),
+    (STAGING, TRANSIT_BASE, TRANSIT_EDITS),
+    (STAGING, VPC_MOVE_BASE, VPC_MOVE_EDITS),
+    (STAGING, &[], RENAME_EDITS),
+    (STAGING, &[], STORAGE_EDITS),
+    (STAGING, &[], REPLICA_GROUP_EDITS),
+    (AURORA, AURORA_BASE, AURORA_EDITS),
+    (AURORA, AURORA_BASE, AURORA_REPLACE_EDITS),
+    (AURORA, AURORA_PROXY_BASE, AURORA_PROXY_EDITS),
 ];
 
 #[test]
@@ -1488,7 +1730,7 @@ fn every_attribute_row_changed_alone_is_sent_and_converges() {
         .collect();
     let listed: BTreeSet<(Kind, String)> = GROUPS
         .iter()
-        .flat_map(|(_, edits)| edits.iter())
+        .flat_map(|(_, _, edits)| edits.iter())
         .flat_map(|e| e.rows.iter().map(|(k, n)| (*k, (*n).to_owned())))
         .chain(NOT_COVERED.iter().map(|(k, n, _)| (*k, (*n).to_owned())))
         .collect();
@@ -1506,13 +1748,13 @@ fn every_attribute_row_changed_alone_is_sent_and_converges() {
     std::thread::scope(|scope| {
         let runs: Vec<_> = GROUPS
             .iter()
-            .map(|(base, edits)| {
+            .map(|(file, base, edits)| {
                 scope.spawn(move || {
                     tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
                         .expect("a runtime")
-                        .block_on(run_edits(base, edits))
+                        .block_on(run_edits(file, base, edits))
                 })
             })
             .collect();

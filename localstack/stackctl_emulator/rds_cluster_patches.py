@@ -6,13 +6,14 @@ handlers are wrapped through the same ``_ACTION_MAP`` (``rds_patches.wrap``); st
 MiniStack's own cluster records, so a reset clears it.
 """
 
+import json
 import os
 import re
 
-from ministack.services import rds
+from ministack.services import rds, secretsmanager
 
 from .common import has_param, param, patch
-from .rds_patches import error, wrap
+from .rds_patches import error, find_instance, instance_response, ok, wrap
 
 # ---------------------------------------------------------------- engine versions
 
@@ -243,3 +244,175 @@ def cluster_endpoints():
             cluster["Endpoint"], cluster["ReaderEndpoint"] = names
 
     rds._sync_cluster_endpoints = sync
+
+
+# ---------------------------------------------------------------- cluster log exports
+
+@patch("rds-cluster-log-exports")
+def cluster_log_exports():
+    """The logs a DB cluster exports to CloudWatch Logs, shown as the cluster's
+    EnabledCloudwatchLogsExports ("A list of log types that this DB cluster is configured to
+    export to CloudWatch Logs", RDS API Reference, DBCluster):
+    - CreateDBCluster EnableCloudwatchLogsExports ("The list of log types that need to be enabled
+      for exporting to CloudWatch Logs") sets them;
+    - ModifyDBCluster CloudwatchLogsExportConfiguration ("The configuration setting for the log
+      types to be enabled for export to CloudWatch Logs for a specific DB cluster") adds its
+      EnableLogTypes and removes its DisableLogTypes.
+    MiniStack stored an empty list, ignored both parameters, and left the element out of its
+    answer. Source: RDS API Reference, CreateDBCluster, ModifyDBCluster, DBCluster."""
+
+    key = "EnabledCloudwatchLogsExports"
+
+    def create(orig, p):
+        resp = orig(p)
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        if ok(resp) and cluster is not None:
+            logs = rds._parse_member_list(p, "EnableCloudwatchLogsExports")
+            cluster[key] = list(dict.fromkeys(logs))
+            return response("CreateDBCluster", cluster)
+        return resp
+
+    def modify(orig, p):
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        prefix = "CloudwatchLogsExportConfiguration"
+        enable = rds._parse_member_list(p, f"{prefix}.EnableLogTypes")
+        disable = rds._parse_member_list(p, f"{prefix}.DisableLogTypes")
+        resp = orig(p)
+        if not ok(resp) or cluster is None or not (enable or disable):
+            return resp
+        logs = [log for log in cluster.get(key) or [] if log not in disable]
+        logs += [log for log in dict.fromkeys(enable) if log not in logs and log not in disable]
+        cluster[key] = logs
+        return response("ModifyDBCluster", cluster)
+
+    def response(action, cluster):
+        return rds._xml(200, f"{action}Response",
+                        f"<{action}Result><DBCluster>{rds._cluster_xml(cluster)}</DBCluster></{action}Result>")
+
+    def logs_xml(cluster):
+        members = "".join(f"<member>{log}</member>" for log in cluster.get(key) or [])
+        return f"<{key}>{members}</{key}>"
+
+    orig_cluster_xml = rds._cluster_xml
+
+    def cluster_xml(c):
+        return orig_cluster_xml(c) + logs_xml(c)
+
+    rds._cluster_xml = cluster_xml
+    wrap("CreateDBCluster", create)
+    wrap("ModifyDBCluster", modify)
+
+
+# ---------------------------------------------------------------- promotion tier
+
+@patch("rds-promotion-tier")
+def promotion_tier():
+    """ModifyDBInstance PromotionTier ("A value that specifies the order in which an Aurora Replica
+    is promoted to the primary instance after a failure of the existing primary instance", RDS
+    API Reference, ModifyDBInstance) changes the instance's PromotionTier and its entry in the
+    cluster's DBClusterMembers. MiniStack kept the tier given at create."""
+
+    def modify(orig, p):
+        instance = find_instance(p)
+        resp = orig(p)
+        if not ok(resp) or instance is None or not has_param(p, "PromotionTier"):
+            return resp
+        tier = int(param(p, "PromotionTier"))
+        instance["PromotionTier"] = tier
+        cluster = rds._clusters.get(instance.get("DBClusterIdentifier") or "")
+        for m in (cluster or {}).get("DBClusterMembers") or []:
+            if m.get("DBInstanceIdentifier") == instance.get("DBInstanceIdentifier"):
+                m["PromotionTier"] = tier
+        return instance_response("ModifyDBInstance", instance)
+
+    wrap("ModifyDBInstance", modify)
+
+
+# ---------------------------------------------------------------- managed master password on modify
+
+@patch("rds-cluster-managed-master-password")
+def cluster_managed_master_password():
+    """ModifyDBCluster ManageMasterUserPassword turns RDS's management of the master password on
+    or off (RDS API Reference, ModifyDBCluster ManageMasterUserPassword): "If the DB cluster
+    doesn't manage the master user password with Amazon Web Services Secrets Manager, you can
+    turn on this management. In this case, you can't specify MasterUserPassword." and "If the DB
+    cluster already manages the master user password with Amazon Web Services Secrets Manager,
+    and you specify that the master user password is not managed with Amazon Web Services
+    Secrets Manager, then you must specify MasterUserPassword. In this case, RDS deletes
+    the secret and uses the new password for the master user specified by MasterUserPassword."
+    MiniStack ignored the parameter: turning management on made no MasterUserSecret, and turning
+    it off with the new password was refused as a password given to a managed cluster."""
+
+    def modify(orig, p):
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        manage = param(p, "ManageMasterUserPassword").lower()
+        if cluster is None or manage not in ("true", "false"):
+            return orig(p)
+        managed = cluster.get("MasterUserSecret")
+        password = has_param(p, "MasterUserPassword")
+        if manage == "true" and password:
+            return error("InvalidParameterCombination",
+                         "You can't specify MasterUserPassword when ManageMasterUserPassword is enabled.")
+        if manage == "false" and managed and not password:
+            return error("InvalidParameterCombination",
+                         "You must specify MasterUserPassword when you turn off ManageMasterUserPassword.")
+        if manage == "false" and managed:
+            cluster.pop("MasterUserSecret")
+            resp = orig(p)
+            if not ok(resp):
+                cluster["MasterUserSecret"] = managed
+                return resp
+            secretsmanager.delete_secret_in_process(managed["SecretArn"])
+            return rds._xml(200, "ModifyDBClusterResponse",
+                            f"<ModifyDBClusterResult><DBCluster>{rds._cluster_xml(cluster)}"
+                            "</DBCluster></ModifyDBClusterResult>")
+        if manage == "true" and not managed:
+            new_password = rds._generate_master_user_password()
+            resp = orig(dict(p, MasterUserPassword=[new_password]))
+            if not ok(resp):
+                return resp
+            arn = secretsmanager.create_secret_in_process(
+                f"rds!cluster-{rds.new_uuid()}",
+                json.dumps({"username": cluster.get("MasterUsername", "admin"), "password": new_password}),
+                description=f"Secret managed by RDS for DB cluster {cluster['DBClusterIdentifier']}",
+            )
+            cluster["MasterUserSecret"] = {
+                "SecretArn": arn,
+                "SecretStatus": "active",
+                "KmsKeyId": param(p, "MasterUserSecretKmsKeyId")
+                or f"arn:aws:kms:{rds.get_region()}:{rds.get_account_id()}:key/aws-secretsmanager-default",
+            }
+            return rds._xml(200, "ModifyDBClusterResponse",
+                            f"<ModifyDBClusterResult><DBCluster>{rds._cluster_xml(cluster)}"
+                            "</DBCluster></ModifyDBClusterResult>")
+        return orig(p)
+
+    wrap("ModifyDBCluster", modify)
+
+
+# ---------------------------------------------------------------- cluster port
+
+@patch("rds-cluster-port")
+def cluster_port():
+    """ModifyDBCluster Port ("The port number on which the DB cluster accepts connections", RDS
+    API Reference, ModifyDBCluster) is the port of the cluster's endpoints and of its DB
+    instances' endpoints alike. MiniStack set the cluster's Port only, and recomputed it from the
+    cluster's shared endpoint whenever any DB instance anywhere was deleted, so the new port went
+    back to the old one. That endpoint and the members' Endpoint.Port now follow the cluster's."""
+
+    def modify(orig, p):
+        resp = orig(p)
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        if not ok(resp) or cluster is None or not has_param(p, "Port"):
+            return resp
+        port = int(param(p, "Port"))
+        shared = cluster.get("_shared_endpoint")
+        if isinstance(shared, dict):
+            shared["Port"] = port  # what MiniStack recomputes the cluster's Port from
+        for m in cluster.get("DBClusterMembers") or []:
+            instance = rds._instances.get(m.get("DBInstanceIdentifier"))
+            if instance is not None and isinstance(instance.get("Endpoint"), dict):
+                instance["Endpoint"]["Port"] = port
+        return resp
+
+    wrap("ModifyDBCluster", modify)

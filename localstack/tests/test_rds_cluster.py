@@ -162,3 +162,106 @@ def test_writer_and_reader_endpoints_stay_distinct_names(rds):
     assert c["Endpoint"] == created["Endpoint"]
     assert c["Endpoint"].startswith(f"{ident}.cluster-")
     assert c["ReaderEndpoint"].startswith(f"{ident}.cluster-ro-")
+
+
+# ---------------------------------------------------------------- rds-cluster-log-exports
+
+def exported(cluster):
+    return sorted(cluster.get("EnabledCloudwatchLogsExports") or [])
+
+
+@pytest.mark.patch("rds-cluster-log-exports")
+def test_create_sets_the_cluster_s_exported_logs(rds):
+    ident = uid("cl")
+    created = create_cluster(rds, ident, EnableCloudwatchLogsExports=["postgresql", "instance"])
+    assert exported(created) == ["instance", "postgresql"]
+    assert exported(describe_cluster(rds, ident)) == ["instance", "postgresql"]
+
+
+def test_a_cluster_without_exports_shows_none(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    assert exported(describe_cluster(rds, ident)) == []
+
+
+@pytest.mark.patch("rds-cluster-log-exports")
+def test_modify_cluster_enables_and_disables_log_types(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident, EnableCloudwatchLogsExports=["postgresql"])
+    modified = rds.modify_db_cluster(
+        DBClusterIdentifier=ident, ApplyImmediately=True,
+        CloudwatchLogsExportConfiguration={"EnableLogTypes": ["instance"], "DisableLogTypes": ["postgresql"]},
+    )["DBCluster"]
+    assert exported(modified) == ["instance"]
+    assert exported(describe_cluster(rds, ident)) == ["instance"]
+
+
+# ---------------------------------------------------------------- rds-promotion-tier
+
+@pytest.mark.patch("rds-promotion-tier")
+def test_modify_changes_an_instance_s_promotion_tier(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    add_instance(rds, ident, f"{ident}-w", PromotionTier=0)
+    add_instance(rds, ident, f"{ident}-r", PromotionTier=1)
+    modified = rds.modify_db_instance(DBInstanceIdentifier=f"{ident}-r", PromotionTier=5,
+                                      ApplyImmediately=True)["DBInstance"]
+    assert modified["PromotionTier"] == 5
+    described = rds.describe_db_instances(DBInstanceIdentifier=f"{ident}-r")["DBInstances"][0]
+    assert described["PromotionTier"] == 5
+    members = {m["DBInstanceIdentifier"]: m for m in describe_cluster(rds, ident)["DBClusterMembers"]}
+    assert members[f"{ident}-r"]["PromotionTier"] == 5
+
+
+# ---------------------------------------------------------------- rds-cluster-managed-master-password
+
+@pytest.mark.patch("rds-cluster-managed-master-password")
+def test_turning_management_off_takes_the_new_password_and_deletes_the_secret(rds, sm):
+    ident = uid("cl")
+    created = create_cluster(rds, ident, ManageMasterUserPassword=True, MasterUserPassword=None)
+    arn = created["MasterUserSecret"]["SecretArn"]
+    modified = rds.modify_db_cluster(DBClusterIdentifier=ident, ManageMasterUserPassword=False,
+                                     MasterUserPassword="another-password1", ApplyImmediately=True)["DBCluster"]
+    assert "MasterUserSecret" not in modified
+    assert "MasterUserSecret" not in describe_cluster(rds, ident)
+    with pytest.raises(ClientError) as e:
+        sm.describe_secret(SecretId=arn)
+    assert error_code(e) == "ResourceNotFoundException"
+
+
+@pytest.mark.patch("rds-cluster-managed-master-password")
+def test_turning_management_on_makes_a_secret(rds, sm):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    modified = rds.modify_db_cluster(DBClusterIdentifier=ident, ManageMasterUserPassword=True,
+                                     ApplyImmediately=True)["DBCluster"]
+    arn = modified["MasterUserSecret"]["SecretArn"]
+    assert describe_cluster(rds, ident)["MasterUserSecret"]["SecretArn"] == arn
+    assert sm.describe_secret(SecretId=arn)["ARN"] == arn
+
+
+def test_a_password_for_a_managed_cluster_is_refused(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident, ManageMasterUserPassword=True, MasterUserPassword=None)
+    with pytest.raises(ClientError) as e:
+        rds.modify_db_cluster(DBClusterIdentifier=ident, MasterUserPassword="another-password1",
+                              ApplyImmediately=True)
+    assert error_code(e) == "InvalidParameterCombination"
+
+
+# ---------------------------------------------------------------- rds-cluster-port
+
+@pytest.mark.patch("rds-cluster-port")
+def test_a_new_cluster_port_is_its_instances_and_stays(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    add_instance(rds, ident, f"{ident}-w")
+    rds.modify_db_cluster(DBClusterIdentifier=ident, Port=5433, ApplyImmediately=True)
+    # Deleting any DB instance makes MiniStack look at every cluster's members again.
+    other = uid("cl")
+    create_cluster(rds, other)
+    add_instance(rds, other, f"{other}-w")
+    rds.delete_db_instance(DBInstanceIdentifier=f"{other}-w", SkipFinalSnapshot=True)
+    assert describe_cluster(rds, ident)["Port"] == 5433
+    member = rds.describe_db_instances(DBInstanceIdentifier=f"{ident}-w")["DBInstances"][0]
+    assert member["Endpoint"]["Port"] == 5433

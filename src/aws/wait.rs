@@ -30,7 +30,10 @@ pub async fn until_settled(c: &Clients, a: &Address) -> Result<(), AwsError> {
 /// How a kind is waited for, and for how long; `None` for kinds AWS makes at once.
 pub fn watched(kind: Kind) -> Option<(Watched, Duration)> {
     match kind {
-        Kind::DbInstance | Kind::DbReplica => Some((Watched::DbInstance, limits::DB_INSTANCE)),
+        Kind::DbInstance | Kind::DbReplica | Kind::DbClusterInstance => {
+            Some((Watched::DbInstance, limits::DB_INSTANCE))
+        }
+        Kind::DbCluster => Some((Watched::DbCluster, limits::DB_INSTANCE)),
         Kind::ReplicationGroup => Some((Watched::ReplicationGroup, limits::REPLICATION_GROUP)),
         Kind::Proxy => Some((Watched::Proxy, limits::PROXY)),
         Kind::ProxyEndpoint => Some((Watched::ProxyEndpoint, limits::PROXY)),

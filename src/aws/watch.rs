@@ -22,6 +22,7 @@ pub enum Watched {
     ReplicationGroup,
     Proxy,
     ProxyEndpoint,
+    DbCluster,
 }
 
 /// What one look saw of a resource that AWS still has.
@@ -60,7 +61,7 @@ struct Board {
 /// The boards of one command's waits; its clones share them, so every step of an apply does.
 #[derive(Default, Clone)]
 pub struct Watch {
-    boards: Arc<[Mutex<Board>; 4]>,
+    boards: Arc<[Mutex<Board>; 5]>,
 }
 
 impl std::fmt::Debug for Watch {
@@ -210,6 +211,7 @@ async fn describe(
         Watched::ReplicationGroup => super::watch_calls::replication_groups(c, one).await,
         Watched::Proxy => super::watch_calls::proxies(c, one).await,
         Watched::ProxyEndpoint => super::watch_calls::proxy_endpoints(c, one).await,
+        Watched::DbCluster => super::watch_calls::clusters(c, ids).await,
     }
     .map(|mut all| {
         all.retain(|k, _| ids.contains(k));

@@ -41,6 +41,33 @@ pub async fn instances(c: &Clients, ids: &[String]) -> Result<BTreeMap<String, S
     Ok(out)
 }
 
+/// Aurora clusters: filtered by `db-cluster-id` (100 a call).
+pub async fn clusters(c: &Clients, ids: &[String]) -> Result<BTreeMap<String, Seen>, AwsError> {
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(100) {
+        let req = c.rds.describe_db_clusters().filters(
+            aws_sdk_rds::types::Filter::builder()
+                .name("db-cluster-id")
+                .set_values(Some(chunk.to_vec()))
+                .build(),
+        );
+        let r = c.call("rds:DescribeDBClusters(wait)", req.send()).await;
+        let Some(r) = found(r)? else { continue };
+        for cl in r.db_clusters() {
+            let Some(id) = cl.db_cluster_identifier() else {
+                continue;
+            };
+            let mut seen = seen_status(cl.status(), cl.db_cluster_arn());
+            seen.secret_arn = cl
+                .master_user_secret()
+                .and_then(|m| m.secret_arn())
+                .map(str::to_owned);
+            out.insert(id.to_owned(), seen);
+        }
+    }
+    Ok(out)
+}
+
 /// Replication groups: by id for one, else every page of the region's.
 pub async fn replication_groups(
     c: &Clients,

@@ -24,16 +24,6 @@ pub fn load_spec(file: &Path) -> anyhow::Result<Option<Stack>> {
         );
         return Ok(None);
     }
-    if let Some(stack) = &loaded.stack
-        && stack.database.engine.is_aurora()
-    {
-        crate::errln!(
-            "{}: an Aurora cluster (engine `{}`) is valid, but stackctl cannot plan or apply Aurora yet; nothing in AWS was read or touched",
-            loaded.file,
-            stack.database.engine.as_str()
-        );
-        return Ok(None);
-    }
     Ok(loaded.stack)
 }
 

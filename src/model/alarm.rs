@@ -106,6 +106,20 @@ fn alarm_target(
     node: Option<u32>,
 ) -> (&'static str, Value, Option<Address>) {
     let db = &stack.database;
+    if db.engine.is_aurora() && db.identifier == resource {
+        return (
+            "AWS/RDS",
+            json!({"DBClusterIdentifier": resource}),
+            Some(Address::new(Kind::DbCluster, resource)),
+        );
+    }
+    if db.instances.iter().any(|i| i.identifier == resource) {
+        return (
+            "AWS/RDS",
+            json!({"DBInstanceIdentifier": resource}),
+            Some(Address::new(Kind::DbClusterInstance, resource)),
+        );
+    }
     if db.identifier == resource {
         return (
             "AWS/RDS",

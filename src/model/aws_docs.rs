@@ -29,6 +29,11 @@ pub const RDS_VPC_TO_VPC: &str =
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.VPC2VPC.html";
 pub const RDS_MODIFY_DB_PARAMETER_GROUP: &str =
     "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBParameterGroup.html";
+pub const RDS_MODIFY_DB_CLUSTER: &str =
+    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html";
+pub const RDS_MODIFY_DB_CLUSTER_PARAMETER_GROUP: &str = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBClusterParameterGroup.html";
+/// The Aurora User Guide's "Managing Aurora Serverless v2 DB clusters".
+pub const AURORA_SERVERLESS_V2_ADMIN: &str = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-administration.html";
 pub const RDS_MODIFY_DB_SUBNET_GROUP: &str =
     "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBSubnetGroup.html";
 

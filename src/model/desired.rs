@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::network::security_group_name;
 use super::types::{Address, Kind, Resource};
-use super::{alarm, db_instance, network, parameter_group, proxy, redis, secret};
+use super::{alarm, db_cluster, db_instance, network, parameter_group, proxy, redis, secret};
 use crate::spec::raw::Stack;
 
 /// The ids the network lookup found: the VPC, its subnets, and the existing security groups
@@ -124,34 +124,10 @@ pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
     let db = &stack.database;
     let mut out = network::desired_security_groups(&cx);
     out.push(network::desired_db_subnet_group(&cx));
-    let db_pg = db
-        .parameter_group
-        .as_ref()
-        .map(|pg| parameter_group::desired_parameter_group(&cx, Kind::DbParameterGroup, "db", pg));
-    let db_pg = push_named(&mut out, db_pg);
-    for rep in &db.replicas {
-        let own = rep.parameter_group.as_ref().map(|pg| {
-            let role = parameter_group::replica_role(&rep.identifier);
-            parameter_group::desired_parameter_group(&cx, Kind::DbParameterGroup, &role, pg)
-        });
-        push_named(&mut out, own);
-    }
-    let master_secret = push_named(&mut out, secret::desired_master_secret(&cx));
-    let primary = db_instance::desired_instance(&cx, db_pg.as_deref(), master_secret.as_deref());
-    let primary_addr = primary.address.clone();
-    out.push(primary);
-    out.extend(db_instance::desired_replicas(
-        &cx,
-        &primary_addr,
-        db_pg.as_deref(),
-    ));
-    if let Some(p) = &stack.proxy {
-        out.extend(proxy::desired_proxy(
-            &cx,
-            p,
-            &primary_addr,
-            master_secret.as_deref(),
-        ));
+    if db.engine.is_aurora() {
+        desired_cluster(&cx, &mut out);
+    } else {
+        desired_instances(&cx, &mut out);
     }
     if let Some(r) = &stack.redis {
         out.push(network::desired_cache_subnet_group(&cx));
@@ -169,4 +145,61 @@ pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
     }
     out.extend(stack.alarms.iter().map(|a| alarm::desired_alarm(&cx, a)));
     out
+}
+
+/// The RDS primary with its parameter group and secret, its replicas and its proxy.
+fn desired_instances(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
+    let stack = cx.stack;
+    let db = &stack.database;
+    let db_pg = db
+        .parameter_group
+        .as_ref()
+        .map(|pg| parameter_group::desired_parameter_group(cx, Kind::DbParameterGroup, "db", pg));
+    let db_pg = push_named(out, db_pg);
+    for rep in &db.replicas {
+        let own = rep.parameter_group.as_ref().map(|pg| {
+            let role = parameter_group::replica_role(&rep.identifier);
+            parameter_group::desired_parameter_group(cx, Kind::DbParameterGroup, &role, pg)
+        });
+        push_named(out, own);
+    }
+    let master_secret = push_named(out, secret::desired_master_secret(cx));
+    let primary = db_instance::desired_instance(cx, db_pg.as_deref(), master_secret.as_deref());
+    let primary_addr = primary.address.clone();
+    out.push(primary);
+    out.extend(db_instance::desired_replicas(
+        cx,
+        &primary_addr,
+        db_pg.as_deref(),
+    ));
+    if let Some(p) = &stack.proxy {
+        out.extend(proxy::desired_proxy(
+            cx,
+            p,
+            &primary_addr,
+            master_secret.as_deref(),
+        ));
+    }
+}
+
+/// The Aurora cluster with its cluster parameter group and secret, its instances and its proxy.
+fn desired_cluster(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
+    let db = &cx.stack.database;
+    let pg = db.cluster_parameter_group.as_ref().map(|pg| {
+        parameter_group::desired_parameter_group(cx, Kind::DbClusterParameterGroup, "cluster", pg)
+    });
+    let pg = push_named(out, pg);
+    let master_secret = push_named(out, secret::desired_master_secret(cx));
+    let cluster = db_cluster::desired_cluster(cx, pg.as_deref(), master_secret.as_deref());
+    let cluster_addr = cluster.address.clone();
+    out.push(cluster);
+    out.extend(db_cluster::desired_cluster_instances(cx, &cluster_addr));
+    if let Some(p) = &cx.stack.proxy {
+        out.extend(proxy::desired_proxy(
+            cx,
+            p,
+            &cluster_addr,
+            master_secret.as_deref(),
+        ));
+    }
 }

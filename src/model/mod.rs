@@ -4,6 +4,7 @@
 
 pub mod alarm;
 pub mod aws_docs;
+pub mod db_cluster;
 pub mod db_instance;
 pub mod defaults;
 pub mod desired;

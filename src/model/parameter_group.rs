@@ -72,6 +72,37 @@ const DB_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
     AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
 ];
 
+/// As the DB group's, for an Aurora cluster: the group of the cluster (ModifyDBCluster
+/// DBClusterParameterGroupName), whose parameters apply to every instance in it. Static
+/// parameters wait for each instance's reboot, which stackctl does not make yet for a cluster.
+const DB_CLUSTER_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
+    AttrSpec::at_create(FAMILY).sources(&[Source::NotDocumented(
+        "AWS has no call to change it: ModifyDBClusterParameterGroup takes only the group's name and its parameters, and the family is in the name, so a new family is a new group",
+    )]),
+    AttrSpec::at_create(DESCRIPTION).sources(&[Source::NotDocumented(
+        "AWS has no call to change it: ModifyDBClusterParameterGroup takes only the group's name and its parameters",
+    )]),
+    AttrSpec::online(PARAMETERS)
+        .cases("dynamic parameters: online, applied at once to each instance of the cluster; static ones (and any whose type AWS does not give): sent pending-reboot, in effect after each instance's next reboot, which stackctl does not make for a cluster yet")
+        .sources(&[
+            Source::doc(
+                RDS_MODIFY_DB_PARAMETER_GROUP,
+                "When the application method is immediate, changes to dynamic parameters are applied immediately to the DB instances associated with the parameter group.",
+            ),
+            RDS_NO_REBOOT_IN_WINDOW,
+        ]),
+    AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
+];
+
+pub static DB_CLUSTER_PARAMETER_GROUP: KindSpec = KindSpec {
+    kind: Kind::DbClusterParameterGroup,
+    name: "db_cluster_parameter_group",
+    label: "DB cluster parameter group",
+    stateful: false,
+    loses_data: false,
+    attrs: DB_CLUSTER_PARAMETER_GROUP_ATTRS,
+};
+
 /// As the DB group's; a parameter AWS applies only at a node reboot (`ChangeType`
 /// `requires-reboot`) is read as `static`.
 const CACHE_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[

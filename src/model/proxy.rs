@@ -39,6 +39,7 @@ pub mod attr {
     /// A target's: the database it names, one attribute per kind of database.
     pub mod target {
         pub const DB_INSTANCE: &str = "db_instance";
+        pub const DB_CLUSTER: &str = "db_cluster";
     }
     /// An extra endpoint's.
     pub mod endpoint {
@@ -160,6 +161,14 @@ pub static PROXY_TARGET: KindSpec = KindSpec {
             .sources(&[Source::NotDocumented(
                 "AWS describes another instance as a change of the proxy's target group (deregister, register) and documents no effect on client connections",
             )]),
+        // An Aurora cluster (RegisterDBProxyTargets DBClusterIdentifiers): another cluster is
+        // another target.
+        AttrSpec::online(tgt::DB_CLUSTER)
+            .with(Impact::Replace)
+            .unmanaged_when_null()
+            .sources(&[Source::NotDocumented(
+                "AWS describes another cluster as a change of the proxy's target group (deregister, register) and documents no effect on client connections",
+            )]),
     ],
 };
 
@@ -213,10 +222,16 @@ pub(super) fn desired_proxy(
         .targets
         .clone()
         .unwrap_or_else(|| vec![db.identifier.clone()]);
+    // The Aurora cluster, or the RDS primary.
+    let names = if db.engine.is_aurora() {
+        tgt::DB_CLUSTER
+    } else {
+        tgt::DB_INSTANCE
+    };
     for t in targets {
         out.push(
             Resource::new(Kind::ProxyTarget, format!("{}/{t}", p.name))
-                .set(tgt::DB_INSTANCE, t.clone())
+                .set(names, t.clone())
                 .after(tg_addr.clone())
                 .after(primary.clone()),
         );

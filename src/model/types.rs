@@ -24,6 +24,9 @@ pub enum Kind {
     ProxyEndpoint,
     ReplicationGroup,
     Alarm,
+    DbClusterParameterGroup,
+    DbCluster,
+    DbClusterInstance,
 }
 
 impl Kind {
@@ -34,7 +37,7 @@ impl Kind {
         matches!(self, Kind::ProxyTarget)
     }
 
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 17] = [
         Kind::SecurityGroup,
         Kind::DbSubnetGroup,
         Kind::CacheSubnetGroup,
@@ -49,6 +52,9 @@ impl Kind {
         Kind::ProxyEndpoint,
         Kind::ReplicationGroup,
         Kind::Alarm,
+        Kind::DbClusterParameterGroup,
+        Kind::DbCluster,
+        Kind::DbClusterInstance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -372,6 +378,9 @@ pub fn spec_of(kind: Kind) -> &'static KindSpec {
         Kind::ProxyEndpoint => &proxy::PROXY_ENDPOINT,
         Kind::ReplicationGroup => &redis::REPLICATION_GROUP,
         Kind::Alarm => &alarm::ALARM,
+        Kind::DbClusterParameterGroup => &parameter_group::DB_CLUSTER_PARAMETER_GROUP,
+        Kind::DbCluster => &db_cluster::DB_CLUSTER,
+        Kind::DbClusterInstance => &db_cluster::DB_CLUSTER_INSTANCE,
     }
 }
 

@@ -277,9 +277,10 @@ fn rank(kind: Kind) -> u8 {
         | Kind::CacheSubnetGroup
         | Kind::DbParameterGroup
         | Kind::CacheParameterGroup
+        | Kind::DbClusterParameterGroup
         | Kind::Secret => 0,
-        Kind::DbInstance | Kind::ReplicationGroup => 1,
-        Kind::DbReplica | Kind::Proxy => 2,
+        Kind::DbInstance | Kind::DbCluster | Kind::ReplicationGroup => 1,
+        Kind::DbReplica | Kind::DbClusterInstance | Kind::Proxy => 2,
         Kind::ProxyTargetGroup | Kind::ProxyEndpoint => 3,
         Kind::ProxyTarget => 4,
         Kind::Alarm => 5,
@@ -419,10 +420,15 @@ fn kind_changed(d: &Resource, o: &ObservedResource) -> Change {
 /// source promotes its read replicas to standalone instances, and a proxy target of it loses
 /// its instance. So when an instance is replaced, the replicas and proxy targets that name it
 /// (observed, and still wanted) are replaced with it, and their deletes run before its delete.
+/// AWS deletes an Aurora cluster only once it has no instances: a replaced cluster's instances
+/// are replaced with it the same way.
 fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed) {
     let replaced: BTreeSet<String> = changes
         .iter()
-        .filter(|c| c.action == Action::Replace && c.deletes().kind == Kind::DbInstance)
+        .filter(|c| {
+            c.action == Action::Replace
+                && matches!(c.deletes().kind, Kind::DbInstance | Kind::DbCluster)
+        })
         .map(|c| c.deletes().name.clone())
         .collect();
     proxy_parts_follow(changes, desired, observed);
@@ -434,7 +440,8 @@ fn cascade(changes: &mut Vec<Change>, desired: &[Resource], observed: &Observed)
         if !replaced.contains(source) {
             continue;
         }
-        let attr = cascaded(d.address.kind, source);
+        let cluster = observed.get(&d.address).is_some_and(in_cluster);
+        let attr = cascaded(d.address.kind, source, cluster);
         let stateful = spec_of(d.address.kind).stateful;
         amend(changes, &d.address, stateful, Action::Replace, attr);
     }
@@ -475,7 +482,14 @@ fn proxy_parts_follow(changes: &mut Vec<Change>, desired: &[Resource], observed:
             .iter()
             .filter(|a| match d.address.kind {
                 Kind::ProxyTargetGroup => true,
-                Kind::ProxyTarget => a.name == proxy_attr::target::DB_INSTANCE,
+                Kind::ProxyTarget => {
+                    [
+                        proxy_attr::target::DB_INSTANCE,
+                        proxy_attr::target::DB_CLUSTER,
+                    ]
+                    .contains(&a.name)
+                        && !d.get(a.name).is_null()
+                }
                 _ => a.name == proxy_attr::endpoint::PROXY,
             })
             .map(|a| AttrChange {
@@ -543,9 +557,19 @@ fn proxy_follows_new_secret(
 }
 
 /// The attribute change that says why a dependent of a replaced instance is replaced.
-fn cascaded(kind: Kind, source: &str) -> AttrChange {
+fn cascaded(kind: Kind, source: &str, cluster: bool) -> AttrChange {
     let (name, what) = if kind == Kind::DbReplica {
         ("source", "promote this replica to a standalone instance")
+    } else if kind == Kind::ProxyTarget && cluster {
+        (
+            proxy_attr::target::DB_CLUSTER,
+            "leave this target without its cluster",
+        )
+    } else if kind == Kind::DbClusterInstance {
+        (
+            "cluster",
+            "be refused while this instance is in it (AWS deletes a cluster only without instances)",
+        )
     } else {
         (
             proxy_attr::target::DB_INSTANCE,
@@ -566,11 +590,23 @@ fn cascaded(kind: Kind, source: &str) -> AttrChange {
     }
 }
 
-/// The DB instance a replica (its source) or a proxy target (its instance) names.
+/// Whether what `names_instance` names is an Aurora cluster: an instance's cluster, or the
+/// cluster a proxy target registers.
+fn in_cluster(o: &ObservedResource) -> bool {
+    o.resource.address.kind == Kind::DbClusterInstance
+        || !o.resource.get(proxy_attr::target::DB_CLUSTER).is_null()
+}
+
+/// The DB instance a replica (its source) or a proxy target (its instance) names, or the
+/// Aurora cluster an instance of it names.
 fn names_instance(o: &ObservedResource) -> Option<&str> {
     match o.resource.address.kind {
         Kind::DbReplica => o.resource.str("source"),
-        Kind::ProxyTarget => o.resource.str(proxy_attr::target::DB_INSTANCE),
+        Kind::DbClusterInstance => o.resource.str("cluster"),
+        Kind::ProxyTarget => o
+            .resource
+            .str(proxy_attr::target::DB_INSTANCE)
+            .or(o.resource.str(proxy_attr::target::DB_CLUSTER)),
         _ => None,
     }
 }
@@ -659,7 +695,12 @@ fn before_their_parent(steps: &mut [Step], first_delete: usize, observed: &Obser
 /// The instance and the proxy whose deletion takes a resource with it (or promotes it).
 fn parents_of(o: &ObservedResource) -> Vec<Address> {
     let a = &o.resource.address;
-    let instance = names_instance(o).map(|db| Address::new(Kind::DbInstance, db));
+    let parent = if in_cluster(o) {
+        Kind::DbCluster
+    } else {
+        Kind::DbInstance
+    };
+    let instance = names_instance(o).map(|db| Address::new(parent, db));
     let proxy = match a.kind {
         Kind::ProxyTargetGroup => Some(a.name.as_str()),
         Kind::ProxyTarget => a.name.split_once('/').map(|(p, _)| p),

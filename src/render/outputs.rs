@@ -1,5 +1,6 @@
 //! What applications need to connect to an applied stack, named as environment variables: the
-//! database's write and read hosts and port, the proxy's endpoints, Redis's primary and reader
+//! database's write and read hosts and port (an Aurora cluster's writer and reader endpoints),
+//! the proxy's endpoints, Redis's primary and reader
 //! hosts and port, and the ARNs of the secrets that hold the credentials (never their values).
 //! Pure: from the spec and what AWS reported (each observed resource's `endpoint`, `port` and
 //! `arn` ids).
@@ -20,41 +21,11 @@ pub fn outputs(stack: &Stack, observed: &Observed) -> Result<Vec<(&'static str, 
             .and_then(|o| o.ids.get(key).cloned())
     };
     let db = &stack.database;
-    let Some(writer) = id(Kind::DbInstance, &db.identifier, "endpoint") else {
-        return Err(format!(
-            "stack {} has no db_instance.{} of its own with an endpoint in AWS yet: run `stackctl apply` first",
-            stack.stack, db.identifier
-        ));
+    let mut out = if db.engine.is_aurora() {
+        cluster_outputs(stack, &id)?
+    } else {
+        instance_outputs(stack, &id)?
     };
-    let replicas: Vec<String> = db
-        .replicas
-        .iter()
-        .filter_map(|r| id(Kind::DbReplica, &r.identifier, "endpoint"))
-        .collect();
-    let mut out: Vec<(&'static str, Option<String>)> = vec![
-        ("DB_WRITE_HOST", Some(writer.clone())),
-        // Reads go to the first replica; to the writer when there is none.
-        (
-            "DB_READ_HOST",
-            Some(replicas.first().cloned().unwrap_or(writer)),
-        ),
-        (
-            "DB_READ_HOSTS",
-            (!replicas.is_empty()).then(|| replicas.join(",")),
-        ),
-        ("DB_PORT", id(Kind::DbInstance, &db.identifier, "port")),
-    ];
-    let secret = match db.master_user.password {
-        PasswordSource::RdsManaged => {
-            id(Kind::DbInstance, &db.identifier, "master_user_secret_arn")
-        }
-        PasswordSource::Generated => id(
-            Kind::Secret,
-            &master_secret_name(&stack.stack, &db.identifier),
-            "arn",
-        ),
-    };
-    out.push(("DB_SECRET_ARN", secret));
     if let Some(p) = &stack.proxy {
         out.push(("DB_PROXY_HOST", id(Kind::Proxy, &p.name, "endpoint")));
         let read_only = p
@@ -80,6 +51,80 @@ pub fn outputs(stack: &Stack, observed: &Observed) -> Result<Vec<(&'static str, 
         }
     }
     Ok(out.into_iter().filter_map(|(k, v)| Some((k, v?))).collect())
+}
+
+/// The outputs in the making: a `None` value is left out.
+type Outputs = Vec<(&'static str, Option<String>)>;
+
+/// An id of a resource the stack owns: its kind, name and key.
+type Id<'a> = dyn Fn(Kind, &str, &str) -> Option<String> + 'a;
+
+/// An RDS primary's: its endpoint, the first replica's for reads.
+fn instance_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
+    let db = &stack.database;
+    let Some(writer) = id(Kind::DbInstance, &db.identifier, "endpoint") else {
+        return Err(format!(
+            "stack {} has no db_instance.{} of its own with an endpoint in AWS yet: run `stackctl apply` first",
+            stack.stack, db.identifier
+        ));
+    };
+    let replicas: Vec<String> = db
+        .replicas
+        .iter()
+        .filter_map(|r| id(Kind::DbReplica, &r.identifier, "endpoint"))
+        .collect();
+    let mut out: Outputs = vec![
+        ("DB_WRITE_HOST", Some(writer.clone())),
+        // Reads go to the first replica; to the writer when there is none.
+        (
+            "DB_READ_HOST",
+            Some(replicas.first().cloned().unwrap_or(writer)),
+        ),
+        (
+            "DB_READ_HOSTS",
+            (!replicas.is_empty()).then(|| replicas.join(",")),
+        ),
+        ("DB_PORT", id(Kind::DbInstance, &db.identifier, "port")),
+    ];
+    let secret = match db.master_user.password {
+        PasswordSource::RdsManaged => {
+            id(Kind::DbInstance, &db.identifier, "master_user_secret_arn")
+        }
+        PasswordSource::Generated => id(
+            Kind::Secret,
+            &master_secret_name(&stack.stack, &db.identifier),
+            "arn",
+        ),
+    };
+    out.push(("DB_SECRET_ARN", secret));
+    Ok(out)
+}
+
+/// An Aurora cluster's: its writer (cluster) endpoint, its reader endpoint (AWS spreads reads
+/// over the readers, or the writer when there is none), its port and master secret.
+fn cluster_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
+    let db = &stack.database;
+    let Some(writer) = id(Kind::DbCluster, &db.identifier, "endpoint") else {
+        return Err(format!(
+            "stack {} has no db_cluster.{} of its own with an endpoint in AWS yet: run `stackctl apply` first",
+            stack.stack, db.identifier
+        ));
+    };
+    let reader = id(Kind::DbCluster, &db.identifier, "reader_endpoint");
+    let secret = match db.master_user.password {
+        PasswordSource::RdsManaged => id(Kind::DbCluster, &db.identifier, "master_user_secret_arn"),
+        PasswordSource::Generated => id(
+            Kind::Secret,
+            &master_secret_name(&stack.stack, &db.identifier),
+            "arn",
+        ),
+    };
+    Ok(vec![
+        ("DB_WRITE_HOST", Some(writer.clone())),
+        ("DB_READ_HOST", Some(reader.unwrap_or(writer))),
+        ("DB_PORT", id(Kind::DbCluster, &db.identifier, "port")),
+        ("DB_SECRET_ARN", secret),
+    ])
 }
 
 /// `NAME  value` lines, aligned.
@@ -139,6 +184,45 @@ mod tests {
         assert!(mine.contains(&("DB_WRITE_HOST", "demo-db.example".to_owned())));
         let theirs = outputs(&stack, &instance(false)).expect_err("not the stack's");
         assert!(theirs.contains("of its own"), "{theirs}");
+    }
+
+    #[test]
+    fn an_aurora_cluster_s_writer_and_reader_endpoints_and_its_secret_are_the_outputs() {
+        let stack = crate::spec::load_str(
+            "aurora.yaml",
+            include_str!("../../stacks/aurora-serverless.yaml"),
+        )
+        .stack
+        .expect("a valid stack");
+        let mut o = Observed::default();
+        let ids = [
+            ("endpoint", "orders-aurora.cluster-x.example"),
+            ("reader_endpoint", "orders-aurora.cluster-ro-x.example"),
+            ("port", "5432"),
+            ("master_user_secret_arn", "arn:secret"),
+        ];
+        o.insert(ObservedResource {
+            resource: Resource::new(Kind::DbCluster, "orders-aurora"),
+            owned: true,
+            status: "available".into(),
+            pending: Default::default(),
+            ids: ids
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            facts: Default::default(),
+        });
+        let out = outputs(&stack, &o).expect("outputs");
+        let want = [
+            ("DB_WRITE_HOST", "orders-aurora.cluster-x.example"),
+            ("DB_READ_HOST", "orders-aurora.cluster-ro-x.example"),
+            ("DB_PORT", "5432"),
+            ("DB_SECRET_ARN", "arn:secret"),
+        ];
+        let want: Vec<(&str, String)> = want.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        assert_eq!(out, want);
+        let none = outputs(&stack, &Observed::default()).expect_err("not applied");
+        assert!(none.contains("db_cluster.orders-aurora"), "{none}");
     }
 
     #[test]

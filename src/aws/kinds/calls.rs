@@ -10,6 +10,9 @@ use super::AwsKind;
 use super::alarm::Alarms;
 use super::cache_parameter_group::CacheParameterGroups;
 use super::cache_subnet_group::CacheSubnetGroups;
+use super::db_cluster::DbClusters;
+use super::db_cluster::instance::DbClusterInstances;
+use super::db_cluster_parameter_group::DbClusterParameterGroups;
 use super::db_instance::DbInstances;
 use super::db_parameter_group::DbParameterGroups;
 use super::db_subnet_group::DbSubnetGroups;
@@ -119,6 +122,9 @@ fn of(p: &Planned<'_>) -> Vec<Call> {
         Kind::ProxyEndpoint => ProxyEndpoints::calls(p),
         Kind::ReplicationGroup => ReplicationGroups::calls(p),
         Kind::Alarm => Alarms::calls(p),
+        Kind::DbClusterParameterGroup => DbClusterParameterGroups::calls(p),
+        Kind::DbCluster => DbClusters::calls(p),
+        Kind::DbClusterInstance => DbClusterInstances::calls(p),
     }
 }
 

@@ -3,7 +3,8 @@
 //! batches, create, modify the changed rows, delete, wait until AWS is done). The rows
 //! themselves (their impact, comparison, deferral) are the pure half, in `model::<kind>`.
 //!
-//! The DB instance with its read replicas, the Redis replication group, the CloudWatch alarm,
+//! The DB instance with its read replicas, the Aurora cluster with its instances (`db_cluster/`)
+//! and its cluster parameter group, the Redis replication group, the CloudWatch alarm,
 //! the DB and cache subnet and parameter groups, the security group, the secret, and RDS Proxy
 //! with its target group, targets and endpoints (`proxy/`, one file a kind) are written this
 //! way (the simpler ones with the row type of `row`).
@@ -12,6 +13,8 @@ pub mod alarm;
 pub mod cache_parameter_group;
 pub mod cache_subnet_group;
 pub mod calls;
+pub mod db_cluster;
+pub mod db_cluster_parameter_group;
 pub mod db_instance;
 pub mod db_parameter_group;
 pub mod db_subnet_group;

@@ -3,7 +3,8 @@
 //!
 //! One round trip (concurrent): the tagging API (everything the stack owns), the security groups
 //! of the spec's names, the VPC and the subnets of the spec's tags (kept if in that VPC), every
-//! DB instance of the spec in one filtered call, the subnet and parameter groups, the proxy with
+//! DB instance of the spec in one filtered call (an Aurora cluster's among them), the Aurora
+//! cluster and its cluster parameter group, the subnet and parameter groups, the proxy with
 //! its target group, targets and endpoints, the Redis group with its first member cluster (engine
 //! version, window and groups live there; its name is predictable), the stack's secrets, and the
 //! alarms (100 names a call). A second round only when the first shows it is needed: owned
@@ -25,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_cloudwatch::types::MetricAlarm;
 use aws_sdk_ec2::types::SecurityGroup;
 use aws_sdk_elasticache::types::{CacheCluster, CacheSubnetGroup, ReplicationGroup};
-use aws_sdk_rds::types::{DbInstance, DbProxy, DbProxyEndpoint, DbSubnetGroup};
+use aws_sdk_rds::types::{DbCluster, DbInstance, DbProxy, DbProxyEndpoint, DbSubnetGroup};
 use aws_sdk_secretsmanager::types::SecretListEntry;
 use futures::future::try_join_all;
 use serde_json::{Value, json};
@@ -36,6 +37,10 @@ use crate::aws::kinds::AwsKind;
 use crate::aws::kinds::alarm::{self, Alarms};
 use crate::aws::kinds::cache_parameter_group::{self, CacheParameterGroups, CacheParams};
 use crate::aws::kinds::cache_subnet_group::{self, CacheSubnetGroups};
+use crate::aws::kinds::db_cluster::{self, DbClusters, instance as cluster_instance};
+use crate::aws::kinds::db_cluster_parameter_group::{
+    self, DbClusterParameterGroups, DbClusterParams,
+};
 use crate::aws::kinds::db_instance::{self, DbInstances};
 use crate::aws::kinds::db_parameter_group::{self, DbParameterGroups, DbParams};
 use crate::aws::kinds::db_subnet_group::{self, DbSubnetGroups};
@@ -195,6 +200,8 @@ struct Answers {
     owned: OwnedArns,
     sgs: Vec<SecurityGroup>,
     instances: Vec<DbInstance>,
+    clusters: Vec<DbCluster>,
+    cluster_params: Option<DbClusterParams>,
     db_subnets: Option<DbSubnetGroup>,
     db_params: Vec<DbParams>,
     proxy: Option<ProxyParts>,
@@ -214,6 +221,18 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let db = &stack.database;
     let mut instance_ids: Vec<String> = vec![db.identifier.clone()];
     instance_ids.extend(db.replicas.iter().map(|r| r.identifier.clone()));
+    instance_ids.extend(db.instances.iter().map(|i| i.identifier.clone()));
+    let cluster_ids: Vec<String> = db
+        .engine
+        .is_aurora()
+        .then(|| db.identifier.clone())
+        .into_iter()
+        .collect();
+    let cluster_pg: Vec<String> = db
+        .cluster_parameter_group
+        .iter()
+        .map(|pg| group_name(s, "cluster", &pg.family))
+        .collect();
 
     let alarm_names: Vec<String> = stack.alarms.iter().map(|a| a.name.clone()).collect();
     // The stack's DB parameter groups (the primary's, each replica's own), each with the
@@ -242,8 +261,10 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         vpc,
         tagged_subnets,
         instances,
+        clusters,
         db_subnets,
         db_params,
+        cluster_params,
         proxy,
         redis,
         first_member,
@@ -257,8 +278,10 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         lookup_vpc(c, stack),
         tagged_subnets(c, stack),
         DbInstances::describe(c, instance_ids.clone()),
+        DbClusters::describe(c, cluster_ids),
         DbSubnetGroups::describe(c, vec![db_subnet_group_name(s)]),
         DbParameterGroups::describe(c, db_pg),
+        DbClusterParameterGroups::describe(c, cluster_pg),
         describe_with_parts(c, stack.proxy.as_ref().map(|p| p.name.clone())),
         ReplicationGroups::describe(
             c,
@@ -281,6 +304,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         Secrets::describe(c, vec![format!("stackctl/{s}/")]),
         Alarms::describe(c, alarm_names),
     )?;
+    let cluster_params = cluster_params.into_iter().next();
     let redis = redis.into_iter().next();
     let db_subnets = db_subnets.into_iter().next();
     let cache_subnets = cache_subnets.into_iter().next();
@@ -292,6 +316,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     // predicted, and proxies the stack owns that are not the spec's, with their endpoints.
     let sg_ids = security_group::owned_left_spec(&owned, &named_sgs);
     let extra_ids = db_instance::left_spec(&owned, &instances);
+    let extra_cluster_ids = db_cluster::left_spec(&owned, &clusters);
     let member_name = redis
         .as_ref()
         .and_then(|rg| rg.member_clusters().first().cloned());
@@ -304,9 +329,10 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let stray_proxies = proxy::any_stray(&owned, proxy.as_ref());
     let (mut db_params, mut cache_params) = (db_params, cache_params);
     let types = apply_types(c, stack, &db_groups, &mut db_params, cache_params.as_mut());
-    let (left_sgs, extra_instances, other_member, strays, stray_endpoints, ()) = tokio::try_join!(
+    let (left_sgs, extra_instances, extra_clusters, other_member, strays, stray_endpoints, ()) = tokio::try_join!(
         security_group::by_id(c, sg_ids),
         DbInstances::describe(c, extra_ids),
+        DbClusters::describe(c, extra_cluster_ids),
         describe_cache_cluster(c, other_member),
         proxy::all(c, stray_proxies),
         endpoint::all(c, stray_proxies),
@@ -323,6 +349,8 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         owned,
         sgs,
         instances: instances.into_iter().chain(extra_instances).collect(),
+        clusters: clusters.into_iter().chain(extra_clusters).collect(),
+        cluster_params,
         db_subnets,
         db_params,
         proxy,
@@ -387,7 +415,21 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         }
     }
     let mut master_secret_arns: BTreeMap<String, String> = BTreeMap::new();
+    for cl in &a.clusters {
+        if let Some(arn) = db_cluster::managed_master_secret(cl) {
+            let id = cl.db_cluster_identifier().unwrap_or_default();
+            master_secret_arns.insert(id.to_owned(), arn.to_owned());
+        }
+        obs.insert(db_cluster::observe(&cx, cl));
+    }
+    if let Some(g) = &a.cluster_params {
+        obs.insert(db_cluster_parameter_group::observe(&cx, g));
+    }
     for inst in &a.instances {
+        if cluster_instance::in_cluster(inst) {
+            obs.insert(cluster_instance::observe(&cx, inst));
+            continue;
+        }
         if let Some(arn) = db_instance::managed_master_secret(inst) {
             let id = inst.db_instance_identifier().unwrap_or_default();
             master_secret_arns.insert(id.to_owned(), arn.to_owned());

@@ -58,6 +58,8 @@ fn kind_of(arn: &str) -> Option<Kind> {
         Kind::CacheParameterGroup
     } else if arn.contains(":elasticache:") && arn.contains(":subnetgroup:") {
         Kind::CacheSubnetGroup
+    } else if arn.contains(":rds:") && arn.contains(":cluster-pg:") {
+        Kind::DbClusterParameterGroup
     } else if arn.contains(":rds:") && arn.contains(":pg:") {
         Kind::DbParameterGroup
     } else if arn.contains(":rds:") && arn.contains(":subgrp:") {

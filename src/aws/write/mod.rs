@@ -21,6 +21,9 @@ use super::kinds::AwsKind;
 use super::kinds::alarm::Alarms;
 use super::kinds::cache_parameter_group::CacheParameterGroups;
 use super::kinds::cache_subnet_group::CacheSubnetGroups;
+use super::kinds::db_cluster::DbClusters;
+use super::kinds::db_cluster::instance::DbClusterInstances;
+use super::kinds::db_cluster_parameter_group::DbClusterParameterGroups;
 use super::kinds::db_instance::DbInstances;
 use super::kinds::db_parameter_group::DbParameterGroups;
 use super::kinds::db_subnet_group::DbSubnetGroups;
@@ -444,6 +447,21 @@ async fn dispatch(step: &Step, cx: &StepContext<'_>) -> Result<(), AwsError> {
         (Kind::Alarm, StepOp::Create) => Alarms::create(cx).await,
         (Kind::Alarm, StepOp::Update) => Alarms::modify(cx, step).await,
         (Kind::Alarm, StepOp::Delete) => Alarms::delete(cx, a).await,
+        (Kind::DbClusterParameterGroup, StepOp::Create) => {
+            DbClusterParameterGroups::create(cx).await
+        }
+        (Kind::DbClusterParameterGroup, StepOp::Update) => {
+            DbClusterParameterGroups::modify(cx, step).await
+        }
+        (Kind::DbClusterParameterGroup, StepOp::Delete) => {
+            DbClusterParameterGroups::delete(cx, a).await
+        }
+        (Kind::DbCluster, StepOp::Create) => DbClusters::create(cx).await,
+        (Kind::DbCluster, StepOp::Update) => DbClusters::modify(cx, step).await,
+        (Kind::DbCluster, StepOp::Delete) => DbClusters::delete(cx, a).await,
+        (Kind::DbClusterInstance, StepOp::Create) => DbClusterInstances::create(cx).await,
+        (Kind::DbClusterInstance, StepOp::Update) => DbClusterInstances::modify(cx, step).await,
+        (Kind::DbClusterInstance, StepOp::Delete) => DbClusterInstances::delete(cx, a).await,
     }
 }
 

@@ -36,7 +36,10 @@ pub async fn holder(cx: &StepContext<'_>, a: &Address) -> Result<Option<Holder>,
     let c = cx.clients;
     let n = a.name.as_str();
     let arn = match a.kind {
-        Kind::DbInstance | Kind::DbReplica => return db_instance(cx, n).await,
+        Kind::DbInstance | Kind::DbReplica | Kind::DbClusterInstance => {
+            return db_instance(cx, n).await;
+        }
+        Kind::DbCluster => return db_cluster(cx, n).await,
         Kind::SecurityGroup => return security_group(cx, a).await,
         Kind::Secret => return secret(cx, n).await,
         Kind::ProxyTarget | Kind::ProxyTargetGroup => {
@@ -108,6 +111,24 @@ pub async fn holder(cx: &StepContext<'_>, a: &Address) -> Result<Option<Holder>,
         Kind::ReplicationGroup | Kind::CacheSubnetGroup | Kind::CacheParameterGroup => {
             return cache(cx, a).await;
         }
+        Kind::DbClusterParameterGroup => found(
+            c.call(
+                "rds:DescribeDBClusterParameterGroups",
+                c.rds
+                    .describe_db_cluster_parameter_groups()
+                    .db_cluster_parameter_group_name(n)
+                    .send(),
+            )
+            .await,
+        )?
+        .and_then(|o| {
+            Some(
+                o.db_cluster_parameter_groups()
+                    .first()?
+                    .db_cluster_parameter_group_arn()?
+                    .to_owned(),
+            )
+        }),
         Kind::Alarm => return alarm(cx, n).await,
     };
     let Some(arn) = arn else { return Ok(None) };
@@ -138,6 +159,27 @@ async fn db_instance(cx: &StepContext<'_>, id: &str) -> Result<Option<Holder>, A
         Some(Holder {
             id: i.db_instance_arn()?.to_owned(),
             tags: pairs(i.tag_list().iter().map(|t| (t.key(), t.value()))),
+        })
+    }))
+}
+
+async fn db_cluster(cx: &StepContext<'_>, id: &str) -> Result<Option<Holder>, AwsError> {
+    let c = cx.clients;
+    let out = found(
+        c.call(
+            "rds:DescribeDBClusters",
+            c.rds
+                .describe_db_clusters()
+                .db_cluster_identifier(id)
+                .send(),
+        )
+        .await,
+    )?;
+    Ok(out.and_then(|o| {
+        let cl = o.db_clusters().first()?;
+        Some(Holder {
+            id: cl.db_cluster_arn()?.to_owned(),
+            tags: pairs(cl.tag_list().iter().map(|t| (t.key(), t.value()))),
         })
     }))
 }

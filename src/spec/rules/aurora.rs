@@ -229,13 +229,6 @@ impl Rules<'_> {
         self.cluster_parameter_group(db);
         self.log_exports(db);
         self.cluster_instances(db);
-        if self.stack.proxy.is_some() {
-            self.key_error(
-                crate::spec::tree::KeyPath::parse("proxy"),
-                "an RDS Proxy in front of an Aurora cluster is not supported by stackctl yet",
-            )
-            .hint("remove `proxy` for now; connect to the cluster's writer and reader endpoints");
-        }
     }
 
     /// Aurora-only keys on an RDS instance.

@@ -126,9 +126,22 @@ impl Rules<'_> {
         }
     }
 
-    /// A proxy for an RDS instance (not Aurora) has one target: the primary.
+    /// A proxy for an RDS instance has one target, the primary; a proxy for an Aurora cluster
+    /// one too, the cluster (AWS routes to its writer and, through a read-only endpoint, its
+    /// readers).
     fn proxy_targets(&mut self, targets: &[String]) {
         let db = &self.stack.database;
+        if db.engine.is_aurora() {
+            if targets.len() != 1 || targets[0] != db.identifier {
+                self.error(
+                    "proxy.targets",
+                    "a proxy for an Aurora cluster has exactly one target, the cluster",
+                )
+                .allowed(format!("`[{}]`", db.identifier))
+                .hint("omit `targets`: the proxy reaches the instances through the cluster");
+            }
+            return;
+        }
         if targets.len() != 1 {
             self.error(
                 "proxy.targets",
@@ -172,7 +185,7 @@ impl Rules<'_> {
                 )
                 .allowed("a unique endpoint name");
             }
-            if ep.target_role == TargetRole::ReadOnly {
+            if ep.target_role == TargetRole::ReadOnly && !self.stack.database.engine.is_aurora() {
                 self.error(&format!("{base}.target_role"), "read-only proxy endpoints route to Aurora reader instances; this proxy targets an RDS instance")
                     .allowed("`read_write`")
                     .hint("send reads to the read replicas' own endpoints, or use Aurora for a reader endpoint");

@@ -160,10 +160,10 @@ fn secret_arn(cx: &StepContext<'_>, r: &Resource) -> Result<String, AwsError> {
         return Ok(auth.to_owned());
     };
     let known = if managed {
-        cx.ids.get(
-            &Address::new(Kind::DbInstance, db),
-            "master_user_secret_arn",
-        )
+        // An RDS instance's, or an Aurora cluster's.
+        [Kind::DbInstance, Kind::DbCluster]
+            .into_iter()
+            .find_map(|k| cx.ids.get(&Address::new(k, db), "master_user_secret_arn"))
     } else {
         cx.ids.get(
             &Address::new(Kind::Secret, master_secret_name(cx.stack, db)),

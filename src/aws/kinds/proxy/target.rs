@@ -1,6 +1,6 @@
 //! The AWS side of a proxy target: the database a proxy's default target group sends
-//! connections to. A target names its kind of database by the attribute it sets (today only a
-//! DB instance, `db_instance`); [`TARGET_KINDS`] says, for each kind, the type AWS reports such
+//! connections to. A target names its kind of database by the attribute it sets (an RDS
+//! instance, `db_instance`, or an Aurora cluster, `db_cluster`); [`TARGET_KINDS`] says, for each kind, the type AWS reports such
 //! a target with and the field of `RegisterDBProxyTargets` and `DeregisterDBProxyTargets` that
 //! names it. A target is registered on create and deregistered on delete; the model replaces
 //! it rather than change it.
@@ -24,8 +24,7 @@ use crate::plan::{Call, ObservedResource, Step, StepOp};
 const DEFAULT: &str = "default";
 
 /// One kind of database a target can name: its attribute row, the type AWS describes such a
-/// target with, and how the register and deregister calls name it. An Aurora cluster would be
-/// one more (`TrackedCluster`, `db_cluster_identifiers`).
+/// target with, and how the register and deregister calls name it.
 pub(super) struct TargetKind {
     pub attr: &'static str,
     pub aws_type: TargetType,
@@ -34,12 +33,23 @@ pub(super) struct TargetKind {
 }
 
 /// Every kind of database a target names: the target's rows.
-pub(super) static TARGET_KINDS: &[TargetKind] = &[TargetKind {
-    attr: DB_INSTANCE,
-    aws_type: TargetType::RdsInstance,
-    register: |b, id| b.db_instance_identifiers(id),
-    deregister: |b, id| b.db_instance_identifiers(id),
-}];
+pub(super) static TARGET_KINDS: &[TargetKind] = &[
+    TargetKind {
+        attr: DB_INSTANCE,
+        aws_type: TargetType::RdsInstance,
+        register: |b, id| b.db_instance_identifiers(id),
+        deregister: |b, id| b.db_instance_identifiers(id),
+    },
+    // An Aurora cluster: AWS describes it as a `TRACKED_CLUSTER` target, and each of its
+    // instances as an `RDS_INSTANCE` target with its `TrackedClusterId` (not targets of their
+    // own: `observe` leaves them out).
+    TargetKind {
+        attr: DB_CLUSTER,
+        aws_type: TargetType::TrackedCluster,
+        register: |b, id| b.db_cluster_identifiers(id),
+        deregister: |b, id| b.db_cluster_identifiers(id),
+    },
+];
 
 /// The kind of database `r` names, and its identifier.
 fn named(r: &Resource) -> Option<(&'static TargetKind, &str)> {
@@ -152,6 +162,12 @@ fn no_database(a: &Address) -> AwsError {
 /// owned when its proxy is. `None` for a kind of target the model has no row for.
 pub(in crate::aws) fn observe(t: &Registered, proxy_owned: bool) -> Option<ObservedResource> {
     let id = t.target.rds_resource_id()?;
+    // An instance of a tracked cluster is the cluster's, registered with it.
+    if t.target.r#type() == Some(&TargetType::RdsInstance)
+        && t.target.tracked_cluster_id().is_some_and(|c| !c.is_empty())
+    {
+        return None;
+    }
     // A target whose type AWS leaves out is a DB instance, the only kind before clusters.
     let kind = TARGET_KINDS
         .iter()

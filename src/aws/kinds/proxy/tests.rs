@@ -70,3 +70,30 @@ fn the_proxys_rows_are_the_models_and_sent_on_modify_exactly_when_changed_in_pla
         assert_eq!(sent, in_place(a), "{}", a.name);
     }
 }
+
+#[test]
+fn a_cluster_target_is_the_cluster_and_its_instances_are_not_targets_of_their_own() {
+    use super::target::{Registered, observe};
+    use aws_sdk_rds::types::{DbProxyTarget, TargetType};
+    let registered = |ty: TargetType, id: &str, tracked: Option<&str>| Registered {
+        proxy: "p".into(),
+        target: DbProxyTarget::builder()
+            .r#type(ty)
+            .rds_resource_id(id)
+            .set_tracked_cluster_id(tracked.map(str::to_owned))
+            .build(),
+    };
+    let cluster = observe(
+        &registered(TargetType::TrackedCluster, "c", Some("c")),
+        true,
+    )
+    .expect("the cluster's target");
+    assert_eq!(cluster.resource.address.name, "p/c");
+    assert_eq!(cluster.resource.str("db_cluster"), Some("c"));
+    assert!(cluster.resource.get("db_instance").is_null());
+    // AWS lists each instance of a tracked cluster as an RDS_INSTANCE target of the cluster.
+    assert!(observe(&registered(TargetType::RdsInstance, "c-1", Some("c")), true).is_none());
+    let instance = observe(&registered(TargetType::RdsInstance, "db", None), true)
+        .expect("an RDS instance's target");
+    assert_eq!(instance.resource.str("db_instance"), Some("db"));
+}

@@ -1,0 +1,314 @@
+//! The Aurora DB cluster (an `aurora-*` engine) and its DB instances: the writer, the first of
+//! `database.instances`, and the readers after it.
+
+use serde_json::{Value, json};
+
+use super::aws_docs::{
+    self, AURORA_SERVERLESS_V2_ADMIN, RDS_AT_ONCE, RDS_AUTO_MINOR_UPGRADE_OUTAGE,
+    RDS_INSTANCE_CLASS, RDS_MODIFY_DB_CLUSTER, RDS_NO_DOWNTIME,
+};
+use super::desired::{Inputs, with_deps};
+use super::network::db_subnet_group_name;
+use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
+use crate::spec::raw::{ApplyChanges, PasswordSource};
+use attr::*;
+
+/// The cluster's and its instances' attributes, each name written once (the rows here, the
+/// desired values below and the AWS side in `aws::kinds::db_cluster` name them through these).
+pub mod attr {
+    pub const ENGINE: &str = "engine";
+    pub const ENGINE_VERSION: &str = "engine_version";
+    pub const MIN_ACU: &str = "serverless_v2_min_acu";
+    pub const MAX_ACU: &str = "serverless_v2_max_acu";
+    pub const STORAGE_ENCRYPTED: &str = "storage_encrypted";
+    pub const KMS_KEY_ID: &str = "kms_key_id";
+    pub const PORT: &str = "port";
+    pub const DATABASE_NAME: &str = "database_name";
+    pub const MASTER_USERNAME: &str = "master_username";
+    pub const MASTER_PASSWORD: &str = "master_password";
+    pub const BACKUP_RETENTION_DAYS: &str = "backup_retention_days";
+    pub const BACKUP_WINDOW: &str = "backup_window";
+    pub const MAINTENANCE_WINDOW: &str = "maintenance_window";
+    pub const DELETION_PROTECTION: &str = "deletion_protection";
+    pub const COPY_TAGS_TO_SNAPSHOT: &str = "copy_tags_to_snapshot";
+    pub const IAM_DATABASE_AUTHENTICATION: &str = "iam_database_authentication";
+    pub const LOG_EXPORTS: &str = "log_exports";
+    pub const PARAMETER_GROUP: &str = "parameter_group";
+    pub const SUBNET_GROUP: &str = "subnet_group";
+    pub const SECURITY_GROUPS: &str = "security_groups";
+    pub const TAGS: &str = "tags";
+    pub const APPLY_CHANGES: &str = "apply_changes";
+    /// A cluster instance's cluster.
+    pub const CLUSTER: &str = "cluster";
+    pub const INSTANCE_CLASS: &str = "instance_class";
+    pub const PROMOTION_TIER: &str = "promotion_tier";
+    pub const PERFORMANCE_INSIGHTS: &str = "performance_insights";
+    pub const PERFORMANCE_INSIGHTS_RETENTION_DAYS: &str = "performance_insights_retention_days";
+    pub const PERFORMANCE_INSIGHTS_KMS_KEY_ID: &str = "performance_insights_kms_key_id";
+    pub const AUTO_MINOR_VERSION_UPGRADE: &str = "auto_minor_version_upgrade";
+}
+
+/// ModifyDBCluster ApplyImmediately: most changes at once or in the window, some always at once.
+const CLUSTER_AT_ONCE: Source = Source::doc(
+    RDS_MODIFY_DB_CLUSTER,
+    "Most modifications can be applied immediately or during the next scheduled maintenance window. Some modifications, such as turning on deletion protection and changing the master password, are applied immediately—regardless of when you choose to apply them.",
+);
+const CLUSTER_NO_OUTAGE: Source = Source::NotDocumented(
+    "AWS documents no interruption for this change of a DB cluster (ModifyDBCluster names none); stackctl sends it at once",
+);
+
+pub static DB_CLUSTER: KindSpec = KindSpec {
+    kind: Kind::DbCluster,
+    name: "db_cluster",
+    label: "Aurora DB cluster",
+    stateful: true,
+    loses_data: true,
+    attrs: &[
+        AttrSpec::online(ENGINE)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[Source::NotDocumented(
+                "AWS documents no change of an Aurora cluster's engine in place: ModifyDBCluster has no Engine parameter for it, so another engine is another cluster",
+            )]),
+        // Up only: see `engine_version_change`.
+        AttrSpec::online(ENGINE_VERSION)
+            .with(Impact::BriefOutage)
+            .compare(Compare::MinorUpgradable)
+            .deferrable()
+            .by_change(engine_version_change)
+            .cases("an upgrade: brief outage of the cluster (writer and readers), held for the maintenance window unless applied immediately; a downgrade: refused (Aurora only upgrades)")
+            .sources(&[Source::doc(
+                RDS_MODIFY_DB_CLUSTER,
+                "The version number of the database engine to which you want to upgrade. Changing this parameter results in an outage. The change is applied during the next maintenance window unless ApplyImmediately is enabled.",
+            )]),
+        // The Serverless v2 capacity range (ModifyDBCluster ServerlessV2ScalingConfiguration).
+        AttrSpec::online(MIN_ACU)
+            .compare(Compare::Number)
+            .unmanaged_when_null()
+            .sources(&[AURORA_SERVERLESS_V2_RANGE, CLUSTER_NO_OUTAGE]),
+        AttrSpec::online(MAX_ACU)
+            .compare(Compare::Number)
+            .unmanaged_when_null()
+            .sources(&[AURORA_SERVERLESS_V2_RANGE, CLUSTER_NO_OUTAGE]),
+        AttrSpec::online(STORAGE_ENCRYPTED)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[Source::NotDocumented(
+                "AWS has no call to encrypt or decrypt an existing Aurora cluster: ModifyDBCluster has no StorageEncrypted parameter",
+            )]),
+        AttrSpec::online(KMS_KEY_ID)
+            .with(Impact::ReplaceDataLoss)
+            .compare(Compare::KmsKey)
+            .unmanaged_when_null()
+            .sources(&[Source::NotDocumented(
+                "AWS has no call to change an Aurora cluster's KMS key: ModifyDBCluster has no KmsKeyId parameter",
+            )]),
+        AttrSpec::online(PORT)
+            .with(Impact::BriefOutage)
+            .sources(&[Source::NotDocumented(
+                "AWS documents no interruption for ModifyDBCluster Port; stackctl assumes the instances restart on the new port, as an RDS instance does (\"your database restarts regardless of the value of the ApplyImmediately parameter\")",
+            )]),
+        AttrSpec::online(DATABASE_NAME)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[Source::NotDocumented(
+                "AWS has no call to change it: ModifyDBCluster has no DatabaseName parameter",
+            )]),
+        AttrSpec::online(MASTER_USERNAME)
+            .with(Impact::ReplaceDataLoss)
+            .sources(&[Source::NotDocumented(
+                "AWS has no call to change it: ModifyDBCluster has no MasterUsername parameter",
+            )]),
+        // `rds_managed` or `generated`.
+        AttrSpec::online(MASTER_PASSWORD).sources(&[CLUSTER_AT_ONCE]),
+        AttrSpec::online(BACKUP_RETENTION_DAYS).sources(&[CLUSTER_AT_ONCE, CLUSTER_NO_OUTAGE]),
+        AttrSpec::online(BACKUP_WINDOW)
+            .compare(Compare::IgnoreCase)
+            .unmanaged_when_null()
+            .sources(&[CLUSTER_AT_ONCE, CLUSTER_NO_OUTAGE]),
+        AttrSpec::online(MAINTENANCE_WINDOW)
+            .compare(Compare::IgnoreCase)
+            .unmanaged_when_null()
+            .sources(&[CLUSTER_AT_ONCE, CLUSTER_NO_OUTAGE]),
+        AttrSpec::online(DELETION_PROTECTION).sources(&[CLUSTER_AT_ONCE]),
+        AttrSpec::online(COPY_TAGS_TO_SNAPSHOT).sources(&[CLUSTER_AT_ONCE, CLUSTER_NO_OUTAGE]),
+        AttrSpec::online(IAM_DATABASE_AUTHENTICATION)
+            .sources(&[CLUSTER_AT_ONCE, CLUSTER_NO_OUTAGE]),
+        AttrSpec::online(LOG_EXPORTS)
+            .compare(Compare::Unordered)
+            .sources(&[CLUSTER_AT_ONCE, CLUSTER_NO_OUTAGE]),
+        AttrSpec::online(PARAMETER_GROUP)
+            .unmanaged_when_null()
+            .sources(&[CLUSTER_AT_ONCE, CLUSTER_NO_OUTAGE]),
+        // The stack's DB subnet group, named after the stack: no edit of the spec changes it.
+        AttrSpec::at_create(SUBNET_GROUP).sources(&[Source::NotDocumented(
+                "AWS has no call to move an Aurora cluster to another DB subnet group: ModifyDBCluster has no DBSubnetGroupName parameter",
+            )]),
+        AttrSpec::online(SECURITY_GROUPS)
+            .compare(Compare::Unordered)
+            .unmanaged_when_null()
+            .sources(&[CLUSTER_AT_ONCE, CLUSTER_NO_OUTAGE]),
+        AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
+        AttrSpec::online(APPLY_CHANGES)
+            .compare(Compare::Never)
+            .sources(&[aws_docs::APPLY_CHANGES]),
+    ],
+};
+
+/// The capacity range is the cluster's, for every Serverless v2 instance in it.
+const AURORA_SERVERLESS_V2_RANGE: Source = Source::doc(
+    AURORA_SERVERLESS_V2_ADMIN,
+    "This setting is managed at the cluster level. The same minimum and maximum ACU values apply to each Aurora Serverless v2 DB instance in the cluster.",
+);
+
+pub static DB_CLUSTER_INSTANCE: KindSpec = KindSpec {
+    kind: Kind::DbClusterInstance,
+    name: "db_cluster_instance",
+    label: "Aurora DB instance",
+    stateful: true,
+    // The data is the cluster's: an instance holds none of its own.
+    loses_data: false,
+    attrs: &[
+        AttrSpec::online(CLUSTER)
+            .with(Impact::Replace)
+            .sources(&[Source::NotDocumented(
+                "AWS has no call to move a DB instance to another cluster: ModifyDBInstance has no DBClusterIdentifier parameter",
+            )]),
+        // The cluster's engine, which CreateDBInstance names again.
+        AttrSpec::at_create(ENGINE).sources(&[Source::NotDocumented(
+            "the cluster's engine, named again by CreateDBInstance; it changes with the cluster",
+        )]),
+        AttrSpec::online(INSTANCE_CLASS)
+            .with(Impact::BriefOutage)
+            .deferrable()
+            .sources(&[RDS_INSTANCE_CLASS]),
+        AttrSpec::online(PROMOTION_TIER).sources(&[Source::NotDocumented(
+            "AWS documents no interruption for ModifyDBInstance PromotionTier (the order in which readers are promoted); stackctl sends it at once",
+        )]),
+        AttrSpec::online(PERFORMANCE_INSIGHTS).sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(PERFORMANCE_INSIGHTS_RETENTION_DAYS)
+            .unmanaged_when_null()
+            .sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        AttrSpec::online(PERFORMANCE_INSIGHTS_KMS_KEY_ID)
+            .compare(Compare::KmsKey)
+            .unmanaged_when_null()
+            .sources(&[RDS_AT_ONCE, RDS_NO_DOWNTIME]),
+        // `database.auto_minor_version_upgrade`, on each instance (Aurora upgrades minor
+        // versions instance by instance in the window).
+        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE).sources(&[
+            RDS_AT_ONCE,
+            RDS_NO_DOWNTIME,
+            RDS_AUTO_MINOR_UPGRADE_OUTAGE,
+        ]),
+        AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
+        AttrSpec::online(APPLY_CHANGES)
+            .compare(Compare::Never)
+            .sources(&[aws_docs::APPLY_CHANGES]),
+    ],
+};
+
+/// An Aurora engine version goes up only ("The version number of the database engine to which
+/// you want to upgrade", ModifyDBCluster EngineVersion).
+fn engine_version_change(old: &Value, new: &Value, desired: &Resource) -> Result<Cost, String> {
+    if let Some((have, want)) = super::version::downgrade(old, new, desired) {
+        return Err(format!(
+            "Aurora upgrades a DB cluster's engine but never downgrades it (ModifyDBCluster EngineVersion is \"The version number of the database engine to which you want to upgrade\"): set `database.engine_version` to \"{have}\", the version AWS runs, or give the cluster a new `database.identifier` to create one at {want} (its data does not move with it)"
+        ));
+    }
+    Ok(Cost::new(Impact::BriefOutage, true))
+}
+
+fn apply_changes_name(a: ApplyChanges) -> &'static str {
+    match a {
+        ApplyChanges::Immediately => "immediately",
+        ApplyChanges::InMaintenanceWindow => "in_maintenance_window",
+    }
+}
+
+/// The Aurora cluster, after its subnet group, security groups, cluster parameter group and
+/// generated master secret.
+pub(super) fn desired_cluster(
+    cx: &Inputs<'_>,
+    parameter_group: Option<&str>,
+    master_secret: Option<&str>,
+) -> Resource {
+    let db = &cx.stack.database;
+    let subnet_group = db_subnet_group_name(cx.name());
+    let storage = db.storage_or_default();
+    let logs: std::collections::BTreeSet<&str> =
+        db.log_exports.iter().map(String::as_str).collect();
+    let sv2 = db.serverless_v2;
+    let mut r = Resource::new(Kind::DbCluster, &db.identifier)
+        .set(ENGINE, db.engine.as_str())
+        .set(ENGINE_VERSION, db.engine_version.clone())
+        .set(MIN_ACU, json!(sv2.map(|s| s.min_acu)))
+        .set(MAX_ACU, json!(sv2.map(|s| s.max_acu)))
+        .set(STORAGE_ENCRYPTED, storage.encrypted)
+        .set(KMS_KEY_ID, json!(storage.kms_key_id))
+        .set(PORT, db.port.unwrap_or(db.engine.default_port()))
+        .set(DATABASE_NAME, json!(db.database_name))
+        .set(MASTER_USERNAME, db.master_user.username.clone())
+        .set(
+            MASTER_PASSWORD,
+            match db.master_user.password {
+                PasswordSource::RdsManaged => "rds_managed",
+                PasswordSource::Generated => "generated",
+            },
+        )
+        .set(BACKUP_RETENTION_DAYS, db.backup.retention_days)
+        .set(BACKUP_WINDOW, json!(db.backup.window))
+        .set(
+            MAINTENANCE_WINDOW,
+            json!(db.maintenance_window.as_ref().map(|w| w.to_lowercase())),
+        )
+        .set(DELETION_PROTECTION, db.deletion_protection)
+        .set(COPY_TAGS_TO_SNAPSHOT, db.copy_tags_to_snapshot)
+        .set(IAM_DATABASE_AUTHENTICATION, db.iam_database_authentication)
+        .set(LOG_EXPORTS, json!(logs))
+        .set(PARAMETER_GROUP, json!(parameter_group))
+        .set(SUBNET_GROUP, subnet_group.clone())
+        .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))
+        .set(TAGS, cx.tags.clone())
+        .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))
+        .after(Address::new(Kind::DbSubnetGroup, subnet_group));
+    r = with_deps(r, cx.sg_deps(&db.security_groups));
+    if let Some(pg) = parameter_group {
+        r = r.after(Address::new(Kind::DbClusterParameterGroup, pg));
+    }
+    if let Some(sec) = master_secret {
+        r = r.after(Address::new(Kind::Secret, sec));
+    }
+    r
+}
+
+/// The cluster's instances, each after the cluster; the readers after the writer, so that the
+/// first instance created (the writer AWS makes of it) is the spec's first.
+pub(super) fn desired_cluster_instances(cx: &Inputs<'_>, cluster: &Address) -> Vec<Resource> {
+    let db = &cx.stack.database;
+    let writer = db
+        .instances
+        .first()
+        .map(|i| Address::new(Kind::DbClusterInstance, &i.identifier));
+    db.instances
+        .iter()
+        .map(|i| {
+            let pi = &i.performance_insights;
+            let mut r = Resource::new(Kind::DbClusterInstance, &i.identifier)
+                .set(CLUSTER, db.identifier.clone())
+                .set(ENGINE, db.engine.as_str())
+                .set(INSTANCE_CLASS, i.instance_class.clone())
+                .set(PROMOTION_TIER, i.promotion_tier.unwrap_or(1))
+                .set(PERFORMANCE_INSIGHTS, pi.enabled)
+                .set(
+                    PERFORMANCE_INSIGHTS_RETENTION_DAYS,
+                    json!(pi.enabled.then(|| pi.retention_days.unwrap_or(7))),
+                )
+                .set(PERFORMANCE_INSIGHTS_KMS_KEY_ID, json!(pi.kms_key_id))
+                .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
+                .set(TAGS, cx.tags.clone())
+                .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))
+                .after(cluster.clone());
+            if let Some(w) = writer.as_ref().filter(|w| w.name != i.identifier) {
+                r = r.after(w.clone());
+            }
+            r
+        })
+        .collect()
+}

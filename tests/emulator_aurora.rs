@@ -1,0 +1,185 @@
+//! The Aurora Serverless v2 stack of seed 003 (`stacks/aurora-serverless.yaml`) against the local
+//! emulator: apply creates the cluster (capacity range, encryption, RDS-managed password, IAM
+//! authentication, log exports, its cluster parameter group, subnet group and security group),
+//! its writer and its reader, RDS Proxy with the cluster as its target and a read-only
+//! endpoint, and the alarms; the next plan is empty and drift finds
+//! nothing; `stackctl output` prints the writer and reader endpoints; raising `max_acu` plans one online change of the cluster and applies it; destroy
+//! switches deletion protection off, deletes the instances before the cluster, and leaves
+//! nothing tagged.
+
+mod common;
+
+use common::*;
+
+/// The example stack under a unique name, in a VPC of its own.
+async fn aurora_stack(name: &str) -> (std::path::PathBuf, String) {
+    seed_network(name).await;
+    let (_, text) = example("aurora-serverless.yaml", name);
+    let text = text.replace("tags: {Name: orders}", &format!("tags: {{Name: {name}}}"));
+    assert!(
+        text.contains(&format!("Name: {name}")),
+        "the example's VPC lookup moved"
+    );
+    (write_spec(name, &text), text)
+}
+
+async fn describe_cluster(id: &str) -> aws_sdk_rds::types::DbCluster {
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    rds.describe_db_clusters()
+        .db_cluster_identifier(id)
+        .send()
+        .await
+        .expect("DescribeDBClusters")
+        .db_clusters()
+        .first()
+        .cloned()
+        .expect("the cluster")
+}
+
+#[tokio::test]
+async fn the_seed_s_aurora_stack_applies_replans_empty_changes_its_capacity_and_is_destroyed() {
+    let name = unique("aur");
+    let (spec, yaml) = aurora_stack(&name).await;
+    let p = spec.to_str().expect("path");
+
+    apply(&spec);
+    let c = describe_cluster(&name).await;
+    let range = c
+        .serverless_v2_scaling_configuration()
+        .expect("capacity range");
+    assert_eq!(
+        (range.min_capacity(), range.max_capacity()),
+        (Some(0.5), Some(16.0))
+    );
+    assert_eq!(c.engine(), Some("aurora-postgresql"));
+    assert_eq!(c.storage_encrypted(), Some(true));
+    assert_eq!(c.deletion_protection(), Some(true));
+    assert_eq!(c.iam_database_authentication_enabled(), Some(true));
+    assert_eq!(c.enabled_cloudwatch_logs_exports(), ["postgresql"]);
+    assert_eq!(
+        c.db_cluster_parameter_group(),
+        Some(format!("{name}-cluster-aurora-postgresql16").as_str())
+    );
+    assert_eq!(c.db_subnet_group(), Some(format!("{name}-db").as_str()));
+    assert_eq!(
+        c.vpc_security_groups().len(),
+        1,
+        "the stack's database group"
+    );
+    assert!(
+        c.master_user_secret().is_some(),
+        "RDS manages the master password"
+    );
+    let members: Vec<(&str, bool, Option<i32>)> = c
+        .db_cluster_members()
+        .iter()
+        .map(|m| {
+            (
+                m.db_instance_identifier().unwrap_or_default(),
+                m.is_cluster_writer().unwrap_or(false),
+                m.promotion_tier(),
+            )
+        })
+        .collect();
+    let (writer, reader) = (format!("{name}-1"), format!("{name}-2"));
+    assert!(
+        members.contains(&(writer.as_str(), true, Some(0))),
+        "{members:?}"
+    );
+    assert!(
+        members.contains(&(reader.as_str(), false, Some(1))),
+        "{members:?}"
+    );
+    // The proxy targets the cluster; its read-only endpoint routes to the readers.
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    let proxy = format!("{name}-proxy");
+    let targets = rds
+        .describe_db_proxy_targets()
+        .db_proxy_name(&proxy)
+        .send()
+        .await
+        .expect("DescribeDBProxyTargets");
+    let tracked: Vec<_> = targets
+        .targets()
+        .iter()
+        .filter(|t| t.r#type() == Some(&aws_sdk_rds::types::TargetType::TrackedCluster))
+        .map(|t| t.rds_resource_id().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(tracked, std::slice::from_ref(&name), "{targets:?}");
+    let ro = rds
+        .describe_db_proxy_endpoints()
+        .db_proxy_endpoint_name(format!("{name}-proxy-ro"))
+        .send()
+        .await
+        .expect("DescribeDBProxyEndpoints");
+    assert_eq!(
+        ro.db_proxy_endpoints()[0].target_role().map(|r| r.as_str()),
+        Some("READ_ONLY")
+    );
+    let w = describe_instance(&writer).await;
+    assert_eq!(w.db_instance_class(), Some("db.serverless"));
+    assert_eq!(w.performance_insights_enabled(), Some(true));
+
+    // Where applications connect: the writer and reader endpoints, the port, the secret's ARN.
+    let out = run_ok(&["output", "--format", "env", p], 0);
+    let env = String::from_utf8_lossy(&out.stdout);
+    let secret = c
+        .master_user_secret()
+        .and_then(|m| m.secret_arn())
+        .expect("secret");
+    for line in [
+        format!("DB_WRITE_HOST='{}'", c.endpoint().expect("writer endpoint")),
+        format!(
+            "DB_READ_HOST='{}'",
+            c.reader_endpoint().expect("reader endpoint")
+        ),
+        "DB_PORT='5432'".to_owned(),
+        format!("DB_SECRET_ARN='{secret}'"),
+        format!(
+            "DB_PROXY_READ_HOST='{}'",
+            ro.db_proxy_endpoints()[0].endpoint().expect("endpoint")
+        ),
+    ] {
+        assert!(env.contains(&line), "no {line} in:\n{env}");
+    }
+    assert!(
+        c.reader_endpoint()
+            .is_some_and(|r| r.contains(".cluster-ro-")),
+        "the reader endpoint is the cluster's"
+    );
+
+    // Idempotency: nothing to do, and nothing drifted.
+    assert_plan_empty(&spec);
+    run_ok(&["drift", p], 0);
+
+    // More capacity: one online change of the cluster's range, at once.
+    let bigger = yaml.replace("max_acu: 16", "max_acu: 32");
+    assert_ne!(bigger, yaml, "the example's max_acu moved");
+    std::fs::write(&spec, &bigger).expect("write spec");
+    let plan = plan_json(&spec);
+    let cluster = change(&plan, &format!("db_cluster.{name}"));
+    assert_eq!(cluster["impact"], "online", "{cluster:#}");
+    let attrs: Vec<&str> = cluster["attributes"]
+        .as_array()
+        .expect("attributes")
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .collect();
+    assert_eq!(attrs, ["serverless_v2_max_acu"]);
+    assert_eq!(
+        plan["changes"].as_array().map(Vec::len),
+        Some(1),
+        "{plan:#}"
+    );
+    apply(&spec);
+    let range = describe_cluster(&name)
+        .await
+        .serverless_v2_scaling_configuration()
+        .and_then(|r| r.max_capacity());
+    assert_eq!(range, Some(32.0));
+    assert_plan_empty(&spec);
+
+    destroy(&spec);
+    let left = tagged(&name).await;
+    assert!(left.is_empty(), "still tagged after destroy: {left:?}");
+}
