@@ -274,7 +274,7 @@ fn a_plan_round_trips_through_its_json_format() {
     let text = serde_json::to_string(&p).expect("serialize");
     let back: Plan = serde_json::from_str(&text).expect("deserialize");
     assert_eq!(back, p);
-    assert_eq!(back.format_version, 3);
+    assert_eq!(back.format_version, 4);
     assert!(
         p.depth() >= 4,
         "network, primary, replicas and proxy, target: depth {}",

@@ -307,6 +307,7 @@ pub async fn execute(
                         final_snapshot,
                         apply_id: journal.map(|j| j.apply_id.as_str()).unwrap_or_default(),
                         undo: None,
+                        wait: step.wait,
                     };
                     if step.op == StepOp::Create {
                         // What this create records is what AWS returns to it, nothing older.
@@ -390,10 +391,10 @@ fn seed_ids(plan: &Plan, observed: &Observed, ids: &Ids) {
     }
 }
 
-/// Undoes what the journal says the apply did, most recent first: deletes what it created,
-/// restores what it updated to the values AWS had before, registers again a proxy target it
-/// deregistered (`Kind::deletion_undone_by_creating_again`). Any other deletion cannot be
-/// undone.
+/// Undoes what the journal says the apply did, most recent first, each step as the plan fixed
+/// its undo (`Step::undo`): deletes what it created, restores what it updated to the values
+/// AWS had before, registers again a proxy target it deregistered. Any other deletion cannot
+/// be undone.
 /// Idempotent: undoing a create whose resource never came to be, or was already deleted,
 /// succeeds; so does running the undo again. Once `stop` is set, nothing more is undone.
 pub async fn undo(
@@ -416,16 +417,21 @@ pub async fn undo(
                 .push((address, "stopped before its undo".to_owned()));
             continue;
         }
-        let recreate = js.op == StepOp::Delete
-            && js.address.kind.deletion_undone_by_creating_again()
-            && js.state == StepState::Done
-            && js.before.is_some();
-        if js.op == StepOp::Delete && !recreate {
-            let reason = if js.state == StepState::Done {
-                "it was deleted, and a deletion cannot be undone".to_owned()
-            } else {
-                "its deletion may have begun, and a deletion cannot be undone".to_owned()
-            };
+        let planned = js
+            .undo
+            .clone()
+            .filter(|_| js.op != StepOp::Delete || js.state == StepState::Done);
+        let Some(planned) = planned else {
+            let reason = match (js.op, js.state) {
+                (StepOp::Delete, StepState::Done) => {
+                    "it was deleted, and a deletion cannot be undone"
+                }
+                (StepOp::Delete, _) => {
+                    "its deletion may have begun, and a deletion cannot be undone"
+                }
+                _ => "the plan has no record of its previous values",
+            }
+            .to_owned();
             let _ = journal
                 .mark(id, StepState::NotUndoable, Some(reason.clone()))
                 .await;
@@ -436,31 +442,21 @@ pub async fn undo(
             });
             report.not_undone.push((address, reason));
             continue;
-        }
-        let (op, desired, observed) = match js.op {
-            StepOp::Create => (StepOp::Delete, None, None),
-            StepOp::Delete => (StepOp::Create, js.before.clone(), None),
-            _ => (
-                StepOp::Update,
-                js.before.clone(),
-                js.after.clone().map(|r| ObservedResource {
+        };
+        let (op, desired, wait) = (planned.op, planned.restores, planned.wait);
+        // What an update's undo changes back from: what the step made.
+        let observed =
+            js.after
+                .clone()
+                .filter(|_| op == StepOp::Update)
+                .map(|r| ObservedResource {
                     resource: r,
                     owned: true,
                     status: String::new(),
                     pending: Default::default(),
                     facts: Default::default(),
                     ids: Default::default(),
-                }),
-            ),
-        };
-        if op == StepOp::Update && desired.is_none() {
-            let reason = "the journal has no record of its previous values".to_owned();
-            let _ = journal
-                .mark(id, StepState::NotUndoable, Some(reason.clone()))
-                .await;
-            report.not_undone.push((address, reason));
-            continue;
-        }
+                });
         // A replica's or proxy target's undo of an update restores only what changed.
         let step = Step {
             id,
@@ -472,6 +468,8 @@ pub async fn undo(
             impact: crate::model::Impact::Online,
             resource: None,
             calls: Vec::new(),
+            undo: None,
+            wait,
         };
         if let Err(e) = journal.mark(id, StepState::Undoing, None).await {
             report
@@ -498,6 +496,7 @@ pub async fn undo(
                     recorded: js.outputs.get("arn").or(js.outputs.get("id")).cloned(),
                 }
             }),
+            wait,
         };
         match run_step(effects, &step, &input, on_event).await {
             // What holds the name is not what this apply created: there is nothing to undo.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Address, Resource};
-use crate::plan::{Observed, Plan, StepOp};
+use crate::plan::{Plan, StepOp, Undo};
 
 pub const JOURNAL_FORMAT: u32 = 1;
 
@@ -105,9 +105,9 @@ pub struct JournalStep {
     /// For an update: the attributes it changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<String>,
-    /// The resource as AWS had it before (updates and deletes): what an undo restores.
+    /// How a rollback undoes it: the plan's (`Step::undo`), fixed when the plan was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<Resource>,
+    pub undo: Option<Undo>,
     /// The resource as the step makes it (creates and updates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<Resource>,
@@ -160,9 +160,9 @@ pub fn now() -> u64 {
 }
 
 impl Journal {
-    /// A new journal for `plan`, every step planned. Secrets never enter it: the plan and the
-    /// observed state hold none.
-    pub fn new(plan: &Plan, observed: &Observed, apply_id: String, holder: String) -> Self {
+    /// A new journal for `plan`, every step planned with the undo the plan fixed for it.
+    /// Secrets never enter it: the plan holds none.
+    pub fn new(plan: &Plan, apply_id: String, holder: String) -> Self {
         let steps = plan
             .steps
             .iter()
@@ -172,10 +172,7 @@ impl Journal {
                 op: s.op,
                 state: StepState::Planned,
                 attributes: s.attributes.clone(),
-                before: match s.op {
-                    StepOp::Create => None,
-                    _ => observed.get(&s.address).map(|o| o.resource.clone()),
-                },
+                undo: s.undo.clone(),
                 after: match s.op {
                     StepOp::Delete => None,
                     _ => plan.makes(s).cloned(),

@@ -14,7 +14,7 @@ use super::journal::{Journal, StepState};
 use crate::aws::AwsError;
 use crate::aws::write::Ids;
 use crate::model::{Address, Impact, Kind, Resource};
-use crate::plan::{Observed, ObservedResource, Plan, Step, StepOp};
+use crate::plan::{Observed, ObservedResource, Plan, Step, StepOp, Until, Wait};
 use crate::stop::Stop;
 
 /// Records every call and journal write, in order; fails or conflicts where told.
@@ -29,6 +29,8 @@ struct Recording {
     conflicts: RefCell<BTreeMap<usize, usize>>,
     /// The resource each call was given to make, by step id, in order.
     given: RefCell<Vec<(usize, Option<Resource>)>>,
+    /// The wait each call was given, by step id, in order.
+    waits: RefCell<Vec<(usize, Option<Wait>)>>,
 }
 
 impl Recording {
@@ -58,6 +60,7 @@ impl Effects for Recording {
             self.given
                 .borrow_mut()
                 .push((step.id, input.desired.cloned()));
+            self.waits.borrow_mut().push((step.id, input.wait));
             let ms = self.takes.get(&step.id).copied().unwrap_or(5);
             tokio::time::sleep(Duration::from_millis(ms)).await;
             self.log
@@ -99,9 +102,10 @@ fn error(code: &str) -> AwsError {
     e
 }
 
-/// A plan of steps, each `(op, depends_on)`, on alarms named after their ids.
+/// A plan of steps, each `(op, depends_on)`, on alarms named after their ids, each with the
+/// undo the planner fixes for it (against nothing observed: creates are undone by deletes).
 fn plan(steps: &[(StepOp, &[usize])]) -> Plan {
-    Plan {
+    let mut p = Plan {
         format_version: crate::plan::FORMAT_VERSION,
         stackctl_version: String::new(),
         stack: "t".into(),
@@ -124,9 +128,13 @@ fn plan(steps: &[(StepOp, &[usize])]) -> Plan {
                 impact: Impact::Online,
                 resource: None,
                 calls: Vec::new(),
+                undo: None,
+                wait: None,
             })
             .collect(),
-    }
+    };
+    crate::plan::undo::fix(&mut p.steps, &Observed::default());
+    p
 }
 
 async fn run(fx: &Recording, p: &Plan, journal: Option<&Journaled<'_>>) -> super::Report {
@@ -224,7 +232,7 @@ async fn a_busy_resource_is_waited_out_and_the_step_tried_again() {
 async fn each_step_is_journaled_started_before_its_call_and_done_after_it() {
     let p = plan(&[(CREATE, &[]), (CREATE, &[0])]);
     let fx = Recording::default();
-    let journal = Journal::new(&p, &Observed::default(), "id".into(), "me".into());
+    let journal = Journal::new(&p, "id".into(), "me".into());
     let journaled = Journaled::new(&fx, journal, false);
     let report = run(&fx, &p, Some(&journaled)).await;
     assert!(report.succeeded(), "{report:?}");
@@ -251,7 +259,7 @@ async fn undo_deletes_what_was_created_most_recent_first_and_never_undoes_a_dele
     // 0 create → 1 delete → 2 create
     let p = plan(&[(CREATE, &[]), (StepOp::Delete, &[0]), (CREATE, &[1])]);
     let fx = Recording::default();
-    let journal = Journal::new(&p, &Observed::default(), "id".into(), "me".into());
+    let journal = Journal::new(&p, "id".into(), "me".into());
     let journaled = Journaled::new(&fx, journal, false);
     assert!(run(&fx, &p, Some(&journaled)).await.succeeded());
     fx.log.borrow_mut().clear();
@@ -283,8 +291,9 @@ async fn undo_registers_again_a_proxy_target_it_deregistered_as_aws_had_it() {
         facts: Default::default(),
         ids: Default::default(),
     });
+    crate::plan::undo::fix(&mut p.steps, &observed);
     let fx = Recording::default();
-    let journal = Journal::new(&p, &observed, "id".into(), "me".into());
+    let journal = Journal::new(&p, "id".into(), "me".into());
     let journaled = Journaled::new(&fx, journal, false);
     assert!(run(&fx, &p, Some(&journaled)).await.succeeded());
     fx.given.borrow_mut().clear();
@@ -295,3 +304,31 @@ async fn undo_registers_again_a_proxy_target_it_deregistered_as_aws_had_it() {
     assert_eq!(*fx.given.borrow(), vec![(0, Some(before))], "as AWS had it");
     assert_eq!(journaled.snapshot().await.steps[0].state, StepState::Undone);
 }
+
+#[tokio::test]
+async fn each_step_and_each_undo_waits_as_the_plan_says() {
+    let mut p = plan(&[(CREATE, &[])]);
+    p.steps[0].address = Address::new(Kind::DbInstance, "db");
+    let (step_wait, undo_wait) = (
+        Wait {
+            until: Until::Available,
+            limit_seconds: 7,
+        },
+        Wait {
+            until: Until::Gone,
+            limit_seconds: 11,
+        },
+    );
+    p.steps[0].wait = Some(step_wait);
+    p.steps[0].undo.as_mut().expect("a create's undo").wait = Some(undo_wait);
+    let fx = Recording::default();
+    let journal = Journal::new(&p, "id".into(), "me".into());
+    let journaled = Journaled::new(&fx, journal, false);
+    assert!(run(&fx, &p, Some(&journaled)).await.succeeded());
+    undo(&journaled, &fx, &Ids::default(), &|_| {}, &Stop::default()).await;
+    assert_eq!(
+        *fx.waits.borrow(),
+        vec![(0, Some(step_wait)), (0, Some(undo_wait))]
+    );
+}
+

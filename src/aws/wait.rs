@@ -1,5 +1,5 @@
-//! What each kind is waited for with, and how long it may take; the waiting itself, batched
-//! across every wait in flight, is [`super::watch`].
+//! What each kind is waited for with; how long, the plan says (`plan::waits`, each step's
+//! `wait`). The waiting itself, batched across every wait in flight, is [`super::watch`].
 
 use std::time::Duration;
 
@@ -8,17 +8,10 @@ use super::error::AwsError;
 use super::watch::{Until, Watched};
 use crate::model::{Address, Kind};
 
-/// How long each kind may take before stackctl gives up waiting.
-pub mod limits {
-    use std::time::Duration;
-    pub const DB_INSTANCE: Duration = Duration::from_secs(90 * 60);
-    pub const REPLICATION_GROUP: Duration = Duration::from_secs(60 * 60);
-    pub const PROXY: Duration = Duration::from_secs(30 * 60);
-}
-
-/// Waits until a DB instance, replica, replication group or proxy is `available` or gone.
-pub async fn until_settled(c: &Clients, a: &Address) -> Result<(), AwsError> {
-    let Some((what, limit)) = watched(a.kind) else {
+/// Waits, within `limit`, until a DB instance, replica, cluster, replication group or proxy
+/// is `available` or gone.
+pub async fn until_settled(c: &Clients, a: &Address, limit: Duration) -> Result<(), AwsError> {
+    let Some((what, _)) = watched(a.kind) else {
         return Ok(());
     };
     c.watch
@@ -27,16 +20,16 @@ pub async fn until_settled(c: &Clients, a: &Address) -> Result<(), AwsError> {
         .map(|_| ())
 }
 
-/// How a kind is waited for, and for how long; `None` for kinds AWS makes at once.
+/// How a kind is waited for, and for how long at most (`plan::waits`, the plan's table);
+/// `None` for kinds AWS makes at once.
 pub fn watched(kind: Kind) -> Option<(Watched, Duration)> {
-    match kind {
-        Kind::DbInstance | Kind::DbReplica | Kind::DbClusterInstance => {
-            Some((Watched::DbInstance, limits::DB_INSTANCE))
-        }
-        Kind::DbCluster => Some((Watched::DbCluster, limits::DB_INSTANCE)),
-        Kind::ReplicationGroup => Some((Watched::ReplicationGroup, limits::REPLICATION_GROUP)),
-        Kind::Proxy => Some((Watched::Proxy, limits::PROXY)),
-        Kind::ProxyEndpoint => Some((Watched::ProxyEndpoint, limits::PROXY)),
-        _ => None,
-    }
+    let what = match kind {
+        Kind::DbInstance | Kind::DbReplica | Kind::DbClusterInstance => Watched::DbInstance,
+        Kind::DbCluster => Watched::DbCluster,
+        Kind::ReplicationGroup => Watched::ReplicationGroup,
+        Kind::Proxy => Watched::Proxy,
+        Kind::ProxyEndpoint => Watched::ProxyEndpoint,
+        _ => return None,
+    };
+    Some((what, crate::plan::waits::limit(kind)?))
 }

@@ -127,7 +127,6 @@ pub async fn apply_plan(plan: &Plan, locked: &Locked, opts: Options) -> anyhow::
         &crate::plan::rename::rekeyed(&plan.stack, &plan.desired, &locked.read.observed)?;
     let mut journal = Journal::new(
         plan,
-        observed,
         apply_id(),
         crate::lock::info::LockInfo::mine(locked.operation, crate::apply::journal::now()).who(),
     );

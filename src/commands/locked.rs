@@ -173,7 +173,10 @@ async fn wait_in_flight(
             s.address,
             o.status
         );
-        crate::aws::wait::until_settled(clients, &s.address).await?;
+        let Some((_, limit)) = crate::aws::wait::watched(s.address.kind) else {
+            continue;
+        };
+        crate::aws::wait::until_settled(clients, &s.address, limit).await?;
         waited = true;
     }
     Ok(waited)

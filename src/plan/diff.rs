@@ -633,6 +633,8 @@ fn unprotect_before_delete(steps: &mut Vec<Step>, observed: &Observed) {
             impact: steps[i].impact,
             resource: Some(o.resource.clone().set(PROTECTION, false)),
             calls: Vec::new(),
+            undo: None,
+            wait: None,
         });
     }
 }
@@ -747,6 +749,8 @@ fn steps(
                     impact: c.impact,
                     resource: None,
                     calls: Vec::new(),
+                    undo: None,
+                    wait: None,
                 });
                 forward.insert(&c.address, id);
             }
@@ -761,6 +765,8 @@ fn steps(
                     impact: c.impact,
                     resource: None,
                     calls: Vec::new(),
+                    undo: None,
+                    wait: None,
                 });
                 steps.push(Step {
                     id: id + 1,
@@ -772,6 +778,8 @@ fn steps(
                     impact: c.impact,
                     resource: None,
                     calls: Vec::new(),
+                    undo: None,
+                    wait: None,
                 });
                 forward.insert(&c.address, id + 1);
             }
@@ -806,6 +814,8 @@ fn steps(
             impact: c.impact,
             resource: None,
             calls: Vec::new(),
+            undo: None,
+            wait: None,
         });
     }
     for i in first_delete..steps.len() {
@@ -818,6 +828,8 @@ fn steps(
     before_their_parent(&mut steps, first_delete, observed);
     super::rename::targets_before_renames(&mut steps, observed);
     unprotect_before_delete(&mut steps, observed);
+    super::undo::fix(&mut steps, observed);
+    super::waits::fix(&mut steps);
     for s in &mut steps {
         s.depends_on.sort_unstable();
         s.depends_on.dedup();

@@ -1,8 +1,8 @@
 //! The plan: what stackctl will do, in a documented, versioned JSON format that `plan --out`
 //! saves and `apply` executes.
 //!
-//! The format (version 3):
-//! - `format_version`: 3; `stackctl_version`: the version that wrote it.
+//! The format (version 4):
+//! - `format_version`: 4; `stackctl_version`: the version that wrote it.
 //! - `stack`, `region`: what it is for.
 //! - `observed_fingerprint`: a digest of the AWS state it was planned from. Apply refuses the
 //!   plan when the stack's state in AWS has changed since.
@@ -17,7 +17,13 @@
 //!   protection switched off, as its own update step, right before a protected delete), and
 //!   (version 3) `calls[]`: each call the step makes, `op` (`rds:ModifyDBInstance`) and
 //!   `carries` (the attributes an update's call sets); apply fails an update step whose calls
-//!   carried something else.
+//!   carried something else; (version 4) `undo`: how a rollback undoes the step, fixed now:
+//!   `op` and `restores` (a create is undone by a delete; an update by an update back to the
+//!   resource AWS had, `restores`; a proxy target's delete by registering it again as AWS had
+//!   it); absent where nothing undoes it (any other delete); (version 4) `wait`: what apply
+//!   waits for once the step's calls are made, `until` (`available`, or `gone` for a delete)
+//!   within `limit_seconds`, for the kinds AWS takes time over (absent for the others); an
+//!   undo carries its own.
 //! - `notes[]` (absent when empty): what AWS has that differs from the spec without being a
 //!   change (storage autoscaling grew it, an automatic minor upgrade, or a spec lowered where AWS
 //!   never follows): `address`, `attribute`, `aws`, `spec`, `text`.
@@ -30,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use super::change::{Change, Note};
 use crate::model::{Address, Impact, Resource};
 
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,6 +68,37 @@ impl Call {
     }
 }
 
+/// How a rollback undoes a step, fixed when the plan is made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Undo {
+    pub op: StepOp,
+    /// What the undo makes: the resource as AWS had it before the step (an update's, a proxy
+    /// target's delete); none for a create's undo, which deletes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restores: Option<Resource>,
+    /// What the undo waits for, as a step does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<Wait>,
+}
+
+/// What a step waits for once its calls are made, fixed when the plan is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wait {
+    pub until: Until,
+    /// How long AWS may take before apply gives up waiting (and the step fails).
+    pub limit_seconds: u64,
+}
+
+/// The state a step waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Until {
+    /// `available` (and no change still being applied).
+    Available,
+    /// Gone from AWS's answers.
+    Gone,
+}
+
 /// One node of the execution graph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
@@ -84,6 +121,13 @@ pub struct Step {
     /// anything else.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<Call>,
+    /// How a rollback undoes it (format 4); none where nothing can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undo: Option<Undo>,
+    /// What apply waits for once its calls are made (format 4); none for kinds AWS makes at
+    /// once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<Wait>,
 }
 
 /// A plan: the changes, the steps that make them, and the desired resources they need.

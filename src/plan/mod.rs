@@ -9,8 +9,10 @@ pub mod order;
 mod reboots;
 pub mod rename;
 mod subnet_move;
+pub(crate) mod undo;
+pub mod waits;
 
 pub use change::{Action, AttrChange, Change, Note};
 pub use diff::{PlanError, plan};
-pub use format::{Call, FORMAT_VERSION, Plan, Step, StepOp};
+pub use format::{Call, FORMAT_VERSION, Plan, Step, StepOp, Undo, Until, Wait};
 pub use observed::{Observed, ObservedResource};

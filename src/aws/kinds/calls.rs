@@ -153,6 +153,8 @@ mod tests {
             impact: Impact::Online,
             resource: None,
             calls: Vec::new(),
+            undo: None,
+            wait: None,
         };
         let change = Change {
             address,

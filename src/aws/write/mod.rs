@@ -35,7 +35,7 @@ use super::kinds::replication_group::ReplicationGroups;
 use super::kinds::secret::Secrets;
 use super::kinds::security_group::SecurityGroups;
 use crate::model::{Address, Kind, Resource};
-use crate::plan::{ObservedResource, Step, StepOp};
+use crate::plan::{ObservedResource, Step, StepOp, Wait};
 
 /// A secret value: its Debug and Display never show it.
 pub struct Sensitive(pub(crate) String);
@@ -139,6 +139,23 @@ pub struct StepInput<'a> {
     pub apply_id: &'a str,
     /// Set when the step undoes a create: it deletes only what those applies created.
     pub undo: Option<owner::UndoOf>,
+    /// What the plan says the step waits for, and how long at most.
+    pub wait: Option<Wait>,
+}
+
+impl StepInput<'_> {
+    /// How long the step may wait for AWS, as the plan says: a kind AWS takes time over always
+    /// has a wait in a plan of this format.
+    pub fn wait_limit(&self) -> Result<std::time::Duration, AwsError> {
+        self.wait
+            .map(|w| std::time::Duration::from_secs(w.limit_seconds))
+            .ok_or_else(|| {
+                AwsError::other(
+                    "apply",
+                    "the plan gives this step no wait; plan again with this version of stackctl",
+                )
+            })
+    }
 }
 
 /// What one step needs: its input, the clients, and a record of what its calls carried.

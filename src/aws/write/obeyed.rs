@@ -67,6 +67,8 @@ mod tests {
             impact: Impact::Online,
             resource: None,
             calls: calls.iter().map(|op| Call::new(op, &[])).collect(),
+            undo: None,
+            wait: None,
         }
     }
 

@@ -14,7 +14,6 @@ use super::super::{AwsKind, Req};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, nz, observed, owned_by, tag_map, with_endpoint};
-use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
 use crate::model::db_cluster::attr::*;
@@ -177,7 +176,7 @@ impl AwsKind for DbClusterInstances {
         if step.attributes.iter().any(|x| x == TAGS) {
             rds_tags(cx, &cx.arn(a)?).await?;
         }
-        crate::aws::wait::until_settled(cx.clients, a).await
+        crate::aws::wait::until_settled(cx.clients, a, cx.wait_limit()?).await
     }
 
     fn calls(p: &Planned<'_>) -> Vec<Call> {
@@ -221,7 +220,7 @@ impl AwsKind for DbClusterInstances {
                 Watched::DbInstance,
                 &a.name,
                 Until::Gone,
-                limits::DB_INSTANCE,
+                cx.wait_limit()?,
             )
             .await?;
         Ok(())
@@ -238,7 +237,7 @@ async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsErro
             Watched::DbInstance,
             &a.name,
             Until::Available,
-            limits::DB_INSTANCE,
+            cx.wait_limit()?,
         )
         .await?
         .unwrap_or_default();

@@ -15,7 +15,6 @@ use super::secret::secret_value;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, OwnedArns, arn_name, nz, observed, owned_by, tag_map};
-use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{StepContext, rds_tags};
 use crate::model::db_cluster::attr::{APPLY_CHANGES, MASTER_PASSWORD, SECURITY_GROUPS, TAGS};
@@ -120,7 +119,7 @@ impl AwsKind for DbClusters {
         if changes(TAGS) {
             rds_tags(cx, &cx.arn(a)?).await?;
         }
-        crate::aws::wait::until_settled(cx.clients, a).await
+        crate::aws::wait::until_settled(cx.clients, a, cx.wait_limit()?).await
     }
 
     fn calls(p: &Planned<'_>) -> Vec<Call> {
@@ -172,7 +171,7 @@ impl AwsKind for DbClusters {
                 Watched::DbCluster,
                 &a.name,
                 Until::Gone,
-                limits::DB_INSTANCE,
+                cx.wait_limit()?,
             )
             .await?;
         Ok(())
@@ -202,7 +201,7 @@ async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsErro
             Watched::DbCluster,
             &a.name,
             Until::Available,
-            limits::DB_INSTANCE,
+            cx.wait_limit()?,
         )
         .await?
         .unwrap_or_default();

@@ -19,7 +19,6 @@ use crate::aws::error::{AwsError, found};
 use crate::aws::read::{
     Context, OwnedArns, arn_name, nz, observed, owned_by, tag_map, with_endpoint,
 };
-use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{StepContext, rds_tags};
 use crate::model::db_instance::SUBNET_GROUP_VPC;
@@ -137,7 +136,7 @@ impl AwsKind for DbInstances {
         if changes(TAGS) && renaming {
             rds_tags(cx, &cx.arn(step_address)?).await?;
         }
-        crate::aws::wait::until_settled(cx.clients, a).await?;
+        crate::aws::wait::until_settled(cx.clients, a, cx.wait_limit()?).await?;
         // A reboot the plan asks for: its own row (parameters waiting for one), or a change
         // that needs one and was applied now.
         let settles: Vec<&str> = step
@@ -206,7 +205,7 @@ impl AwsKind for DbInstances {
                 Watched::DbInstance,
                 &a.name,
                 Until::Gone,
-                limits::DB_INSTANCE,
+                cx.wait_limit()?,
             )
             .await?;
         Ok(())
@@ -238,13 +237,7 @@ async fn renamed_to(
 ) -> Result<Address, AwsError> {
     let c = cx.clients;
     c.watch
-        .until(
-            c,
-            Watched::DbInstance,
-            old,
-            Until::Gone,
-            limits::DB_INSTANCE,
-        )
+        .until(c, Watched::DbInstance, old, Until::Gone, cx.wait_limit()?)
         .await?;
     let renamed = Address::new(a.kind, &new);
     wait_available(cx, &renamed).await?;
@@ -345,7 +338,7 @@ async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsErro
             Watched::DbInstance,
             &a.name,
             Until::Available,
-            limits::DB_INSTANCE,
+            cx.wait_limit()?,
         )
         .await?
         .unwrap_or_default();

@@ -23,7 +23,6 @@ use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::pages::all_pages;
 use crate::aws::read::{Context, OwnedArns, observed, with_arn, with_endpoint};
-use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{StepContext, rds_tags};
 use crate::model::proxy::attr::proxy::{AUTH_SECRET, SECURITY_GROUPS, TAGS};
@@ -190,7 +189,7 @@ async fn wait(
     let until = if gone { Until::Gone } else { Until::Available };
     let seen = c
         .watch
-        .until(c, what, &a.name, until, limits::PROXY)
+        .until(c, what, &a.name, until, cx.wait_limit()?)
         .await?;
     if let Some(arn) = seen.and_then(|s| s.arn) {
         cx.ids.set(a, "arn", arn);

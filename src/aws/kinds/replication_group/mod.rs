@@ -15,7 +15,6 @@ use super::secret::secret_value;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::read::{Context, observed, with_endpoint};
-use crate::aws::wait::limits;
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{Sensitive, StepContext, cache_tags};
 use crate::model::redis::attr::{
@@ -194,7 +193,7 @@ impl AwsKind for ReplicationGroups {
                 Watched::ReplicationGroup,
                 &a.name,
                 Until::Gone,
-                limits::REPLICATION_GROUP,
+                cx.wait_limit()?,
             )
             .await?;
         Ok(())
@@ -323,7 +322,7 @@ async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsErro
             Watched::ReplicationGroup,
             &a.name,
             Until::Available,
-            limits::REPLICATION_GROUP,
+            cx.wait_limit()?,
         )
         .await?;
     if let Some(arn) = seen.and_then(|s| s.arn) {
