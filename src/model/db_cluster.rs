@@ -149,6 +149,14 @@ pub static DB_CLUSTER: KindSpec = KindSpec {
         AttrSpec::online(APPLY_CHANGES)
             .compare(Compare::Never)
             .sources(&[aws_docs::APPLY_CHANGES]),
+        // `database.auto_minor_version_upgrade`, which AWS keeps on each instance
+        // (`db_cluster_instance.auto_minor_version_upgrade`): here it says whether AWS may run a
+        // later minor version than the spec's (`Compare::MinorUpgradable`).
+        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE)
+            .compare(Compare::Never)
+            .sources(&[Source::NotDocumented(
+                "stackctl's copy of the instances' setting, not state of the cluster in AWS: it decides whether a later minor engine version in AWS is a change; never a change itself",
+            )]),
     ],
 };
 
@@ -267,6 +275,7 @@ pub(super) fn desired_cluster(
         .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))
         .set(TAGS, cx.tags.clone())
         .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))
+        .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
         .after(Address::new(Kind::DbSubnetGroup, subnet_group));
     r = with_deps(r, cx.sg_deps(&db.security_groups));
     if let Some(pg) = parameter_group {
