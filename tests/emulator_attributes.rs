@@ -968,6 +968,17 @@ const AURORA_EDITS: &[Edit] = &[
         )],
         &[(DbClusterParameterGroup, "parameters")],
     ),
+    // A static parameter: each instance of the cluster is rebooted to apply it.
+    ok(
+        &[(
+            "database.cluster_parameter_group.parameters.shared_buffers",
+            "'32768'",
+        )],
+        &[
+            (DbClusterParameterGroup, "parameters"),
+            (DbClusterInstance, "parameter_apply_status"),
+        ],
+    ),
     ok(
         &[("database.serverless_v2.max_acu", "32")],
         &[(DbCluster, "serverless_v2_max_acu")],

@@ -104,3 +104,33 @@ fn an_engine_downgrade_of_the_cluster_is_refused_unless_aws_upgraded_it_by_itsel
         p.changes
     );
 }
+
+#[test]
+fn a_static_cluster_parameter_reboots_each_instance_of_the_cluster() {
+    use stackctl::spec::raw::ParamValue;
+    let s = stack(STACK);
+    let applied = as_applied(&s, &net());
+    let mut tuned = s.clone();
+    tuned
+        .database
+        .cluster_parameter_group
+        .as_mut()
+        .expect("group")
+        .parameters
+        .insert("shared_buffers".into(), ParamValue("32768".into()));
+    let p = plan_for(&tuned, &net(), &applied);
+    let group = step_of(
+        &p,
+        "db_cluster_parameter_group.orders-aurora-cluster-aurora-postgresql16",
+        "update",
+    );
+    for i in ["orders-aurora-1", "orders-aurora-2"] {
+        let step = step_of(&p, &format!("db_cluster_instance.{i}"), "update");
+        assert!(p.steps[step].reboot, "{i} is rebooted");
+        assert_eq!(p.steps[step].attributes, ["parameter_apply_status"]);
+        assert!(
+            after(&p, step, group),
+            "{i} reboots after the group changes"
+        );
+    }
+}

@@ -15,7 +15,7 @@ use super::observed::Observed;
 use crate::model::db_instance::IN_SYNC;
 use crate::model::db_instance::attr::{APPLY_CHANGES, PARAMETER_APPLY_STATUS, PARAMETER_GROUP};
 use crate::model::parameter_group::{APPLY_TYPES, applied_at_reboot};
-use crate::model::{Impact, Kind, Resource, spec_of};
+use crate::model::{Address, Impact, Kind, Resource, spec_of};
 
 const PENDING_REBOOT: &str = "pending-reboot";
 
@@ -67,13 +67,10 @@ pub(super) fn static_parameters(
         groups.insert(c.address.name.clone(), at_reboot);
     }
     for d in desired {
-        let Some(group) = d.str(PARAMETER_GROUP) else {
+        let Some((group_kind, group)) = group_of(d, desired) else {
             continue;
         };
-        if !matches!(d.address.kind, Kind::DbInstance | Kind::DbReplica)
-            || !groups.contains_key(group)
-            || observed.get(&d.address).is_none()
-        {
+        if !groups.contains_key(group) || observed.get(&d.address).is_none() {
             continue;
         }
         let attr = AttrChange {
@@ -83,13 +80,31 @@ pub(super) fn static_parameters(
             impact: Impact::Reboot,
             forces_replacement: false,
             note: Some(format!(
-                "db_parameter_group.{group} changes static parameters; a reboot applies them"
+                "{group_kind}.{group} changes static parameters; a reboot applies them"
             )),
             outstanding: false,
             in_window: None,
         };
         let stateful = spec_of(d.address.kind).stateful;
         amend(changes, &d.address, stateful, Action::Update, attr);
+    }
+}
+
+/// The parameter group whose static parameters an instance applies at its reboot, with the
+/// group's kind: an RDS instance's or replica's own, an Aurora instance's cluster's.
+fn group_of<'a>(d: &'a Resource, desired: &'a [Resource]) -> Option<(Kind, &'a str)> {
+    match d.address.kind {
+        Kind::DbInstance | Kind::DbReplica => {
+            Some((Kind::DbParameterGroup, d.str(PARAMETER_GROUP)?))
+        }
+        Kind::DbClusterInstance => {
+            let cluster = d.str(crate::model::db_cluster::attr::CLUSTER)?;
+            let c = desired
+                .iter()
+                .find(|r| r.address == Address::new(Kind::DbCluster, cluster))?;
+            Some((Kind::DbClusterParameterGroup, c.str(PARAMETER_GROUP)?))
+        }
+        _ => None,
     }
 }
 

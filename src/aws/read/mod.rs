@@ -395,9 +395,23 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
     if let Some(g) = &a.cluster_params {
         obs.insert(db_cluster_parameter_group::observe(&cx, g));
     }
+    // Each cluster instance's cluster parameter group status, from its cluster's members.
+    let member_status: BTreeMap<&str, &str> = a
+        .clusters
+        .iter()
+        .flat_map(|cl| cl.db_cluster_members())
+        .filter_map(|m| {
+            Some((
+                m.db_instance_identifier()?,
+                m.db_cluster_parameter_group_status()?,
+            ))
+        })
+        .collect();
     for inst in &a.instances {
         if cluster_instance::in_cluster(inst) {
-            obs.insert(cluster_instance::observe(&cx, inst));
+            let id = inst.db_instance_identifier().unwrap_or_default();
+            let status = member_status.get(id).copied();
+            obs.insert(cluster_instance::observe(&cx, inst, status));
             continue;
         }
         if let Some(arn) = db_instance::managed_master_secret(inst) {
