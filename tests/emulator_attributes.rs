@@ -968,6 +968,14 @@ const AURORA_EDITS: &[Edit] = &[
         )],
         &[(DbClusterParameterGroup, "parameters")],
     ),
+    // A dynamic parameter the group did not have: its type is looked up, no reboot.
+    ok(
+        &[(
+            "database.cluster_parameter_group.parameters.work_mem",
+            "'8192'",
+        )],
+        &[(DbClusterParameterGroup, "parameters")],
+    ),
     // A static parameter: each instance of the cluster is rebooted to apply it.
     ok(
         &[(

@@ -332,15 +332,29 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
             None => Ok(()),
         }
     };
-    let (left_sgs, extra_instances, extra_clusters, other_member, strays, stray_endpoints, ()) = tokio::try_join!(
-        security_group::by_id(c, sg_ids),
-        DbInstances::describe(c, extra_ids),
-        DbClusters::describe(c, extra_cluster_ids),
-        describe_cache_cluster(c, other_member),
-        proxy::all(c, stray_proxies),
-        endpoint::all(c, stray_proxies),
-        types,
-    )?;
+    let cluster_wanted: Vec<String> = db
+        .cluster_parameter_group
+        .iter()
+        .flat_map(|pg| pg.parameters.keys().cloned())
+        .collect();
+    let mut cluster_params = cluster_params;
+    let cluster_types = async {
+        match cluster_params.as_mut() {
+            Some(p) => p.look_up_types(c, &cluster_wanted).await,
+            None => Ok(()),
+        }
+    };
+    let (left_sgs, extra_instances, extra_clusters, other_member, strays, stray_endpoints, (), ()) =
+        tokio::try_join!(
+            security_group::by_id(c, sg_ids),
+            DbInstances::describe(c, extra_ids),
+            DbClusters::describe(c, extra_cluster_ids),
+            describe_cache_cluster(c, other_member),
+            proxy::all(c, stray_proxies),
+            endpoint::all(c, stray_proxies),
+            types,
+            cluster_types,
+        )?;
     let sgs = security_group::owned_first(s, named_sgs, left_sgs);
     let member = member.or(other_member);
 
