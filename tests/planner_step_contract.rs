@@ -71,8 +71,17 @@ fn every_step_aws_takes_time_over_carries_its_wait_and_so_does_its_undo() {
     let mut waited = 0;
     for (step, shown) in p.steps.iter().zip(json["steps"].as_array().expect("steps")) {
         let limit = waits::limit(step.address.kind).map(|d| d.as_secs());
-        assert_eq!(step.wait.map(|w| w.limit_seconds), limit, "{}", step.address);
-        assert_eq!(shown.get("wait").is_some(), limit.is_some(), "plan --json shows it");
+        assert_eq!(
+            step.wait.map(|w| w.limit_seconds),
+            limit,
+            "{}",
+            step.address
+        );
+        assert_eq!(
+            shown.get("wait").is_some(),
+            limit.is_some(),
+            "plan --json shows it"
+        );
         let Some(wait) = step.wait else { continue };
         waited += 1;
         let until = if step.op == StepOp::Delete {
@@ -93,5 +102,8 @@ fn every_step_aws_takes_time_over_carries_its_wait_and_so_does_its_undo() {
             );
         }
     }
-    assert!(waited >= 3, "the instance, the new replica and the proxy wait");
+    assert!(
+        waited >= 3,
+        "the instance, the new replica and the proxy wait"
+    );
 }

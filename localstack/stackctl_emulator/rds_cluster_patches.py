@@ -416,3 +416,67 @@ def cluster_port():
         return resp
 
     wrap("ModifyDBCluster", modify)
+
+
+# ---------------------------------------------------------------- cluster parameter apply status
+
+@patch("rds-cluster-parameter-apply-status")
+def cluster_parameter_apply_status():
+    """ModifyDBClusterParameterGroup and ResetDBClusterParameterGroup with ApplyMethod
+    pending-reboot act on the clusters that use the group as AWS documents for parameter groups:
+    "When the application method is pending-reboot, changes to dynamic and static parameters are
+    applied after a reboot without failover to the DB instances associated with the parameter
+    group" (RDS API Reference, ModifyDBParameterGroup; Parameter ApplyMethod). Each member of such
+    a cluster shows DBClusterParameterGroupStatus pending-reboot in DBClusterMembers until it is
+    rebooted (RebootDBInstance). MiniStack always showed in-sync."""
+
+    flag = "_stackctl_cluster_parameters_pending"
+
+    def pending_reboot(p):
+        prefix = rds._parameter_member_prefix(p)
+        idx = 1
+        while param(p, f"{prefix}.{idx}.ParameterName"):
+            if param(p, f"{prefix}.{idx}.ApplyMethod") == "pending-reboot":
+                return True
+            idx += 1
+        return False
+
+    def guarded(orig, p):
+        resp = orig(p)
+        name = param(p, "DBClusterParameterGroupName")
+        if not ok(resp) or not pending_reboot(p):
+            return resp
+        for cluster in rds._clusters.values():
+            if cluster.get("DBClusterParameterGroup") != name:
+                continue
+            for m in cluster.get("DBClusterMembers") or []:
+                instance = rds._instances.get(m.get("DBInstanceIdentifier"))
+                if instance is not None:
+                    instance[flag] = True
+        return resp
+
+    def reboot(orig, p):
+        instance = find_instance(p)
+        resp = orig(p)
+        if ok(resp) and instance is not None:
+            instance.pop(flag, None)
+        return resp
+
+    prior_cluster_xml = rds._cluster_xml
+
+    def cluster_xml(c):
+        xml = prior_cluster_xml(c)
+        for m in c.get("DBClusterMembers") or []:
+            ident = m.get("DBInstanceIdentifier", "")
+            if not (rds._instances.get(ident) or {}).get(flag):
+                continue
+            xml = re.sub(
+                rf"(<DBInstanceIdentifier>{re.escape(ident)}</DBInstanceIdentifier>\s*"
+                r"<IsClusterWriter>\w+</IsClusterWriter>\s*<DBClusterParameterGroupStatus>)in-sync",
+                r"\1pending-reboot", xml)
+        return xml
+
+    rds._cluster_xml = cluster_xml
+    wrap("ModifyDBClusterParameterGroup", guarded)
+    wrap("ResetDBClusterParameterGroup", guarded)
+    wrap("RebootDBInstance", reboot)

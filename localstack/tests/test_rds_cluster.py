@@ -265,3 +265,42 @@ def test_a_new_cluster_port_is_its_instances_and_stays(rds):
     assert describe_cluster(rds, ident)["Port"] == 5433
     member = rds.describe_db_instances(DBInstanceIdentifier=f"{ident}-w")["DBInstances"][0]
     assert member["Endpoint"]["Port"] == 5433
+
+
+# ---------------------------------------------------------------- rds-cluster-parameter-apply-status
+
+def member_status(rds, cluster, ident):
+    members = describe_cluster(rds, cluster)["DBClusterMembers"]
+    return {m["DBInstanceIdentifier"]: m["DBClusterParameterGroupStatus"] for m in members}[ident]
+
+
+@pytest.mark.patch("rds-cluster-parameter-apply-status")
+def test_a_pending_reboot_parameter_waits_for_each_member_s_reboot(rds):
+    group, ident = uid("cpg"), uid("cl")
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName=group, Description="d",
+                                          DBParameterGroupFamily="aurora-postgresql16")
+    create_cluster(rds, ident, DBClusterParameterGroupName=group)
+    add_instance(rds, ident, f"{ident}-w")
+    add_instance(rds, ident, f"{ident}-r")
+    rds.modify_db_cluster_parameter_group(
+        DBClusterParameterGroupName=group,
+        Parameters=[{"ParameterName": "shared_buffers", "ParameterValue": "32768",
+                     "ApplyMethod": "pending-reboot"}])
+    assert member_status(rds, ident, f"{ident}-w") == "pending-reboot"
+    assert member_status(rds, ident, f"{ident}-r") == "pending-reboot"
+    rds.reboot_db_instance(DBInstanceIdentifier=f"{ident}-w")
+    assert member_status(rds, ident, f"{ident}-w") == "in-sync"
+    assert member_status(rds, ident, f"{ident}-r") == "pending-reboot"
+
+
+def test_an_immediate_parameter_leaves_the_members_in_sync(rds):
+    group, ident = uid("cpg"), uid("cl")
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName=group, Description="d",
+                                          DBParameterGroupFamily="aurora-postgresql16")
+    create_cluster(rds, ident, DBClusterParameterGroupName=group)
+    add_instance(rds, ident, f"{ident}-w")
+    rds.modify_db_cluster_parameter_group(
+        DBClusterParameterGroupName=group,
+        Parameters=[{"ParameterName": "log_min_duration_statement", "ParameterValue": "500",
+                     "ApplyMethod": "immediate"}])
+    assert member_status(rds, ident, f"{ident}-w") == "in-sync"

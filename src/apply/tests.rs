@@ -331,4 +331,3 @@ async fn each_step_and_each_undo_waits_as_the_plan_says() {
         vec![(0, Some(step_wait)), (0, Some(undo_wait))]
     );
 }
-

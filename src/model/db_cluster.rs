@@ -5,8 +5,9 @@ use serde_json::{Value, json};
 
 use super::aws_docs::{
     self, AURORA_SERVERLESS_V2_ADMIN, RDS_AT_ONCE, RDS_AUTO_MINOR_UPGRADE_OUTAGE,
-    RDS_INSTANCE_CLASS, RDS_MODIFY_DB_CLUSTER, RDS_NO_DOWNTIME,
+    RDS_INSTANCE_CLASS, RDS_MODIFY_DB_CLUSTER, RDS_NO_DOWNTIME, RDS_NO_REBOOT_IN_WINDOW,
 };
+use super::db_instance::IN_SYNC;
 use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
 use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
@@ -46,6 +47,9 @@ pub mod attr {
     pub const PERFORMANCE_INSIGHTS_RETENTION_DAYS: &str = "performance_insights_retention_days";
     pub const PERFORMANCE_INSIGHTS_KMS_KEY_ID: &str = "performance_insights_kms_key_id";
     pub const AUTO_MINOR_VERSION_UPGRADE: &str = "auto_minor_version_upgrade";
+    /// `in-sync`, or `pending-reboot`: the cluster parameter group's static parameters wait for
+    /// the instance's reboot (DescribeDBClusters `DBClusterMembers[].DBClusterParameterGroupStatus`).
+    pub const PARAMETER_APPLY_STATUS: &str = "parameter_apply_status";
 }
 
 /// ModifyDBCluster ApplyImmediately: most changes at once or in the window, some always at once.
@@ -149,6 +153,14 @@ pub static DB_CLUSTER: KindSpec = KindSpec {
         AttrSpec::online(APPLY_CHANGES)
             .compare(Compare::Never)
             .sources(&[aws_docs::APPLY_CHANGES]),
+        // `database.auto_minor_version_upgrade`, which AWS keeps on each instance
+        // (`db_cluster_instance.auto_minor_version_upgrade`): here it says whether AWS may run a
+        // later minor version than the spec's (`Compare::MinorUpgradable`).
+        AttrSpec::online(AUTO_MINOR_VERSION_UPGRADE)
+            .compare(Compare::Never)
+            .sources(&[Source::NotDocumented(
+                "stackctl's copy of the instances' setting, not state of the cluster in AWS: it decides whether a later minor engine version in AWS is a change; never a change itself",
+            )]),
     ],
 };
 
@@ -197,6 +209,11 @@ pub static DB_CLUSTER_INSTANCE: KindSpec = KindSpec {
             RDS_NO_DOWNTIME,
             RDS_AUTO_MINOR_UPGRADE_OUTAGE,
         ]),
+        // AWS's state, settled by RebootDBInstance (`plan::reboots`).
+        AttrSpec::online(PARAMETER_APPLY_STATUS)
+            .with(Impact::Reboot)
+            .compare(Compare::State)
+            .sources(&[RDS_NO_REBOOT_IN_WINDOW]),
         AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
         AttrSpec::online(APPLY_CHANGES)
             .compare(Compare::Never)
@@ -267,6 +284,7 @@ pub(super) fn desired_cluster(
         .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))
         .set(TAGS, cx.tags.clone())
         .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))
+        .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
         .after(Address::new(Kind::DbSubnetGroup, subnet_group));
     r = with_deps(r, cx.sg_deps(&db.security_groups));
     if let Some(pg) = parameter_group {
@@ -278,9 +296,14 @@ pub(super) fn desired_cluster(
     r
 }
 
-/// The cluster's instances, each after the cluster; the readers after the writer, so that the
+/// The cluster's instances, each after the cluster and its cluster parameter group (a reboot
+/// for its static parameters follows their change); the readers after the writer, so that the
 /// first instance created (the writer AWS makes of it) is the spec's first.
-pub(super) fn desired_cluster_instances(cx: &Inputs<'_>, cluster: &Address) -> Vec<Resource> {
+pub(super) fn desired_cluster_instances(
+    cx: &Inputs<'_>,
+    cluster: &Address,
+    parameter_group: Option<&str>,
+) -> Vec<Resource> {
     let db = &cx.stack.database;
     let writer = db
         .instances
@@ -302,11 +325,15 @@ pub(super) fn desired_cluster_instances(cx: &Inputs<'_>, cluster: &Address) -> V
                 )
                 .set(PERFORMANCE_INSIGHTS_KMS_KEY_ID, json!(pi.kms_key_id))
                 .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
+                .set(PARAMETER_APPLY_STATUS, IN_SYNC)
                 .set(TAGS, cx.tags.clone())
                 .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))
                 .after(cluster.clone());
             if let Some(w) = writer.as_ref().filter(|w| w.name != i.identifier) {
                 r = r.after(w.clone());
+            }
+            if let Some(pg) = parameter_group {
+                r = r.after(Address::new(Kind::DbClusterParameterGroup, pg));
             }
             r
         })

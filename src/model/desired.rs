@@ -193,7 +193,11 @@ fn desired_cluster(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
     let cluster = db_cluster::desired_cluster(cx, pg.as_deref(), master_secret.as_deref());
     let cluster_addr = cluster.address.clone();
     out.push(cluster);
-    out.extend(db_cluster::desired_cluster_instances(cx, &cluster_addr));
+    out.extend(db_cluster::desired_cluster_instances(
+        cx,
+        &cluster_addr,
+        pg.as_deref(),
+    ));
     if let Some(p) = &cx.stack.proxy {
         out.extend(proxy::desired_proxy(
             cx,

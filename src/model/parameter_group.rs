@@ -73,8 +73,9 @@ const DB_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
 ];
 
 /// As the DB group's, for an Aurora cluster: the group of the cluster (ModifyDBCluster
-/// DBClusterParameterGroupName), whose parameters apply to every instance in it. Static
-/// parameters wait for each instance's reboot, which stackctl does not make yet for a cluster.
+/// DBClusterParameterGroupName), whose parameters apply to every instance in it; static ones
+/// when each instance reboots, a reboot the plan makes a step of each instance
+/// (`plan::reboots`).
 const DB_CLUSTER_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
     AttrSpec::at_create(FAMILY).sources(&[Source::NotDocumented(
         "AWS has no call to change it: ModifyDBClusterParameterGroup takes only the group's name and its parameters, and the family is in the name, so a new family is a new group",
@@ -83,11 +84,16 @@ const DB_CLUSTER_PARAMETER_GROUP_ATTRS: &[AttrSpec] = &[
         "AWS has no call to change it: ModifyDBClusterParameterGroup takes only the group's name and its parameters",
     )]),
     AttrSpec::online(PARAMETERS)
-        .cases("dynamic parameters: online, applied at once to each instance of the cluster; static ones (and any whose type AWS does not give): sent pending-reboot, in effect after each instance's next reboot, which stackctl does not make for a cluster yet")
+        .reboot_when_static()
+        .cases("dynamic parameters: online, applied at once to each instance of the cluster; static ones (and any whose type AWS does not give): a reboot of each instance of the cluster")
         .sources(&[
             Source::doc(
                 RDS_MODIFY_DB_PARAMETER_GROUP,
                 "When the application method is immediate, changes to dynamic parameters are applied immediately to the DB instances associated with the parameter group.",
+            ),
+            Source::doc(
+                RDS_MODIFY_DB_PARAMETER_GROUP,
+                "When the application method is pending-reboot, changes to dynamic and static parameters are applied after a reboot without failover to the DB instances associated with the parameter group.",
             ),
             RDS_NO_REBOOT_IN_WINDOW,
         ]),

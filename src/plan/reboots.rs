@@ -23,7 +23,7 @@ use crate::model::db_instance::IN_SYNC;
 use crate::model::db_instance::attr::{APPLY_CHANGES, PARAMETER_APPLY_STATUS, PARAMETER_GROUP};
 use crate::model::parameter_group::{APPLY_TYPES, applied_at_reboot};
 use crate::model::redis::attr::SHARDS;
-use crate::model::{Impact, Kind, Resource, spec_of};
+use crate::model::{Address, Impact, Kind, Resource, spec_of};
 
 const PENDING_REBOOT: &str = "pending-reboot";
 
@@ -81,23 +81,17 @@ pub(super) fn static_parameters(
         groups.insert(c.address.name.clone(), at_reboot);
     }
     for d in desired {
-        let Some(group) = d.str(PARAMETER_GROUP) else {
+        let Some((group_kind, group)) = group_of(d, desired) else {
             continue;
         };
-        let users = matches!(
-            d.address.kind,
-            Kind::DbInstance | Kind::DbReplica | Kind::ReplicationGroup
-        );
-        if !users || !groups.contains_key(group) || observed.get(&d.address).is_none() {
+        if !groups.contains_key(group) || observed.get(&d.address).is_none() {
             continue;
         }
-        let note = match d.address.kind {
-            Kind::ReplicationGroup => {
+        let note = match group_kind {
+            Kind::CacheParameterGroup => {
                 format!("cache_parameter_group.{group} changes parameters that need a node reboot")
             }
-            _ => format!(
-                "db_parameter_group.{group} changes static parameters; a reboot applies them"
-            ),
+            _ => format!("{group_kind}.{group} changes static parameters; a reboot applies them"),
         };
         let attr = AttrChange {
             name: PARAMETER_APPLY_STATUS.into(),
@@ -111,6 +105,25 @@ pub(super) fn static_parameters(
         };
         let stateful = spec_of(d.address.kind).stateful;
         amend(changes, &d.address, stateful, Action::Update, attr);
+    }
+}
+
+/// The parameter group whose static parameters an instance applies at its reboot, with the
+/// group's kind: an RDS instance's or replica's own, an Aurora instance's cluster's.
+fn group_of<'a>(d: &'a Resource, desired: &'a [Resource]) -> Option<(Kind, &'a str)> {
+    match d.address.kind {
+        Kind::DbInstance | Kind::DbReplica => {
+            Some((Kind::DbParameterGroup, d.str(PARAMETER_GROUP)?))
+        }
+        Kind::ReplicationGroup => Some((Kind::CacheParameterGroup, d.str(PARAMETER_GROUP)?)),
+        Kind::DbClusterInstance => {
+            let cluster = d.str(crate::model::db_cluster::attr::CLUSTER)?;
+            let c = desired
+                .iter()
+                .find(|r| r.address == Address::new(Kind::DbCluster, cluster))?;
+            Some((Kind::DbClusterParameterGroup, c.str(PARAMETER_GROUP)?))
+        }
+        _ => None,
     }
 }
 

@@ -15,7 +15,7 @@ use super::parameter_group::{self, Answer, Ops, PER_CALL, RESET, ROWS, SET, para
 use super::row::carried;
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
-use crate::aws::pages::{Page, found_pages};
+use crate::aws::pages::{Page, all_pages, found_pages};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
 use crate::model::parameter_group::attr::{DESCRIPTION, FAMILY};
@@ -107,6 +107,27 @@ impl DbClusterParams {
                 self.values.insert(name, v);
             }
         }
+    }
+
+    /// Looks up the apply type of the parameters among `wanted` the user has not set yet
+    /// (a second round, only when the spec sets a parameter the group does not have): every
+    /// parameter of the group, page after page.
+    pub(in crate::aws) async fn look_up_types(
+        &mut self,
+        c: &Clients,
+        wanted: &[String],
+    ) -> Result<(), AwsError> {
+        if wanted.iter().all(|w| self.apply_types.contains_key(w)) {
+            return Ok(());
+        }
+        let name = self.name().to_owned();
+        let all = all_pages(|marker| parameters_page(c, &name, None, marker)).await?;
+        for (pname, _value, apply_type) in all {
+            if let Some(t) = apply_type.filter(|_| wanted.contains(&pname)) {
+                self.apply_types.entry(pname).or_insert(t);
+            }
+        }
+        Ok(())
     }
 }
 

@@ -327,8 +327,16 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         other => (None, other),
     };
     let stray_proxies = proxy::any_stray(&owned, proxy.as_ref());
-    let (mut db_params, mut cache_params) = (db_params, cache_params);
-    let types = apply_types(c, stack, &db_groups, &mut db_params, cache_params.as_mut());
+    let (mut db_params, mut cache_params, mut cluster_params) =
+        (db_params, cache_params, cluster_params);
+    let types = apply_types(
+        c,
+        stack,
+        &db_groups,
+        &mut db_params,
+        cache_params.as_mut(),
+        cluster_params.as_mut(),
+    );
     let (left_sgs, extra_instances, extra_clusters, other_member, strays, stray_endpoints, ()) = tokio::try_join!(
         security_group::by_id(c, sg_ids),
         DbInstances::describe(c, extra_ids),
@@ -367,15 +375,16 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     Ok(ReadResult { network, observed })
 }
 
-/// When AWS applies each parameter the spec sets and a group does not have yet (a second
-/// round, only then): at once, or at a reboot. `db_groups` names each DB group with the
-/// parameters the spec sets in it.
+/// When AWS applies each parameter the spec sets and a group (DB, cache or DB cluster) does not
+/// have yet (a second round, only then): at once, or at a reboot. `db_groups` names each DB
+/// group with the parameters the spec sets in it.
 async fn apply_types(
     c: &Clients,
     stack: &Stack,
     db_groups: &[(String, Vec<String>)],
     db_params: &mut [DbParams],
     cache_params: Option<&mut CacheParams>,
+    cluster_params: Option<&mut DbClusterParams>,
 ) -> Result<(), AwsError> {
     let db = try_join_all(db_params.iter_mut().map(|p| {
         let wanted = db_groups
@@ -397,7 +406,19 @@ async fn apply_types(
             None => Ok(()),
         }
     };
-    tokio::try_join!(db, cache).map(|_| ())
+    let cluster_wanted: Vec<String> = stack
+        .database
+        .cluster_parameter_group
+        .iter()
+        .flat_map(|pg| pg.parameters.keys().cloned())
+        .collect();
+    let cluster = async {
+        match cluster_params {
+            Some(p) => p.look_up_types(c, &cluster_wanted).await,
+            None => Ok(()),
+        }
+    };
+    tokio::try_join!(db, cache, cluster).map(|_| ())
 }
 
 /// The observed stack from what AWS answered, each kind in the model's form. The order of the
@@ -425,9 +446,23 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
     if let Some(g) = &a.cluster_params {
         obs.insert(db_cluster_parameter_group::observe(&cx, g));
     }
+    // Each cluster instance's cluster parameter group status, from its cluster's members.
+    let member_status: BTreeMap<&str, &str> = a
+        .clusters
+        .iter()
+        .flat_map(|cl| cl.db_cluster_members())
+        .filter_map(|m| {
+            Some((
+                m.db_instance_identifier()?,
+                m.db_cluster_parameter_group_status()?,
+            ))
+        })
+        .collect();
     for inst in &a.instances {
         if cluster_instance::in_cluster(inst) {
-            obs.insert(cluster_instance::observe(&cx, inst));
+            let id = inst.db_instance_identifier().unwrap_or_default();
+            let status = member_status.get(id).copied();
+            obs.insert(cluster_instance::observe(&cx, inst, status));
             continue;
         }
         if let Some(arn) = db_instance::managed_master_secret(inst) {

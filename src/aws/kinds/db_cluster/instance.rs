@@ -17,12 +17,26 @@ use crate::aws::read::{Context, nz, observed, owned_by, tag_map, with_endpoint};
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
 use crate::model::db_cluster::attr::*;
+use crate::model::db_instance::IN_SYNC;
+
+const PENDING_REBOOT: &str = "pending-reboot";
 use crate::model::{Address, Kind, Resource, spec_of};
 use crate::plan::{Call, ObservedResource, Step, StepOp};
 
 const CREATE: &str = "rds:CreateDBInstance";
 const MODIFY: &str = "rds:ModifyDBInstance";
 const DELETE: &str = "rds:DeleteDBInstance";
+const REBOOT: &str = "rds:RebootDBInstance";
+
+/// The rows of a step that only a reboot settles.
+fn settled_by_reboot(step: &Step) -> Vec<&'static str> {
+    step.attributes
+        .iter()
+        .filter_map(|n| row_of(n))
+        .filter(|r| r.reboot)
+        .map(|r| r.attr)
+        .collect()
+}
 
 /// One row: read from the instance, set on create, sent on modify (`None`: never, or by the
 /// tagging calls for `tags`).
@@ -31,6 +45,8 @@ struct Row {
     read: Option<fn(&DbInstance) -> Value>,
     create: Option<fn(Create, &Req<'_>) -> Create>,
     modify: Option<fn(Modify, &Req<'_>) -> Modify>,
+    /// `RebootDBInstance` settles it (AWS's state, not a field).
+    reboot: bool,
 }
 
 static ROWS: &[Row] = &[
@@ -39,24 +55,28 @@ static ROWS: &[Row] = &[
         read: Some(|i| json!(nz(i.db_cluster_identifier()))),
         create: Some(|b, q| b.db_cluster_identifier(q.s(CLUSTER))),
         modify: None,
+        reboot: false,
     },
     Row {
         attr: ENGINE,
         read: Some(|i| json!(i.engine().unwrap_or_default())),
         create: Some(|b, q| b.engine(q.s(ENGINE))),
         modify: None,
+        reboot: false,
     },
     Row {
         attr: INSTANCE_CLASS,
         read: Some(|i| json!(i.db_instance_class().unwrap_or_default())),
         create: Some(|b, q| b.db_instance_class(q.s(INSTANCE_CLASS))),
         modify: Some(|b, q| b.db_instance_class(q.s(INSTANCE_CLASS))),
+        reboot: false,
     },
     Row {
         attr: PROMOTION_TIER,
         read: Some(|i| json!(i.promotion_tier())),
         create: Some(|b, q| b.set_promotion_tier(q.i(PROMOTION_TIER))),
         modify: Some(|b, q| b.set_promotion_tier(q.i(PROMOTION_TIER))),
+        reboot: false,
     },
     Row {
         attr: PERFORMANCE_INSIGHTS,
@@ -67,6 +87,7 @@ static ROWS: &[Row] = &[
                 .set_performance_insights_kms_key_id(q.opt(PERFORMANCE_INSIGHTS_KMS_KEY_ID))
         }),
         modify: Some(performance_insights),
+        reboot: false,
     },
     Row {
         attr: PERFORMANCE_INSIGHTS_RETENTION_DAYS,
@@ -78,6 +99,7 @@ static ROWS: &[Row] = &[
         }),
         create: None,
         modify: Some(performance_insights),
+        reboot: false,
     },
     Row {
         attr: PERFORMANCE_INSIGHTS_KMS_KEY_ID,
@@ -89,24 +111,35 @@ static ROWS: &[Row] = &[
         }),
         create: None,
         modify: Some(performance_insights),
+        reboot: false,
     },
     Row {
         attr: AUTO_MINOR_VERSION_UPGRADE,
         read: Some(|i| json!(i.auto_minor_version_upgrade().unwrap_or(false))),
         create: Some(|b, q| b.auto_minor_version_upgrade(q.b(AUTO_MINOR_VERSION_UPGRADE))),
         modify: Some(|b, q| b.auto_minor_version_upgrade(q.b(AUTO_MINOR_VERSION_UPGRADE))),
+        reboot: false,
+    },
+    Row {
+        attr: PARAMETER_APPLY_STATUS,
+        read: None, // from the cluster's members (`observe`)
+        create: None,
+        modify: None,
+        reboot: true,
     },
     Row {
         attr: TAGS,
         read: Some(|i| json!(tag_map(i.tag_list().iter().map(|t| (t.key(), t.value()))))),
         create: Some(|b, q| b.set_tags(Some(rds_tag_list(&q.create_tags)))),
         modify: None,
+        reboot: false,
     },
     Row {
         attr: APPLY_CHANGES,
         read: None,
         create: None,
         modify: None,
+        reboot: false,
     },
 ];
 
@@ -176,7 +209,22 @@ impl AwsKind for DbClusterInstances {
         if step.attributes.iter().any(|x| x == TAGS) {
             rds_tags(cx, &cx.arn(a)?).await?;
         }
-        crate::aws::wait::until_settled(cx.clients, a, cx.wait_limit()?).await
+        crate::aws::wait::until_settled(cx.clients, a, cx.wait_limit()?).await?;
+        // The reboot that applies the cluster parameter group's static parameters.
+        let settles = settled_by_reboot(step);
+        if step.reboot && (immediately || !settles.is_empty()) {
+            c.call(
+                REBOOT,
+                c.rds
+                    .reboot_db_instance()
+                    .db_instance_identifier(&a.name)
+                    .send(),
+            )
+            .await?;
+            cx.sent(REBOOT, &settles);
+            wait_available(cx, a).await?;
+        }
+        Ok(())
     }
 
     fn calls(p: &Planned<'_>) -> Vec<Call> {
@@ -191,7 +239,16 @@ impl AwsKind for DbClusterInstances {
             .filter(|r| r.modify.is_some())
             .map(|r| r.attr.to_owned())
             .collect();
-        [p.carrying(MODIFY, fields), p.tagging()]
+        let immediately = p.wanted(APPLY_CHANGES).as_str() != Some("in_maintenance_window");
+        let settles: Vec<String> = settled_by_reboot(p.step)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let reboot = (p.step.reboot && (immediately || !settles.is_empty())).then(|| Call {
+            op: REBOOT.to_owned(),
+            carries: settles,
+        });
+        [p.carrying(MODIFY, fields), p.tagging(), reboot]
             .into_iter()
             .flatten()
             .collect()
@@ -252,8 +309,13 @@ pub(in crate::aws) fn in_cluster(i: &DbInstance) -> bool {
     nz(i.db_cluster_identifier()).is_some()
 }
 
-/// A cluster's instance with every row of its table.
-pub(in crate::aws) fn observe(cx: &Context, i: &DbInstance) -> ObservedResource {
+/// A cluster's instance with every row of its table; `parameters` is its cluster parameter
+/// group's status as the cluster's member list gives it (`in-sync`, `pending-reboot`).
+pub(in crate::aws) fn observe(
+    cx: &Context,
+    i: &DbInstance,
+    parameters: Option<&str>,
+) -> ObservedResource {
     let id = i.db_instance_identifier().unwrap_or_default();
     let mut resource = Resource::new(Kind::DbClusterInstance, id);
     for spec in spec_of(Kind::DbClusterInstance).attrs {
@@ -261,6 +323,14 @@ pub(in crate::aws) fn observe(cx: &Context, i: &DbInstance) -> ObservedResource 
             resource = resource.set(spec.name, read(i));
         }
     }
+    resource = resource.set(
+        PARAMETER_APPLY_STATUS,
+        if parameters == Some(PENDING_REBOOT) {
+            PENDING_REBOOT
+        } else {
+            IN_SYNC
+        },
+    );
     let tags = tag_map(i.tag_list().iter().map(|t| (t.key(), t.value())));
     let mut o = observed(
         resource,
@@ -297,7 +367,7 @@ pub(super) fn rows_agree() {
         let replaced = a.impact.forces_replacement()
             || a.compare == crate::model::Compare::Never
             || a.compare == crate::model::Compare::AtCreate;
-        let sent = row.modify.is_some() || a.name == TAGS;
+        let sent = row.modify.is_some() || row.reboot || a.name == TAGS;
         assert_eq!(sent, !replaced, "db_cluster_instance.{}", a.name);
     }
 }

@@ -229,6 +229,14 @@ pub(super) static ROWS: &[Row] = &[
         modify: OnModify::Never,
         held: None,
     },
+    // Set on each instance (`db_cluster::instance`); the cluster's is the spec's copy.
+    Row {
+        attr: AUTO_MINOR_VERSION_UPGRADE,
+        read: None,
+        create: None,
+        modify: OnModify::Never,
+        held: None,
+    },
 ];
 
 /// The row of an attribute.
