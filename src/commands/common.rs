@@ -12,8 +12,21 @@ use crate::plan::{Plan, plan};
 use crate::spec::{self, raw::Stack};
 use crate::stop::Stop;
 
+/// A valid stack spec with the text it was read from, which a plan records.
+pub struct Spec {
+    pub parsed: Stack,
+    pub source: String,
+}
+
+impl std::ops::Deref for Spec {
+    type Target = Stack;
+    fn deref(&self) -> &Stack {
+        &self.parsed
+    }
+}
+
 /// The spec, when valid. Prints its diagnostics (warnings too) to stderr; `None` when invalid.
-pub fn load_spec(file: &Path) -> anyhow::Result<Option<Stack>> {
+pub fn load_spec(file: &Path) -> anyhow::Result<Option<Spec>> {
     let loaded = spec::load_file(file)?;
     crate::err!("{}", loaded.render());
     if loaded.has_errors() {
@@ -24,7 +37,10 @@ pub fn load_spec(file: &Path) -> anyhow::Result<Option<Stack>> {
         );
         return Ok(None);
     }
-    Ok(loaded.stack)
+    Ok(loaded.stack.map(|parsed| Spec {
+        parsed,
+        source: loaded.source,
+    }))
 }
 
 /// Reads the stack's live state.
@@ -42,18 +58,20 @@ pub async fn observe_with(clients: &Clients, stack: &Stack) -> anyhow::Result<Re
 }
 
 /// Plans the spec against what was read, with the calls of each step.
-pub fn make_plan(stack: &Stack, read: &ReadResult) -> anyhow::Result<Plan> {
+pub fn make_plan(spec: &Spec, read: &ReadResult) -> anyhow::Result<Plan> {
+    let stack = &spec.parsed;
     let wanted = desired(stack, &read.network);
     let mut p = plan(&stack.stack, &stack.region, &wanted, &read.observed)?;
-    p.spec = Some(stack.clone());
+    p.spec = Some(spec.source.clone());
     calls::annotate(&mut p);
     Ok(p)
 }
 
 /// Plans the deletion of everything the stack owns.
-pub fn destroy_plan(stack: &Stack, read: &ReadResult) -> anyhow::Result<Plan> {
+pub fn destroy_plan(spec: &Spec, read: &ReadResult) -> anyhow::Result<Plan> {
+    let stack = &spec.parsed;
     let mut p = plan(&stack.stack, &stack.region, &[], &read.observed)?;
-    p.spec = Some(stack.clone());
+    p.spec = Some(spec.source.clone());
     calls::annotate(&mut p);
     Ok(p)
 }

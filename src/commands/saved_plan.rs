@@ -6,8 +6,8 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
+use super::common::Spec;
 use crate::plan::Plan;
-use crate::spec::raw::Stack;
 
 /// Whether `text` is a plan file: a JSON object with a `format_version`. A stack spec in YAML
 /// flow style also starts with `{`, and is not one.
@@ -18,7 +18,7 @@ pub fn is_plan(text: &str) -> bool {
 /// Reads a plan file and checks what can be checked before the stack's lock is taken: its
 /// format, its step graph (ids in order, dependencies that exist, no cycle), and that its
 /// recorded spec is a valid stack.
-pub fn read(file: &Path, text: &str) -> anyhow::Result<(Plan, Stack)> {
+pub fn read(file: &Path, text: &str) -> anyhow::Result<(Plan, Spec)> {
     let p: Plan = serde_json::from_str(text)
         .with_context(|| format!("{} is not a stackctl plan file", file.display()))?;
     if p.format_version != crate::plan::FORMAT_VERSION {
@@ -35,14 +35,14 @@ pub fn read(file: &Path, text: &str) -> anyhow::Result<(Plan, Stack)> {
             file.display()
         );
     }
-    let Some(spec) = p.spec.clone() else {
+    let Some(source) = p.spec.clone() else {
         bail!(
             "{} does not record its stack spec: plan again",
             file.display()
         );
     };
-    revalidate(file, &spec)?;
-    Ok((p, spec))
+    let parsed = revalidate(file, &source)?;
+    Ok((p, Spec { parsed, source }))
 }
 
 fn graph_problem(p: &Plan) -> Option<String> {
@@ -61,19 +61,20 @@ fn graph_problem(p: &Plan) -> Option<String> {
         .map(|i| format!("step {i} is on a cycle"))
 }
 
-/// The recorded spec must pass `validate` as a file would.
-fn revalidate(file: &Path, spec: &Stack) -> anyhow::Result<()> {
-    let yaml = serde_yaml::to_string(spec).context("re-reading the plan's spec")?;
+/// The recorded spec must pass `validate` as a file would; the stack it describes.
+fn revalidate(file: &Path, source: &str) -> anyhow::Result<crate::spec::raw::Stack> {
     let name = format!("{} (its recorded spec)", file.display());
-    let loaded = crate::spec::load_str(&name, &yaml);
-    if loaded.has_errors() {
-        crate::err!("{}", loaded.render());
-        bail!(
-            "{} records a spec that is not valid: plan again",
-            file.display()
-        );
+    let loaded = crate::spec::load_str(&name, source);
+    match loaded.stack {
+        Some(stack) if !loaded.has_errors() => Ok(stack),
+        _ => {
+            crate::err!("{}", loaded.render());
+            bail!(
+                "{} records a spec that is not valid: plan again",
+                file.display()
+            )
+        }
     }
-    Ok(())
 }
 
 /// Refuses a saved plan that differs from the one made now from its spec and AWS, saying
@@ -153,11 +154,19 @@ mod tests {
                 let text = std::fs::read_to_string(&path).expect("read");
                 let loaded = crate::spec::load_str(&path.display().to_string(), &text);
                 let Some(stack) = loaded.stack else { continue };
-                revalidate(&path, &stack).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                let back =
+                    revalidate(&path, &text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                assert_eq!(back, stack, "{}", path.display());
                 n += 1;
             }
         }
         assert!(n >= 10, "{n} specs");
+    }
+
+    #[test]
+    fn a_recorded_spec_that_is_not_valid_is_refused() {
+        let err = revalidate(Path::new("p.json"), "stack: demo\n").expect_err("invalid");
+        assert!(err.to_string().contains("not valid"), "{err}");
     }
 
     #[test]

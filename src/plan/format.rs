@@ -28,8 +28,10 @@
 //!   change (storage autoscaling grew it, an automatic minor upgrade, or a spec lowered where AWS
 //!   never follows): `address`, `attribute`, `aws`, `spec`, `text`.
 //! - `desired[]`: the resources the steps create or update, with every attribute.
-//! - `spec`: the stack spec it was planned from (never a secret: passwords and tokens are
-//!   generated into Secrets Manager at apply time).
+//! - `spec`: (version 4) the text of the stack file it was planned from, as written, which
+//!   `apply PLANFILE` validates and plans again (never a secret: passwords and tokens are
+//!   generated into Secrets Manager at apply time). The planner's own types stay out of the
+//!   format.
 
 use serde::{Deserialize, Serialize};
 
@@ -144,9 +146,10 @@ pub struct Plan {
     pub notes: Vec<Note>,
     pub steps: Vec<Step>,
     pub desired: Vec<Resource>,
-    /// The stack spec the plan was made from, so that `apply PLANFILE` can check AWS again.
+    /// The text of the stack file the plan was made from, so that `apply PLANFILE` can
+    /// validate it and check AWS again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<crate::spec::raw::Stack>,
+    pub spec: Option<String>,
 }
 
 impl Plan {
