@@ -5,31 +5,28 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{ApplyMethod, Parameter};
 use futures::future::try_join_all;
 use serde_json::{Value, json};
 
 use super::AwsKind;
 use super::calls::Planned;
-use super::parameter_group::{self, Answer, Ops, PER_CALL, RESET, ROWS, SET, param_diff};
-use super::row::carried;
+use super::parameter_group::{self, Answer, Described, Ops, PER_CALL, Parameters};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::pages::{Page, all_pages, found_pages};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
+use crate::model::parameter_group::APPLY_TYPES;
 use crate::model::parameter_group::attr::{DESCRIPTION, FAMILY};
-use crate::model::parameter_group::{APPLY_TYPES, applied_at_reboot};
 use crate::model::{Address, Kind};
 use crate::plan::{Call, ObservedResource, Step};
 
-/// The stack's DB parameter group: its name, the parameters the user set, and whether AWS
-/// applies each of those (and of the others whose type was looked up) only at a reboot.
+/// The stack's DB cluster parameter group: its name, the parameters the user set, and whether
+/// AWS applies each of those (and of the others whose type was looked up) only at a reboot.
 pub(crate) struct DbClusterParams {
     name: String,
-    values: BTreeMap<String, String>,
-    /// `static` or `dynamic` (AWS's `ApplyType`), by parameter name.
-    apply_types: BTreeMap<String, String>,
+    /// The apply types are AWS's `ApplyType`, `static` or `dynamic`.
+    params: Parameters,
 }
 
 impl Answer for DbClusterParams {
@@ -40,12 +37,9 @@ impl Answer for DbClusterParams {
         ":cluster-pg:"
     }
     fn values(&self) -> &BTreeMap<String, String> {
-        &self.values
+        &self.params.values
     }
 }
-
-/// One parameter of `DescribeDBClusterParameters`: name, value, apply type.
-type Described = (String, Option<String>, Option<String>);
 
 /// One page of `DescribeDBClusterParameters` of a group: the user's parameters (`Source=user`), or
 /// all of them.
@@ -87,47 +81,26 @@ async fn parameters_page(
 async fn describe_one(c: &Clients, name: String) -> Result<Option<DbClusterParams>, AwsError> {
     let user = found_pages(|marker| parameters_page(c, &name, Some("user"), marker)).await?;
     Ok(user.map(|described| {
-        let mut out = DbClusterParams {
+        let mut params = Parameters::default();
+        params.add(described);
+        DbClusterParams {
             name: name.clone(),
-            values: BTreeMap::new(),
-            apply_types: BTreeMap::new(),
-        };
-        out.add(described);
-        out
+            params,
+        }
     }))
 }
 
 impl DbClusterParams {
-    fn add(&mut self, described: Vec<Described>) {
-        for (name, value, apply_type) in described {
-            if let Some(t) = apply_type {
-                self.apply_types.insert(name.clone(), t);
-            }
-            if let Some(v) = value {
-                self.values.insert(name, v);
-            }
-        }
-    }
-
-    /// Looks up the apply type of the parameters among `wanted` the user has not set yet
-    /// (a second round, only when the spec sets a parameter the group does not have): every
-    /// parameter of the group, page after page.
+    /// Looks up the apply type of the parameters among `wanted` the user has not set yet:
+    /// every parameter of the group, page after page.
     pub(in crate::aws) async fn look_up_types(
         &mut self,
         c: &Clients,
         wanted: &[String],
     ) -> Result<(), AwsError> {
-        if wanted.iter().all(|w| self.apply_types.contains_key(w)) {
-            return Ok(());
-        }
-        let name = self.name().to_owned();
-        let all = all_pages(|marker| parameters_page(c, &name, None, marker)).await?;
-        for (pname, _value, apply_type) in all {
-            if let Some(t) = apply_type.filter(|_| wanted.contains(&pname)) {
-                self.apply_types.entry(pname).or_insert(t);
-            }
-        }
-        Ok(())
+        let name = self.name.clone();
+        let all = || all_pages(|marker| parameters_page(c, &name, None, marker));
+        self.params.look_up_types(wanted, all).await
     }
 }
 
@@ -197,68 +170,38 @@ impl AwsKind for DbClusterParameterGroups {
     }
 }
 
-/// Sets and resets the parameters that differ from AWS's, 20 a call. Dynamic parameters apply
-/// at once ("You can use the immediate value with dynamic parameters only"); static ones, and
-/// any whose type AWS did not give, at the reboot the plan makes a step of each instance using
-/// the group.
+/// Sets and resets the parameters that differ from AWS's (`rds_parameters`).
 async fn send_parameters(
     cx: &StepContext<'_>,
     a: &Address,
     step: Option<&Step>,
 ) -> Result<(), AwsError> {
     let c = cx.clients;
-    let (set, reset) = param_diff(cx)?;
-    let types = cx
-        .observed
-        .and_then(|o| o.facts.get(APPLY_TYPES))
-        .cloned()
-        .unwrap_or_default();
-    let method = |k: &str| {
-        if applied_at_reboot([k], &types).is_empty() {
-            ApplyMethod::Immediate
-        } else {
-            ApplyMethod::PendingReboot
-        }
+    let set = |p| {
+        let b = c.rds.modify_db_cluster_parameter_group();
+        c.call(
+            OPS.set,
+            b.db_cluster_parameter_group_name(&a.name)
+                .set_parameters(Some(p))
+                .send(),
+        )
     };
-    let carried_by = |op| step.map(|s| carried(ROWS, s, op)).unwrap_or_default();
-    for chunk in set.chunks(PER_CALL) {
-        let params = chunk.iter().map(|(k, v)| {
-            Parameter::builder()
-                .parameter_name(k)
-                .parameter_value(v)
-                .apply_method(method(k))
-                .build()
-        });
-        let b = c
-            .rds
-            .modify_db_cluster_parameter_group()
-            .db_cluster_parameter_group_name(&a.name)
-            .set_parameters(Some(params.collect()));
-        c.call(OPS.set, b.send()).await?;
-        cx.sent(OPS.set, &carried_by(SET));
-    }
-    for chunk in reset.chunks(OPS.reset_per_call) {
-        let params = chunk.iter().map(|k| {
-            Parameter::builder()
-                .parameter_name(k)
-                .apply_method(method(k))
-                .build()
-        });
-        let b = c
-            .rds
-            .reset_db_cluster_parameter_group()
-            .db_cluster_parameter_group_name(&a.name)
-            .set_parameters(Some(params.collect()));
-        c.call(OPS.reset, b.send()).await?;
-        cx.sent(OPS.reset, &carried_by(RESET));
-    }
-    Ok(())
+    let reset = |p| {
+        let b = c.rds.reset_db_cluster_parameter_group();
+        c.call(
+            OPS.reset,
+            b.db_cluster_parameter_group_name(&a.name)
+                .set_parameters(Some(p))
+                .send(),
+        )
+    };
+    super::rds_parameters::send(cx, step, &OPS, set, reset).await
 }
 
 /// The group with every row of its table, and the apply types of its parameters as a fact.
 pub(in crate::aws) fn observe(cx: &Context, p: &DbClusterParams) -> ObservedResource {
     let mut o = super::parameter_group::observe(Kind::DbClusterParameterGroup, p, cx);
-    let types: Value = json!(p.apply_types);
+    let types: Value = json!(p.params.apply_types);
     o.facts.insert(APPLY_TYPES.to_owned(), types);
     o
 }

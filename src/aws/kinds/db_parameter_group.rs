@@ -5,23 +5,19 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{ApplyMethod, Parameter};
 use futures::future::try_join_all;
 use serde_json::{Value, json};
 
 use super::AwsKind;
 use super::calls::Planned;
-use super::parameter_group::{
-    self, Answer, Described, Ops, PER_CALL, Parameters, RESET, ROWS, SET, param_diff,
-};
-use super::row::carried;
+use super::parameter_group::{self, Answer, Described, Ops, PER_CALL, Parameters};
 use crate::aws::client::Clients;
 use crate::aws::error::{AwsError, found};
 use crate::aws::pages::{Page, all_pages, found_pages};
 use crate::aws::read::Context;
 use crate::aws::write::{StepContext, rds_tag_list, rds_tags};
+use crate::model::parameter_group::APPLY_TYPES;
 use crate::model::parameter_group::attr::{DESCRIPTION, FAMILY};
-use crate::model::parameter_group::{APPLY_TYPES, applied_at_reboot};
 use crate::model::{Address, Kind};
 use crate::plan::{Call, ObservedResource, Step};
 
@@ -176,62 +172,32 @@ impl AwsKind for DbParameterGroups {
     }
 }
 
-/// Sets and resets the parameters that differ from AWS's, 20 a call. Dynamic parameters apply
-/// at once ("You can use the immediate value with dynamic parameters only"); static ones, and
-/// any whose type AWS did not give, at the reboot the plan makes a step of each instance using
-/// the group.
+/// Sets and resets the parameters that differ from AWS's (`rds_parameters`).
 async fn send_parameters(
     cx: &StepContext<'_>,
     a: &Address,
     step: Option<&Step>,
 ) -> Result<(), AwsError> {
     let c = cx.clients;
-    let (set, reset) = param_diff(cx)?;
-    let types = cx
-        .observed
-        .and_then(|o| o.facts.get(APPLY_TYPES))
-        .cloned()
-        .unwrap_or_default();
-    let method = |k: &str| {
-        if applied_at_reboot([k], &types).is_empty() {
-            ApplyMethod::Immediate
-        } else {
-            ApplyMethod::PendingReboot
-        }
+    let set = |p| {
+        let b = c.rds.modify_db_parameter_group();
+        c.call(
+            OPS.set,
+            b.db_parameter_group_name(&a.name)
+                .set_parameters(Some(p))
+                .send(),
+        )
     };
-    let carried_by = |op| step.map(|s| carried(ROWS, s, op)).unwrap_or_default();
-    for chunk in set.chunks(PER_CALL) {
-        let params = chunk.iter().map(|(k, v)| {
-            Parameter::builder()
-                .parameter_name(k)
-                .parameter_value(v)
-                .apply_method(method(k))
-                .build()
-        });
-        let b = c
-            .rds
-            .modify_db_parameter_group()
-            .db_parameter_group_name(&a.name)
-            .set_parameters(Some(params.collect()));
-        c.call(OPS.set, b.send()).await?;
-        cx.sent(OPS.set, &carried_by(SET));
-    }
-    for chunk in reset.chunks(OPS.reset_per_call) {
-        let params = chunk.iter().map(|k| {
-            Parameter::builder()
-                .parameter_name(k)
-                .apply_method(method(k))
-                .build()
-        });
-        let b = c
-            .rds
-            .reset_db_parameter_group()
-            .db_parameter_group_name(&a.name)
-            .set_parameters(Some(params.collect()));
-        c.call(OPS.reset, b.send()).await?;
-        cx.sent(OPS.reset, &carried_by(RESET));
-    }
-    Ok(())
+    let reset = |p| {
+        let b = c.rds.reset_db_parameter_group();
+        c.call(
+            OPS.reset,
+            b.db_parameter_group_name(&a.name)
+                .set_parameters(Some(p))
+                .send(),
+        )
+    };
+    super::rds_parameters::send(cx, step, &OPS, set, reset).await
 }
 
 /// The group with every row of its table, and the apply types of its parameters as a fact.
