@@ -89,6 +89,10 @@ pub struct Note {
     pub spec: Value,
     /// Why nothing is planned, and what to write in the spec instead.
     pub text: String,
+    /// The value AWS holds for the maintenance window, when it holds one: work AWS will do by
+    /// itself, so the plan never says the stack simply matches its spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<Value>,
 }
 
 /// Adds `attr` to what the plan does to `address`: to its update, which becomes `action` (an

@@ -168,21 +168,36 @@ fn diff_resource(
     for spec in kind.attrs {
         let want = desired.get(spec.name);
         let have = observed.resource.get(spec.name);
+        let held = observed.pending.get(spec.name);
         if satisfied(spec, want, have, desired) {
-            if let Some(text) = accepted_note(spec, want, have) {
+            let text = match held.filter(|p| !satisfied(spec, want, p, desired)) {
+                Some(p) => Some(format!(
+                    "AWS holds a change to {} for the maintenance window that the spec does not ask for; AWS applies it then, and the next plan puts the spec's value back",
+                    shown(spec, p)
+                )),
+                None => accepted_note(spec, want, have),
+            };
+            if let Some(text) = text {
                 notes.push(Note {
                     address: desired.address.clone(),
                     attribute: spec.name.to_owned(),
                     aws: shown(spec, have),
                     spec: shown(spec, want),
                     text,
+                    held: held.map(|p| shown(spec, p)),
                 });
             }
             continue;
         }
-        if let Some(p) = observed.pending.get(spec.name)
-            && satisfied(spec, want, p, desired)
-        {
+        if let Some(p) = held.filter(|p| satisfied(spec, want, p, desired)) {
+            notes.push(Note {
+                address: desired.address.clone(),
+                attribute: spec.name.to_owned(),
+                aws: shown(spec, have),
+                spec: shown(spec, want),
+                text: "held by AWS for the maintenance window, as the spec asks: AWS applies it then, and it is not asked for again".to_owned(),
+                held: Some(shown(spec, p)),
+            });
             continue;
         }
         if let Some(reason) = spec.refusal {

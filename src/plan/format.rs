@@ -157,6 +157,12 @@ impl Plan {
         self.changes.is_empty()
     }
 
+    /// Whether AWS holds changes for the maintenance window: work AWS does by itself, not a
+    /// change for apply, but never "matches its spec" either.
+    pub fn holds_for_the_window(&self) -> bool {
+        self.notes.iter().any(|n| n.held.is_some())
+    }
+
     /// The longest chain of steps that wait on one another.
     pub fn depth(&self) -> usize {
         let deps: Vec<Vec<usize>> = self.steps.iter().map(|s| s.depends_on.clone()).collect();

@@ -26,8 +26,8 @@ pub fn text(plan: &Plan) -> String {
     if plan.is_empty() {
         let _ = writeln!(
             out,
-            "No drift: stack {} in {} matches its spec.",
-            plan.stack, plan.region
+            "{}",
+            super::plan::nothing_to_apply(plan, "No drift", "matches its spec")
         );
         if !plan.notes.is_empty() {
             out.push('\n');
@@ -72,7 +72,11 @@ pub fn text(plan: &Plan) -> String {
 pub fn markdown(plan: &Plan) -> String {
     let mut out = format!("## Drift in stack `{}` ({})\n\n", plan.stack, plan.region);
     if plan.is_empty() {
-        out.push_str("No drift: live state matches the spec.\n");
+        out.push_str(if plan.holds_for_the_window() {
+            "No drift to apply: the stack waits for changes AWS holds for the maintenance window (below).\n"
+        } else {
+            "No drift: live state matches the spec.\n"
+        });
         out.push_str(&super::plan_markdown::notes(plan));
         return out;
     }

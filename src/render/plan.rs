@@ -134,8 +134,8 @@ pub fn render_detailed(plan: &Plan, style: &Style, detail: Detail) -> String {
     if plan.is_empty() {
         let _ = writeln!(
             out,
-            "No changes: stack {} in {} matches its spec.",
-            plan.stack, plan.region
+            "{}",
+            nothing_to_apply(plan, "No changes", "matches its spec")
         );
         if !plan.notes.is_empty() {
             out.push('\n');
@@ -184,6 +184,19 @@ pub fn render_detailed(plan: &Plan, style: &Style, detail: Detail) -> String {
 
 /// What AWS has that differs from the spec without being a change, one line each (nothing
 /// when there is none).
+/// The first line of a plan (or drift) with nothing to apply: it matches its spec, or AWS holds
+/// changes for the maintenance window (the notes say which).
+pub fn nothing_to_apply(plan: &Plan, none: &str, matches: &str) -> String {
+    if plan.holds_for_the_window() {
+        format!(
+            "Nothing to apply: stack {} in {} waits for changes AWS holds for the maintenance window (below).",
+            plan.stack, plan.region
+        )
+    } else {
+        format!("{none}: stack {} in {} {matches}.", plan.stack, plan.region)
+    }
+}
+
 pub fn notes(plan: &Plan, style: &Style) -> String {
     let mut out = String::new();
     if plan.notes.is_empty() {

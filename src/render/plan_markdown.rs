@@ -13,7 +13,11 @@ use crate::plan::{Action, Change, Plan};
 pub fn markdown(plan: &Plan) -> String {
     let mut out = format!("## Plan for stack `{}` ({})\n\n", plan.stack, plan.region);
     if plan.is_empty() {
-        out.push_str("No changes: the stack matches its spec.\n");
+        out.push_str(if plan.holds_for_the_window() {
+            "Nothing to apply: the stack waits for changes AWS holds for the maintenance window (below).\n"
+        } else {
+            "No changes: the stack matches its spec.\n"
+        });
         out.push_str(&notes(plan));
         return out;
     }

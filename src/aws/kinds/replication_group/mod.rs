@@ -4,9 +4,11 @@
 
 mod rows;
 
+use std::collections::BTreeMap;
+
 use aws_sdk_elasticache::types::{CacheCluster, ReplicationGroup};
 use futures::future::try_join_all;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::AwsKind;
 use super::Req;
@@ -18,8 +20,8 @@ use crate::aws::read::{Context, observed, with_endpoint};
 use crate::aws::watch::{Until, Watched};
 use crate::aws::write::{Sensitive, StepContext, cache_tags};
 use crate::model::redis::attr::{
-    AUTH_TOKEN, NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD, SECURITY_GROUPS, TAGS, TRANSIT_ENCRYPTION,
-    TRANSIT_ENCRYPTION_MODE,
+    AUTH_TOKEN, ENGINE_VERSION, NODE_TYPE, NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD, SECURITY_GROUPS,
+    TAGS, TRANSIT_ENCRYPTION, TRANSIT_ENCRYPTION_MODE,
 };
 use crate::model::secret::auth_token_secret_name;
 use crate::model::{Address, Kind, Resource, spec_of};
@@ -376,6 +378,7 @@ pub(in crate::aws) fn observe(
         }
     }
     let mut o = observed(resource, cx.owned_arn(arn), rg.status().unwrap_or_default());
+    o.pending = held(member);
     if let Some(a) = arn {
         o.ids.insert("arn".into(), a.to_owned());
     }
@@ -400,3 +403,20 @@ pub(in crate::aws) fn observe(
 
 #[cfg(test)]
 mod tests;
+
+/// What AWS holds for the maintenance window on the group's nodes (the first member's
+/// `PendingModifiedValues`), in the model's form: a change made with ApplyImmediately=false,
+/// by stackctl or anyone else.
+fn held(member: Option<&CacheCluster>) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    let Some(p) = member.and_then(|m| m.pending_modified_values()) else {
+        return out;
+    };
+    if let Some(v) = p.engine_version() {
+        out.insert(ENGINE_VERSION.to_owned(), json!(v));
+    }
+    if let Some(t) = p.cache_node_type() {
+        out.insert(NODE_TYPE.to_owned(), json!(t));
+    }
+    out
+}
