@@ -421,6 +421,25 @@ async fn apply_types(
     tokio::try_join!(db, cache, cluster).map(|_| ())
 }
 
+/// A master password RDS does not manage reads as `generated` (AWS says no more); without the
+/// stack's generated secret of that database it came from a secret the stack does not own,
+/// the team's (`password: {secret_arn}`), and reads as `secret_arn`.
+fn not_generated(obs: &mut Observed, stack: &str, secret_arns: &BTreeMap<String, String>) {
+    for (a, o) in obs.resources.iter_mut() {
+        let own = crate::model::secret::master_secret_name(stack, &a.name);
+        if matches!(
+            a.kind,
+            crate::model::Kind::DbInstance | crate::model::Kind::DbCluster
+        ) && o.resource.str("master_password") == Some("generated")
+            && !secret_arns.contains_key(&own)
+        {
+            o.resource
+                .attrs
+                .insert("master_password".to_owned(), "secret_arn".into());
+        }
+    }
+}
+
 /// The observed stack from what AWS answered, each kind in the model's form. The order of the
 /// kinds matters where two answers name one resource: the later one stands.
 fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
@@ -485,6 +504,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         }
         obs.insert(secret::observe(&cx, sec));
     }
+    not_generated(&mut obs, stack, &secret_arns);
     let known_proxy = a.proxy.as_ref().and_then(ProxyParts::arn);
     proxy::insert_strays(&mut obs, &cx, &a.strays, &a.stray_endpoints, known_proxy);
     if let Some(parts) = &a.proxy {

@@ -195,6 +195,24 @@ impl Rules<'_> {
             )
             .hint("e.g. `dbadmin`");
         }
+        if let Some(arn) = db.master_user.password.secret_arn() {
+            if !is_arn(arn, "secretsmanager") || !arn.contains(":secret:") {
+                self.error(
+                    "database.master_user.password.secret_arn",
+                    format!("`{arn}` is not a Secrets Manager secret ARN"),
+                )
+                .allowed("`arn:aws:secretsmanager:<region>:<account>:secret:<name>`")
+                .hint("the ARN of the secret the team keeps, a JSON object with `username` and `password`; or `password: generated`");
+            }
+            if db.master_user.secret_kms_key_id.is_some() {
+                self.error(
+                    "database.master_user.secret_kms_key_id",
+                    "names the key of a secret stackctl generates, but the password is in the team's secret, which stackctl never changes",
+                )
+                .allowed("with `password: generated`")
+                .hint("remove it: the team's secret keeps its own key");
+            }
+        }
         if db.master_user.secret_kms_key_id.is_some()
             && db.master_user.password == PasswordSource::RdsManaged
         {
