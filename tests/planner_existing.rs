@@ -103,3 +103,79 @@ fn moving_from_a_generated_password_to_the_teams_secret_sets_it_and_deletes_only
         .collect();
     assert_eq!(deleted, ["secret.stackctl/demo/demo-db/master"]);
 }
+
+#[test]
+fn an_existing_parameter_group_is_referenced_never_a_resource_of_the_stack() {
+    let s = stack("fixtures/valid/database-existing-parameter-group.yaml");
+    let d = desired(&s, &net());
+    assert!(
+        !d.iter().any(|r| r.address.kind == Kind::DbParameterGroup),
+        "the stack must not own the team's group: {d:#?}"
+    );
+    for a in [
+        Address::new(Kind::DbInstance, "demo-db"),
+        Address::new(Kind::DbReplica, "demo-db-replica-1"),
+    ] {
+        let r = d.iter().find(|r| r.address == a).expect("instance");
+        assert_eq!(r.get("parameter_group"), &json!("team-postgres16"), "{a}");
+    }
+    let p = plan_for(&s, &net(), &as_applied(&s, &net()));
+    assert!(p.changes.is_empty(), "{:#?}", p.changes);
+
+    let c = stack("fixtures/valid/aurora-existing-cluster-parameter-group.yaml");
+    let d = desired(&c, &net());
+    assert!(
+        !d.iter()
+            .any(|r| r.address.kind == Kind::DbClusterParameterGroup)
+    );
+    let cluster = d
+        .iter()
+        .find(|r| r.address.kind == Kind::DbCluster)
+        .expect("cluster");
+    assert_eq!(
+        cluster.get("parameter_group"),
+        &json!("team-aurora-postgresql16")
+    );
+    assert!(
+        plan_for(&c, &net(), &as_applied(&c, &net()))
+            .changes
+            .is_empty()
+    );
+}
+
+#[test]
+fn moving_to_an_existing_group_deletes_only_the_stacks_own_after_the_move() {
+    let s = stack("fixtures/valid/database-existing-parameter-group.yaml");
+    let mut was = s.clone();
+    was.database.parameter_group = Some(stackctl::spec::raw::ParameterGroup {
+        name: None,
+        family: "postgres16".into(),
+        parameters: Default::default(),
+    });
+    let p = plan_for(&s, &net(), &as_applied(&was, &net()));
+    let moved = p
+        .changes
+        .iter()
+        .find(|c| c.address == Address::new(Kind::DbInstance, "demo-db"))
+        .unwrap_or_else(|| panic!("{:#?}", p.changes));
+    assert!(
+        moved
+            .attributes
+            .iter()
+            .any(|a| a.name == "parameter_group" && a.new == json!("team-postgres16")),
+        "{moved:#?}"
+    );
+    let deleted: Vec<String> = p
+        .steps
+        .iter()
+        .filter(|st| serde_json::to_value(st.op).expect("op") == json!("delete"))
+        .map(|st| st.address.to_string())
+        .collect();
+    assert_eq!(deleted, ["db_parameter_group.demo-db-postgres16"]);
+    let delete = offline::step_of(&p, "db_parameter_group.demo-db-postgres16", "delete");
+    let update = offline::step_of(&p, "db_instance.demo-db", "update");
+    assert!(
+        offline::after(&p, delete, update),
+        "the group is deleted after the move"
+    );
+}

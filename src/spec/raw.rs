@@ -517,11 +517,19 @@ pub enum ApplyChanges {
     InMaintenanceWindow,
 }
 
-/// A parameter group owned by the stack.
+/// A parameter group owned by the stack (`{family, parameters}`), or one that already exists,
+/// by name (`{name}`: referenced, read, never changed or deleted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParameterGroup {
-    /// Parameter group family, e.g. `postgres16`, `mysql8.0`, `redis7`.
+    /// An existing group, by name, instead of one of the stack's (the database's and the
+    /// Aurora cluster's only): it must exist, of the engine's family; stackctl never changes
+    /// or deletes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Parameter group family, e.g. `postgres16`, `mysql8.0`, `redis7` (required without
+    /// `name`).
+    #[serde(default)]
     pub family: String,
     /// Parameters that differ from the family's defaults.
     #[serde(default)]

@@ -17,6 +17,7 @@
 //! assembles the observed stack.
 
 mod ec2;
+mod existing_groups;
 mod tagging;
 
 pub use crate::aws::kinds::alarm::existing as existing_alarms;
@@ -231,15 +232,19 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let cluster_pg: Vec<String> = db
         .cluster_parameter_group
         .iter()
+        .filter(|pg| pg.name.is_none())
         .map(|pg| group_name(s, "cluster", &pg.family))
         .collect();
 
+    // Existing parameter groups the spec names: each must exist, of the engine's family.
+    existing_groups::check(c, stack).await?;
     let alarm_names: Vec<String> = stack.alarms.iter().map(|a| a.name.clone()).collect();
     // The stack's DB parameter groups (the primary's, each replica's own), each with the
     // parameters the spec sets in it.
     let db_groups: Vec<(String, Vec<String>)> = db
         .parameter_group
         .iter()
+        .filter(|pg| pg.name.is_none())
         .map(|pg| (group_name(s, "db", &pg.family), pg))
         .chain(db.replicas.iter().filter_map(|r| {
             let pg = r.parameter_group.as_ref()?;
