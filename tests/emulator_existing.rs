@@ -7,7 +7,8 @@
 //! and drift finds nothing; the secret's value is never in the plan or apply's output; destroy
 //! leaves the secret and the group in place, untouched: the secret's value, versions and tags,
 //! the group's parameters and tags are as before (the stack must never delete what it does not
-//! own). A group that does not exist stops the plan, naming it.
+//! own). A secret or a group that does not exist, or a group of another family, stops the plan,
+//! naming it; destroy does not need them.
 
 mod common;
 
@@ -284,6 +285,19 @@ async fn an_rds_primary_and_its_proxy_use_the_teams_secret_which_destroy_leaves_
         "{}",
         text(&o)
     );
+
+    // So does a secret that is not there.
+    let gone = arn.replace("db-credentials", "db-nowhere");
+    let nowhere = write_spec(&name, &yaml.replace(&arn, &gone).replace("MISSING", &group));
+    let o = run_ok(&["plan", nowhere.to_str().expect("path")], 1);
+    assert!(
+        text(&o).contains(&format!("the secret `{gone}` does not exist")),
+        "{}",
+        text(&o)
+    );
+
+    // Destroy needs none of it: a spec naming what is gone still destroys (nothing, here).
+    destroy(&nowhere);
 
     // A group of another family stops it too: AWS reports the family, the engine needs its own.
     let old = format!("{name}-team-pg15");

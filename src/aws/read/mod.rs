@@ -17,7 +17,7 @@
 //! assembles the observed stack.
 
 mod ec2;
-mod existing_groups;
+mod existing;
 mod tagging;
 
 pub use crate::aws::kinds::alarm::existing as existing_alarms;
@@ -67,6 +67,9 @@ use tagging::owned_arns;
 pub struct ReadResult {
     pub network: NetworkIds,
     pub observed: Observed,
+    /// What is wrong with what the spec names that already exists (`read::existing`): a plan
+    /// of the spec stops on it; a destroy, which needs none of it, does not.
+    pub refused: Vec<String>,
 }
 
 pub(in crate::aws) fn tag_map<'a>(
@@ -236,8 +239,9 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         .map(|pg| group_name(s, "cluster", &pg.family))
         .collect();
 
-    // Existing parameter groups the spec names: each must exist, of the engine's family.
-    existing_groups::check(c, stack).await?;
+    // What the spec names that exists already (a master secret, parameter groups): each must
+    // exist, a group of the engine's family.
+    let refused = existing::check(c, stack).await?;
     let alarm_names: Vec<String> = stack.alarms.iter().map(|a| a.name.clone()).collect();
     // The stack's DB parameter groups (the primary's, each replica's own), each with the
     // parameters the spec sets in it.
@@ -377,7 +381,11 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         alarms,
     };
     let observed = observe(s, &network.vpc_id, &answers);
-    Ok(ReadResult { network, observed })
+    Ok(ReadResult {
+        network,
+        observed,
+        refused,
+    })
 }
 
 /// When AWS applies each parameter the spec sets and a group (DB, cache or DB cluster) does not

@@ -1,7 +1,8 @@
-//! Parameter groups that already exist, named by the spec (`parameter_group: {name}`,
-//! `cluster_parameter_group: {name}`): read to check that each exists and is of the engine's
-//! family, where AWS reports one. They are referenced, never changed or deleted, and never
-//! observed as resources of the stack's.
+//! What already exists and the spec names: the team's master secret (`password: {secret_arn}`,
+//! DescribeSecret: its metadata, never its value) and parameter groups (`parameter_group:
+//! {name}`, `cluster_parameter_group: {name}`), read to check that each exists, a group of the
+//! engine's family where AWS reports one. They are referenced, never changed or deleted, and
+//! never observed as resources of the stack's.
 
 use super::super::client::Clients;
 use super::super::error::{AwsError, found};
@@ -9,9 +10,10 @@ use crate::spec::raw::Stack;
 use crate::spec::rules::aurora::cluster_family;
 use crate::spec::rules::database::db_family;
 
-/// Fails with what is wrong when a named group is missing or of another family. Only a spec
-/// that names one makes a call.
-pub(super) async fn check(c: &Clients, stack: &Stack) -> Result<(), AwsError> {
+/// What is wrong with what the spec names: a secret or group missing (or being deleted), a
+/// group of another family; a plan of the spec stops on it, a destroy does not need it. Only a
+/// spec that names one makes a call; an error is AWS's.
+pub(super) async fn check(c: &Clients, stack: &Stack) -> Result<Vec<String>, AwsError> {
     let db = &stack.database;
     let db_group = db
         .parameter_group
@@ -23,7 +25,7 @@ pub(super) async fn check(c: &Clients, stack: &Stack) -> Result<(), AwsError> {
         .and_then(|pg| pg.name.as_deref());
     let db_check = async {
         let Some(name) = db_group else {
-            return Ok(());
+            return Ok(None);
         };
         let r = c
             .call(
@@ -39,17 +41,20 @@ pub(super) async fn check(c: &Clients, stack: &Stack) -> Result<(), AwsError> {
                 .first()
                 .map(|g| g.db_parameter_group_family().map(str::to_owned))
         });
-        judge(
-            "database.parameter_group.name",
-            "DB parameter group",
-            name,
-            family,
-            db_family(db.engine, &db.engine_version),
+        Ok::<_, AwsError>(
+            judge(
+                "database.parameter_group.name",
+                "DB parameter group",
+                name,
+                family,
+                db_family(db.engine, &db.engine_version),
+            )
+            .err(),
         )
     };
     let cluster_check = async {
         let Some(name) = cluster_group else {
-            return Ok(());
+            return Ok(None);
         };
         let r = c
             .call(
@@ -65,15 +70,36 @@ pub(super) async fn check(c: &Clients, stack: &Stack) -> Result<(), AwsError> {
                 .first()
                 .map(|g| g.db_parameter_group_family().map(str::to_owned))
         });
-        judge(
-            "database.cluster_parameter_group.name",
-            "DB cluster parameter group",
-            name,
-            family,
-            Some(cluster_family(db.engine, &db.engine_version)),
+        Ok::<_, AwsError>(
+            judge(
+                "database.cluster_parameter_group.name",
+                "DB cluster parameter group",
+                name,
+                family,
+                Some(cluster_family(db.engine, &db.engine_version)),
+            )
+            .err(),
         )
     };
-    tokio::try_join!(db_check, cluster_check).map(|_| ())
+    let secret_check = async {
+        let Some(arn) = db.master_user.password.secret_arn() else {
+            return Ok(None);
+        };
+        let r = c
+            .call(
+                "secretsmanager:DescribeSecret",
+                c.secrets.describe_secret().secret_id(arn).send(),
+            )
+            .await;
+        Ok::<_, AwsError>(match found(r)? {
+            Some(d) if d.deleted_date().is_none() => None,
+            _ => Some(format!(
+                "database.master_user.password.secret_arn: the secret `{arn}` does not exist or is scheduled for deletion: the team's secret must be there before the stack (stackctl never creates it)"
+            )),
+        })
+    };
+    let (a, b, c) = tokio::try_join!(db_check, cluster_check, secret_check)?;
+    Ok([a, b, c].into_iter().flatten().collect())
 }
 
 /// `found`: `None` when AWS has no such group, `Some(None)` when it reports no family.
@@ -83,21 +109,15 @@ fn judge(
     name: &str,
     found: Option<Option<String>>,
     expected: Option<String>,
-) -> Result<(), AwsError> {
+) -> Result<(), String> {
     let Some(family) = found else {
-        return Err(AwsError::other(
-            "plan",
-            format!(
-                "{key}: the {what} `{name}` does not exist: create it first (stackctl only references an existing group), or give `{{family, parameters}}` for a group of the stack's"
-            ),
+        return Err(format!(
+            "{key}: the {what} `{name}` does not exist: create it first (stackctl only references an existing group), or give `{{family, parameters}}` for a group of the stack's"
         ));
     };
     match (family, expected) {
-        (Some(f), Some(e)) if f != e => Err(AwsError::other(
-            "plan",
-            format!(
-                "{key}: the {what} `{name}` is of family `{f}`, the engine needs `{e}`: name a group of that family"
-            ),
+        (Some(f), Some(e)) if f != e => Err(format!(
+            "{key}: the {what} `{name}` is of family `{f}`, the engine needs `{e}`: name a group of that family"
         )),
         _ => Ok(()),
     }
@@ -129,7 +149,7 @@ mod tests {
             Some("postgres16".into()),
         )
         .expect_err("family");
-        assert!(other.to_string().contains("family `postgres15`"), "{other}");
+        assert!(other.contains("family `postgres15`"), "{other}");
         assert!(
             judge(
                 "k",
