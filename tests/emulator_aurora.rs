@@ -5,7 +5,9 @@
 //! endpoint, and the alarms; the next plan is empty and drift finds
 //! nothing; `stackctl output` prints the writer and reader endpoints; raising `max_acu` plans one online change of the cluster and applies it; destroy
 //! switches deletion protection off, deletes the instances before the cluster, and leaves
-//! nothing tagged.
+//! nothing tagged. A cluster changed behind the stack's back (backup retention, capacity range)
+//! is reported by drift, exactly those attributes with AWS's and the spec's values, and apply
+//! puts them back.
 
 mod common;
 
@@ -182,4 +184,84 @@ async fn the_seed_s_aurora_stack_applies_replans_empty_changes_its_capacity_and_
     destroy(&spec);
     let left = tagged(&name).await;
     assert!(left.is_empty(), "still tagged after destroy: {left:?}");
+}
+
+/// An Aurora cluster changed behind the stack's back: drift reports exactly that attribute,
+/// with AWS's value and the spec's, and apply puts it back.
+#[tokio::test]
+async fn a_cluster_s_drifted_backup_retention_and_capacity_are_reported_and_apply_restores_them() {
+    let name = unique("aud");
+    let (spec, _) = aurora_stack(&name).await;
+    let p = spec.to_str().expect("path");
+    apply(&spec);
+    assert_plan_empty(&spec);
+
+    // Another client changes the cluster's backup retention and its capacity range.
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    rds.modify_db_cluster()
+        .db_cluster_identifier(&name)
+        .backup_retention_period(1)
+        .serverless_v2_scaling_configuration(
+            aws_sdk_rds::types::ServerlessV2ScalingConfiguration::builder()
+                .min_capacity(0.5)
+                .max_capacity(8.0)
+                .build(),
+        )
+        .apply_immediately(true)
+        .send()
+        .await
+        .expect("out-of-band edit");
+
+    let out = run_ok(&["drift", "--format", "json", p], 2);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("drift JSON");
+    assert_eq!(report["drifted"], true);
+    let changes = report["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "only the cluster drifted: {report:#}");
+    let attrs = changes[0]["attributes"].as_array().expect("attributes");
+    let mut seen: Vec<(String, serde_json::Value, serde_json::Value)> = attrs
+        .iter()
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap_or_default().to_owned(),
+                a["live"].clone(),
+                a["desired"].clone(),
+            )
+        })
+        .collect();
+    seen.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        seen,
+        [
+            (
+                "backup_retention_days".to_owned(),
+                serde_json::json!(1),
+                serde_json::json!(7)
+            ),
+            (
+                "serverless_v2_max_acu".to_owned(),
+                serde_json::json!(8.0),
+                serde_json::json!(16.0)
+            ),
+        ],
+        "{report:#}"
+    );
+    let text_out = run_ok(&["drift", p], 2);
+    assert!(
+        String::from_utf8_lossy(&text_out.stdout)
+            .contains("backup_retention_days: live 1, desired 7"),
+        "{}",
+        text(&text_out)
+    );
+
+    apply(&spec);
+    let c = describe_cluster(&name).await;
+    assert_eq!(c.backup_retention_period(), Some(7));
+    assert_eq!(
+        c.serverless_v2_scaling_configuration()
+            .and_then(|r| r.max_capacity()),
+        Some(16.0)
+    );
+    run_ok(&["drift", p], 0);
+    assert_plan_empty(&spec);
+    destroy(&spec);
 }

@@ -19,6 +19,7 @@ fn with_databases(value: &str, cluster_mode: bool) -> Stack {
     let mut s = stack("stacks/staging.yaml");
     let r = s.redis.as_mut().expect("staging has Redis");
     r.parameter_group = Some(ParameterGroup {
+        name: None,
         family: "redis7".into(),
         parameters: [("databases".to_owned(), ParamValue(value.into()))].into(),
     });

@@ -18,6 +18,7 @@ const PRIMARY_GROUP: &str = "shop-staging-db-postgres16";
 fn with_own_group() -> Stack {
     let mut s = stack("stacks/staging.yaml");
     s.database.replicas[0].parameter_group = Some(ParameterGroup {
+        name: None,
         family: "postgres16".into(),
         parameters: [("work_mem".to_owned(), ParamValue("8192".into()))].into(),
     });

@@ -59,6 +59,9 @@ pub async fn observe_with(clients: &Clients, stack: &Stack) -> anyhow::Result<Re
 
 /// Plans the spec against what was read, with the calls of each step.
 pub fn make_plan(spec: &Spec, read: &ReadResult) -> anyhow::Result<Plan> {
+    if !read.refused.is_empty() {
+        anyhow::bail!("{}", read.refused.join("\n"));
+    }
     let stack = &spec.parsed;
     let wanted = desired(stack, &read.network);
     let mut p = plan(&stack.stack, &stack.region, &wanted, &read.observed)?;

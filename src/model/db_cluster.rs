@@ -11,7 +11,7 @@ use super::db_instance::IN_SYNC;
 use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
 use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::{ApplyChanges, PasswordSource};
+use crate::spec::raw::ApplyChanges;
 use attr::*;
 
 /// The cluster's and its instances' attributes, each name written once (the rows here, the
@@ -121,7 +121,10 @@ pub static DB_CLUSTER: KindSpec = KindSpec {
                 "AWS has no call to change it: ModifyDBCluster has no MasterUsername parameter",
             )]),
         // `rds_managed` or `generated`.
-        AttrSpec::online(MASTER_PASSWORD).sources(&[CLUSTER_AT_ONCE]),
+        // As the DB instance's: compared by its source (`Compare::PasswordSource`).
+        AttrSpec::online(MASTER_PASSWORD)
+            .compare(Compare::PasswordSource)
+            .sources(&[CLUSTER_AT_ONCE]),
         AttrSpec::online(BACKUP_RETENTION_DAYS).sources(&[CLUSTER_AT_ONCE, CLUSTER_NO_OUTAGE]),
         AttrSpec::online(BACKUP_WINDOW)
             .compare(Compare::IgnoreCase)
@@ -262,13 +265,7 @@ pub(super) fn desired_cluster(
         .set(PORT, db.port.unwrap_or(db.engine.default_port()))
         .set(DATABASE_NAME, json!(db.database_name))
         .set(MASTER_USERNAME, db.master_user.username.clone())
-        .set(
-            MASTER_PASSWORD,
-            match db.master_user.password {
-                PasswordSource::RdsManaged => "rds_managed",
-                PasswordSource::Generated => "generated",
-            },
-        )
+        .set(MASTER_PASSWORD, db.master_user.password.row_value())
         .set(BACKUP_RETENTION_DAYS, db.backup.retention_days)
         .set(BACKUP_WINDOW, json!(db.backup.window))
         .set(

@@ -13,7 +13,7 @@ use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
 use super::parameter_group::{group_name, replica_role};
 use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::{ApplyChanges, EnhancedMonitoring, PasswordSource, Storage, StorageType};
+use crate::spec::raw::{ApplyChanges, EnhancedMonitoring, Storage, StorageType};
 use attr::*;
 
 /// The DB instance's and replica's attributes, each name written once: a misspelt one does
@@ -211,8 +211,9 @@ pub static DB_INSTANCE: KindSpec = KindSpec {
                 RDS_MASTER_ACCOUNTS,
                 "You can't change the master user name after the DB instance is created.",
             )]),
-        // `rds_managed` or `generated`.
-        AttrSpec::online(MASTER_PASSWORD).sources(&[
+        // `rds_managed`, `generated` or `secret_arn:<ARN>` (the team's secret, compared as
+        // `secret_arn`: AWS does not say which secret a password came from).
+        AttrSpec::online(MASTER_PASSWORD).compare(Compare::PasswordSource).sources(&[
             Source::doc(
                 RDS_SETTINGS,
                 "If you are turning on or turning off automatic master user password management, the change occurs immediately. This change ignores the apply immediately setting.",
@@ -581,13 +582,7 @@ pub(super) fn desired_instance(
         .set(PORT, db.port.unwrap_or(db.engine.default_port()))
         .set(DATABASE_NAME, json!(db.database_name))
         .set(MASTER_USERNAME, db.master_user.username.clone())
-        .set(
-            MASTER_PASSWORD,
-            match db.master_user.password {
-                PasswordSource::RdsManaged => "rds_managed",
-                PasswordSource::Generated => "generated",
-            },
-        )
+        .set(MASTER_PASSWORD, db.master_user.password.row_value())
         .set(BACKUP_RETENTION_DAYS, db.backup.retention_days)
         .set(BACKUP_WINDOW, json!(db.backup.window))
         .set(

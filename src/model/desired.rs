@@ -151,11 +151,14 @@ pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
 fn desired_instances(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
     let stack = cx.stack;
     let db = &stack.database;
+    // An existing group, by name, is referenced and never a resource of the stack's.
+    let existing = db.parameter_group.as_ref().and_then(|pg| pg.name.clone());
     let db_pg = db
         .parameter_group
         .as_ref()
+        .filter(|pg| pg.name.is_none())
         .map(|pg| parameter_group::desired_parameter_group(cx, Kind::DbParameterGroup, "db", pg));
-    let db_pg = push_named(out, db_pg);
+    let db_pg = push_named(out, db_pg).or(existing);
     for rep in &db.replicas {
         let own = rep.parameter_group.as_ref().map(|pg| {
             let role = parameter_group::replica_role(&rep.identifier);
@@ -185,10 +188,23 @@ fn desired_instances(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
 /// The Aurora cluster with its cluster parameter group and secret, its instances and its proxy.
 fn desired_cluster(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
     let db = &cx.stack.database;
-    let pg = db.cluster_parameter_group.as_ref().map(|pg| {
-        parameter_group::desired_parameter_group(cx, Kind::DbClusterParameterGroup, "cluster", pg)
-    });
-    let pg = push_named(out, pg);
+    let existing = db
+        .cluster_parameter_group
+        .as_ref()
+        .and_then(|pg| pg.name.clone());
+    let pg = db
+        .cluster_parameter_group
+        .as_ref()
+        .filter(|pg| pg.name.is_none())
+        .map(|pg| {
+            parameter_group::desired_parameter_group(
+                cx,
+                Kind::DbClusterParameterGroup,
+                "cluster",
+                pg,
+            )
+        });
+    let pg = push_named(out, pg).or(existing);
     let master_secret = push_named(out, secret::desired_master_secret(cx));
     let cluster = db_cluster::desired_cluster(cx, pg.as_deref(), master_secret.as_deref());
     let cluster_addr = cluster.address.clone();

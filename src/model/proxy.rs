@@ -268,7 +268,7 @@ fn proxy(cx: &Inputs<'_>, p: &Proxy, primary: &Address, master_secret: Option<&s
         .auth
         .secret_arn
         .clone()
-        .unwrap_or_else(|| master_auth_secret(&db.identifier, db.master_user.password));
+        .unwrap_or_else(|| master_auth_secret(&db.identifier, &db.master_user.password));
     let mut proxy = Resource::new(Kind::Proxy, &p.name)
         .set(px::ENGINE_FAMILY, family)
         .set(px::ROLE_ARN, p.role_arn.clone())

@@ -66,10 +66,12 @@ pub fn auth_token_secret_name(stack: &str, group: &str) -> String {
 /// (the secret RDS manages for the instance) or `master:<db>:generated` (the secret stackctl
 /// generated). The mode is part of the value because the two are different secrets: a new
 /// master password source makes the proxy's secret change in the same plan.
-pub fn master_auth_secret(db: &str, source: crate::spec::raw::PasswordSource) -> String {
+/// A team's existing secret (`password: {secret_arn}`) is its ARN, as a proxy's own secret is.
+pub fn master_auth_secret(db: &str, source: &crate::spec::raw::PasswordSource) -> String {
     let mode = match source {
         crate::spec::raw::PasswordSource::RdsManaged => "rds_managed",
         crate::spec::raw::PasswordSource::Generated => "generated",
+        crate::spec::raw::PasswordSource::SecretArn(arn) => return arn.clone(),
     };
     format!("master:{db}:{mode}")
 }
@@ -134,7 +136,7 @@ mod tests {
             (PasswordSource::RdsManaged, true),
             (PasswordSource::Generated, false),
         ] {
-            let v = master_auth_secret("shop-db", source);
+            let v = master_auth_secret("shop-db", &source);
             assert_eq!(parse_master_auth_secret(&v), Some(("shop-db", managed)));
         }
         assert_eq!(

@@ -166,6 +166,10 @@ pub enum Compare {
     /// call to change it: shown on create, never compared (no edit and no change made in AWS
     /// can make it differ, and a new wording in a later stackctl must not replace anything).
     AtCreate,
+    /// Where a password comes from: `rds_managed`, `generated` or `secret_arn:<ARN>`, compared
+    /// by its source alone (before the first `:`), because AWS reports whether RDS manages the
+    /// password and never which secret a password it was given came from.
+    PasswordSource,
 }
 
 /// What one change of an attribute costs: its impact, whether AWS holds it for the maintenance

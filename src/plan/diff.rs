@@ -60,6 +60,13 @@ fn satisfied(spec: &AttrSpec, want: &Value, have: &Value, desired: &Resource) ->
     }
     match spec.compare {
         Compare::Exact | Compare::State | Compare::Never | Compare::AtCreate => false,
+        Compare::PasswordSource => {
+            let source = |v: &Value| {
+                v.as_str()
+                    .map(|s| s.split(':').next().unwrap_or(s).to_owned())
+            };
+            source(want).is_some() && source(want) == source(have)
+        }
         Compare::IgnoreCase => match (want.as_str(), have.as_str()) {
             (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
             _ => false,

@@ -118,8 +118,8 @@ fn follow(r: &mut Resource, from: &str, to: &str) {
         Kind::DbReplica => (SOURCE, from.to_owned(), to.to_owned()),
         Kind::Proxy => (
             AUTH_SECRET,
-            master_auth_secret(from, PasswordSource::RdsManaged),
-            master_auth_secret(to, PasswordSource::RdsManaged),
+            master_auth_secret(from, &PasswordSource::RdsManaged),
+            master_auth_secret(to, &PasswordSource::RdsManaged),
         ),
         _ => return,
     };

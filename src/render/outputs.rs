@@ -86,7 +86,7 @@ fn instance_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
         ),
         ("DB_PORT", id(Kind::DbInstance, &db.identifier, "port")),
     ];
-    let secret = match db.master_user.password {
+    let secret = match &db.master_user.password {
         PasswordSource::RdsManaged => {
             id(Kind::DbInstance, &db.identifier, "master_user_secret_arn")
         }
@@ -95,6 +95,8 @@ fn instance_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
             &master_secret_name(&stack.stack, &db.identifier),
             "arn",
         ),
+        // The team's own secret: its ARN is the spec's.
+        PasswordSource::SecretArn(arn) => Some(arn.clone()),
     };
     out.push(("DB_SECRET_ARN", secret));
     Ok(out)
@@ -111,13 +113,15 @@ fn cluster_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
         ));
     };
     let reader = id(Kind::DbCluster, &db.identifier, "reader_endpoint");
-    let secret = match db.master_user.password {
+    let secret = match &db.master_user.password {
         PasswordSource::RdsManaged => id(Kind::DbCluster, &db.identifier, "master_user_secret_arn"),
         PasswordSource::Generated => id(
             Kind::Secret,
             &master_secret_name(&stack.stack, &db.identifier),
             "arn",
         ),
+        // The team's own secret: its ARN is the spec's.
+        PasswordSource::SecretArn(arn) => Some(arn.clone()),
     };
     Ok(vec![
         ("DB_WRITE_HOST", Some(writer.clone())),

@@ -371,7 +371,7 @@ pub struct MasterUser {
 }
 
 /// Where a password comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PasswordSource {
     /// RDS generates the password, keeps it in Secrets Manager and rotates it.
@@ -379,6 +379,79 @@ pub enum PasswordSource {
     RdsManaged,
     /// stackctl generates the password into a Secrets Manager secret it owns.
     Generated,
+    /// A Secrets Manager secret the team already keeps, by ARN (`{secret_arn: arn:...}`): a
+    /// JSON object with `password` (and `username`, which RDS Proxy reads). stackctl reads its
+    /// value when it creates the database and never creates, changes, tags or deletes it.
+    SecretArn(String),
+}
+
+/// `rds_managed` and `generated` are words, the team's secret a map `{secret_arn: ...}` (as the
+/// schema says), not a YAML tag: both ways, so that a plan's recorded spec reads back.
+impl Serialize for PasswordSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            PasswordSource::RdsManaged => s.serialize_str("rds_managed"),
+            PasswordSource::Generated => s.serialize_str("generated"),
+            PasswordSource::SecretArn(arn) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("secret_arn", arn)?;
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PasswordSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Word {
+            RdsManaged,
+            Generated,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Existing {
+            secret_arn: String,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Word(Word),
+            Existing(Existing),
+        }
+        Ok(
+            match Form::deserialize(d).map_err(|_| {
+                serde::de::Error::custom(
+                    "expected `rds_managed`, `generated` or `{secret_arn: <ARN>}`",
+                )
+            })? {
+                Form::Word(Word::RdsManaged) => PasswordSource::RdsManaged,
+                Form::Word(Word::Generated) => PasswordSource::Generated,
+                Form::Existing(e) => PasswordSource::SecretArn(e.secret_arn),
+            },
+        )
+    }
+}
+
+impl PasswordSource {
+    /// The master password row's value: `rds_managed`, `generated`, or `secret_arn:<ARN>`.
+    pub fn row_value(&self) -> String {
+        match self {
+            PasswordSource::RdsManaged => "rds_managed".to_owned(),
+            PasswordSource::Generated => "generated".to_owned(),
+            PasswordSource::SecretArn(arn) => format!("secret_arn:{arn}"),
+        }
+    }
+
+    /// The ARN of the team's secret, when the password is in one.
+    pub fn secret_arn(&self) -> Option<&str> {
+        match self {
+            PasswordSource::SecretArn(arn) => Some(arn),
+            _ => None,
+        }
+    }
 }
 
 /// Automated backups.
@@ -444,11 +517,19 @@ pub enum ApplyChanges {
     InMaintenanceWindow,
 }
 
-/// A parameter group owned by the stack.
+/// A parameter group owned by the stack (`{family, parameters}`), or one that already exists,
+/// by name (`{name}`: referenced, read, never changed or deleted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParameterGroup {
-    /// Parameter group family, e.g. `postgres16`, `mysql8.0`, `redis7`.
+    /// An existing group, by name, instead of one of the stack's (the database's and the
+    /// Aurora cluster's only): it must exist, of the engine's family; stackctl never changes
+    /// or deletes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Parameter group family, e.g. `postgres16`, `mysql8.0`, `redis7` (required without
+    /// `name`).
+    #[serde(default)]
     pub family: String,
     /// Parameters that differ from the family's defaults.
     #[serde(default)]

@@ -255,9 +255,31 @@ impl<'a> Checker<'a> {
             }
             return;
         }
+        // Words beside other forms (`password: generated` or `{secret_arn: ...}`): a word is
+        // checked against all the words, anything else against the other forms.
+        let words: Vec<String> = resolved
+            .iter()
+            .filter_map(|a| enum_strings(a))
+            .flatten()
+            .collect();
+        let any_string = resolved
+            .iter()
+            .any(|a| enum_strings(a).is_none() && type_names(a).contains(&"string"));
+        if !words.is_empty()
+            && !any_string
+            && let Value::Scalar(Scalar::Str(s)) = &node.value
+        {
+            if !words.contains(s) {
+                self.bad_enum(node, &words, path);
+            }
+            return;
+        }
         let mut first_errors = None;
         for alt in &resolved {
             if type_names(alt) == ["null"] && !matches!(node.value, Value::Scalar(Scalar::Null)) {
+                continue;
+            }
+            if !words.is_empty() && enum_strings(alt).is_some() {
                 continue;
             }
             let mut sub = Checker {

@@ -17,6 +17,7 @@
 //! assembles the observed stack.
 
 mod ec2;
+mod existing;
 mod tagging;
 
 pub use crate::aws::kinds::alarm::existing as existing_alarms;
@@ -66,6 +67,9 @@ use tagging::owned_arns;
 pub struct ReadResult {
     pub network: NetworkIds,
     pub observed: Observed,
+    /// What is wrong with what the spec names that already exists (`read::existing`): a plan
+    /// of the spec stops on it; a destroy, which needs none of it, does not.
+    pub refused: Vec<String>,
 }
 
 pub(in crate::aws) fn tag_map<'a>(
@@ -231,15 +235,20 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let cluster_pg: Vec<String> = db
         .cluster_parameter_group
         .iter()
+        .filter(|pg| pg.name.is_none())
         .map(|pg| group_name(s, "cluster", &pg.family))
         .collect();
 
+    // What the spec names that exists already (a master secret, parameter groups): each must
+    // exist, a group of the engine's family.
+    let refused = existing::check(c, stack).await?;
     let alarm_names: Vec<String> = stack.alarms.iter().map(|a| a.name.clone()).collect();
     // The stack's DB parameter groups (the primary's, each replica's own), each with the
     // parameters the spec sets in it.
     let db_groups: Vec<(String, Vec<String>)> = db
         .parameter_group
         .iter()
+        .filter(|pg| pg.name.is_none())
         .map(|pg| (group_name(s, "db", &pg.family), pg))
         .chain(db.replicas.iter().filter_map(|r| {
             let pg = r.parameter_group.as_ref()?;
@@ -372,7 +381,11 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         alarms,
     };
     let observed = observe(s, &network.vpc_id, &answers);
-    Ok(ReadResult { network, observed })
+    Ok(ReadResult {
+        network,
+        observed,
+        refused,
+    })
 }
 
 /// When AWS applies each parameter the spec sets and a group (DB, cache or DB cluster) does not
@@ -419,6 +432,25 @@ async fn apply_types(
         }
     };
     tokio::try_join!(db, cache, cluster).map(|_| ())
+}
+
+/// A master password RDS does not manage reads as `generated` (AWS says no more); without the
+/// stack's generated secret of that database it came from a secret the stack does not own,
+/// the team's (`password: {secret_arn}`), and reads as `secret_arn`.
+fn not_generated(obs: &mut Observed, stack: &str, secret_arns: &BTreeMap<String, String>) {
+    for (a, o) in obs.resources.iter_mut() {
+        let own = crate::model::secret::master_secret_name(stack, &a.name);
+        if matches!(
+            a.kind,
+            crate::model::Kind::DbInstance | crate::model::Kind::DbCluster
+        ) && o.resource.str("master_password") == Some("generated")
+            && !secret_arns.contains_key(&own)
+        {
+            o.resource
+                .attrs
+                .insert("master_password".to_owned(), "secret_arn".into());
+        }
+    }
 }
 
 /// The observed stack from what AWS answered, each kind in the model's form. The order of the
@@ -485,6 +517,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         }
         obs.insert(secret::observe(&cx, sec));
     }
+    not_generated(&mut obs, stack, &secret_arns);
     let known_proxy = a.proxy.as_ref().and_then(ProxyParts::arn);
     proxy::insert_strays(&mut obs, &cx, &a.strays, &a.stray_endpoints, known_proxy);
     if let Some(parts) = &a.proxy {

@@ -81,7 +81,7 @@ impl AuroraVersion {
 /// The DB cluster parameter group family of an Aurora version: `aurora-postgresql16` for
 /// 16.x, `aurora-mysql8.0` for `8.0.mysql_aurora.3.x` (Aurora User Guide, "Parameter groups
 /// for Amazon Aurora": a family is the engine and its major version).
-fn cluster_family(engine: Engine, version: &str) -> String {
+pub fn cluster_family(engine: Engine, version: &str) -> String {
     match engine {
         Engine::AuroraMysql => {
             let mysql = version.split(".mysql_aurora.").next().unwrap_or(version);
@@ -316,6 +316,9 @@ impl Rules<'_> {
         let Some(pg) = &db.cluster_parameter_group else {
             return;
         };
+        if !self.existing_group("database.cluster_parameter_group", pg, true) {
+            return;
+        }
         let expected = cluster_family(db.engine, &db.engine_version);
         if pg.family != expected {
             self.error(

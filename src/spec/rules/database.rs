@@ -195,6 +195,24 @@ impl Rules<'_> {
             )
             .hint("e.g. `dbadmin`");
         }
+        if let Some(arn) = db.master_user.password.secret_arn() {
+            if !is_arn(arn, "secretsmanager") || !arn.contains(":secret:") {
+                self.error(
+                    "database.master_user.password.secret_arn",
+                    format!("`{arn}` is not a Secrets Manager secret ARN"),
+                )
+                .allowed("`arn:aws:secretsmanager:<region>:<account>:secret:<name>`")
+                .hint("the ARN of the secret the team keeps, a JSON object with `username` and `password`; or `password: generated`");
+            }
+            if db.master_user.secret_kms_key_id.is_some() {
+                self.error(
+                    "database.master_user.secret_kms_key_id",
+                    "names the key of a secret stackctl generates, but the password is in the team's secret, which stackctl never changes",
+                )
+                .allowed("with `password: generated`")
+                .hint("remove it: the team's secret keeps its own key");
+            }
+        }
         if db.master_user.secret_kms_key_id.is_some()
             && db.master_user.password == PasswordSource::RdsManaged
         {
@@ -344,15 +362,14 @@ impl Rules<'_> {
     }
 
     fn parameter_group_family(&mut self, path: &str, pg: &ParameterGroup, db: &Database) {
-        let major = db.engine_version.split('.').collect::<Vec<_>>();
-        let expected = match db.engine {
-            Engine::Postgres => format!("postgres{}", major.first().copied().unwrap_or("")),
-            Engine::Mysql => format!(
-                "mysql{}",
-                major.iter().take(2).copied().collect::<Vec<_>>().join(".")
-            ),
-            // Refused on Aurora before this runs (`aurora_keys_refused`'s counterpart).
-            Engine::AuroraPostgresql | Engine::AuroraMysql => return,
+        let base = path.trim_end_matches(".family");
+        // A replica's own group is always the stack's.
+        if !self.existing_group(base, pg, !base.contains("replicas[")) {
+            return;
+        }
+        // Refused on Aurora before this runs (`aurora_keys_refused`'s counterpart).
+        let Some(expected) = db_family(db.engine, &db.engine_version) else {
+            return;
         };
         if pg.family != expected {
             self.error(
@@ -367,6 +384,43 @@ impl Rules<'_> {
             .allowed(format!("`{expected}`"))
             .hint("the family follows the engine's major version");
         }
+    }
+
+    /// A group given by `name` (an existing one: AWS checks its family at plan time) or by
+    /// `family`, not both; `name` only where `allowed`. Whether the family is to be checked.
+    pub(super) fn existing_group(
+        &mut self,
+        base: &str,
+        pg: &ParameterGroup,
+        allowed: bool,
+    ) -> bool {
+        let Some(name) = &pg.name else {
+            if pg.family.is_empty() {
+                self.error(
+                    &format!("{base}.family"),
+                    "a parameter group needs its `family`, or the `name` of an existing group",
+                )
+                .allowed("`{family: <family>, parameters: {...}}` or `{name: <existing group>}`");
+            }
+            return !pg.family.is_empty();
+        };
+        let path = format!("{base}.name");
+        if !allowed {
+            self.error(&path, "only the database's and the Aurora cluster's parameter groups can be existing ones")
+                .allowed("`{family, parameters}`: a group of the stack's")
+                .hint("remove `name`");
+        } else if !pg.family.is_empty() || !pg.parameters.is_empty() {
+            self.error(
+                &path,
+                format!("`{name}` is an existing group, which stackctl never changes: `family` and `parameters` describe a group of the stack's"),
+            )
+            .allowed("`{name}` alone, or `{family, parameters}` without `name`")
+            .hint("remove `family` and `parameters` (AWS's family is checked at plan time), or remove `name`");
+        } else if !valid_group_name(name) {
+            self.error(&path, format!("`{name}` is not a valid parameter group name"))
+                .allowed("1 to 255 letters, digits and hyphens, starting with a letter, no two hyphens in a row, not ending with one");
+        }
+        false
     }
 
     /// The identifier the instance is renamed from: well formed, and the name of neither the
@@ -458,4 +512,28 @@ impl Rules<'_> {
             .hint("keep at least 7 days");
         }
     }
+}
+
+/// The DB parameter group family of an RDS engine and version (`postgres16`, `mysql8.0`);
+/// `None` for Aurora, whose instances' family is the cluster's.
+pub fn db_family(engine: Engine, version: &str) -> Option<String> {
+    let major = version.split('.').collect::<Vec<_>>();
+    match engine {
+        Engine::Postgres => Some(format!("postgres{}", major.first().copied().unwrap_or(""))),
+        Engine::Mysql => Some(format!(
+            "mysql{}",
+            major.iter().take(2).copied().collect::<Vec<_>>().join(".")
+        )),
+        Engine::AuroraPostgresql | Engine::AuroraMysql => None,
+    }
+}
+
+/// A parameter group's name: 1 to 255 letters, digits and hyphens, starting with a letter,
+/// without two hyphens in a row or a hyphen at the end (CreateDBParameterGroup).
+fn valid_group_name(name: &str) -> bool {
+    (1..=255).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.contains("--")
+        && !name.ends_with('-')
 }

@@ -8,8 +8,8 @@
 //! (backup, snapshot and maintenance windows).
 
 mod alarms;
-mod aurora;
-mod database;
+pub mod aurora;
+pub mod database;
 mod network;
 mod proxy;
 mod redis;

@@ -132,6 +132,9 @@ impl Rules<'_> {
         let Some(pg) = &r.parameter_group else {
             return;
         };
+        if !self.existing_group("redis.parameter_group", pg, false) {
+            return;
+        }
         let parts: Vec<&str> = r.engine_version.split('.').collect();
         let major: u32 = parts.first().and_then(|m| m.parse().ok()).unwrap_or(0);
         let expected = match major {

@@ -183,12 +183,15 @@ async fn password(
     cx: &StepContext<'_>,
     r: &Resource,
 ) -> Result<crate::aws::write::Sensitive, AwsError> {
-    secret_value(
-        cx,
-        &master_secret_name(cx.stack, &r.address.name),
-        "password",
-    )
-    .await
+    let from = match r
+        .str(MASTER_PASSWORD)
+        .and_then(|v| v.strip_prefix("secret_arn:"))
+    {
+        // The team's secret, by ARN: read, never changed.
+        Some(arn) => arn.to_owned(),
+        None => master_secret_name(cx.stack, &r.address.name),
+    };
+    secret_value(cx, &from, "password").await
 }
 
 /// Waits until the cluster is available; records its ids.

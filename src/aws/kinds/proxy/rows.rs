@@ -196,14 +196,14 @@ fn auth_secret(
     master_secret_arns
         .iter()
         .find(|(_, a)| a.as_str() == secret)
-        .map(|(id, _)| master_auth_secret(id, PasswordSource::RdsManaged))
+        .map(|(id, _)| master_auth_secret(id, &PasswordSource::RdsManaged))
         .or_else(|| {
             secret_arns
                 .iter()
                 .find(|(n, a)| a.as_str() == secret && n.ends_with("/master"))
                 .map(|(n, _)| {
                     let db_id = n.rsplit('/').nth(1).unwrap_or_default();
-                    master_auth_secret(db_id, PasswordSource::Generated)
+                    master_auth_secret(db_id, &PasswordSource::Generated)
                 })
         })
         .unwrap_or_else(|| secret.to_owned())

@@ -1,0 +1,181 @@
+//! Using what already exists (seed 002): a master secret the team keeps, by ARN, planned
+//! without a network against what AWS reports once it is applied. AWS says whether RDS manages
+//! a password and never which secret it came from, so the read gives `secret_arn` when the
+//! stack has no generated secret of the database's.
+
+mod offline;
+
+use offline::{as_applied, plan_for, stack};
+use serde_json::{Value, json};
+use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
+use stackctl::plan::Observed;
+
+const ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db-credentials-AbCdEf";
+
+fn net() -> NetworkIds {
+    NetworkIds {
+        vpc_id: "vpc-1".into(),
+        subnet_ids: vec!["subnet-1".into(), "subnet-2".into()],
+    }
+}
+
+fn set(o: &mut Observed, kind: Kind, name: &str, key: &str, value: Value) {
+    let r = o
+        .resources
+        .get_mut(&Address::new(kind, name))
+        .unwrap_or_else(|| panic!("no {kind}.{name}"));
+    r.resource.attrs.insert(key.to_owned(), value);
+}
+
+#[test]
+fn an_rds_primary_on_the_teams_secret_owns_no_secret_and_its_proxy_uses_that_one() {
+    let s = stack("fixtures/valid/master-password-existing-secret.yaml");
+    let d = desired(&s, &net());
+    assert!(
+        !d.iter().any(|r| r.address.kind == Kind::Secret),
+        "the stack must not create a secret: {d:#?}"
+    );
+    let db = d
+        .iter()
+        .find(|r| r.address == Address::new(Kind::DbInstance, "demo-db"))
+        .expect("primary");
+    assert_eq!(
+        db.get("master_password"),
+        &json!(format!("secret_arn:{ARN}"))
+    );
+    let proxy = d
+        .iter()
+        .find(|r| r.address.kind == Kind::Proxy)
+        .expect("proxy");
+    assert_eq!(proxy.get("auth_secret"), &json!(ARN));
+    // As AWS reports it: a password RDS does not manage, and no generated secret.
+    let mut applied = as_applied(&s, &net());
+    set(
+        &mut applied,
+        Kind::DbInstance,
+        "demo-db",
+        "master_password",
+        json!("secret_arn"),
+    );
+    let p = plan_for(&s, &net(), &applied);
+    assert!(p.changes.is_empty(), "{:#?}", p.changes);
+}
+
+#[test]
+fn an_aurora_cluster_on_the_teams_secret_plans_nothing_once_applied() {
+    let s = stack("fixtures/valid/aurora-existing-master-secret.yaml");
+    let d = desired(&s, &net());
+    assert!(!d.iter().any(|r| r.address.kind == Kind::Secret));
+    let mut applied = as_applied(&s, &net());
+    set(
+        &mut applied,
+        Kind::DbCluster,
+        "demo-aurora",
+        "master_password",
+        json!("secret_arn"),
+    );
+    let p = plan_for(&s, &net(), &applied);
+    assert!(p.changes.is_empty(), "{:#?}", p.changes);
+}
+
+#[test]
+fn moving_from_a_generated_password_to_the_teams_secret_sets_it_and_deletes_only_the_stacks_own() {
+    let s = stack("fixtures/valid/master-password-existing-secret.yaml");
+    let mut was = s.clone();
+    was.database.master_user.password = stackctl::spec::raw::PasswordSource::Generated;
+    let applied = as_applied(&was, &net());
+    let p = plan_for(&s, &net(), &applied);
+    let db = p
+        .changes
+        .iter()
+        .find(|c| c.address == Address::new(Kind::DbInstance, "demo-db"))
+        .unwrap_or_else(|| panic!("{:#?}", p.changes));
+    assert_eq!(db.attributes.len(), 1, "{:#?}", db.attributes);
+    assert_eq!(db.attributes[0].name, "master_password");
+    assert_eq!(db.attributes[0].impact, Impact::Online);
+    // The generated secret left the spec; nothing else is deleted, and the team's secret is
+    // never a resource of the plan.
+    let deleted: Vec<String> = p
+        .steps
+        .iter()
+        .filter(|st| serde_json::to_value(st.op).expect("op") == json!("delete"))
+        .map(|st| st.address.to_string())
+        .collect();
+    assert_eq!(deleted, ["secret.stackctl/demo/demo-db/master"]);
+}
+
+#[test]
+fn an_existing_parameter_group_is_referenced_never_a_resource_of_the_stack() {
+    let s = stack("fixtures/valid/database-existing-parameter-group.yaml");
+    let d = desired(&s, &net());
+    assert!(
+        !d.iter().any(|r| r.address.kind == Kind::DbParameterGroup),
+        "the stack must not own the team's group: {d:#?}"
+    );
+    for a in [
+        Address::new(Kind::DbInstance, "demo-db"),
+        Address::new(Kind::DbReplica, "demo-db-replica-1"),
+    ] {
+        let r = d.iter().find(|r| r.address == a).expect("instance");
+        assert_eq!(r.get("parameter_group"), &json!("team-postgres16"), "{a}");
+    }
+    let p = plan_for(&s, &net(), &as_applied(&s, &net()));
+    assert!(p.changes.is_empty(), "{:#?}", p.changes);
+
+    let c = stack("fixtures/valid/aurora-existing-cluster-parameter-group.yaml");
+    let d = desired(&c, &net());
+    assert!(
+        !d.iter()
+            .any(|r| r.address.kind == Kind::DbClusterParameterGroup)
+    );
+    let cluster = d
+        .iter()
+        .find(|r| r.address.kind == Kind::DbCluster)
+        .expect("cluster");
+    assert_eq!(
+        cluster.get("parameter_group"),
+        &json!("team-aurora-postgresql16")
+    );
+    assert!(
+        plan_for(&c, &net(), &as_applied(&c, &net()))
+            .changes
+            .is_empty()
+    );
+}
+
+#[test]
+fn moving_to_an_existing_group_deletes_only_the_stacks_own_after_the_move() {
+    let s = stack("fixtures/valid/database-existing-parameter-group.yaml");
+    let mut was = s.clone();
+    was.database.parameter_group = Some(stackctl::spec::raw::ParameterGroup {
+        name: None,
+        family: "postgres16".into(),
+        parameters: Default::default(),
+    });
+    let p = plan_for(&s, &net(), &as_applied(&was, &net()));
+    let moved = p
+        .changes
+        .iter()
+        .find(|c| c.address == Address::new(Kind::DbInstance, "demo-db"))
+        .unwrap_or_else(|| panic!("{:#?}", p.changes));
+    assert!(
+        moved
+            .attributes
+            .iter()
+            .any(|a| a.name == "parameter_group" && a.new == json!("team-postgres16")),
+        "{moved:#?}"
+    );
+    let deleted: Vec<String> = p
+        .steps
+        .iter()
+        .filter(|st| serde_json::to_value(st.op).expect("op") == json!("delete"))
+        .map(|st| st.address.to_string())
+        .collect();
+    assert_eq!(deleted, ["db_parameter_group.demo-db-postgres16"]);
+    let delete = offline::step_of(&p, "db_parameter_group.demo-db-postgres16", "delete");
+    let update = offline::step_of(&p, "db_instance.demo-db", "update");
+    assert!(
+        offline::after(&p, delete, update),
+        "the group is deleted after the move"
+    );
+}
