@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::client::Clients;
 use super::error::AwsError;
 use super::watch::{Until, Watched};
+use super::write::StepContext;
 use crate::model::{Address, Kind};
 
 /// Waits, within `limit`, until a DB instance, replica, cluster, replication group or proxy
@@ -32,4 +33,26 @@ pub fn watched(kind: Kind) -> Option<(Watched, Duration)> {
         _ => return None,
     };
     Some((what, crate::plan::waits::limit(kind)?))
+}
+
+/// Waits, within the step's limit, until `a` is available; records the ARN AWS reports for it
+/// and, for an instance or cluster whose master password RDS manages, its secret's ARN.
+pub(crate) async fn available(
+    cx: &StepContext<'_>,
+    a: &Address,
+    what: Watched,
+) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let seen = c
+        .watch
+        .until(c, what, &a.name, Until::Available, cx.wait_limit()?)
+        .await?
+        .unwrap_or_default();
+    if let Some(arn) = &seen.arn {
+        cx.ids.set(a, "arn", arn);
+    }
+    if let Some(arn) = &seen.secret_arn {
+        cx.ids.set(a, "master_user_secret_arn", arn);
+    }
+    Ok(())
 }

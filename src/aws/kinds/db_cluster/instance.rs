@@ -181,7 +181,7 @@ impl AwsKind for DbClusterInstances {
         let out = c.call(CREATE, b.send()).await;
         cx.created(a, out, |o| o.db_instance()?.db_instance_arn())
             .await?;
-        wait_available(cx, a).await
+        crate::aws::wait::available(cx, a, Watched::DbInstance).await
     }
 
     async fn modify(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
@@ -222,7 +222,7 @@ impl AwsKind for DbClusterInstances {
             )
             .await?;
             cx.sent(REBOOT, &settles);
-            wait_available(cx, a).await?;
+            crate::aws::wait::available(cx, a, Watched::DbInstance).await?;
         }
         Ok(())
     }
@@ -282,26 +282,6 @@ impl AwsKind for DbClusterInstances {
             .await?;
         Ok(())
     }
-}
-
-/// Waits until the instance is available; records its ARN.
-async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
-    let c = cx.clients;
-    let seen = c
-        .watch
-        .until(
-            c,
-            Watched::DbInstance,
-            &a.name,
-            Until::Available,
-            cx.wait_limit()?,
-        )
-        .await?
-        .unwrap_or_default();
-    if let Some(arn) = &seen.arn {
-        cx.ids.set(a, "arn", arn);
-    }
-    Ok(())
 }
 
 /// Whether a described DB instance is an Aurora cluster's.

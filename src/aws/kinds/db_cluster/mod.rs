@@ -81,7 +81,7 @@ impl AwsKind for DbClusters {
         let out = c.call(CREATE, b.send()).await;
         cx.created(a, out, |o| o.db_cluster()?.db_cluster_arn())
             .await?;
-        wait_available(cx, a).await
+        crate::aws::wait::available(cx, a, Watched::DbCluster).await
     }
 
     async fn modify(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
@@ -192,29 +192,6 @@ async fn password(
         None => master_secret_name(cx.stack, &r.address.name),
     };
     secret_value(cx, &from, "password").await
-}
-
-/// Waits until the cluster is available; records its ids.
-async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
-    let c = cx.clients;
-    let seen = c
-        .watch
-        .until(
-            c,
-            Watched::DbCluster,
-            &a.name,
-            Until::Available,
-            cx.wait_limit()?,
-        )
-        .await?
-        .unwrap_or_default();
-    if let Some(arn) = &seen.arn {
-        cx.ids.set(a, "arn", arn);
-    }
-    if let Some(arn) = &seen.secret_arn {
-        cx.ids.set(a, "master_user_secret_arn", arn);
-    }
-    Ok(())
 }
 
 /// The identifiers of the clusters the stack owns that `described` (the spec's) leaves out.

@@ -90,7 +90,7 @@ impl AwsKind for DbInstances {
                 .await
         };
         out?;
-        wait_available(cx, a).await
+        crate::aws::wait::available(cx, a, Watched::DbInstance).await
     }
 
     async fn modify(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
@@ -156,7 +156,7 @@ impl AwsKind for DbInstances {
             )
             .await?;
             cx.sent("rds:RebootDBInstance", &settles);
-            wait_available(cx, a).await?;
+            crate::aws::wait::available(cx, a, Watched::DbInstance).await?;
         }
         Ok(())
     }
@@ -240,7 +240,7 @@ async fn renamed_to(
         .until(c, Watched::DbInstance, old, Until::Gone, cx.wait_limit()?)
         .await?;
     let renamed = Address::new(a.kind, &new);
-    wait_available(cx, &renamed).await?;
+    crate::aws::wait::available(cx, &renamed, Watched::DbInstance).await?;
     if let Some(arn) = cx.ids.get(&renamed, "arn") {
         cx.ids.set(a, "arn", &arn);
     }
@@ -329,29 +329,6 @@ async fn delete_call(cx: &StepContext<'_>, a: &Address) -> Result<Option<()>, Aw
             other => return Ok(found(other)?.map(|_| ())),
         }
     }
-}
-
-/// Waits until the instance is available; records its ids.
-async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
-    let c = cx.clients;
-    let seen = c
-        .watch
-        .until(
-            c,
-            Watched::DbInstance,
-            &a.name,
-            Until::Available,
-            cx.wait_limit()?,
-        )
-        .await?
-        .unwrap_or_default();
-    if let Some(arn) = &seen.arn {
-        cx.ids.set(a, "arn", arn);
-    }
-    if let Some(arn) = &seen.secret_arn {
-        cx.ids.set(a, "master_user_secret_arn", arn);
-    }
-    Ok(())
 }
 
 /// The identifiers of the DB instances the stack owns that `described` (the spec's) leaves

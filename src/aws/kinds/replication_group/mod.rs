@@ -70,7 +70,7 @@ impl AwsKind for ReplicationGroups {
         let b = b.replication_group_id(&a.name);
         let out = c.call("elasticache:CreateReplicationGroup", b.send()).await;
         cx.created(a, out, |o| o.replication_group()?.arn()).await?;
-        wait_available(cx, a).await
+        crate::aws::wait::available(cx, a, Watched::ReplicationGroup).await
     }
 
     async fn modify(cx: &StepContext<'_>, step: &Step) -> Result<(), AwsError> {
@@ -107,7 +107,7 @@ impl AwsKind for ReplicationGroups {
             c.call("elasticache:ModifyReplicationGroup", b.send())
                 .await?;
             cx.sent("elasticache:ModifyReplicationGroup", &carried);
-            wait_available(cx, a).await?;
+            crate::aws::wait::available(cx, a, Watched::ReplicationGroup).await?;
         }
         if carried.contains(&AUTH_TOKEN) && q.secret.is_some() {
             let b = c
@@ -118,7 +118,7 @@ impl AwsKind for ReplicationGroups {
             let b = rows::enforce_auth(b, &q);
             c.call(AUTH_SET, b.send()).await?;
             cx.sent(AUTH_SET, &[AUTH_TOKEN]);
-            wait_available(cx, a).await?;
+            crate::aws::wait::available(cx, a, Watched::ReplicationGroup).await?;
         }
         if step.attributes.iter().any(|x| x == TAGS) {
             cache_tags(cx, &cx.arn(a)?).await?;
@@ -280,7 +280,7 @@ async fn replica_count(cx: &StepContext<'_>, r: &Resource, step: &Step) -> Resul
         c.call(op, call.send()).await?;
     }
     cx.sent_among(op, Some(step), &[NUM_CACHE_CLUSTERS, REPLICAS_PER_SHARD]);
-    wait_available(cx, a).await
+    crate::aws::wait::available(cx, a, Watched::ReplicationGroup).await
 }
 
 /// Encryption in transit, stage by stage (`rows::transit_stages`), each call waited for.
@@ -310,25 +310,7 @@ async fn transit(cx: &StepContext<'_>, r: &Resource, step: &Step) -> Result<(), 
         let op = stage_op(stage);
         c.call(op, rows::transit_stage(b, stage).send()).await?;
         cx.sent_among(op, Some(step), stage_carries(i, on));
-        wait_available(cx, a).await?;
-    }
-    Ok(())
-}
-
-async fn wait_available(cx: &StepContext<'_>, a: &Address) -> Result<(), AwsError> {
-    let c = cx.clients;
-    let seen = c
-        .watch
-        .until(
-            c,
-            Watched::ReplicationGroup,
-            &a.name,
-            Until::Available,
-            cx.wait_limit()?,
-        )
-        .await?;
-    if let Some(arn) = seen.and_then(|s| s.arn) {
-        cx.ids.set(a, "arn", arn);
+        crate::aws::wait::available(cx, a, Watched::ReplicationGroup).await?;
     }
     Ok(())
 }
