@@ -89,3 +89,21 @@ fn cache_nodes_with_a_change_held_for_the_window_are_said_too() {
     assert!(shown.contains("node_type"), "{shown}");
     assert!(!shown.contains("No changes"), "{shown}");
 }
+
+#[test]
+fn a_held_value_the_spec_already_has_is_not_news() {
+    let s = stack("stacks/staging.yaml");
+    let (net, mut observed) = snapshot("fixtures/observed/staging-applied.json");
+    let db = observed
+        .resources
+        .get_mut(&Address::new(Kind::DbInstance, DB))
+        .expect("the primary");
+    // AWS ahead by an automatic minor upgrade (a note), holding the spec's own value.
+    let spec_version = s.database.engine_version.clone();
+    db.resource = db.resource.clone().set("engine_version", "16.9");
+    db.pending
+        .insert("engine_version".into(), json!(spec_version));
+    let p = plan_for(&s, &net, &observed);
+    assert!(p.is_empty());
+    assert!(!p.holds_for_the_window(), "{:?}", p.notes);
+}

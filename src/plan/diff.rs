@@ -177,7 +177,9 @@ fn diff_resource(
         let have = observed.resource.get(spec.name);
         let held = observed.pending.get(spec.name);
         if satisfied(spec, want, have, desired) {
-            let text = match held.filter(|p| !satisfied(spec, want, p, desired)) {
+            // What AWS holds that would undo the spec; a held value equal to it is no news.
+            let held = held.filter(|p| !satisfied(spec, want, p, desired));
+            let text = match held {
                 Some(p) => Some(format!(
                     "AWS holds a change to {} for the maintenance window that the spec does not ask for; AWS applies it then, and the next plan puts the spec's value back",
                     shown(spec, p)
