@@ -4,7 +4,7 @@
 
 mod offline;
 
-use offline::stack;
+use offline::{set_class, stack};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,7 +13,7 @@ use stackctl::model::{Address, Kind, NetworkIds, desired};
 use stackctl::plan::{Observed, Plan, plan};
 use stackctl::render::plan::{Detail, render_detailed};
 use stackctl::render::{plan_markdown, style::Style};
-use stackctl::spec::raw::Stack;
+use stackctl::spec::StackSpec as Stack;
 
 fn net() -> NetworkIds {
     NetworkIds {
@@ -24,7 +24,7 @@ fn net() -> NetworkIds {
 
 fn first_plan(s: &Stack) -> Plan {
     plan(
-        &s.stack,
+        &s.name,
         &s.region,
         &desired(s, &net()),
         &Observed::default(),
@@ -39,7 +39,7 @@ fn applied(s: &Stack) -> Observed {
 
 /// The compact text of the plan of `s` against `observed`.
 fn compact(s: &Stack, observed: &Observed) -> String {
-    let p = plan(&s.stack, &s.region, &desired(s, &net()), observed).expect("plan");
+    let p = plan(&s.name, &s.region, &desired(s, &net()), observed).expect("plan");
     render_detailed(&p, &Style::plain(), Detail::Compact)
 }
 
@@ -172,14 +172,14 @@ fn each_interrupted_resource_says_how_long_with_the_figure_aws_gives() {
     let mut observed = applied(&s);
     // Multi-AZ: a class change is a failover, 60–120 s by RDS's documentation, in the
     // maintenance window as production's spec asks.
-    s.database.instance_class = Some("db.r6g.xlarge".into());
+    set_class(&mut s, "db.r6g.xlarge");
     let text = compact(&s, &observed);
     assert!(
         text.contains("Downtime: db_instance.shop-prod-db is interrupted once in its next maintenance window; typically 60–120 s."),
         "{text}"
     );
     // The same at once.
-    s.database.apply_changes = stackctl::spec::raw::ApplyChanges::Immediately;
+    s.database.apply_changes = stackctl::spec::stack::ApplyChanges::Immediately;
     let text = compact(&s, &observed);
     assert!(
         text.contains(

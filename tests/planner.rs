@@ -4,20 +4,20 @@
 
 mod offline;
 
-use offline::{after, as_applied, plan_for, root, snapshot, stack, step_of};
+use offline::{after, as_applied, plan_for, rds, root, set_class, snapshot, stack, step_of};
 
 use serde_json::{Value, json};
 use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
 use stackctl::plan::{Action, Observed, ObservedResource, Plan, plan};
 use stackctl::render::{drift, plan as render_plan, plan_markdown, style::Style};
 use stackctl::spec::{
-    self,
-    raw::{ApplyChanges, ProxyEndpoint, Stack, Storage, TargetRole},
+    self, StackSpec as Stack,
+    stack::{ApplyChanges, ProxyEndpoint, Storage, TargetRole},
 };
 
 /// The spec's storage, to change in a test (an RDS spec always has it).
 fn storage(s: &mut Stack) -> &mut Storage {
-    s.database.storage.get_or_insert_with(Storage::default)
+    &mut rds(s).storage
 }
 
 fn set(o: &mut Observed, kind: Kind, name: &str, key: &str, value: Value) {
@@ -136,7 +136,7 @@ fn storage_cannot_shrink_and_the_plan_says_so() {
         "allocated_gib",
         json!(300),
     );
-    let err = plan(&s.stack, &s.region, &desired(&s, &net), &observed).expect_err("shrinking");
+    let err = plan(&s.name, &s.region, &desired(&s, &net), &observed).expect_err("shrinking");
     assert!(err.to_string().contains("never shrink"), "{err}");
 }
 
@@ -149,7 +149,7 @@ fn a_resource_of_the_same_name_not_owned_by_the_stack_is_refused() {
         .get_mut(&Address::new(Kind::ReplicationGroup, "shop-staging-redis"))
         .expect("rg")
         .owned = false;
-    let err = plan(&s.stack, &s.region, &desired(&s, &net), &observed).expect_err("not owned");
+    let err = plan(&s.name, &s.region, &desired(&s, &net), &observed).expect_err("not owned");
     assert!(
         err.to_string()
             .contains("not owned by stack `shop-staging`"),
@@ -170,7 +170,7 @@ fn changes_of_every_impact_class_render_with_their_cost() {
         .pool
         .max_connections_percent = 80;
     // brief outage: the primary's class (single-AZ).
-    s.database.instance_class = Some("db.t4g.large".into());
+    set_class(&mut s, "db.t4g.large");
     // needs a reboot: the instance moves to another parameter group.
     set(
         &mut observed,
@@ -180,7 +180,7 @@ fn changes_of_every_impact_class_render_with_their_cost() {
         json!("default.postgres16"),
     );
     // replacement: the replica's zone; with data loss: Redis encryption at rest.
-    s.database.replicas[0].availability_zone = Some("us-east-1b".into());
+    rds(&mut s).replicas[0].availability_zone = Some("us-east-1b".into());
     set(
         &mut observed,
         Kind::DbReplica,
@@ -310,7 +310,7 @@ fn a_foreign_resource_in_any_identifier_space_stops_the_plan_whatever_kind_it_is
                 facts: Default::default(),
                 ids: Default::default(),
             });
-            let err = plan(&s.stack, &s.region, &wanted, &observed)
+            let err = plan(&s.name, &s.region, &wanted, &observed)
                 .expect_err(&format!("{} observed as {kind}", d.address));
             assert!(
                 err.to_string().contains("not owned by stack `shop-prod`"),
@@ -332,7 +332,7 @@ fn a_foreign_resource_in_any_identifier_space_stops_the_plan_whatever_kind_it_is
 fn a_promoted_replica_is_deleted_before_the_replica_of_its_name_is_created() {
     let s = stack("stacks/staging.yaml");
     let (net, mut observed) = snapshot("fixtures/observed/staging-applied.json");
-    let replica = s.database.replicas[0].identifier.clone();
+    let replica = s.database.replicas()[0].identifier.clone();
     let mut promoted = observed
         .resources
         .remove(&Address::new(Kind::DbReplica, &replica))
@@ -368,8 +368,8 @@ fn a_promoted_replica_is_deleted_before_the_replica_of_its_name_is_created() {
 fn replacing_a_primary_replaces_its_replicas_and_proxy_target_deleting_them_first() {
     let mut s = stack("stacks/staging.yaml");
     let (net, observed) = snapshot("fixtures/observed/staging-applied.json");
-    let st = storage(&mut s);
-    st.encrypted = !st.encrypted;
+    let e = &mut s.database.encryption;
+    e.encrypted = !e.encrypted;
     let p = plan_for(&s, &net, &observed);
     let primary = s.database.identifier.clone();
     let del_primary = step_of(&p, &format!("db_instance.{primary}"), "delete");
@@ -377,7 +377,7 @@ fn replacing_a_primary_replaces_its_replicas_and_proxy_target_deleting_them_firs
     let proxy = s.proxy.as_ref().expect("proxy").name.clone();
     let mut dependents: Vec<String> = s
         .database
-        .replicas
+        .replicas()
         .iter()
         .map(|r| format!("db_replica.{}", r.identifier))
         .collect();
@@ -412,7 +412,7 @@ fn a_protected_delete_switches_protection_off_by_its_own_step_first() {
         subnet_ids: vec!["subnet-0a1b2c3d".into()],
     };
     let observed = as_applied(&s, &net);
-    let p = plan(&s.stack, &s.region, &[], &observed).expect("destroy plan");
+    let p = plan(&s.name, &s.region, &[], &observed).expect("destroy plan");
     let primary = format!("db_instance.{}", s.database.identifier);
     let delete = step_of(&p, &primary, "delete");
     let off = step_of(&p, &primary, "update");
@@ -604,7 +604,7 @@ fn replacing_a_proxy_replaces_what_aws_deletes_with_it_deleting_those_first() {
 #[test]
 fn static_parameters_cost_a_reboot_of_each_instance_using_the_group() {
     use stackctl::plan::StepOp;
-    use stackctl::spec::raw::{ApplyChanges, ParamValue};
+    use stackctl::spec::stack::{ApplyChanges, ParamValue, ParameterGroup};
     let (db, replica) = ("shop-staging-db", "shop-staging-db-replica-1");
     let group = "shop-staging-db-postgres16";
     // (apply type AWS gives, apply_changes, a reboot is planned, left outstanding)
@@ -640,11 +640,10 @@ fn static_parameters_cost_a_reboot_of_each_instance_using_the_group() {
                 );
             }
         }
-        let pg = s
-            .database
-            .parameter_group
-            .as_mut()
-            .expect("a parameter group");
+        let pg = match rds(&mut s).parameter_group.as_mut() {
+            Some(ParameterGroup::Owned(g)) => g,
+            _ => panic!("a parameter group of the stack's"),
+        };
         pg.parameters
             .insert("shared_buffers".into(), ParamValue("32768".into()));
         let o = observed
@@ -705,7 +704,7 @@ fn static_parameters_cost_a_reboot_of_each_instance_using_the_group() {
 /// with `apply_changes: immediately`, and leaves it outstanding, saying so, otherwise.
 #[test]
 fn an_instance_waiting_for_a_reboot_is_outstanding_work() {
-    use stackctl::spec::raw::ApplyChanges;
+    use stackctl::spec::stack::ApplyChanges;
     for apply_changes in [ApplyChanges::Immediately, ApplyChanges::InMaintenanceWindow] {
         let mut s = stack("stacks/staging.yaml");
         s.database.apply_changes = apply_changes;
@@ -788,7 +787,7 @@ fn check(cases: &[Case]) {
         let mut observed = as_applied(&s, &net);
         (case.aws)(&mut observed);
         (case.spec)(&mut s);
-        let planned = plan(&s.stack, &s.region, &desired(&s, &net), &observed);
+        let planned = plan(&s.name, &s.region, &desired(&s, &net), &observed);
         match (&case.expect, planned) {
             (
                 Expect::Change {
@@ -877,14 +876,14 @@ fn set_db(o: &mut Observed, key: &str, value: Value) {
 /// unless applied immediately), online and at once between two non-zero values.
 #[test]
 fn backup_retention_costs_what_the_change_does() {
-    use stackctl::spec::raw::ApplyChanges::InMaintenanceWindow;
+    use stackctl::spec::stack::ApplyChanges::InMaintenanceWindow;
     fn no_backups(s: &mut Stack) {
         // RDS refuses retention 0 on a source of read replicas.
-        s.database.replicas.clear();
+        rds(s).replicas.clear();
         s.database.backup.retention_days = 0;
     }
     fn no_replicas(s: &mut Stack) {
-        s.database.replicas.clear();
+        rds(s).replicas.clear();
     }
     check(&[
         Case {
@@ -927,7 +926,7 @@ fn backup_retention_costs_what_the_change_does() {
             name: "0 → 7 on a Multi-AZ instance: an outage all the same",
             applied: |s| {
                 no_backups(s);
-                s.database.multi_az = true;
+                rds(s).multi_az = true;
             },
             aws: untouched,
             spec: |s| s.database.backup.retention_days = 7,
@@ -1063,7 +1062,7 @@ fn an_engine_version_below_what_aws_runs_is_refused_unless_aws_upgraded_it_itsel
             applied: same,
             aws: untouched,
             spec: |s| {
-                s.database.engine = stackctl::spec::raw::Engine::Mysql;
+                s.database.engine = stackctl::spec::stack::Engine::Mysql;
                 s.database.engine_version = "8.0.39".into();
             },
             expect: Expect::Replaced(DB),
@@ -1169,9 +1168,9 @@ fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it()
         },
         Case {
             name: "150 in AWS, the spec lowered from 150 to 100",
-            applied: |s| storage(s).allocated_gib = Some(150),
+            applied: |s| storage(s).allocated_gib = 150,
             aws: untouched,
-            spec: |s| storage(s).allocated_gib = Some(100),
+            spec: |s| storage(s).allocated_gib = 100,
             expect: Expect::Noted {
                 address: DB,
                 attr: "allocated_gib",
@@ -1182,7 +1181,7 @@ fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it()
             name: "autoscaling grew it to exactly what the spec now says",
             applied: same,
             aws: grown,
-            spec: |s| storage(s).allocated_gib = Some(150),
+            spec: |s| storage(s).allocated_gib = 150,
             expect: Expect::Nothing,
         },
         Case {
@@ -1203,7 +1202,7 @@ fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it()
             name: "autoscaling grew 50 to 150, the spec raises it to 180: a change",
             applied: same,
             aws: grown,
-            spec: |s| storage(s).allocated_gib = Some(180),
+            spec: |s| storage(s).allocated_gib = 180,
             expect: Expect::Change {
                 address: DB,
                 attr: "allocated_gib",
@@ -1217,7 +1216,7 @@ fn storage_below_what_aws_has_is_noted_under_autoscaling_and_refused_beyond_it()
 fn transit_off(s: &mut Stack) {
     let r = s.redis.as_mut().expect("redis");
     r.transit_encryption = false;
-    r.auth_token = stackctl::spec::raw::AuthToken::None;
+    r.auth_token = stackctl::spec::stack::AuthToken::None;
 }
 
 fn transit_on(s: &mut Stack) {
@@ -1226,13 +1225,13 @@ fn transit_on(s: &mut Stack) {
 
 fn transit_preferred(s: &mut Stack) {
     let r = s.redis.as_mut().expect("redis");
-    r.auth_token = stackctl::spec::raw::AuthToken::None;
-    r.transit_encryption_mode = stackctl::spec::raw::TransitEncryptionMode::Preferred;
+    r.auth_token = stackctl::spec::stack::AuthToken::None;
+    r.transit_encryption_mode = stackctl::spec::stack::TransitEncryptionMode::Preferred;
 }
 
 fn transit_required(s: &mut Stack) {
     s.redis.as_mut().expect("redis").transit_encryption_mode =
-        stackctl::spec::raw::TransitEncryptionMode::Required;
+        stackctl::spec::stack::TransitEncryptionMode::Required;
 }
 
 fn redis_6(s: &mut Stack) {
@@ -1321,7 +1320,7 @@ fn redis_encryption_in_transit_turned_on_in_place_where_aws_allows_it() {
 
 /// The staging stack without its read replica (and the replica's alarm).
 fn no_replicas(s: &mut Stack) {
-    s.database.replicas.clear();
+    rds(s).replicas.clear();
     s.alarms.retain(|a| !a.resource.contains("replica"));
 }
 
@@ -1402,7 +1401,7 @@ fn a_db_instance_moves_to_the_stacks_subnet_group_only_where_aws_moves_it() {
             name: "Multi-AZ in AWS: refused",
             applied: |s| {
                 no_replicas(s);
-                s.database.multi_az = true;
+                rds(s).multi_az = true;
             },
             aws: moved_to_another_vpc,
             spec: same,
@@ -1415,7 +1414,7 @@ fn a_db_instance_moves_to_the_stacks_subnet_group_only_where_aws_moves_it() {
             name: "Multi-AZ turned on in the same plan: refused",
             applied: no_replicas,
             aws: moved_to_another_vpc,
-            spec: |s| s.database.multi_az = true,
+            spec: |s| rds(s).multi_az = true,
             expect: Expect::Refused(&[
                 "does not move a Multi-AZ DB instance",
                 "the spec turns it on",

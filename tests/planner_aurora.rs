@@ -26,8 +26,8 @@ fn the_applied_stack_plans_nothing_and_a_new_capacity_range_is_one_online_change
     let mut bigger = s.clone();
     bigger
         .database
-        .serverless_v2
-        .as_mut()
+        .cluster_mut()
+        .and_then(|c| c.serverless_v2.as_mut())
         .expect("range")
         .max_acu = 32.0;
     let p = plan_for(&bigger, &net(), &applied);
@@ -90,7 +90,7 @@ fn an_engine_downgrade_of_the_cluster_is_refused_unless_aws_upgraded_it_by_itsel
     applied.insert(o);
     let mut strict = s.clone();
     strict.database.auto_minor_version_upgrade = false;
-    let err = match plan(&s.stack, &s.region, &desired(&strict, &net()), &applied) {
+    let err = match plan(&s.name, &s.region, &desired(&strict, &net()), &applied) {
         Err(e @ PlanError::Impossible { .. }) => e.to_string(),
         other => panic!("expected a refusal, got {other:#?}"),
     };
@@ -107,14 +107,18 @@ fn an_engine_downgrade_of_the_cluster_is_refused_unless_aws_upgraded_it_by_itsel
 
 #[test]
 fn a_static_cluster_parameter_reboots_each_instance_of_the_cluster() {
-    use stackctl::spec::raw::ParamValue;
+    use stackctl::spec::stack::{ParamValue, ParameterGroup};
     let s = stack(STACK);
     let applied = as_applied(&s, &net());
     let mut tuned = s.clone();
     tuned
         .database
-        .cluster_parameter_group
-        .as_mut()
+        .cluster_mut()
+        .and_then(|c| c.parameter_group.as_mut())
+        .and_then(|g| match g {
+            ParameterGroup::Owned(g) => Some(g),
+            ParameterGroup::Existing { .. } => None,
+        })
         .expect("group")
         .parameters
         .insert("shared_buffers".into(), ParamValue("32768".into()));

@@ -9,7 +9,8 @@ use serde_json::json;
 use stackctl::model::{Address, Impact, Kind};
 use stackctl::plan::{Observed, Plan};
 use stackctl::render::{plan as render_plan, style::Style};
-use stackctl::spec::raw::{ClusterMode, ParamValue, ParameterGroup, Stack};
+use stackctl::spec::StackSpec as Stack;
+use stackctl::spec::stack::{ClusterMode, OwnedGroup, ParamValue, Topology};
 
 const GROUP: &str = "shop-staging-redis-redis7";
 const RG: &str = "shop-staging-redis";
@@ -18,14 +19,12 @@ const RG: &str = "shop-staging-redis";
 fn with_databases(value: &str, cluster_mode: bool) -> Stack {
     let mut s = stack("stacks/staging.yaml");
     let r = s.redis.as_mut().expect("staging has Redis");
-    r.parameter_group = Some(ParameterGroup {
-        name: None,
+    r.parameter_group = Some(OwnedGroup {
         family: "redis7".into(),
         parameters: [("databases".to_owned(), ParamValue(value.into()))].into(),
     });
     if cluster_mode {
-        r.num_cache_clusters = None;
-        r.cluster_mode = Some(ClusterMode {
+        r.topology = Topology::Sharded(ClusterMode {
             shards: 2,
             replicas_per_shard: 1,
         });

@@ -5,7 +5,7 @@
 
 mod offline;
 
-use offline::{as_applied, plan_for, stack};
+use offline::{as_applied, plan_for, rds, stack};
 use serde_json::{Value, json};
 use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
 use stackctl::plan::Observed;
@@ -82,7 +82,7 @@ fn an_aurora_cluster_on_the_teams_secret_plans_nothing_once_applied() {
 fn moving_from_a_generated_password_to_the_teams_secret_sets_it_and_deletes_only_the_stacks_own() {
     let s = stack("fixtures/valid/master-password-existing-secret.yaml");
     let mut was = s.clone();
-    was.database.master_user.password = stackctl::spec::raw::PasswordSource::Generated;
+    was.database.master_user.password = stackctl::spec::stack::PasswordSource::Generated;
     let applied = as_applied(&was, &net());
     let p = plan_for(&s, &net(), &applied);
     let db = p
@@ -147,11 +147,12 @@ fn an_existing_parameter_group_is_referenced_never_a_resource_of_the_stack() {
 fn moving_to_an_existing_group_deletes_only_the_stacks_own_after_the_move() {
     let s = stack("fixtures/valid/database-existing-parameter-group.yaml");
     let mut was = s.clone();
-    was.database.parameter_group = Some(stackctl::spec::raw::ParameterGroup {
-        name: None,
-        family: "postgres16".into(),
-        parameters: Default::default(),
-    });
+    rds(&mut was).parameter_group = Some(stackctl::spec::stack::ParameterGroup::Owned(
+        stackctl::spec::stack::OwnedGroup {
+            family: "postgres16".into(),
+            parameters: Default::default(),
+        },
+    ));
     let p = plan_for(&s, &net(), &as_applied(&was, &net()));
     let moved = p
         .changes

@@ -4,7 +4,7 @@
 
 mod offline;
 
-use offline::{plan_for, snapshot, stack};
+use offline::{plan_for, rds, snapshot, stack};
 use serde_json::json;
 use stackctl::model::{Address, Kind};
 use stackctl::plan::Observed;
@@ -29,8 +29,7 @@ fn holding(class: &str) -> Observed {
 fn a_change_held_for_the_window_as_the_spec_asks_is_not_asked_again_and_is_said() {
     let mut s = stack("stacks/staging.yaml");
     // The replica keeps its class: only the primary's change is held.
-    s.database.replicas[0].instance_class = s.database.instance_class.clone();
-    s.database.instance_class = Some("db.t4g.large".into());
+    rds(&mut s).instance_class = "db.t4g.large".into();
     let (net, _) = snapshot("fixtures/observed/staging-applied.json");
     let p = plan_for(&s, &net, &holding("db.t4g.large"));
     assert!(p.is_empty(), "not asked for again");

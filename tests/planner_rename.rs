@@ -5,11 +5,11 @@
 
 mod offline;
 
-use offline::{after, as_applied, plan_for, snapshot, stack, step_of};
+use offline::{after, as_applied, plan_for, rds, snapshot, stack, step_of};
 use serde_json::json;
 use stackctl::model::{Address, Impact, Kind, desired};
 use stackctl::plan::{Action, Change, Observed, Plan, PlanError, plan};
-use stackctl::spec::raw::{ApplyChanges, PasswordSource, Stack};
+use stackctl::spec::stack::{ApplyChanges, PasswordSource, StackSpec as Stack};
 
 /// The staging stack with its primary renamed: (spec, old name, new name).
 fn renamed() -> (Stack, String, String) {
@@ -17,7 +17,7 @@ fn renamed() -> (Stack, String, String) {
     let old = s.database.identifier.clone();
     let new = format!("{old}-v2");
     s.database.identifier = new.clone();
-    s.database.renamed_from = Some(old.clone());
+    rds(&mut s).renamed_from = Some(old.clone());
     for a in s.alarms.iter_mut().filter(|a| a.resource == old) {
         a.resource = new.clone();
     }
@@ -33,7 +33,7 @@ fn change<'a>(p: &'a Plan, address: &str) -> &'a Change {
 
 fn refusal(s: &Stack, observed: &Observed) -> String {
     let net = snapshot("fixtures/observed/staging-applied.json").0;
-    match plan(&s.stack, &s.region, &desired(s, &net), observed) {
+    match plan(&s.name, &s.region, &desired(s, &net), observed) {
         Err(e @ PlanError::Impossible { .. }) => e.to_string(),
         other => panic!("expected a refusal, got {other:#?}"),
     }
@@ -154,7 +154,7 @@ fn a_rename_is_refused_where_it_cannot_keep_the_data_or_the_credentials() {
     let why = refusal(&generated, &observed);
     assert!(why.contains("rds_managed"), "{why}");
     assert!(
-        why.contains(&format!("stackctl/{}/{old}/master", s.stack)),
+        why.contains(&format!("stackctl/{}/{old}/master", s.name)),
         "{why}"
     );
 }
@@ -162,7 +162,7 @@ fn a_rename_is_refused_where_it_cannot_keep_the_data_or_the_credentials() {
 #[test]
 fn without_renamed_from_a_new_identifier_is_a_new_instance_and_the_plan_says_so() {
     let (mut s, old, new) = renamed();
-    s.database.renamed_from = None;
+    rds(&mut s).renamed_from = None;
     let (net, observed) = snapshot("fixtures/observed/staging-applied.json");
     let p = plan_for(&s, &net, &observed);
     assert_eq!(

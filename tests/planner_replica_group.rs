@@ -4,10 +4,11 @@
 
 mod offline;
 
-use offline::{after, as_applied, plan_for, snapshot, stack, step_of};
+use offline::{after, as_applied, plan_for, rds, snapshot, stack, step_of};
 use stackctl::model::{Address, Impact, Kind};
 use stackctl::render::{plan as render_plan, style::Style};
-use stackctl::spec::raw::{ParamValue, ParameterGroup, Stack};
+use stackctl::spec::StackSpec as Stack;
+use stackctl::spec::stack::{OwnedGroup, ParamValue};
 
 const PRIMARY: &str = "shop-staging-db";
 const REPLICA: &str = "shop-staging-db-replica-1";
@@ -17,8 +18,7 @@ const PRIMARY_GROUP: &str = "shop-staging-db-postgres16";
 /// The staging stack, its replica with a group of its own.
 fn with_own_group() -> Stack {
     let mut s = stack("stacks/staging.yaml");
-    s.database.replicas[0].parameter_group = Some(ParameterGroup {
-        name: None,
+    rds(&mut s).replicas[0].parameter_group = Some(OwnedGroup {
         family: "postgres16".into(),
         parameters: [("work_mem".to_owned(), ParamValue("8192".into()))].into(),
     });

@@ -6,20 +6,20 @@
 
 mod offline;
 
-use offline::{plan_for, snapshot, stack};
+use offline::{plan_for, rds, set_class, snapshot, stack};
 use stackctl::model::Kind;
 use stackctl::plan::{Plan, StepOp, Until, waits};
-use stackctl::spec::raw::Replica;
+use stackctl::spec::stack::Replica;
 
 /// The staging stack's plan with an update, a create, and the proxy with its parts deleted.
 fn mixed_plan() -> (Plan, stackctl::plan::Observed) {
     let mut s = stack("stacks/staging.yaml");
     let (net, observed) = snapshot("fixtures/observed/staging-applied.json");
     // An update, a create, and deletes of what leaves the spec (the proxy with its parts).
-    s.database.instance_class = Some("db.t4g.large".into());
-    let mut extra: Replica = s.database.replicas[0].clone();
+    set_class(&mut s, "db.t4g.large");
+    let mut extra: Replica = s.database.replicas()[0].clone();
     extra.identifier = "shop-staging-db-replica-2".into();
-    s.database.replicas.push(extra);
+    rds(&mut s).replicas.push(extra);
     s.proxy = None;
     s.alarms.retain(|a| !a.resource.contains("proxy"));
     (plan_for(&s, &net, &observed), observed)

@@ -9,18 +9,18 @@ use crate::aws::kinds::calls;
 use crate::aws::read::{ReadResult, read};
 use crate::model::desired;
 use crate::plan::{Plan, plan};
-use crate::spec::{self, raw::Stack};
+use crate::spec::{self, StackSpec};
 use crate::stop::Stop;
 
 /// A valid stack spec with the text it was read from, which a plan records.
 pub struct Spec {
-    pub parsed: Stack,
+    pub parsed: StackSpec,
     pub source: String,
 }
 
 impl std::ops::Deref for Spec {
-    type Target = Stack;
-    fn deref(&self) -> &Stack {
+    type Target = StackSpec;
+    fn deref(&self) -> &StackSpec {
         &self.parsed
     }
 }
@@ -44,17 +44,17 @@ pub fn load_spec(file: &Path) -> anyhow::Result<Option<Spec>> {
 }
 
 /// Reads the stack's live state.
-pub async fn observe(stack: &Stack) -> anyhow::Result<(Clients, ReadResult)> {
+pub async fn observe(stack: &StackSpec) -> anyhow::Result<(Clients, ReadResult)> {
     let clients = Clients::new(&stack.region).await;
     let result = observe_with(&clients, stack).await?;
     Ok((clients, result))
 }
 
 /// Reads the stack's live state with existing clients.
-pub async fn observe_with(clients: &Clients, stack: &Stack) -> anyhow::Result<ReadResult> {
+pub async fn observe_with(clients: &Clients, stack: &StackSpec) -> anyhow::Result<ReadResult> {
     read(clients, stack)
         .await
-        .with_context(|| format!("reading stack {} from AWS", stack.stack))
+        .with_context(|| format!("reading stack {} from AWS", stack.name))
 }
 
 /// Plans the spec against what was read, with the calls of each step.
@@ -64,7 +64,7 @@ pub fn make_plan(spec: &Spec, read: &ReadResult) -> anyhow::Result<Plan> {
     }
     let stack = &spec.parsed;
     let wanted = desired(stack, &read.network);
-    let mut p = plan(&stack.stack, &stack.region, &wanted, &read.observed)?;
+    let mut p = plan(&stack.name, &stack.region, &wanted, &read.observed)?;
     p.spec = Some(spec.source.clone());
     calls::annotate(&mut p);
     Ok(p)
@@ -73,7 +73,7 @@ pub fn make_plan(spec: &Spec, read: &ReadResult) -> anyhow::Result<Plan> {
 /// Plans the deletion of everything the stack owns.
 pub fn destroy_plan(spec: &Spec, read: &ReadResult) -> anyhow::Result<Plan> {
     let stack = &spec.parsed;
-    let mut p = plan(&stack.stack, &stack.region, &[], &read.observed)?;
+    let mut p = plan(&stack.name, &stack.region, &[], &read.observed)?;
     p.spec = Some(spec.source.clone());
     calls::annotate(&mut p);
     Ok(p)

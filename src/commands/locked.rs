@@ -17,7 +17,7 @@ use crate::aws::read::ReadResult;
 use crate::aws::{AwsError, Clients};
 use crate::exit::Outcome;
 use crate::lock::{Taken, take};
-use crate::spec::raw::Stack;
+use crate::spec::StackSpec;
 use crate::stop::{Reason, Stop};
 
 /// What a locked command works with.
@@ -42,7 +42,7 @@ pub struct How<'a> {
 
 /// Takes the lock, reads the stack, runs `body`, releases the lock whatever happened (if it
 /// is still ours).
-pub async fn with_lock<F, Fut>(stack: &Stack, how: How<'_>, body: F) -> anyhow::Result<Outcome>
+pub async fn with_lock<F, Fut>(stack: &StackSpec, how: How<'_>, body: F) -> anyhow::Result<Outcome>
 where
     F: FnOnce(Locked) -> Fut,
     Fut: Future<Output = anyhow::Result<Outcome>>,
@@ -51,7 +51,7 @@ where
     let clients = Clients::new(&stack.region).await;
     let taken = take(
         &clients,
-        &stack.stack,
+        &stack.name,
         how.operation,
         how.lock_timeout,
         &stop,
@@ -68,7 +68,7 @@ where
         }
         Taken::Refused(who) => bail!(
             "stack {} is locked: {who}\nhint: wait for its lease to expire (`--lock-timeout SECONDS` waits for it), or, if that run is gone, clear it with `stackctl unlock FILE --force`",
-            stack.stack
+            stack.name
         ),
     };
     let renewer = held.keep_renewing(&stop);
@@ -85,7 +85,7 @@ where
 /// then runs `body`.
 async fn run<F, Fut>(
     clients: &Clients,
-    stack: &Stack,
+    stack: &StackSpec,
     how: &How<'_>,
     stop: Stop,
     body: F,
@@ -94,7 +94,7 @@ where
     F: FnOnce(Locked) -> Fut,
     Fut: Future<Output = anyhow::Result<Outcome>>,
 {
-    let resumed = crate::apply::stored::load(clients, &stack.stack).await?;
+    let resumed = crate::apply::stored::load(clients, &stack.name).await?;
     let resumed = resumed.filter(|j| !j.state.finished());
     if let Some(j) = &resumed {
         crate::errln!(

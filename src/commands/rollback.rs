@@ -29,7 +29,7 @@ pub async fn run(
         let Some(journal) = locked.resumed.clone() else {
             out::println(&format!(
                 "Nothing to roll back: the last apply of {} finished.",
-                spec.stack
+                spec.name
             ));
             return Ok(Outcome::Success);
         };

@@ -62,7 +62,7 @@ fn graph_problem(p: &Plan) -> Option<String> {
 }
 
 /// The recorded spec must pass `validate` as a file would; the stack it describes.
-fn revalidate(file: &Path, source: &str) -> anyhow::Result<crate::spec::raw::Stack> {
+fn revalidate(file: &Path, source: &str) -> anyhow::Result<crate::spec::StackSpec> {
     let name = format!("{} (its recorded spec)", file.display());
     let loaded = crate::spec::load_str(&name, source);
     match loaded.stack {

@@ -16,7 +16,7 @@ pub async fn run(file: &Path, force: bool) -> anyhow::Result<Outcome> {
         bail!("unlock clears another run's lock: make sure it is gone, then pass --force");
     }
     let clients = Clients::new(&stack.region).await;
-    lock::delete(&clients, &stack.stack).await?;
-    crate::errln!("Stack {} is unlocked.", stack.stack);
+    lock::delete(&clients, &stack.name).await?;
+    crate::errln!("Stack {} is unlocked.", stack.name);
     Ok(Outcome::Success)
 }

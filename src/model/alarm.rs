@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::aws_docs::{ALARM_PUT, CW_PUT_METRIC_ALARM};
 use super::desired::Inputs;
 use super::types::{Address, AttrSpec, Compare, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::{Alarm, Comparison, MissingData, Stack};
+use crate::spec::stack::{Alarm, Comparison, MissingData, StackSpec};
 use attr::*;
 
 /// The alarm's attributes, each name written once (the rows here, the desired value below
@@ -101,7 +101,7 @@ fn missing_data_name(m: MissingData) -> &'static str {
 }
 /// An alarm's namespace, dimensions and the resource it watches.
 fn alarm_target(
-    stack: &Stack,
+    stack: &StackSpec,
     resource: &str,
     node: Option<u32>,
 ) -> (&'static str, Value, Option<Address>) {
@@ -113,7 +113,11 @@ fn alarm_target(
             Some(Address::new(Kind::DbCluster, resource)),
         );
     }
-    if db.instances.iter().any(|i| i.identifier == resource) {
+    if db
+        .cluster_instances()
+        .iter()
+        .any(|i| i.identifier == resource)
+    {
         return (
             "AWS/RDS",
             json!({"DBInstanceIdentifier": resource}),
@@ -127,7 +131,7 @@ fn alarm_target(
             Some(Address::new(Kind::DbInstance, resource)),
         );
     }
-    if db.replicas.iter().any(|r| r.identifier == resource) {
+    if db.replicas().iter().any(|r| r.identifier == resource) {
         return (
             "AWS/RDS",
             json!({"DBInstanceIdentifier": resource}),
@@ -142,7 +146,7 @@ fn alarm_target(
         );
     }
     let n = node.unwrap_or(1).max(1);
-    let member = match stack.redis.as_ref().and_then(|r| r.cluster_mode.as_ref()) {
+    let member = match stack.redis.as_ref().and_then(|r| r.cluster_mode()) {
         Some(cm) => {
             let per = cm.replicas_per_shard + 1;
             format!(

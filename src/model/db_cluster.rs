@@ -11,7 +11,7 @@ use super::db_instance::IN_SYNC;
 use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
 use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::ApplyChanges;
+use crate::spec::stack::{ApplyChanges, Cluster};
 use attr::*;
 
 /// The cluster's and its instances' attributes, each name written once (the rows here, the
@@ -246,23 +246,23 @@ fn apply_changes_name(a: ApplyChanges) -> &'static str {
 /// generated master secret.
 pub(super) fn desired_cluster(
     cx: &Inputs<'_>,
+    cl: &Cluster,
     parameter_group: Option<&str>,
     master_secret: Option<&str>,
 ) -> Resource {
     let db = &cx.stack.database;
     let subnet_group = db_subnet_group_name(cx.name());
-    let storage = db.storage_or_default();
     let logs: std::collections::BTreeSet<&str> =
         db.log_exports.iter().map(String::as_str).collect();
-    let sv2 = db.serverless_v2;
+    let sv2 = cl.serverless_v2;
     let mut r = Resource::new(Kind::DbCluster, &db.identifier)
         .set(ENGINE, db.engine.as_str())
         .set(ENGINE_VERSION, db.engine_version.clone())
         .set(MIN_ACU, json!(sv2.map(|s| s.min_acu)))
         .set(MAX_ACU, json!(sv2.map(|s| s.max_acu)))
-        .set(STORAGE_ENCRYPTED, storage.encrypted)
-        .set(KMS_KEY_ID, json!(storage.kms_key_id))
-        .set(PORT, db.port.unwrap_or(db.engine.default_port()))
+        .set(STORAGE_ENCRYPTED, db.encryption.encrypted)
+        .set(KMS_KEY_ID, json!(db.encryption.kms_key_id))
+        .set(PORT, db.port())
         .set(DATABASE_NAME, json!(db.database_name))
         .set(MASTER_USERNAME, db.master_user.username.clone())
         .set(MASTER_PASSWORD, db.master_user.password.row_value())
@@ -298,15 +298,16 @@ pub(super) fn desired_cluster(
 /// first instance created (the writer AWS makes of it) is the spec's first.
 pub(super) fn desired_cluster_instances(
     cx: &Inputs<'_>,
+    cl: &Cluster,
     cluster: &Address,
     parameter_group: Option<&str>,
 ) -> Vec<Resource> {
     let db = &cx.stack.database;
-    let writer = db
+    let writer = cl
         .instances
         .first()
         .map(|i| Address::new(Kind::DbClusterInstance, &i.identifier));
-    db.instances
+    cl.instances
         .iter()
         .map(|i| {
             let pi = &i.performance_insights;

@@ -13,7 +13,7 @@ use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
 use super::parameter_group::{group_name, replica_role};
 use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::{ApplyChanges, EnhancedMonitoring, Storage, StorageType};
+use crate::spec::stack::{ApplyChanges, EnhancedMonitoring, Instance, Storage, StorageType};
 use attr::*;
 
 /// The DB instance's and replica's attributes, each name written once: a misspelt one does
@@ -489,7 +489,7 @@ fn engine_version_change(old: &Value, new: &Value, desired: &Resource) -> Result
 
 /// Whether gp3 storage of this size takes provisioned IOPS and throughput.
 pub fn gp3_provisioned(allocated_gib: u32) -> bool {
-    allocated_gib >= crate::spec::raw::GP3_PROVISIONED_MIN_GIB
+    allocated_gib >= crate::spec::stack::GP3_PROVISIONED_MIN_GIB
 }
 
 /// The gp3 baseline for a size: (IOPS, MiB/s).
@@ -516,10 +516,10 @@ pub fn takes_provisioned(storage_type: &str, allocated_gib: u32) -> (bool, bool)
 
 /// The IOPS and throughput of the spec's storage, as AWS reports them: gp3's baseline where
 /// none is provisioned; io1's and io2's IOPS alone; nothing for gp2, whose IOPS follow its size.
-fn performance(storage: &Storage, allocated: u32) -> (Value, Value) {
+fn performance(storage: &Storage) -> (Value, Value) {
     match storage.kind {
         StorageType::Gp3 => {
-            let (iops, throughput) = gp3_baseline(allocated);
+            let (iops, throughput) = gp3_baseline(storage.allocated_gib);
             (
                 json!(storage.iops.unwrap_or(iops)),
                 json!(storage.throughput_mibps.unwrap_or(throughput)),
@@ -552,34 +552,31 @@ fn monitoring_role_arn(em: &EnhancedMonitoring) -> Value {
 /// generated master secret.
 pub(super) fn desired_instance(
     cx: &Inputs<'_>,
+    inst: &Instance,
     parameter_group: Option<&str>,
     master_secret: Option<&str>,
 ) -> Resource {
     let db = &cx.stack.database;
     let subnet_group = db_subnet_group_name(cx.name());
-    let storage = db.storage_or_default();
-    let allocated = storage.allocated_gib.unwrap_or_default();
-    let (iops, throughput) = performance(&storage, allocated);
-    let pi = &db.performance_insights;
-    let em = &db.enhanced_monitoring;
+    let storage = &inst.storage;
+    let (iops, throughput) = performance(storage);
+    let pi = &inst.performance_insights;
+    let em = &inst.enhanced_monitoring;
     let mut primary = Resource::new(Kind::DbInstance, &db.identifier)
         .set(IDENTIFIER, db.identifier.clone())
-        .set(RENAMED_FROM, json!(db.renamed_from))
+        .set(RENAMED_FROM, json!(inst.renamed_from))
         .set(ENGINE, db.engine.as_str())
         .set(ENGINE_VERSION, db.engine_version.clone())
-        .set(
-            INSTANCE_CLASS,
-            db.instance_class.clone().unwrap_or_default(),
-        )
-        .set(ALLOCATED_GIB, allocated)
+        .set(INSTANCE_CLASS, inst.instance_class.clone())
+        .set(ALLOCATED_GIB, storage.allocated_gib)
         .set(STORAGE_TYPE, storage.kind.as_str())
         .set(MAX_ALLOCATED_GIB, storage.max_allocated_gib.unwrap_or(0))
         .set(IOPS, iops)
         .set(THROUGHPUT_MIBPS, throughput)
-        .set(STORAGE_ENCRYPTED, storage.encrypted)
-        .set(KMS_KEY_ID, json!(storage.kms_key_id))
-        .set(MULTI_AZ, db.multi_az)
-        .set(PORT, db.port.unwrap_or(db.engine.default_port()))
+        .set(STORAGE_ENCRYPTED, db.encryption.encrypted)
+        .set(KMS_KEY_ID, json!(db.encryption.kms_key_id))
+        .set(MULTI_AZ, inst.multi_az)
+        .set(PORT, db.port())
         .set(DATABASE_NAME, json!(db.database_name))
         .set(MASTER_USERNAME, db.master_user.username.clone())
         .set(MASTER_PASSWORD, db.master_user.password.row_value())
@@ -598,13 +595,13 @@ pub(super) fn desired_instance(
         .set(MONITORING_INTERVAL_SECONDS, em.interval_seconds)
         .set(MONITORING_ROLE_ARN, monitoring_role_arn(em))
         .set(DELETION_PROTECTION, db.deletion_protection)
-        .set(PUBLICLY_ACCESSIBLE, db.publicly_accessible)
+        .set(PUBLICLY_ACCESSIBLE, inst.publicly_accessible)
         .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
         .set(COPY_TAGS_TO_SNAPSHOT, db.copy_tags_to_snapshot)
         .set(IAM_DATABASE_AUTHENTICATION, db.iam_database_authentication)
         .set(
             CA_CERTIFICATE_IDENTIFIER,
-            json!(db.ca_certificate_identifier),
+            json!(inst.ca_certificate_identifier),
         )
         .set(LOG_EXPORTS, log_exports(&db.log_exports))
         .set(PARAMETER_GROUP, json!(parameter_group))
@@ -627,15 +624,14 @@ pub(super) fn desired_instance(
 /// The read replicas, each after the primary and the groups it shares with it.
 pub(super) fn desired_replicas(
     cx: &Inputs<'_>,
+    inst: &Instance,
     primary: &Address,
     parameter_group: Option<&str>,
 ) -> Vec<Resource> {
     let db = &cx.stack.database;
-    let pi = &db.performance_insights;
-    let em = &db.enhanced_monitoring;
     let mut out = Vec::new();
-    for rep in &db.replicas {
-        let rep_em = rep.enhanced_monitoring.as_ref().unwrap_or(em);
+    for rep in &inst.replicas {
+        let rep_em = &rep.enhanced_monitoring;
         let own_group = rep
             .parameter_group
             .as_ref()
@@ -643,31 +639,19 @@ pub(super) fn desired_replicas(
         let parameter_group = own_group.as_deref().or(parameter_group);
         let mut r = Resource::new(Kind::DbReplica, &rep.identifier)
             .set(SOURCE, db.identifier.clone())
-            .set(
-                INSTANCE_CLASS,
-                rep.instance_class
-                    .clone()
-                    .or_else(|| db.instance_class.clone())
-                    .unwrap_or_default(),
-            )
+            .set(INSTANCE_CLASS, rep.instance_class.clone())
             .set(AVAILABILITY_ZONE, json!(rep.availability_zone))
             .set(MULTI_AZ, rep.multi_az)
-            .set(
-                PERFORMANCE_INSIGHTS,
-                rep.performance_insights.as_ref().unwrap_or(pi).enabled,
-            )
+            .set(PERFORMANCE_INSIGHTS, rep.performance_insights.enabled)
             .set(MONITORING_INTERVAL_SECONDS, rep_em.interval_seconds)
             .set(MONITORING_ROLE_ARN, monitoring_role_arn(rep_em))
             .set(DELETION_PROTECTION, false)
-            .set(PUBLICLY_ACCESSIBLE, db.publicly_accessible)
+            .set(PUBLICLY_ACCESSIBLE, inst.publicly_accessible)
             .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
             .set(COPY_TAGS_TO_SNAPSHOT, db.copy_tags_to_snapshot)
             .set(PARAMETER_GROUP, json!(parameter_group))
             .set(PARAMETER_APPLY_STATUS, IN_SYNC)
-            .set(
-                LOG_EXPORTS,
-                log_exports(rep.log_exports.as_deref().unwrap_or(&db.log_exports)),
-            )
+            .set(LOG_EXPORTS, log_exports(&rep.log_exports))
             .set(SECURITY_GROUPS, cx.sg_list(&db.security_groups))
             .set(TAGS, cx.tags.clone())
             .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))

@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use super::network::security_group_name;
 use super::types::{Address, Kind, Resource};
 use super::{alarm, db_cluster, db_instance, network, parameter_group, proxy, redis, secret};
-use crate::spec::raw::Stack;
+use crate::spec::StackSpec;
+use crate::spec::stack::{Cluster, Instance, Layout, ParameterGroup, SecurityGroup};
 
 /// The ids the network lookup found: the VPC, its subnets, and the existing security groups
 /// the spec references by `id`.
@@ -29,16 +30,16 @@ pub const OWNER_TAG: &str = "stackctl:stack";
 pub const APPLY_TAG: &str = "stackctl:apply";
 
 /// The tags every owned resource carries.
-pub fn tags(stack: &Stack) -> Value {
+pub fn tags(stack: &StackSpec) -> Value {
     let mut t: BTreeMap<String, String> = stack.tags.clone();
-    t.insert(OWNER_TAG.to_owned(), stack.stack.clone());
+    t.insert(OWNER_TAG.to_owned(), stack.name.clone());
     json!(t)
 }
 
 /// What every kind's desired resources are built from: the spec, the tags every owned
 /// resource carries, and what the network lookup found.
 pub(super) struct Inputs<'a> {
-    pub stack: &'a Stack,
+    pub stack: &'a StackSpec,
     pub tags: Value,
     pub vpc_id: &'a str,
     /// The subnet ids, sorted.
@@ -46,7 +47,7 @@ pub(super) struct Inputs<'a> {
 }
 
 impl<'a> Inputs<'a> {
-    fn new(stack: &'a Stack, net: &'a NetworkIds) -> Self {
+    fn new(stack: &'a StackSpec, net: &'a NetworkIds) -> Self {
         let mut subnets = net.subnet_ids.clone();
         subnets.sort();
         Inputs {
@@ -59,21 +60,15 @@ impl<'a> Inputs<'a> {
 
     /// The stack's name.
     pub fn name(&self) -> &'a str {
-        &self.stack.stack
+        &self.stack.name
     }
 
     /// How a security group reference from the spec reads in the model: the AWS name of an
     /// owned group, or the id of an existing one.
     pub fn sg_ref(&self, key: &str) -> String {
-        match self
-            .stack
-            .network
-            .security_groups
-            .get(key)
-            .and_then(|g| g.id.clone())
-        {
-            Some(id) => id,
-            None => security_group_name(self.name(), key),
+        match self.stack.network.security_groups.get(key) {
+            Some(SecurityGroup::Existing { id }) => id.clone(),
+            _ => security_group_name(self.name(), key),
         }
     }
 
@@ -95,7 +90,7 @@ impl<'a> Inputs<'a> {
                     .network
                     .security_groups
                     .get(*k)
-                    .is_some_and(|g| g.id.is_none())
+                    .is_some_and(|g| matches!(g, SecurityGroup::Owned { .. }))
             })
             .map(|k| Address::new(Kind::SecurityGroup, security_group_name(self.name(), k)))
             .collect()
@@ -119,15 +114,14 @@ fn push_named(out: &mut Vec<Resource>, r: Option<Resource>) -> Option<String> {
 
 /// Every resource the spec asks for: network, the database's groups and secret, the primary,
 /// its replicas, the proxy, Redis, the alarms.
-pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
+pub fn desired(stack: &StackSpec, net: &NetworkIds) -> Vec<Resource> {
     let cx = Inputs::new(stack, net);
     let db = &stack.database;
     let mut out = network::desired_security_groups(&cx);
     out.push(network::desired_db_subnet_group(&cx));
-    if db.engine.is_aurora() {
-        desired_cluster(&cx, &mut out);
-    } else {
-        desired_instances(&cx, &mut out);
+    match &db.layout {
+        Layout::Instance(inst) => desired_instances(&cx, inst, &mut out),
+        Layout::Cluster(cl) => desired_cluster(&cx, cl, &mut out),
     }
     if let Some(r) = &stack.redis {
         out.push(network::desired_cache_subnet_group(&cx));
@@ -147,19 +141,30 @@ pub fn desired(stack: &Stack, net: &NetworkIds) -> Vec<Resource> {
     out
 }
 
+/// The group a database uses: the stack's, a resource of the plan, or an existing one, by name
+/// (referenced, never a resource of the stack's).
+fn database_group(
+    cx: &Inputs<'_>,
+    out: &mut Vec<Resource>,
+    pg: Option<&ParameterGroup>,
+    kind: Kind,
+    role: &str,
+) -> Option<String> {
+    match pg? {
+        ParameterGroup::Existing { name } => Some(name.clone()),
+        ParameterGroup::Owned(g) => push_named(
+            out,
+            Some(parameter_group::desired_parameter_group(cx, kind, role, g)),
+        ),
+    }
+}
+
 /// The RDS primary with its parameter group and secret, its replicas and its proxy.
-fn desired_instances(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
+fn desired_instances(cx: &Inputs<'_>, inst: &Instance, out: &mut Vec<Resource>) {
     let stack = cx.stack;
-    let db = &stack.database;
-    // An existing group, by name, is referenced and never a resource of the stack's.
-    let existing = db.parameter_group.as_ref().and_then(|pg| pg.name.clone());
-    let db_pg = db
-        .parameter_group
-        .as_ref()
-        .filter(|pg| pg.name.is_none())
-        .map(|pg| parameter_group::desired_parameter_group(cx, Kind::DbParameterGroup, "db", pg));
-    let db_pg = push_named(out, db_pg).or(existing);
-    for rep in &db.replicas {
+    let pg = inst.parameter_group.as_ref();
+    let db_pg = database_group(cx, out, pg, Kind::DbParameterGroup, "db");
+    for rep in &inst.replicas {
         let own = rep.parameter_group.as_ref().map(|pg| {
             let role = parameter_group::replica_role(&rep.identifier);
             parameter_group::desired_parameter_group(cx, Kind::DbParameterGroup, &role, pg)
@@ -167,11 +172,13 @@ fn desired_instances(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
         push_named(out, own);
     }
     let master_secret = push_named(out, secret::desired_master_secret(cx));
-    let primary = db_instance::desired_instance(cx, db_pg.as_deref(), master_secret.as_deref());
+    let primary =
+        db_instance::desired_instance(cx, inst, db_pg.as_deref(), master_secret.as_deref());
     let primary_addr = primary.address.clone();
     out.push(primary);
     out.extend(db_instance::desired_replicas(
         cx,
+        inst,
         &primary_addr,
         db_pg.as_deref(),
     ));
@@ -186,31 +193,16 @@ fn desired_instances(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
 }
 
 /// The Aurora cluster with its cluster parameter group and secret, its instances and its proxy.
-fn desired_cluster(cx: &Inputs<'_>, out: &mut Vec<Resource>) {
-    let db = &cx.stack.database;
-    let existing = db
-        .cluster_parameter_group
-        .as_ref()
-        .and_then(|pg| pg.name.clone());
-    let pg = db
-        .cluster_parameter_group
-        .as_ref()
-        .filter(|pg| pg.name.is_none())
-        .map(|pg| {
-            parameter_group::desired_parameter_group(
-                cx,
-                Kind::DbClusterParameterGroup,
-                "cluster",
-                pg,
-            )
-        });
-    let pg = push_named(out, pg).or(existing);
+fn desired_cluster(cx: &Inputs<'_>, cl: &Cluster, out: &mut Vec<Resource>) {
+    let group = cl.parameter_group.as_ref();
+    let pg = database_group(cx, out, group, Kind::DbClusterParameterGroup, "cluster");
     let master_secret = push_named(out, secret::desired_master_secret(cx));
-    let cluster = db_cluster::desired_cluster(cx, pg.as_deref(), master_secret.as_deref());
+    let cluster = db_cluster::desired_cluster(cx, cl, pg.as_deref(), master_secret.as_deref());
     let cluster_addr = cluster.address.clone();
     out.push(cluster);
     out.extend(db_cluster::desired_cluster_instances(
         cx,
+        cl,
         &cluster_addr,
         pg.as_deref(),
     ));

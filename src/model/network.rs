@@ -8,6 +8,7 @@ use super::aws_docs::{
 };
 use super::desired::{Inputs, with_deps};
 use super::types::{Address, AttrSpec, Compare, Kind, KindSpec, Resource, Source};
+use crate::spec::stack::{SecurityGroup, Source as Inbound};
 use attr::*;
 
 /// The attributes of the security group and the subnet groups, each name written once (the
@@ -128,25 +129,33 @@ pub(super) fn desired_security_groups(cx: &Inputs<'_>) -> Vec<Resource> {
     let s = cx.name();
     let mut out = Vec::new();
     for (key, sg) in &cx.stack.network.security_groups {
-        if sg.id.is_some() {
+        let SecurityGroup::Owned {
+            description,
+            ingress,
+        } = sg
+        else {
             continue;
-        }
+        };
         let name = security_group_name(s, key);
-        let mut rules: Vec<String> = sg
-            .ingress
+        let mut rules: Vec<String> = ingress
             .iter()
             .map(|r| {
-                let from = match (&r.from, &r.cidr) {
-                    (Some(f), _) => cx.sg_ref(f),
-                    (None, Some(c)) => c.clone(),
-                    (None, None) => String::new(),
+                let from = match &r.source {
+                    Inbound::Group(f) => cx.sg_ref(f),
+                    Inbound::Cidr(c) => c.clone(),
                 };
                 format!("tcp/{} from {from}", r.port)
             })
             .collect();
         rules.sort();
         rules.dedup();
-        let froms: Vec<String> = sg.ingress.iter().filter_map(|r| r.from.clone()).collect();
+        let froms: Vec<String> = ingress
+            .iter()
+            .filter_map(|r| match &r.source {
+                Inbound::Group(f) => Some(f.clone()),
+                Inbound::Cidr(_) => None,
+            })
+            .collect();
         let deps: Vec<Address> = cx
             .sg_deps(&froms)
             .into_iter()
@@ -155,7 +164,7 @@ pub(super) fn desired_security_groups(cx: &Inputs<'_>) -> Vec<Resource> {
         let r = Resource::new(Kind::SecurityGroup, &name)
             .set(
                 DESCRIPTION,
-                sg.description
+                description
                     .clone()
                     .unwrap_or_else(|| format!("{key} of stack {s}, managed by stackctl")),
             )

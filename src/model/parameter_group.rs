@@ -11,7 +11,7 @@ use super::aws_docs::{
 };
 use super::desired::Inputs;
 use super::types::{AttrSpec, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::ParameterGroup;
+use crate::spec::stack::OwnedGroup;
 use attr::*;
 
 /// The attributes of both parameter groups, each name written once (the rows here, the desired
@@ -176,7 +176,7 @@ pub(super) fn desired_parameter_group(
     cx: &Inputs<'_>,
     kind: Kind,
     role: &str,
-    pg: &ParameterGroup,
+    pg: &OwnedGroup,
 ) -> Resource {
     let stack = cx.name();
     let params: BTreeMap<&String, &String> = pg.parameters.iter().map(|(k, v)| (k, &v.0)).collect();

@@ -9,7 +9,7 @@ use super::aws_docs::{
 use super::desired::{Inputs, with_deps};
 use super::secret::master_auth_secret;
 use super::types::{Address, AttrSpec, Compare, Impact, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::{IamAuth, Proxy, TargetRole};
+use crate::spec::stack::{IamAuth, Proxy, TargetRole};
 use attr::{endpoint as ep_attr, proxy as px, target as tgt, target_group as pool};
 
 /// The four kinds' attributes, each name written once (the rows here, the desired values below

@@ -12,7 +12,7 @@ use super::aws_docs::{
 use super::desired::{Inputs, with_deps};
 use super::network::cache_subnet_group_name;
 use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::{AuthToken, Redis};
+use crate::spec::stack::{AuthToken, Redis, Topology};
 use attr::*;
 
 /// The replication group's attributes, each name written once (the rows here, the desired
@@ -363,13 +363,9 @@ pub(super) fn desired_replication_group(
     token_secret: Option<&str>,
 ) -> Resource {
     let subnet_group = cache_subnet_group_name(cx.name());
-    let (num, shards, replicas) = match &r.cluster_mode {
-        Some(cm) => (Value::Null, json!(cm.shards), json!(cm.replicas_per_shard)),
-        None => (
-            json!(r.num_cache_clusters.unwrap_or(1)),
-            Value::Null,
-            Value::Null,
-        ),
+    let (num, shards, replicas) = match &r.topology {
+        Topology::Sharded(cm) => (Value::Null, json!(cm.shards), json!(cm.replicas_per_shard)),
+        Topology::Nodes(n) => (json!(n), Value::Null, Value::Null),
     };
     let mut rg = Resource::new(Kind::ReplicationGroup, &r.replication_group_id)
         .set(

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::aws_docs::{self, SECRETS_UPDATE_SECRET};
 use super::desired::Inputs;
 use super::types::{AttrSpec, Kind, KindSpec, Resource, Source};
-use crate::spec::raw::{AuthToken, PasswordSource, Redis};
+use crate::spec::stack::{AuthToken, PasswordSource, Redis};
 use attr::*;
 
 /// The secret's attributes, each name written once (the rows here, the desired values below
@@ -67,11 +67,11 @@ pub fn auth_token_secret_name(stack: &str, group: &str) -> String {
 /// generated). The mode is part of the value because the two are different secrets: a new
 /// master password source makes the proxy's secret change in the same plan.
 /// A team's existing secret (`password: {secret_arn}`) is its ARN, as a proxy's own secret is.
-pub fn master_auth_secret(db: &str, source: &crate::spec::raw::PasswordSource) -> String {
+pub fn master_auth_secret(db: &str, source: &crate::spec::stack::PasswordSource) -> String {
     let mode = match source {
-        crate::spec::raw::PasswordSource::RdsManaged => "rds_managed",
-        crate::spec::raw::PasswordSource::Generated => "generated",
-        crate::spec::raw::PasswordSource::SecretArn(arn) => return arn.clone(),
+        crate::spec::stack::PasswordSource::RdsManaged => "rds_managed",
+        crate::spec::stack::PasswordSource::Generated => "generated",
+        crate::spec::stack::PasswordSource::SecretArn(arn) => return arn.clone(),
     };
     format!("master:{db}:{mode}")
 }
@@ -128,7 +128,7 @@ pub(super) fn desired_auth_token_secret(cx: &Inputs<'_>, r: &Redis) -> Option<Re
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::raw::PasswordSource;
+    use crate::spec::stack::PasswordSource;
 
     #[test]
     fn master_auth_secret_round_trips_each_source() {

@@ -28,7 +28,7 @@ use crate::model::proxy::attr::target::DB_INSTANCE;
 use crate::model::secret::master_auth_secret;
 use crate::model::secret::master_secret_name;
 use crate::model::{Address, Kind, Resource};
-use crate::spec::raw::PasswordSource;
+use crate::spec::stack::PasswordSource;
 
 /// The renames `desired` asks for that AWS has yet to make: new address → old name.
 fn wanted(

@@ -8,10 +8,13 @@
 use crate::model::secret::{auth_token_secret_name, master_secret_name};
 use crate::model::{Address, Kind};
 use crate::plan::Observed;
-use crate::spec::raw::{AuthToken, PasswordSource, Stack, TargetRole};
+use crate::spec::stack::{AuthToken, PasswordSource, StackSpec, TargetRole};
 
 /// The outputs in a fixed order: `(name, value)`. `Err` names what AWS does not have yet.
-pub fn outputs(stack: &Stack, observed: &Observed) -> Result<Vec<(&'static str, String)>, String> {
+pub fn outputs(
+    stack: &StackSpec,
+    observed: &Observed,
+) -> Result<Vec<(&'static str, String)>, String> {
     // Only what the stack owns: a resource of the same name that another team owns is never
     // where this stack's applications connect.
     let id = |kind: Kind, name: &str, key: &str| {
@@ -46,7 +49,7 @@ pub fn outputs(stack: &Stack, observed: &Observed) -> Result<Vec<(&'static str, 
         ));
         out.push(("REDIS_PORT", id(Kind::ReplicationGroup, rg, "port")));
         if r.auth_token == AuthToken::Generated {
-            let name = auth_token_secret_name(&stack.stack, rg);
+            let name = auth_token_secret_name(&stack.name, rg);
             out.push(("REDIS_AUTH_SECRET_ARN", id(Kind::Secret, &name, "arn")));
         }
     }
@@ -60,16 +63,16 @@ type Outputs = Vec<(&'static str, Option<String>)>;
 type Id<'a> = dyn Fn(Kind, &str, &str) -> Option<String> + 'a;
 
 /// An RDS primary's: its endpoint, the first replica's for reads.
-fn instance_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
+fn instance_outputs(stack: &StackSpec, id: &Id<'_>) -> Result<Outputs, String> {
     let db = &stack.database;
     let Some(writer) = id(Kind::DbInstance, &db.identifier, "endpoint") else {
         return Err(format!(
             "stack {} has no db_instance.{} of its own with an endpoint in AWS yet: run `stackctl apply` first",
-            stack.stack, db.identifier
+            stack.name, db.identifier
         ));
     };
     let replicas: Vec<String> = db
-        .replicas
+        .replicas()
         .iter()
         .filter_map(|r| id(Kind::DbReplica, &r.identifier, "endpoint"))
         .collect();
@@ -92,7 +95,7 @@ fn instance_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
         }
         PasswordSource::Generated => id(
             Kind::Secret,
-            &master_secret_name(&stack.stack, &db.identifier),
+            &master_secret_name(&stack.name, &db.identifier),
             "arn",
         ),
         // The team's own secret: its ARN is the spec's.
@@ -104,12 +107,12 @@ fn instance_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
 
 /// An Aurora cluster's: its writer (cluster) endpoint, its reader endpoint (AWS spreads reads
 /// over the readers, or the writer when there is none), its port and master secret.
-fn cluster_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
+fn cluster_outputs(stack: &StackSpec, id: &Id<'_>) -> Result<Outputs, String> {
     let db = &stack.database;
     let Some(writer) = id(Kind::DbCluster, &db.identifier, "endpoint") else {
         return Err(format!(
             "stack {} has no db_cluster.{} of its own with an endpoint in AWS yet: run `stackctl apply` first",
-            stack.stack, db.identifier
+            stack.name, db.identifier
         ));
     };
     let reader = id(Kind::DbCluster, &db.identifier, "reader_endpoint");
@@ -117,7 +120,7 @@ fn cluster_outputs(stack: &Stack, id: &Id<'_>) -> Result<Outputs, String> {
         PasswordSource::RdsManaged => id(Kind::DbCluster, &db.identifier, "master_user_secret_arn"),
         PasswordSource::Generated => id(
             Kind::Secret,
-            &master_secret_name(&stack.stack, &db.identifier),
+            &master_secret_name(&stack.name, &db.identifier),
             "arn",
         ),
         // The team's own secret: its ARN is the spec's.

@@ -6,8 +6,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use super::convert::stack_spec;
 use super::diag::{Diagnostic, Severity};
 use super::raw::Stack;
+use super::stack::StackSpec;
 use super::tree::{self, KeyPath, Node, Pos, Scalar, Value};
 use super::{rules, schema, structure};
 
@@ -17,8 +19,8 @@ pub struct Loaded {
     /// The file name as given, used in messages.
     pub file: String,
     pub source: String,
-    /// The stack, present only when there is no error (warnings allowed).
-    pub stack: Option<Stack>,
+    /// The validated stack, present only when there is no error (warnings allowed).
+    pub stack: Option<StackSpec>,
     /// Errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -141,6 +143,22 @@ pub fn load_file(path: &Path) -> Result<Loaded, ReadError> {
     }
 }
 
+/// The validated spec of a file the rules passed; a choice they let through unmade is an
+/// error at its key path.
+fn validated(loaded: &mut Loaded, stack: Stack, root: &Node) {
+    match stack_spec(stack) {
+        Ok(spec) => loaded.stack = Some(spec),
+        Err(m) => loaded.diagnostics.push(
+            Diagnostic::error(
+                root.locate(&KeyPath::parse(&m.path)),
+                &KeyPath::parse(&m.path),
+                format!("`{}` needs {}", m.path, m.what),
+            )
+            .hint("see `stackctl schema` for the file format"),
+        ),
+    }
+}
+
 /// Checks spec text: YAML syntax and duplicate keys, structure against the schema, then the
 /// rules. Structural errors stop before the rules, which need a well-typed stack.
 pub fn load_str(file: &str, source: &str) -> Loaded {
@@ -196,7 +214,9 @@ pub fn load_str(file: &str, source: &str) -> Loaded {
         match serde_yaml::from_str::<Stack>(source) {
             Ok(stack) => {
                 loaded.diagnostics.extend(rules::check(&stack, &root));
-                loaded.stack = Some(stack);
+                if !loaded.has_errors() {
+                    validated(&mut loaded, stack, &root);
+                }
             }
             Err(e) => {
                 // The structural check should have caught this; report serde's own words.

@@ -7,7 +7,8 @@ use std::path::Path;
 use serde_json::{Value, json};
 use stackctl::model::{NetworkIds, desired};
 use stackctl::plan::{Observed, ObservedResource, Plan, plan};
-use stackctl::spec::{self, raw::Stack};
+use stackctl::spec::stack::Instance;
+use stackctl::spec::{self, StackSpec as Stack};
 
 /// What AWS would report right after applying `s`: every desired resource, owned and available.
 pub fn as_applied(s: &Stack, net: &NetworkIds) -> Observed {
@@ -40,6 +41,21 @@ pub fn stack(file: &str) -> Stack {
         .unwrap_or_else(|| panic!("{file}:\n{rendered}"))
 }
 
+/// The RDS primary's own settings, to change in a test (the spec is an RDS one).
+pub fn rds(s: &mut Stack) -> &mut Instance {
+    s.database.instance_mut().expect("an RDS spec")
+}
+
+/// A new class for the primary and for its replicas, which take the primary's in the example
+/// stacks (none gives its own).
+pub fn set_class(s: &mut Stack, class: &str) {
+    let inst = rds(s);
+    inst.instance_class = class.into();
+    for r in &mut inst.replicas {
+        r.instance_class = class.into();
+    }
+}
+
 /// A snapshot read from the emulator after an apply: its network and what AWS held.
 pub fn snapshot(file: &str) -> (NetworkIds, Observed) {
     let text = std::fs::read_to_string(root().join(file)).expect("fixture");
@@ -52,7 +68,7 @@ pub fn snapshot(file: &str) -> (NetworkIds, Observed) {
 
 /// The plan of `s` against `observed`.
 pub fn plan_for(s: &Stack, net: &NetworkIds, observed: &Observed) -> Plan {
-    plan(&s.stack, &s.region, &desired(s, net), observed).expect("plan")
+    plan(&s.name, &s.region, &desired(s, net), observed).expect("plan")
 }
 
 /// The id of the step `op` (`create`, `update`, `delete`) of `address`.

@@ -23,7 +23,8 @@ use crate::model::network::attr::*;
 use crate::model::network::security_group_name;
 use crate::model::{Address, Kind};
 use crate::plan::{Call, ObservedResource, Step, StepOp};
-use crate::spec::raw::Stack;
+use crate::spec::StackSpec;
+use crate::spec::stack::SecurityGroup as SpecGroup;
 
 const CREATE: &str = "ec2:CreateSecurityGroup";
 const AUTHORIZE: &str = "ec2:AuthorizeSecurityGroupIngress";
@@ -97,11 +98,11 @@ fn rule_diff(want: &Value, have: &Value) -> (Vec<String>, Vec<String>) {
 }
 
 /// The names of the groups the spec creates (those it does not give by `id`).
-pub(in crate::aws) fn spec_names(stack: &str, spec: &Stack) -> Vec<String> {
+pub(in crate::aws) fn spec_names(stack: &str, spec: &StackSpec) -> Vec<String> {
     spec.network
         .security_groups
         .iter()
-        .filter(|(_, g)| g.id.is_none())
+        .filter(|(_, g)| matches!(g, SpecGroup::Owned { .. }))
         .map(|(k, _)| security_group_name(stack, k))
         .collect()
 }

@@ -7,7 +7,8 @@ use aws_sdk_ec2::types::{Filter, Subnet};
 
 use crate::aws::client::Clients;
 use crate::aws::error::AwsError;
-use crate::spec::raw::Stack;
+use crate::spec::StackSpec;
+use crate::spec::stack::{Subnets, Vpc};
 
 fn tag_filters(tags: &BTreeMap<String, String>) -> Vec<Filter> {
     tags.iter()
@@ -16,13 +17,10 @@ fn tag_filters(tags: &BTreeMap<String, String>) -> Vec<Filter> {
 }
 
 /// The VPC id: given, or looked up by tags (exactly one must match).
-pub(super) async fn lookup_vpc(c: &Clients, stack: &Stack) -> Result<Option<String>, AwsError> {
-    let vpc = &stack.network.vpc;
-    if let Some(id) = &vpc.id {
-        return Ok(Some(id.clone()));
-    }
-    let Some(tags) = &vpc.tags else {
-        return Ok(None);
+pub(super) async fn lookup_vpc(c: &Clients, stack: &StackSpec) -> Result<String, AwsError> {
+    let tags = match &stack.network.vpc {
+        Vpc::Id(id) => return Ok(id.clone()),
+        Vpc::Tags(tags) => tags,
     };
     let resp = c
         .call(
@@ -35,7 +33,7 @@ pub(super) async fn lookup_vpc(c: &Clients, stack: &Stack) -> Result<Option<Stri
         .await?;
     let ids: Vec<&str> = resp.vpcs().iter().filter_map(|v| v.vpc_id()).collect();
     match ids.as_slice() {
-        [one] => Ok(Some((*one).to_owned())),
+        [one] => Ok((*one).to_owned()),
         [] => Err(AwsError::other(
             "ec2:DescribeVpcs",
             format!("no VPC has the tags {tags:?} given in network.vpc.tags"),
@@ -52,13 +50,12 @@ pub(super) async fn lookup_vpc(c: &Clients, stack: &Stack) -> Result<Option<Stri
 }
 
 /// The subnets the spec's tags select, in any VPC (`select_subnets` keeps the VPC's), or `None`
-/// when the spec gives ids or no tags (no call).
+/// when the spec gives ids (no call).
 pub(super) async fn tagged_subnets(
     c: &Clients,
-    stack: &Stack,
+    stack: &StackSpec,
 ) -> Result<Option<Vec<Subnet>>, AwsError> {
-    let subnets = &stack.network.subnets;
-    let (None, Some(tags)) = (&subnets.ids, &subnets.tags) else {
+    let Subnets::Tags(tags) = &stack.network.subnets else {
         return Ok(None);
     };
     let resp = c
@@ -75,20 +72,18 @@ pub(super) async fn tagged_subnets(
 
 /// The subnet ids: given, or those of `tagged` inside the VPC (at least 2).
 pub(super) fn select_subnets(
-    stack: &Stack,
-    vpc: Option<&str>,
+    stack: &StackSpec,
+    vpc: &str,
     tagged: Option<Vec<Subnet>>,
 ) -> Result<Vec<String>, AwsError> {
-    let subnets = &stack.network.subnets;
-    if let Some(ids) = &subnets.ids {
-        return Ok(ids.clone());
-    }
-    let (Some(tags), Some(tagged)) = (&subnets.tags, tagged) else {
-        return Ok(Vec::new());
+    let tags = match &stack.network.subnets {
+        Subnets::Ids(ids) => return Ok(ids.clone()),
+        Subnets::Tags(tags) => tags,
     };
+    let tagged = tagged.unwrap_or_default();
     let mut ids: Vec<String> = tagged
         .iter()
-        .filter(|s| vpc.is_none_or(|v| s.vpc_id() == Some(v)))
+        .filter(|s| s.vpc_id() == Some(vpc))
         .filter_map(|s| s.subnet_id().map(str::to_owned))
         .collect();
     ids.sort();
@@ -108,7 +103,7 @@ pub(super) fn select_subnets(
 mod tests {
     use super::*;
 
-    fn staging() -> Stack {
+    fn staging() -> StackSpec {
         crate::spec::load_str("staging.yaml", include_str!("../../../stacks/staging.yaml"))
             .stack
             .expect("the staging example is valid")
@@ -125,19 +120,19 @@ mod tests {
             subnet("subnet-x", "vpc-2"),
             subnet("subnet-a", "vpc-1"),
         ];
-        let ids = select_subnets(&staging(), Some("vpc-1"), Some(tagged)).expect("subnets");
+        let ids = select_subnets(&staging(), "vpc-1", Some(tagged)).expect("subnets");
         assert_eq!(ids, ["subnet-a", "subnet-c"]);
     }
 
     #[test]
     fn fewer_than_two_tagged_subnets_in_the_vpc_is_an_error() {
         let tagged = vec![subnet("subnet-a", "vpc-1"), subnet("subnet-x", "vpc-2")];
-        let e = select_subnets(&staging(), Some("vpc-1"), Some(tagged)).unwrap_err();
+        let e = select_subnets(&staging(), "vpc-1", Some(tagged)).unwrap_err();
         assert!(
             e.to_string().contains("select 1 subnet(s) in the VPC"),
             "{e}"
         );
-        let e = select_subnets(&staging(), Some("vpc-1"), Some(Vec::new())).unwrap_err();
+        let e = select_subnets(&staging(), "vpc-1", Some(Vec::new())).unwrap_err();
         assert!(
             e.to_string().contains("select 0 subnet(s) in the VPC"),
             "{e}"
@@ -147,9 +142,8 @@ mod tests {
     #[test]
     fn subnet_ids_given_are_used_as_given() {
         let mut stack = staging();
-        stack.network.subnets.ids = Some(vec!["subnet-b".into(), "subnet-a".into()]);
-        stack.network.subnets.tags = None;
-        let ids = select_subnets(&stack, Some("vpc-1"), None).expect("subnets");
+        stack.network.subnets = Subnets::Ids(vec!["subnet-b".into(), "subnet-a".into()]);
+        let ids = select_subnets(&stack, "vpc-1", None).expect("subnets");
         assert_eq!(ids, ["subnet-b", "subnet-a"]);
     }
 }

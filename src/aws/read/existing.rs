@@ -6,23 +6,23 @@
 
 use super::super::client::Clients;
 use super::super::error::{AwsError, found};
-use crate::spec::raw::Stack;
+use crate::spec::StackSpec;
 use crate::spec::rules::aurora::cluster_family;
 use crate::spec::rules::database::db_family;
 
 /// What is wrong with what the spec names: a secret or group missing (or being deleted), a
 /// group of another family; a plan of the spec stops on it, a destroy does not need it. Only a
 /// spec that names one makes a call; an error is AWS's.
-pub(super) async fn check(c: &Clients, stack: &Stack) -> Result<Vec<String>, AwsError> {
+pub(super) async fn check(c: &Clients, stack: &StackSpec) -> Result<Vec<String>, AwsError> {
     let db = &stack.database;
     let db_group = db
-        .parameter_group
-        .as_ref()
-        .and_then(|pg| pg.name.as_deref());
+        .instance()
+        .and_then(|i| i.parameter_group.as_ref())
+        .and_then(|pg| pg.existing());
     let cluster_group = db
-        .cluster_parameter_group
-        .as_ref()
-        .and_then(|pg| pg.name.as_deref());
+        .cluster()
+        .and_then(|c| c.parameter_group.as_ref())
+        .and_then(|pg| pg.existing());
     let db_check = async {
         let Some(name) = db_group else {
             return Ok(None);

@@ -57,7 +57,7 @@ use crate::model::network::{cache_subnet_group_name, db_subnet_group_name};
 use crate::model::parameter_group::{group_name, replica_role};
 use crate::model::{Kind, NetworkIds, Resource};
 use crate::plan::{Observed, ObservedResource};
-use crate::spec::raw::Stack;
+use crate::spec::StackSpec;
 use ec2::{lookup_vpc, select_subnets, tagged_subnets};
 pub(in crate::aws) use tagging::OwnedArns;
 use tagging::owned_arns;
@@ -220,12 +220,12 @@ struct Answers {
 }
 
 /// Reads the whole stack.
-pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
-    let s = stack.stack.as_str();
+pub async fn read(c: &Clients, stack: &StackSpec) -> Result<ReadResult, AwsError> {
+    let s = stack.name.as_str();
     let db = &stack.database;
     let mut instance_ids: Vec<String> = vec![db.identifier.clone()];
-    instance_ids.extend(db.replicas.iter().map(|r| r.identifier.clone()));
-    instance_ids.extend(db.instances.iter().map(|i| i.identifier.clone()));
+    instance_ids.extend(db.replicas().iter().map(|r| r.identifier.clone()));
+    instance_ids.extend(db.cluster_instances().iter().map(|i| i.identifier.clone()));
     let cluster_ids: Vec<String> = db
         .engine
         .is_aurora()
@@ -233,10 +233,10 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
         .into_iter()
         .collect();
     let cluster_pg: Vec<String> = db
-        .cluster_parameter_group
-        .iter()
-        .filter(|pg| pg.name.is_none())
+        .cluster()
+        .and_then(|c| c.parameter_group.as_ref()?.owned())
         .map(|pg| group_name(s, "cluster", &pg.family))
+        .into_iter()
         .collect();
 
     // What the spec names that exists already (a master secret, parameter groups): each must
@@ -246,11 +246,11 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     // The stack's DB parameter groups (the primary's, each replica's own), each with the
     // parameters the spec sets in it.
     let db_groups: Vec<(String, Vec<String>)> = db
-        .parameter_group
-        .iter()
-        .filter(|pg| pg.name.is_none())
+        .instance()
+        .and_then(|i| i.parameter_group.as_ref()?.owned())
         .map(|pg| (group_name(s, "db", &pg.family), pg))
-        .chain(db.replicas.iter().filter_map(|r| {
+        .into_iter()
+        .chain(db.replicas().iter().filter_map(|r| {
             let pg = r.parameter_group.as_ref()?;
             Some((group_name(s, &replica_role(&r.identifier), &pg.family), pg))
         }))
@@ -318,7 +318,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let db_subnets = db_subnets.into_iter().next();
     let cache_subnets = cache_subnets.into_iter().next();
     let cache_params = cache_params.into_iter().next();
-    let subnets = select_subnets(stack, vpc.as_deref(), tagged_subnets)?;
+    let subnets = select_subnets(stack, &vpc, tagged_subnets)?;
 
     // Only when round 1 shows it is needed (none in an applied stack that nothing left): owned
     // security groups and DB instances that left the spec, a member cluster not named as
@@ -359,7 +359,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
     let member = member.or(other_member);
 
     let network = NetworkIds {
-        vpc_id: vpc.unwrap_or_default(),
+        vpc_id: vpc,
         subnet_ids: subnets,
     };
     let answers = Answers {
@@ -393,7 +393,7 @@ pub async fn read(c: &Clients, stack: &Stack) -> Result<ReadResult, AwsError> {
 /// group with the parameters the spec sets in it.
 async fn apply_types(
     c: &Clients,
-    stack: &Stack,
+    stack: &StackSpec,
     db_groups: &[(String, Vec<String>)],
     db_params: &mut [DbParams],
     cache_params: Option<&mut CacheParams>,
@@ -421,7 +421,8 @@ async fn apply_types(
     };
     let cluster_wanted: Vec<String> = stack
         .database
-        .cluster_parameter_group
+        .cluster()
+        .and_then(|c| c.parameter_group.as_ref()?.owned())
         .iter()
         .flat_map(|pg| pg.parameters.keys().cloned())
         .collect();

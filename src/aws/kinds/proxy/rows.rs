@@ -14,7 +14,7 @@ use crate::aws::read::{Context, sorted};
 use crate::aws::write::rds_tag_list;
 use crate::model::proxy::attr::proxy::*;
 use crate::model::secret::master_auth_secret;
-use crate::spec::raw::PasswordSource;
+use crate::spec::stack::PasswordSource;
 
 /// What a row is read from: one proxy in AWS's answer, the secrets that name its auth secret
 /// (DB id → the master secret RDS manages; the stack's secrets, name → ARN), and the rest of

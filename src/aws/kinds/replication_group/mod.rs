@@ -26,7 +26,7 @@ use crate::model::redis::attr::{
 use crate::model::secret::auth_token_secret_name;
 use crate::model::{Address, Kind, Resource, spec_of};
 use crate::plan::{Call, ObservedResource, Step, StepOp};
-use crate::spec::raw::Redis;
+use crate::spec::stack::Redis;
 use rows::{OnModify, Seen, row_of};
 
 /// The Redis replication groups.
@@ -320,7 +320,7 @@ async fn transit(cx: &StepContext<'_>, r: &Resource, step: &Step) -> Result<(), 
 /// the group so that the read is one round trip.
 pub(in crate::aws) fn first_member_name(redis: &Redis) -> String {
     let id = &redis.replication_group_id;
-    if redis.cluster_mode.is_some() {
+    if redis.cluster_mode().is_some() {
         format!("{id}-0001-001")
     } else {
         format!("{id}-001")

@@ -4,7 +4,8 @@ use super::first_member_name;
 use super::rows::{OnModify, ROWS, row_of, transit_stages};
 use crate::model::types::Compare;
 use crate::model::{Kind, spec_of};
-use crate::spec::raw::{ClusterMode, Stack};
+use crate::spec::StackSpec;
+use crate::spec::stack::{ClusterMode, Topology};
 
 #[test]
 fn every_model_row_has_an_aws_row_and_every_aws_row_a_model_row() {
@@ -37,7 +38,7 @@ fn a_row_is_sent_on_modify_exactly_when_the_model_changes_it_in_place() {
 
 #[test]
 fn the_first_member_is_named_as_aws_names_it() {
-    let stack: Stack = crate::spec::load_str(
+    let stack: StackSpec = crate::spec::load_str(
         "staging.yaml",
         include_str!("../../../../stacks/staging.yaml"),
     )
@@ -45,9 +46,9 @@ fn the_first_member_is_named_as_aws_names_it() {
     .expect("the staging example is valid");
     let mut redis = stack.redis.expect("the staging example has Redis");
     redis.replication_group_id = "g".into();
-    redis.cluster_mode = None;
+    redis.topology = Topology::Nodes(2);
     assert_eq!(first_member_name(&redis), "g-001");
-    redis.cluster_mode = Some(ClusterMode {
+    redis.topology = Topology::Sharded(ClusterMode {
         shards: 2,
         replicas_per_shard: 1,
     });
