@@ -198,7 +198,8 @@ async fn password(
 pub(in crate::aws) fn left_spec(owned: &OwnedArns, described: &[DbCluster]) -> Vec<String> {
     owned
         .keys()
-        .filter(|arn| arn.contains(":cluster:"))
+        // An ElastiCache node's ARN has `:cluster:` too.
+        .filter(|arn| arn.contains(":rds:") && arn.contains(":cluster:"))
         .map(|arn| arn_name(arn).to_owned())
         .filter(|id| {
             !described
@@ -272,6 +273,21 @@ pub(super) fn rows_agree() {
 
 #[cfg(test)]
 mod tests {
+    use crate::aws::read::OwnedArns;
+
+    #[test]
+    fn only_an_rds_cluster_the_stack_owns_and_the_read_missed_has_left_the_spec() {
+        let owned: OwnedArns = [
+            "arn:aws:rds:us-east-1:000000000000:cluster:gone",
+            "arn:aws:elasticache:us-east-1:000000000000:cluster:shop-redis-001",
+            "arn:aws:rds:us-east-1:000000000000:db:shop-db",
+        ]
+        .into_iter()
+        .map(|a| (a.to_owned(), Default::default()))
+        .collect();
+        assert_eq!(super::left_spec(&owned, &[]), ["gone"]);
+    }
+
     #[test]
     fn every_row_of_the_model_has_its_aws_row_and_a_changeable_one_is_sent_on_modify() {
         super::rows_agree();

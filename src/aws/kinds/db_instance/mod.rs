@@ -340,7 +340,7 @@ pub(in crate::aws) fn left_spec(owned: &OwnedArns, described: &[DbInstance]) -> 
         .collect();
     owned
         .keys()
-        .filter(|arn| arn.contains(":db:"))
+        .filter(|arn| arn.contains(":rds:") && arn.contains(":db:"))
         .map(|arn| arn_name(arn).to_owned())
         .filter(|id| !known.contains(id.as_str()))
         .collect()
