@@ -219,8 +219,19 @@ struct Answers {
     alarms: Vec<MetricAlarm>,
 }
 
-/// Reads the whole stack.
-pub async fn read(c: &Clients, stack: &StackSpec) -> Result<ReadResult, AwsError> {
+/// The names the spec gives or implies, to describe at once.
+struct Names {
+    instance_ids: Vec<String>,
+    cluster_ids: Vec<String>,
+    cluster_pg: Vec<String>,
+    alarm_names: Vec<String>,
+    /// The stack's DB parameter groups (the primary's, each replica's own), each with the
+    /// parameters the spec sets in it.
+    db_groups: Vec<(String, Vec<String>)>,
+    cache_pg: Vec<String>,
+}
+
+fn names(stack: &StackSpec) -> Names {
     let s = stack.name.as_str();
     let db = &stack.database;
     let mut instance_ids: Vec<String> = vec![db.identifier.clone()];
@@ -238,13 +249,7 @@ pub async fn read(c: &Clients, stack: &StackSpec) -> Result<ReadResult, AwsError
         .map(|pg| group_name(s, "cluster", &pg.family))
         .into_iter()
         .collect();
-
-    // What the spec names that exists already (a master secret, parameter groups): each must
-    // exist, a group of the engine's family.
-    let refused = existing::check(c, stack).await?;
     let alarm_names: Vec<String> = stack.alarms.iter().map(|a| a.name.clone()).collect();
-    // The stack's DB parameter groups (the primary's, each replica's own), each with the
-    // parameters the spec sets in it.
     let db_groups: Vec<(String, Vec<String>)> = db
         .instance()
         .and_then(|i| i.parameter_group.as_ref()?.owned())
@@ -256,15 +261,29 @@ pub async fn read(c: &Clients, stack: &StackSpec) -> Result<ReadResult, AwsError
         }))
         .map(|(name, pg)| (name, pg.parameters.keys().cloned().collect()))
         .collect();
-    let db_pg: Vec<String> = db_groups.iter().map(|(n, _)| n.clone()).collect();
     let cache_pg: Vec<String> = stack
         .redis
         .iter()
         .filter_map(|r| r.parameter_group.as_ref())
         .map(|pg| group_name(s, "redis", &pg.family))
         .collect();
+    Names {
+        instance_ids,
+        cluster_ids,
+        cluster_pg,
+        alarm_names,
+        db_groups,
+        cache_pg,
+    }
+}
 
+/// Reads the whole stack.
+pub async fn read(c: &Clients, stack: &StackSpec) -> Result<ReadResult, AwsError> {
+    let s = stack.name.as_str();
+    let n = names(stack);
+    let db_pg: Vec<String> = n.db_groups.iter().map(|(g, _)| g.clone()).collect();
     let (
+        refused,
         owned,
         named_sgs,
         vpc,
@@ -282,15 +301,18 @@ pub async fn read(c: &Clients, stack: &StackSpec) -> Result<ReadResult, AwsError
         secrets,
         alarms,
     ) = tokio::try_join!(
+        // What the spec names that exists already (a master secret, parameter groups): each
+        // must exist, a group of the engine's family.
+        existing::check(c, stack),
         owned_arns(c, s),
         SecurityGroups::describe(c, security_group::spec_names(s, stack)),
         lookup_vpc(c, stack),
         tagged_subnets(c, stack),
-        DbInstances::describe(c, instance_ids.clone()),
-        DbClusters::describe(c, cluster_ids),
+        DbInstances::describe(c, n.instance_ids.clone()),
+        DbClusters::describe(c, n.cluster_ids),
         DbSubnetGroups::describe(c, vec![db_subnet_group_name(s)]),
         DbParameterGroups::describe(c, db_pg),
-        DbClusterParameterGroups::describe(c, cluster_pg),
+        DbClusterParameterGroups::describe(c, n.cluster_pg),
         describe_with_parts(c, stack.proxy.as_ref().map(|p| p.name.clone())),
         ReplicationGroups::describe(
             c,
@@ -309,9 +331,9 @@ pub async fn read(c: &Clients, stack: &StackSpec) -> Result<ReadResult, AwsError
                 .map(|_| cache_subnet_group_name(s))
                 .collect()
         ),
-        CacheParameterGroups::describe(c, cache_pg),
+        CacheParameterGroups::describe(c, n.cache_pg),
         Secrets::describe(c, vec![format!("stackctl/{s}/")]),
-        Alarms::describe(c, alarm_names),
+        Alarms::describe(c, n.alarm_names),
     )?;
     let cluster_params = cluster_params.into_iter().next();
     let redis = redis.into_iter().next();
@@ -341,7 +363,7 @@ pub async fn read(c: &Clients, stack: &StackSpec) -> Result<ReadResult, AwsError
     let types = apply_types(
         c,
         stack,
-        &db_groups,
+        &n.db_groups,
         &mut db_params,
         cache_params.as_mut(),
         cluster_params.as_mut(),
