@@ -1259,11 +1259,18 @@ const AT_CREATE: &[(Kind, &str)] = &[
 ];
 
 /// Rows not yet exercised here, and why. Each is counted as not covered.
-const NOT_COVERED: &[(Kind, &str, &str)] = &[(
-    DbCluster,
-    "auto_minor_version_upgrade",
-    "stackctl's copy of the instances' setting, never a change (it decides whether a later minor engine version is one); the edit of `database.auto_minor_version_upgrade` is db_cluster_instance's row",
-)];
+const NOT_COVERED: &[(Kind, &str, &str)] = &[
+    (
+        DbCluster,
+        "auto_minor_version_upgrade",
+        "stackctl's copy of the instances' setting, never a change (it decides whether a later minor engine version is one); the edit of `database.auto_minor_version_upgrade` is db_cluster_instance's row",
+    ),
+    (
+        DbClusterInstance,
+        "writer",
+        "AWS's state, never sent: a writer other than the spec's first is outstanding (stackctl never fails over), so no apply makes the plan empty; emulator_aurora's readers test moves it with FailoverDBCluster and checks plan, drift and apply",
+    ),
+];
 
 /// Changes made in AWS behind the stack's back, for rows no spec key sets alone.
 #[derive(Clone, Copy, Debug)]

@@ -6,8 +6,12 @@ mod offline;
 
 use offline::{after, as_applied, plan_for, stack, step_of};
 use serde_json::json;
+use stackctl::model::db_cluster::{READER_ADDED, READER_REMOVED, WRITER_REMOVED};
 use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
-use stackctl::plan::{Action, PlanError, plan};
+use stackctl::plan::{Action, Change, Observed, Plan, PlanError, plan};
+use stackctl::render::drift;
+use stackctl::render::plan::render;
+use stackctl::render::style::Style;
 
 const STACK: &str = "stacks/aurora-serverless.yaml";
 
@@ -133,4 +137,177 @@ fn a_static_cluster_parameter_reboots_each_instance_of_the_cluster() {
             "{i} reboots after the group changes"
         );
     }
+}
+
+/// What AWS reports of the applied stack: the spec's first instance the writer, the others
+/// readers (`IsClusterWriter` false), or `writer` the writer instead.
+fn with_writer(mut observed: Observed, writer: &str) -> Observed {
+    for o in observed.resources.values_mut() {
+        if o.resource.address.kind == Kind::DbClusterInstance {
+            let is = o.resource.address.name == writer;
+            o.resource = o.resource.clone().set("writer", is);
+        }
+    }
+    observed
+}
+
+fn change<'a>(p: &'a Plan, address: &str) -> &'a Change {
+    p.changes
+        .iter()
+        .find(|c| c.address.to_string() == address)
+        .unwrap_or_else(|| panic!("no change of {address}: {:#?}", p.changes))
+}
+
+#[test]
+fn adding_a_reader_says_aws_documents_no_interruption_of_the_writer() {
+    let s = stack(STACK);
+    let applied = with_writer(as_applied(&s, &net()), "orders-aurora-1");
+    assert!(plan_for(&s, &net(), &applied).changes.is_empty());
+    let mut more = s.clone();
+    let mut third = more.database.instances[1].clone();
+    third.identifier = "orders-aurora-3".into();
+    more.database.instances.push(third);
+    let p = plan_for(&more, &net(), &applied);
+    assert_eq!(p.changes.len(), 1, "{:#?}", p.changes);
+    let c = change(&p, "db_cluster_instance.orders-aurora-3");
+    assert_eq!(c.action, Action::Create);
+    assert_eq!(c.note.as_deref(), Some(READER_ADDED.said().as_str()));
+    assert!(
+        READER_ADDED
+            .words
+            .contains("AWS documents no interruption of the writer")
+    );
+    // With the AWS pages it rests on, which docs/impacts.md quotes.
+    assert!(
+        READER_ADDED
+            .said()
+            .ends_with("[AWS: aurora-replicas-adding, Aurora.Replication]")
+    );
+    let text = render(&p, &Style::plain());
+    assert!(text.contains(&READER_ADDED.said()), "{text}");
+    // A new cluster's instances are the cluster's creation, not readers added to it.
+    let fresh = plan_for(&s, &net(), &Observed::default());
+    let first = change(&fresh, "db_cluster_instance.orders-aurora-2");
+    assert_eq!(first.action, Action::Create);
+    assert_eq!(first.note, None);
+}
+
+#[test]
+fn removing_a_reader_says_its_connections_end_and_the_reader_endpoint_routes_to_the_rest() {
+    let s = stack(STACK);
+    let applied = with_writer(as_applied(&s, &net()), "orders-aurora-1");
+    let mut fewer = s.clone();
+    fewer.database.instances.truncate(1);
+    fewer.alarms.retain(|a| a.resource != "orders-aurora-2");
+    let p = plan_for(&fewer, &net(), &applied);
+    assert_eq!(p.changes.len(), 2, "{:#?}", p.changes);
+    let c = change(&p, "db_cluster_instance.orders-aurora-2");
+    assert_eq!(c.action, Action::Delete);
+    assert_eq!(c.note.as_deref(), Some(READER_REMOVED.said().as_str()));
+    assert!(READER_REMOVED.words.contains("the connections to it end"));
+    let text = render(&p, &Style::plain());
+    assert!(text.contains(&READER_REMOVED.said()), "{text}");
+    assert!(drift::text(&p).contains(&READER_REMOVED.said()));
+}
+
+#[test]
+fn removing_the_writer_says_aws_fails_over_to_a_reader_with_no_length_invented() {
+    let s = stack(STACK);
+    let applied = with_writer(as_applied(&s, &net()), "orders-aurora-1");
+    // The writer leaves the spec; the reader stays, now listed first.
+    let mut without_writer = s.clone();
+    without_writer.database.instances.remove(0);
+    without_writer
+        .alarms
+        .retain(|a| a.resource != "orders-aurora-1");
+    let p = plan_for(&without_writer, &net(), &applied);
+    let c = change(&p, "db_cluster_instance.orders-aurora-1");
+    assert_eq!(c.action, Action::Delete);
+    assert_eq!(c.note.as_deref(), Some(WRITER_REMOVED.said().as_str()));
+    for said in [
+        "AWS fail over to a reader",
+        "the connections to the old writer are cut",
+        "AWS does not document how long",
+    ] {
+        assert!(WRITER_REMOVED.words.contains(said), "{said}");
+    }
+    assert!(
+        WRITER_REMOVED
+            .said()
+            .ends_with("[AWS: USER_DeleteInstance, FailoverDBCluster]")
+    );
+    assert!(
+        !WRITER_REMOVED.words.chars().any(|ch| ch.is_ascii_digit()),
+        "no length of our own"
+    );
+    // The reader becomes the writer by AWS's failover: stackctl does nothing for it.
+    let r = change(&p, "db_cluster_instance.orders-aurora-2");
+    assert!(r.outstanding(), "{r:#?}");
+    assert!(
+        r.attributes[0]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("this plan deletes")),
+        "{r:#?}"
+    );
+    assert!(!p.steps.iter().any(|st| st.address == r.address));
+    // Replaced with a new writer listed first: the old one is deleted after the new one is
+    // created, so a reader remains to fail over to.
+    let mut new_writer = s.clone();
+    new_writer.database.instances[0].identifier = "orders-aurora-0".into();
+    let p = plan_for(&new_writer, &net(), &applied);
+    let old = change(&p, "db_cluster_instance.orders-aurora-1");
+    assert_eq!(old.note.as_deref(), Some(WRITER_REMOVED.said().as_str()));
+    let new = change(&p, "db_cluster_instance.orders-aurora-0");
+    assert_eq!(new.note.as_deref(), Some(READER_ADDED.said().as_str()));
+    assert!(after(
+        &p,
+        step_of(&p, "db_cluster_instance.orders-aurora-1", "delete"),
+        step_of(&p, "db_cluster_instance.orders-aurora-0", "create"),
+    ));
+    // A cluster replaced takes its instances at its own cost: no failover is said.
+    let mut renamed_db = s.clone();
+    renamed_db.database.database_name = Some("orders2".into());
+    let p = plan_for(&renamed_db, &net(), &applied);
+    assert_eq!(change(&p, "db_cluster_instance.orders-aurora-1").note, None);
+}
+
+#[test]
+fn a_writer_other_than_the_specs_first_is_outstanding_naming_both_never_no_changes() {
+    let s = stack(STACK);
+    // AWS failed over: orders-aurora-2 is the writer.
+    let failed_over = with_writer(as_applied(&s, &net()), "orders-aurora-2");
+    let p = plan_for(&s, &net(), &failed_over);
+    assert_eq!(p.changes.len(), 1, "{:#?}", p.changes);
+    let c = change(&p, "db_cluster_instance.orders-aurora-1");
+    assert!(c.outstanding(), "{c:#?}");
+    let a = &c.attributes[0];
+    assert_eq!(
+        (a.name.as_str(), &a.old, &a.new),
+        ("writer", &json!(false), &json!(true))
+    );
+    let note = a.note.as_deref().expect("note");
+    for said in [
+        "AWS has orders-aurora-2 as the writer of orders-aurora",
+        "the spec lists orders-aurora-1 first",
+        "stackctl never fails over",
+    ] {
+        assert!(note.contains(said), "{said}: {note}");
+    }
+    // Apply has nothing to do for it, and no one is told the stack matches its spec.
+    assert!(p.steps.is_empty(), "{:#?}", p.steps);
+    assert!(!p.is_empty());
+    let text = render(&p, &Style::plain());
+    assert!(!text.contains("No changes"), "{text}");
+    assert!(text.contains(note), "{text}");
+    let drift = drift::text(&p);
+    assert!(drift.contains(note), "{drift}");
+    assert_eq!(
+        drift::json(&p)["changes"][0]["attributes"][0]["note"],
+        json!(note)
+    );
+    // Listing AWS's writer first accepts it.
+    let mut accepted = s.clone();
+    accepted.database.instances.swap(0, 1);
+    assert!(plan_for(&accepted, &net(), &failed_over).changes.is_empty());
 }

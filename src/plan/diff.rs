@@ -333,6 +333,7 @@ pub fn plan(
                 stateful: kind.stateful,
                 attributes: created_attrs(d),
                 replaces: None,
+                note: None,
             }),
             Some(o) if !o.owned => {
                 return Err(PlanError::NotOwned {
@@ -366,6 +367,7 @@ pub fn plan(
                     stateful: kind.stateful,
                     attributes: attrs,
                     replaces: None,
+                    note: None,
                 });
             }
         }
@@ -388,9 +390,12 @@ pub fn plan(
                 stateful: kind.stateful,
                 attributes: Vec::new(),
                 replaces: None,
+                note: None,
             });
         }
     }
+    super::members::costs(&mut changes, desired, observed);
+    super::members::writer_outstanding(&mut changes, observed);
     show_unprotect(&mut changes, observed);
     let steps = steps(&changes, desired, observed)?;
     let used: BTreeSet<&Address> = steps.iter().map(|s| &s.address).collect();
@@ -437,6 +442,7 @@ fn kind_changed(d: &Resource, o: &ObservedResource) -> Change {
             )),
         }],
         replaces: Some(o.resource.address.clone()),
+        note: None,
     }
 }
 
@@ -536,6 +542,7 @@ fn proxy_parts_follow(changes: &mut Vec<Change>, desired: &[Resource], observed:
             stateful: false,
             attributes: attrs,
             replaces: None,
+            note: None,
         });
     }
 }

@@ -128,6 +128,13 @@ static ROWS: &[Row] = &[
         reboot: true,
     },
     Row {
+        attr: WRITER,
+        read: None, // from the cluster's members (`observe`)
+        create: None,
+        modify: None,
+        reboot: false,
+    },
+    Row {
         attr: TAGS,
         read: Some(|i| json!(tag_map(i.tag_list().iter().map(|t| (t.key(), t.value()))))),
         create: Some(|b, q| b.set_tags(Some(rds_tag_list(&q.create_tags)))),
@@ -289,13 +296,23 @@ pub(in crate::aws) fn in_cluster(i: &DbInstance) -> bool {
     nz(i.db_cluster_identifier()).is_some()
 }
 
-/// A cluster's instance with every row of its table; `parameters` is its cluster parameter
-/// group's status as the cluster's member list gives it (`in-sync`, `pending-reboot`).
+/// What the cluster's member list says of one of its instances.
+#[derive(Debug, Clone, Copy, Default)]
+pub(in crate::aws) struct Member<'a> {
+    /// Its cluster parameter group's status (`in-sync`, `pending-reboot`).
+    pub parameters: Option<&'a str>,
+    /// `IsClusterWriter`.
+    pub writer: bool,
+}
+
+/// A cluster's instance with every row of its table, and what its cluster's member list says
+/// of it.
 pub(in crate::aws) fn observe(
     cx: &Context,
     i: &DbInstance,
-    parameters: Option<&str>,
+    member: Member<'_>,
 ) -> ObservedResource {
+    let parameters = member.parameters;
     let id = i.db_instance_identifier().unwrap_or_default();
     let mut resource = Resource::new(Kind::DbClusterInstance, id);
     for spec in spec_of(Kind::DbClusterInstance).attrs {
@@ -311,6 +328,7 @@ pub(in crate::aws) fn observe(
             IN_SYNC
         },
     );
+    resource = resource.set(WRITER, member.writer);
     let tags = tag_map(i.tag_list().iter().map(|t| (t.key(), t.value())));
     let mut o = observed(
         resource,
@@ -347,7 +365,8 @@ pub(super) fn rows_agree() {
         let replaced = a.impact.forces_replacement()
             || a.compare == crate::model::Compare::Never
             || a.compare == crate::model::Compare::AtCreate;
-        let sent = row.modify.is_some() || row.reboot || a.name == TAGS;
+        // The writer is AWS's state that stackctl never changes (a failover): outstanding.
+        let sent = row.modify.is_some() || row.reboot || a.name == TAGS || a.name == WRITER;
         assert_eq!(sent, !replaced, "db_cluster_instance.{}", a.name);
     }
 }

@@ -1,0 +1,138 @@
+//! An Aurora cluster's instances coming and going, and its writer. What adding or removing an
+//! instance costs is said on the plan's create or delete of it, as the model words it
+//! (`model::db_cluster::MEMBERSHIP`): a reader added, a reader removed, the writer deleted (AWS
+//! fails over to a reader). And where AWS's writer is not the spec's first instance (AWS failed
+//! over to another), the `writer` change is outstanding, naming both: stackctl never fails a
+//! cluster over, since that cuts the writer's connections again.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::change::{Action, Change};
+use super::observed::Observed;
+use crate::model::db_cluster::attr::{CLUSTER, WRITER};
+use crate::model::db_cluster::{
+    Membership, READER_ADDED, READER_REMOVED, WRITER_REMOVED, WRITER_REMOVED_ALONE,
+};
+use crate::model::{Address, Kind, Resource};
+
+fn is_writer(r: &Resource) -> bool {
+    r.get(WRITER) == &Value::Bool(true)
+}
+
+/// Says on each create, delete or replacement of a cluster's instance what it costs, where its
+/// cluster stays (a cluster deleted or replaced takes its instances with it, at its own cost).
+pub(super) fn costs(changes: &mut [Change], desired: &[Resource], observed: &Observed) {
+    let going: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| {
+            c.deletes().kind == Kind::DbCluster
+                && matches!(c.action, Action::Delete | Action::Replace)
+        })
+        .map(|c| c.deletes().name.clone())
+        .collect();
+    let deleted: BTreeSet<Address> = changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
+        .map(|c| c.deletes().clone())
+        .filter(|a| a.kind == Kind::DbClusterInstance)
+        .collect();
+    let cluster_of = |a: &Address| -> Option<String> {
+        desired
+            .iter()
+            .find(|r| &r.address == a)
+            .and_then(|r| r.str(CLUSTER))
+            .map(str::to_owned)
+    };
+    // The clusters that get an instance in this plan; deletions of what left the spec run after
+    // every create, so such an instance is there when the writer goes.
+    let gaining: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| c.action == Action::Create && c.address.kind == Kind::DbClusterInstance)
+        .filter_map(|c| cluster_of(&c.address))
+        .collect();
+    for c in changes.iter_mut() {
+        let case: Option<&Membership> = match c.action {
+            Action::Create if c.address.kind == Kind::DbClusterInstance => cluster_of(&c.address)
+                .filter(|cl| {
+                    !going.contains(cl)
+                        && observed
+                            .get(&Address::new(Kind::DbCluster, cl.as_str()))
+                            .is_some()
+                })
+                .map(|_| &READER_ADDED),
+            Action::Delete | Action::Replace if c.deletes().kind == Kind::DbClusterInstance => {
+                let Some(o) = observed.get(c.deletes()) else {
+                    continue;
+                };
+                let Some(cl) = o.resource.str(CLUSTER).filter(|cl| !going.contains(*cl)) else {
+                    continue;
+                };
+                if !is_writer(&o.resource) {
+                    Some(&READER_REMOVED)
+                } else {
+                    let others_stay = observed.resources.values().any(|x| {
+                        x.resource.address.kind == Kind::DbClusterInstance
+                            && x.resource.address != o.resource.address
+                            && x.resource.str(CLUSTER) == Some(cl)
+                            && !deleted.contains(&x.resource.address)
+                    });
+                    let joined = c.action == Action::Delete && gaining.contains(cl);
+                    Some(if others_stay || joined {
+                        &WRITER_REMOVED
+                    } else {
+                        &WRITER_REMOVED_ALONE
+                    })
+                }
+            }
+            _ => None,
+        };
+        if let Some(m) = case {
+            c.note = Some(m.said());
+        }
+    }
+}
+
+/// The spec's first instance is not the writer AWS has: the change of its `writer` is shown,
+/// naming AWS's writer, and left undone (stackctl never fails over).
+pub(super) fn writer_outstanding(changes: &mut [Change], observed: &Observed) {
+    let deleted: BTreeSet<Address> = changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
+        .map(|c| c.deletes().clone())
+        .collect();
+    for c in changes
+        .iter_mut()
+        .filter(|c| c.address.kind == Kind::DbClusterInstance && c.action == Action::Update)
+    {
+        let Some(a) = c.attributes.iter_mut().find(|a| a.name == WRITER) else {
+            continue;
+        };
+        let me = &c.address.name;
+        let cluster = observed
+            .get(&c.address)
+            .and_then(|o| o.resource.str(CLUSTER))
+            .unwrap_or_default();
+        let aws_writer = observed
+            .resources
+            .values()
+            .filter(|o| o.resource.address.kind == Kind::DbClusterInstance)
+            .filter(|o| o.resource.str(CLUSTER) == Some(cluster))
+            .find(|o| is_writer(&o.resource))
+            .map(|o| o.resource.address.name.as_str());
+        a.outstanding = true;
+        let going = |w: &str| deleted.contains(&Address::new(Kind::DbClusterInstance, w));
+        a.note = Some(match aws_writer {
+            Some(w) if going(w) => format!(
+                "outstanding: AWS has {w} as the writer of {cluster}, which this plan deletes: AWS then fails over to a reader, which becomes the writer; stackctl never fails over, and the next plan says whether AWS chose {me}, the spec's first"
+            ),
+            Some(w) => format!(
+                "outstanding: AWS has {w} as the writer of {cluster}, and the spec lists {me} first, as its writer; stackctl never fails over, since a failover cuts the writer's connections again (for a length AWS does not document): list {w} first in `database.instances` to keep it as the writer, or fail over to {me} when it suits you (FailoverDBCluster with TargetDBInstanceIdentifier {me})"
+            ),
+            None => format!(
+                "outstanding: AWS reports no writer in {cluster}, and the spec lists {me} first, as its writer; stackctl never fails over: AWS promotes a reader by itself, and the next plan says which"
+            ),
+        });
+    }
+}
