@@ -287,10 +287,11 @@ fn members(list: &[(&str, bool)]) -> std::collections::BTreeMap<String, bool> {
 
 /// Readers added and removed, the writer removed, and a failover AWS made: each plan says what
 /// it costs in the words `docs/impacts.md` cites, and apply does it; a writer other than the
-/// spec's first instance is named by plan and drift (outstanding, never "No changes"), and
-/// apply never fails the cluster back; listing AWS's writer first accepts it.
+/// spec's first instance is named by plan and drift, and the plan fails back to the spec's
+/// first with `apply_changes: immediately` (a FailoverDBCluster step) or holds it outstanding
+/// with `in_maintenance_window` (never "No changes"); listing AWS's writer first accepts it.
 #[tokio::test]
-async fn readers_come_and_go_with_their_cost_and_a_writer_aws_moved_is_named_never_failed_back() {
+async fn readers_come_and_go_with_their_cost_and_a_writer_aws_moved_is_named_and_failed_back() {
     use stackctl::model::db_cluster::{READER_ADDED, READER_REMOVED, WRITER_REMOVED};
     let name = unique("auw");
     let (spec, yaml) = aurora_stack(&name).await;
@@ -335,17 +336,56 @@ async fn readers_come_and_go_with_their_cost_and_a_writer_aws_moved_is_named_nev
     assert_plan_empty(&spec);
 
     // AWS fails over to the reader (another hand's FailoverDBCluster, as AWS's own when the
-    // writer fails): plan and drift name both, and nothing is "No changes".
-    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
-    rds.failover_db_cluster()
-        .db_cluster_identifier(&name)
-        .target_db_instance_identifier(&r)
-        .send()
-        .await
-        .expect("FailoverDBCluster");
+    // writer fails): plan and drift name both, and with `apply_changes: immediately` (the
+    // example's default) the plan fails back to the spec's first: a step, with its cost.
+    let failover_to = |target: String| {
+        let name = name.clone();
+        async move {
+            aws_sdk_rds::Client::new(&sdk_config().await)
+                .failover_db_cluster()
+                .db_cluster_identifier(&name)
+                .target_db_instance_identifier(&target)
+                .send()
+                .await
+                .expect("FailoverDBCluster");
+        }
+    };
+    failover_to(r.clone()).await;
     let named = format!("AWS has {r} as the writer of {name}, and the spec lists {w} first");
     let out = run_ok(&["plan", "--detailed-exitcode", p], 2);
-    assert_stdout_has(&out, &named);
+    assert_stdout_has(
+        &out,
+        &format!("a failover to {w} (FailoverDBCluster): {named}"),
+    );
+    assert_stdout_has(&run_ok(&["drift", p], 2), &named);
+    let plan = plan_json(&spec);
+    let steps = plan["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 1, "{plan:#}");
+    assert_eq!(steps[0]["address"]["name"], w.as_str(), "{plan:#}");
+    assert_eq!(
+        steps[0]["calls"],
+        serde_json::json!([{"op": "rds:FailoverDBCluster", "carries": ["writer"]}]),
+        "{plan:#}"
+    );
+    apply(&spec);
+    assert_eq!(
+        writers(&name).await,
+        members(&[(&w, true), (&r, false), (&third, false)])
+    );
+    assert_plan_empty(&spec);
+
+    // Held for the maintenance window, the same failover is outstanding: named by plan and
+    // drift, never "No changes", left undone by apply (AWS never fails over in the window).
+    let held = three.replace(
+        "  deletion_protection: true\n",
+        "  deletion_protection: true\n  apply_changes: in_maintenance_window\n",
+    );
+    assert_ne!(held, three, "the example's deletion_protection moved");
+    std::fs::write(&spec, &held).expect("write spec");
+    assert_plan_empty(&spec);
+    failover_to(r.clone()).await;
+    let out = run_ok(&["plan", "--detailed-exitcode", p], 2);
+    assert_stdout_has(&out, &format!("outstanding: {named}"));
     assert!(!text(&out).contains("No changes"), "{}", text(&out));
     assert_stdout_has(&run_ok(&["drift", p], 2), &named);
     let report: serde_json::Value =
@@ -359,7 +399,6 @@ async fn readers_come_and_go_with_their_cost_and_a_writer_aws_moved_is_named_nev
             .is_some_and(|n| n.contains(&named)),
         "{report:#}"
     );
-    // Apply leaves it: stackctl never fails over.
     let out = apply(&spec);
     assert!(text(&out).contains("Left undone"), "{}", text(&out));
     assert_eq!(
@@ -367,7 +406,7 @@ async fn readers_come_and_go_with_their_cost_and_a_writer_aws_moved_is_named_nev
         members(&[(&w, false), (&r, true), (&third, false)])
     );
     // Listing AWS's writer first accepts it.
-    let accepted = three.replace(&both, &format!("{reader_block}{writer_block}"));
+    let accepted = held.replace(&both, &format!("{reader_block}{writer_block}"));
     std::fs::write(&spec, &accepted).expect("write spec");
     assert_plan_empty(&spec);
 

@@ -6,12 +6,15 @@ mod offline;
 
 use offline::{after, as_applied, plan_for, stack, step_of};
 use serde_json::json;
-use stackctl::model::db_cluster::{READER_ADDED, READER_REMOVED, WRITER_REMOVED};
+use stackctl::model::db_cluster::{
+    READER_ADDED, READER_REMOVED, WRITER_FAILED_OVER_AND_REMOVED, WRITER_REMOVED,
+};
 use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
 use stackctl::plan::{Action, Change, Observed, Plan, PlanError, plan};
 use stackctl::render::drift;
 use stackctl::render::plan::render;
 use stackctl::render::style::Style;
+use stackctl::spec::raw::ApplyChanges;
 
 const STACK: &str = "stacks/aurora-serverless.yaml";
 
@@ -214,12 +217,14 @@ fn removing_a_reader_says_its_connections_end_and_the_reader_endpoint_routes_to_
 fn removing_the_writer_says_aws_fails_over_to_a_reader_with_no_length_invented() {
     let s = stack(STACK);
     let applied = with_writer(as_applied(&s, &net()), "orders-aurora-1");
-    // The writer leaves the spec; the reader stays, now listed first.
+    // The writer leaves the spec; the reader stays, now listed first. With changes held for
+    // the window, stackctl makes no failover: AWS's, when the writer is deleted, is the one.
     let mut without_writer = s.clone();
     without_writer.database.instances.remove(0);
     without_writer
         .alarms
         .retain(|a| a.resource != "orders-aurora-1");
+    without_writer.database.apply_changes = ApplyChanges::InMaintenanceWindow;
     let p = plan_for(&without_writer, &net(), &applied);
     let c = change(&p, "db_cluster_instance.orders-aurora-1");
     assert_eq!(c.action, Action::Delete);
@@ -251,6 +256,22 @@ fn removing_the_writer_says_aws_fails_over_to_a_reader_with_no_length_invented()
         "{r:#?}"
     );
     assert!(!p.steps.iter().any(|st| st.address == r.address));
+    // Applied immediately, the plan fails over to the spec's first itself, before the delete,
+    // which then removes a reader.
+    without_writer.database.apply_changes = ApplyChanges::Immediately;
+    let p = plan_for(&without_writer, &net(), &applied);
+    let r = change(&p, "db_cluster_instance.orders-aurora-2");
+    assert!(!r.outstanding(), "{r:#?}");
+    let failover = step_of(&p, "db_cluster_instance.orders-aurora-2", "update");
+    assert_eq!(p.steps[failover].attributes, ["writer"]);
+    let delete = step_of(&p, "db_cluster_instance.orders-aurora-1", "delete");
+    assert!(after(&p, delete, failover), "the failover runs first");
+    assert_eq!(
+        change(&p, "db_cluster_instance.orders-aurora-1")
+            .note
+            .as_deref(),
+        Some(WRITER_FAILED_OVER_AND_REMOVED.said().as_str())
+    );
     // Replaced with a new writer listed first: the old one is deleted after the new one is
     // created, so a reader remains to fail over to.
     let mut new_writer = s.clone();
@@ -273,14 +294,16 @@ fn removing_the_writer_says_aws_fails_over_to_a_reader_with_no_length_invented()
 }
 
 #[test]
-fn a_writer_other_than_the_specs_first_is_outstanding_naming_both_never_no_changes() {
+fn a_writer_other_than_the_specs_first_is_named_and_failed_over_to_or_outstanding_in_the_window() {
     let s = stack(STACK);
     // AWS failed over: orders-aurora-2 is the writer.
     let failed_over = with_writer(as_applied(&s, &net()), "orders-aurora-2");
+    // Applied immediately (the stack's default): a failover back, a step with its cost.
     let p = plan_for(&s, &net(), &failed_over);
     assert_eq!(p.changes.len(), 1, "{:#?}", p.changes);
     let c = change(&p, "db_cluster_instance.orders-aurora-1");
-    assert!(c.outstanding(), "{c:#?}");
+    assert!(!c.outstanding(), "{c:#?}");
+    assert_eq!(c.impact, Impact::BriefOutage);
     let a = &c.attributes[0];
     assert_eq!(
         (a.name.as_str(), &a.old, &a.new),
@@ -288,13 +311,45 @@ fn a_writer_other_than_the_specs_first_is_outstanding_naming_both_never_no_chang
     );
     let note = a.note.as_deref().expect("note");
     for said in [
+        "a failover to orders-aurora-1 (FailoverDBCluster)",
         "AWS has orders-aurora-2 as the writer of orders-aurora",
-        "the spec lists orders-aurora-1 first",
-        "stackctl never fails over",
+        "the connections to the writer are cut",
+        "AWS does not document how long",
+        "list it first",
     ] {
         assert!(note.contains(said), "{said}: {note}");
     }
-    // Apply has nothing to do for it, and no one is told the stack matches its spec.
+    let failover = step_of(&p, "db_cluster_instance.orders-aurora-1", "update");
+    assert_eq!(p.steps[failover].attributes, ["writer"]);
+    // Its undo moves the writer off it again, as AWS had it.
+    let undo = p.steps[failover].undo.as_ref().expect("undo");
+    assert_eq!(
+        undo.restores.as_ref().map(|r| r.get("writer").clone()),
+        Some(json!(false))
+    );
+    let text = render(&p, &Style::plain());
+    assert!(text.contains(note), "{text}");
+    assert!(
+        text.contains("Downtime: db_cluster_instance.orders-aurora-1 is interrupted once; AWS documents no length."),
+        "{text}"
+    );
+    assert!(drift::text(&p).contains("AWS has orders-aurora-2 as the writer"));
+
+    // Held for the window: outstanding, named, never "No changes", no step.
+    let mut held = s.clone();
+    held.database.apply_changes = ApplyChanges::InMaintenanceWindow;
+    let p = plan_for(&held, &net(), &failed_over);
+    assert_eq!(p.changes.len(), 1, "{:#?}", p.changes);
+    let c = change(&p, "db_cluster_instance.orders-aurora-1");
+    assert!(c.outstanding(), "{c:#?}");
+    let note = c.attributes[0].note.as_deref().expect("note");
+    for said in [
+        "AWS has orders-aurora-2 as the writer of orders-aurora",
+        "the spec lists orders-aurora-1 first",
+        "stackctl does not fail over",
+    ] {
+        assert!(note.contains(said), "{said}: {note}");
+    }
     assert!(p.steps.is_empty(), "{:#?}", p.steps);
     assert!(!p.is_empty());
     let text = render(&p, &Style::plain());
@@ -306,8 +361,9 @@ fn a_writer_other_than_the_specs_first_is_outstanding_naming_both_never_no_chang
         drift::json(&p)["changes"][0]["attributes"][0]["note"],
         json!(note)
     );
-    // Listing AWS's writer first accepts it.
-    let mut accepted = s.clone();
-    accepted.database.instances.swap(0, 1);
-    assert!(plan_for(&accepted, &net(), &failed_over).changes.is_empty());
+    // Listing AWS's writer first accepts it, either way.
+    for mut accepted in [s.clone(), held] {
+        accepted.database.instances.swap(0, 1);
+        assert!(plan_for(&accepted, &net(), &failed_over).changes.is_empty());
+    }
 }

@@ -220,13 +220,13 @@ pub static DB_CLUSTER_INSTANCE: KindSpec = KindSpec {
             .with(Impact::Reboot)
             .compare(Compare::State)
             .sources(&[RDS_NO_REBOOT_IN_WINDOW]),
-        // AWS's state, compared on the spec's first instance only; never sent (`plan::members`
-        // makes the change outstanding, naming AWS's writer).
+        // AWS's state, compared on the spec's first instance only; sent by FailoverDBCluster
+        // (`plan::members` names AWS's writer, and holds it outstanding in the window).
         AttrSpec::online(WRITER)
             .with(Impact::BriefOutage)
             .compare(Compare::State)
             .unmanaged_when_null()
-            .cases("compared on the spec's first instance only (the writer AWS makes of the first instance it creates): when AWS has another instance as the writer (it failed over to it), the plan shows the change as outstanding, naming both, and apply leaves it: stackctl never fails over (FailoverDBCluster), which would cut the writer's connections again, for a length AWS does not document; list AWS's writer first in `database.instances` to keep it, or fail over to the spec's first by hand")
+            .cases("compared on the spec's first instance only (the writer AWS makes of the first instance it creates): when AWS has another instance as the writer (it failed over to it, or the spec lists another first), a failover to the spec's first (FailoverDBCluster), naming both: the old writer becomes a reader, the writer's connections are cut and must be made again, for a length AWS does not document; made by apply with `apply_changes: immediately` (before any delete of the old writer), outstanding with `in_maintenance_window` (AWS never makes it, in the window or otherwise); to keep AWS's writer, list it first in `database.instances`")
             .sources(&[
                 AURORA_IS_CLUSTER_WRITER,
                 AURORA_FAILOVER_PROMOTES,
@@ -354,6 +354,22 @@ pub static WRITER_REMOVED: Membership = Membership {
     ],
 };
 
+/// The writer deleted after this plan's failover to the spec's first instance made it a
+/// reader.
+pub static WRITER_FAILED_OVER_AND_REMOVED: Membership = Membership {
+    case: "the writer deleted after the plan's failover to the spec's first instance (`apply_changes: immediately`)",
+    words: "the cluster's writer until this plan's failover to the spec's first instance, which runs before this delete and cuts the writer's connections; then a reader removed: the connections to it end, and the reader endpoint balances new connections among the readers that remain",
+    sources: &[
+        AURORA_FAILOVER_PROMOTES,
+        AURORA_FAILOVER_RECONNECT,
+        Source::doc(
+            AURORA_DELETE_INSTANCE,
+            "If the cluster has any reader instances, deleting one of the instances only reduces the computation capacity of the cluster.",
+        ),
+        READER_ENDPOINT_BALANCES,
+    ],
+};
+
 /// The writer deleted (or replaced) with no other instance of its cluster to fail over to.
 pub static WRITER_REMOVED_ALONE: Membership = Membership {
     case: "the writer deleted or replaced with no other instance of its cluster remaining",
@@ -367,10 +383,11 @@ pub static WRITER_REMOVED_ALONE: Membership = Membership {
 };
 
 /// Every case, in the order `docs/impacts.md` lists them.
-pub static MEMBERSHIP: [&Membership; 4] = [
+pub static MEMBERSHIP: [&Membership; 5] = [
     &READER_ADDED,
     &READER_REMOVED,
     &WRITER_REMOVED,
+    &WRITER_FAILED_OVER_AND_REMOVED,
     &WRITER_REMOVED_ALONE,
 ];
 

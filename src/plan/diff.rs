@@ -394,8 +394,8 @@ pub fn plan(
             });
         }
     }
+    super::members::writer(&mut changes, desired, observed);
     super::members::costs(&mut changes, desired, observed);
-    super::members::writer_outstanding(&mut changes, observed);
     show_unprotect(&mut changes, observed);
     let steps = steps(&changes, desired, observed)?;
     let used: BTreeSet<&Address> = steps.iter().map(|s| &s.address).collect();

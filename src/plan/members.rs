@@ -1,9 +1,12 @@
-//! An Aurora cluster's instances coming and going, and its writer. What adding or removing an
-//! instance costs is said on the plan's create or delete of it, as the model words it
-//! (`model::db_cluster::MEMBERSHIP`): a reader added, a reader removed, the writer deleted (AWS
-//! fails over to a reader). And where AWS's writer is not the spec's first instance (AWS failed
-//! over to another), the `writer` change is outstanding, naming both: stackctl never fails a
-//! cluster over, since that cuts the writer's connections again.
+//! An Aurora cluster's instances coming and going, and its writer. Where AWS's writer is not
+//! the spec's first instance (AWS failed over to another, or the spec lists another first), the
+//! `writer` change names both and costs a failover: with `apply_changes: immediately` it is a
+//! step (FailoverDBCluster to the spec's first, before any delete of the old writer), with
+//! `in_maintenance_window` it is outstanding (AWS never makes it, in the window or otherwise),
+//! as a reboot for parameters is. What adding or removing an instance costs is said on the
+//! plan's create or delete of it, as the model words it (`model::db_cluster::MEMBERSHIP`): a
+//! reader added, a reader removed, the writer deleted (AWS fails over to a reader), or the
+//! writer deleted after this plan's failover has made it a reader.
 
 use std::collections::BTreeSet;
 
@@ -11,9 +14,10 @@ use serde_json::Value;
 
 use super::change::{Action, Change};
 use super::observed::Observed;
-use crate::model::db_cluster::attr::{CLUSTER, WRITER};
+use crate::model::db_cluster::attr::{APPLY_CHANGES, CLUSTER, WRITER};
 use crate::model::db_cluster::{
-    Membership, READER_ADDED, READER_REMOVED, WRITER_REMOVED, WRITER_REMOVED_ALONE,
+    Membership, READER_ADDED, READER_REMOVED, WRITER_FAILED_OVER_AND_REMOVED, WRITER_REMOVED,
+    WRITER_REMOVED_ALONE,
 };
 use crate::model::{Address, Kind, Resource};
 
@@ -37,6 +41,18 @@ pub(super) fn costs(changes: &mut [Change], desired: &[Resource], observed: &Obs
         .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
         .map(|c| c.deletes().clone())
         .filter(|a| a.kind == Kind::DbClusterInstance)
+        .collect();
+    // The clusters whose writer this plan moves by a failover step, before any delete.
+    let failing_over: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| c.address.kind == Kind::DbClusterInstance && c.action == Action::Update)
+        .filter(|c| {
+            c.attributes
+                .iter()
+                .any(|a| a.name == WRITER && !a.outstanding)
+        })
+        .filter_map(|c| observed.get(&c.address)?.resource.str(CLUSTER))
+        .map(str::to_owned)
         .collect();
     let cluster_of = |a: &Address| -> Option<String> {
         desired
@@ -71,6 +87,8 @@ pub(super) fn costs(changes: &mut [Change], desired: &[Resource], observed: &Obs
                 };
                 if !is_writer(&o.resource) {
                     Some(&READER_REMOVED)
+                } else if c.action == Action::Delete && failing_over.contains(cl) {
+                    Some(&WRITER_FAILED_OVER_AND_REMOVED)
                 } else {
                     let others_stay = observed.resources.values().any(|x| {
                         x.resource.address.kind == Kind::DbClusterInstance
@@ -94,9 +112,11 @@ pub(super) fn costs(changes: &mut [Change], desired: &[Resource], observed: &Obs
     }
 }
 
-/// The spec's first instance is not the writer AWS has: the change of its `writer` is shown,
-/// naming AWS's writer, and left undone (stackctl never fails over).
-pub(super) fn writer_outstanding(changes: &mut [Change], observed: &Observed) {
+/// The spec's first instance is not the writer AWS has: the change of its `writer` names AWS's
+/// writer and costs a failover to it, made by apply with `apply_changes: immediately` and left
+/// outstanding otherwise, or where AWS has no writer or this plan deletes it (AWS then fails
+/// over by itself, and the next plan says to which instance).
+pub(super) fn writer(changes: &mut [Change], desired: &[Resource], observed: &Observed) {
     let deleted: BTreeSet<Address> = changes
         .iter()
         .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
@@ -121,18 +141,39 @@ pub(super) fn writer_outstanding(changes: &mut [Change], observed: &Observed) {
             .filter(|o| o.resource.str(CLUSTER) == Some(cluster))
             .find(|o| is_writer(&o.resource))
             .map(|o| o.resource.address.name.as_str());
-        a.outstanding = true;
+        let in_window = desired
+            .iter()
+            .find(|r| r.address == c.address)
+            .and_then(|r| r.str(APPLY_CHANGES))
+            == Some("in_maintenance_window");
         let going = |w: &str| deleted.contains(&Address::new(Kind::DbClusterInstance, w));
-        a.note = Some(match aws_writer {
-            Some(w) if going(w) => format!(
-                "outstanding: AWS has {w} as the writer of {cluster}, which this plan deletes: AWS then fails over to a reader, which becomes the writer; stackctl never fails over, and the next plan says whether AWS chose {me}, the spec's first"
+        let (outstanding, note) = match aws_writer {
+            Some(w) if !in_window => (
+                false,
+                format!(
+                    "a failover to {me} (FailoverDBCluster): AWS has {w} as the writer of {cluster}, and the spec lists {me} first, as its writer; {w} becomes a reader, the connections to the writer are cut and must be made again, and AWS does not document how long an Aurora failover takes; to keep {w} as the writer instead, list it first in `database.instances`"
+                ),
             ),
-            Some(w) => format!(
-                "outstanding: AWS has {w} as the writer of {cluster}, and the spec lists {me} first, as its writer; stackctl never fails over, since a failover cuts the writer's connections again (for a length AWS does not document): list {w} first in `database.instances` to keep it as the writer, or fail over to {me} when it suits you (FailoverDBCluster with TargetDBInstanceIdentifier {me})"
+            Some(w) if going(w) => (
+                true,
+                format!(
+                    "outstanding: AWS has {w} as the writer of {cluster}, which this plan deletes: AWS then fails over to a reader, which becomes the writer; with `apply_changes: in_maintenance_window` stackctl does not fail over, and the next plan says whether AWS chose {me}, the spec's first"
+                ),
             ),
-            None => format!(
-                "outstanding: AWS reports no writer in {cluster}, and the spec lists {me} first, as its writer; stackctl never fails over: AWS promotes a reader by itself, and the next plan says which"
+            Some(w) => (
+                true,
+                format!(
+                    "outstanding: AWS has {w} as the writer of {cluster}, and the spec lists {me} first, as its writer; with `apply_changes: in_maintenance_window` stackctl does not fail over (AWS never does it in the window), since a failover cuts the writer's connections (for a length AWS does not document): list {w} first in `database.instances` to keep it as the writer, or fail over to {me} when it suits you (FailoverDBCluster with TargetDBInstanceIdentifier {me}), or apply with `apply_changes: immediately`"
+                ),
             ),
-        });
+            None => (
+                true,
+                format!(
+                    "outstanding: AWS reports no writer in {cluster}, and the spec lists {me} first, as its writer; AWS promotes a reader by itself, and the next plan says which"
+                ),
+            ),
+        };
+        a.outstanding = outstanding;
+        a.note = Some(note);
     }
 }

@@ -66,11 +66,12 @@ pub fn text(plan: &Plan) -> String {
             }
             _ => {
                 for a in &c.attributes {
-                    // An outstanding change says why apply leaves it.
-                    let why = match (&a.note, a.outstanding) {
-                        (Some(n), true) => format!("; {n}"),
-                        _ => String::new(),
-                    };
+                    // What the change costs, or why apply leaves it undone.
+                    let why = a
+                        .note
+                        .as_ref()
+                        .map(|n| format!("; {n}"))
+                        .unwrap_or_default();
                     let _ = writeln!(
                         out,
                         "  {}.{}: live {}, desired {} (winner: {}; {}){why}",
@@ -156,8 +157,8 @@ pub fn json(plan: &Plan) -> serde_json::Value {
                     let mut attr = json!({
                         "name": a.name, "live": a.old, "desired": a.new, "impact": a.impact,
                     });
-                    // Why apply leaves it undone.
-                    if let (true, Some(n)) = (a.outstanding, &a.note) {
+                    // What it costs, or why apply leaves it undone.
+                    if let Some(n) = &a.note {
                         attr["note"] = json!(n);
                     }
                     attr
