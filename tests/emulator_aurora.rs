@@ -442,6 +442,49 @@ async fn readers_come_and_go_with_their_cost_and_a_writer_aws_moved_is_named_and
     assert_eq!(writers(&name).await, members(&[(&w, true)]));
     assert_plan_empty(&spec);
 
+    // A new instance listed first, applied immediately: created (AWS adds it as a reader),
+    // then failed over to, in the same apply.
+    let n = format!("{name}-0");
+    let first = one
+        .replace("  apply_changes: in_maintenance_window\n", "")
+        .replace(
+            &writer_block,
+            &format!(
+                "    - identifier: {n}\n      instance_class: db.serverless\n      promotion_tier: 0\n{writer_block}"
+            ),
+        );
+    std::fs::write(&spec, &first).expect("write spec");
+    let plan = plan_json(&spec);
+    let c = change(&plan, &format!("db_cluster_instance.{n}"));
+    assert!(
+        c["note"].as_str().is_some_and(|t| t.starts_with(&format!(
+            "{}; then a failover to {n} (FailoverDBCluster): AWS has {w} as the writer",
+            READER_ADDED.said()
+        ))),
+        "{c:#}"
+    );
+    let ops: Vec<(String, serde_json::Value)> = plan["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter(|st| st["address"]["name"] == n.as_str())
+        .map(|st| {
+            (
+                st["op"].as_str().unwrap_or_default().to_owned(),
+                st["calls"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(ops.len(), 2, "{plan:#}");
+    assert_eq!(ops[1].0, "update");
+    assert_eq!(
+        ops[1].1,
+        serde_json::json!([{"op": "rds:FailoverDBCluster", "carries": ["writer"]}])
+    );
+    apply(&spec);
+    assert_eq!(writers(&name).await, members(&[(&n, true), (&w, false)]));
+    assert_plan_empty(&spec);
+
     destroy(&spec);
     let left = tagged(&name).await;
     assert!(left.is_empty(), "still tagged after destroy: {left:?}");

@@ -272,15 +272,41 @@ fn removing_the_writer_says_aws_fails_over_to_a_reader_with_no_length_invented()
             .as_deref(),
         Some(WRITER_FAILED_OVER_AND_REMOVED.said().as_str())
     );
-    // Replaced with a new writer listed first: the old one is deleted after the new one is
-    // created, so a reader remains to fail over to.
+    // Replaced with a new writer listed first. Applied immediately: the new instance is
+    // created (a reader), failed over to, and the old writer, a reader by then, deleted.
     let mut new_writer = s.clone();
     new_writer.database.instances[0].identifier = "orders-aurora-0".into();
     let p = plan_for(&new_writer, &net(), &applied);
     let old = change(&p, "db_cluster_instance.orders-aurora-1");
-    assert_eq!(old.note.as_deref(), Some(WRITER_REMOVED.said().as_str()));
+    assert_eq!(
+        old.note.as_deref(),
+        Some(WRITER_FAILED_OVER_AND_REMOVED.said().as_str())
+    );
     let new = change(&p, "db_cluster_instance.orders-aurora-0");
-    assert_eq!(new.note.as_deref(), Some(READER_ADDED.said().as_str()));
+    let note = new.note.as_deref().expect("note");
+    assert!(
+        note.starts_with(&format!(
+            "{}; then a failover to orders-aurora-0 (FailoverDBCluster): AWS has orders-aurora-1 as the writer",
+            READER_ADDED.said()
+        )),
+        "{note}"
+    );
+    let create = step_of(&p, "db_cluster_instance.orders-aurora-0", "create");
+    let failover = step_of(&p, "db_cluster_instance.orders-aurora-0", "update");
+    assert_eq!(p.steps[failover].attributes, ["writer"]);
+    let delete = step_of(&p, "db_cluster_instance.orders-aurora-1", "delete");
+    assert!(after(&p, failover, create) && after(&p, delete, failover));
+    // Held for the window: created, and the old writer's delete is AWS's failover, to a reader
+    // the next plan names.
+    new_writer.database.apply_changes = ApplyChanges::InMaintenanceWindow;
+    let p = plan_for(&new_writer, &net(), &applied);
+    let old = change(&p, "db_cluster_instance.orders-aurora-1");
+    assert_eq!(old.note.as_deref(), Some(WRITER_REMOVED.said().as_str()));
+    assert!(
+        !p.steps
+            .iter()
+            .any(|st| st.address.name == "orders-aurora-0" && st.attributes == ["writer"])
+    );
     assert!(after(
         &p,
         step_of(&p, "db_cluster_instance.orders-aurora-1", "delete"),

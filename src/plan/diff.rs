@@ -784,6 +784,27 @@ fn steps(
                     wait: None,
                 });
                 forward.insert(&c.address, id);
+                // The spec's first Aurora instance, created in a cluster that keeps another
+                // writer, is failed over to once it exists (`plan::members`).
+                if c.action == Action::Create
+                    && c.attributes
+                        .iter()
+                        .any(|a| a.name == crate::model::db_cluster::attr::WRITER && !a.outstanding)
+                {
+                    steps.push(Step {
+                        id: id + 1,
+                        address: c.address.clone(),
+                        op: StepOp::Update,
+                        attributes: vec![crate::model::db_cluster::attr::WRITER.to_owned()],
+                        reboot: false,
+                        depends_on: vec![id],
+                        impact: Impact::BriefOutage,
+                        resource: None,
+                        calls: Vec::new(),
+                        undo: None,
+                        wait: None,
+                    });
+                }
             }
             Action::Replace => {
                 steps.push(Step {

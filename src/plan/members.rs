@@ -12,14 +12,14 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::change::{Action, Change};
+use super::change::{Action, AttrChange, Change};
 use super::observed::Observed;
 use crate::model::db_cluster::attr::{APPLY_CHANGES, CLUSTER, WRITER};
 use crate::model::db_cluster::{
     Membership, READER_ADDED, READER_REMOVED, WRITER_FAILED_OVER_AND_REMOVED, WRITER_REMOVED,
     WRITER_REMOVED_ALONE,
 };
-use crate::model::{Address, Kind, Resource};
+use crate::model::{Address, Impact, Kind, Resource};
 
 fn is_writer(r: &Resource) -> bool {
     r.get(WRITER) == &Value::Bool(true)
@@ -42,18 +42,6 @@ pub(super) fn costs(changes: &mut [Change], desired: &[Resource], observed: &Obs
         .map(|c| c.deletes().clone())
         .filter(|a| a.kind == Kind::DbClusterInstance)
         .collect();
-    // The clusters whose writer this plan moves by a failover step, before any delete.
-    let failing_over: BTreeSet<String> = changes
-        .iter()
-        .filter(|c| c.address.kind == Kind::DbClusterInstance && c.action == Action::Update)
-        .filter(|c| {
-            c.attributes
-                .iter()
-                .any(|a| a.name == WRITER && !a.outstanding)
-        })
-        .filter_map(|c| observed.get(&c.address)?.resource.str(CLUSTER))
-        .map(str::to_owned)
-        .collect();
     let cluster_of = |a: &Address| -> Option<String> {
         desired
             .iter()
@@ -61,6 +49,18 @@ pub(super) fn costs(changes: &mut [Change], desired: &[Resource], observed: &Obs
             .and_then(|r| r.str(CLUSTER))
             .map(str::to_owned)
     };
+    // The clusters whose writer this plan moves by a failover step, before any delete.
+    let failing_over: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| c.address.kind == Kind::DbClusterInstance)
+        .filter(|c| matches!(c.action, Action::Update | Action::Create))
+        .filter(|c| {
+            c.attributes
+                .iter()
+                .any(|a| a.name == WRITER && !a.outstanding)
+        })
+        .filter_map(|c| cluster_of(&c.address))
+        .collect();
     // The clusters that get an instance in this plan; deletions of what left the spec run after
     // every create, so such an instance is there when the writer goes.
     let gaining: BTreeSet<String> = changes
@@ -107,7 +107,15 @@ pub(super) fn costs(changes: &mut [Change], desired: &[Resource], observed: &Obs
             _ => None,
         };
         if let Some(m) = case {
-            c.note = Some(m.said());
+            // A new first instance is failed over to once it is created (`writer`).
+            let then = c
+                .attributes
+                .iter()
+                .find(|a| a.name == WRITER && c.action == Action::Create)
+                .and_then(|a| a.note.as_deref())
+                .map(|n| format!("; then {n}"))
+                .unwrap_or_default();
+            c.note = Some(format!("{}{then}", m.said()));
         }
     }
 }
@@ -122,25 +130,57 @@ pub(super) fn writer(changes: &mut [Change], desired: &[Resource], observed: &Ob
         .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
         .map(|c| c.deletes().clone())
         .collect();
-    for c in changes
-        .iter_mut()
-        .filter(|c| c.address.kind == Kind::DbClusterInstance && c.action == Action::Update)
-    {
-        let Some(a) = c.attributes.iter_mut().find(|a| a.name == WRITER) else {
-            continue;
-        };
-        let me = &c.address.name;
-        let cluster = observed
-            .get(&c.address)
-            .and_then(|o| o.resource.str(CLUSTER))
-            .unwrap_or_default();
-        let aws_writer = observed
+    let going: BTreeSet<&str> = changes
+        .iter()
+        .filter(|c| {
+            c.deletes().kind == Kind::DbCluster
+                && matches!(c.action, Action::Delete | Action::Replace)
+        })
+        .map(|c| c.deletes().name.as_str())
+        .collect();
+    let going: BTreeSet<String> = going.into_iter().map(str::to_owned).collect();
+    let writer_of = |cluster: &str| {
+        observed
             .resources
             .values()
             .filter(|o| o.resource.address.kind == Kind::DbClusterInstance)
             .filter(|o| o.resource.str(CLUSTER) == Some(cluster))
             .find(|o| is_writer(&o.resource))
-            .map(|o| o.resource.address.name.as_str());
+            .map(|o| o.resource.address.name.clone())
+    };
+    for c in changes.iter_mut().filter(|c| {
+        c.address.kind == Kind::DbClusterInstance
+            && matches!(c.action, Action::Update | Action::Create)
+    }) {
+        let wanted = desired.iter().find(|r| r.address == c.address);
+        let cluster = wanted
+            .and_then(|r| r.str(CLUSTER))
+            .or_else(|| observed.get(&c.address)?.resource.str(CLUSTER))
+            .unwrap_or_default()
+            .to_owned();
+        let aws_writer = writer_of(&cluster);
+        // The spec's first instance created in a cluster that keeps another writer: AWS adds it
+        // as a reader, and the plan fails over to it after its create.
+        if c.action == Action::Create {
+            if !wanted.is_some_and(is_writer) || going.contains(&cluster) || aws_writer.is_none() {
+                continue;
+            }
+            c.attributes.push(AttrChange {
+                name: WRITER.to_owned(),
+                old: Value::Bool(false),
+                new: Value::Bool(true),
+                impact: Impact::BriefOutage,
+                forces_replacement: false,
+                note: None,
+                outstanding: false,
+                in_window: None,
+            });
+        }
+        let Some(a) = c.attributes.iter_mut().find(|a| a.name == WRITER) else {
+            continue;
+        };
+        let me = &c.address.name;
+        let aws_writer = aws_writer.as_deref();
         let in_window = desired
             .iter()
             .find(|r| r.address == c.address)
