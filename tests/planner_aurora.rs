@@ -8,6 +8,7 @@ use offline::{after, as_applied, plan_for, stack, step_of};
 use serde_json::json;
 use stackctl::model::db_cluster::{
     READER_ADDED, READER_REMOVED, WRITER_FAILED_OVER_AND_REMOVED, WRITER_REMOVED,
+    WRITER_REMOVED_ALONE,
 };
 use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
 use stackctl::plan::{Action, Change, Observed, Plan, PlanError, plan};
@@ -312,6 +313,20 @@ fn removing_the_writer_says_aws_fails_over_to_a_reader_with_no_length_invented()
         step_of(&p, "db_cluster_instance.orders-aurora-1", "delete"),
         step_of(&p, "db_cluster_instance.orders-aurora-0", "create"),
     ));
+    // No instance left to fail over to: the writer's connections end with it.
+    let mut alone = applied.clone();
+    alone.resources.retain(|a, _| a.name != "orders-aurora-2");
+    let mut none = without_writer.clone();
+    none.database.instances.clear();
+    none.alarms
+        .retain(|a| !a.resource.starts_with("orders-aurora-"));
+    let p = plan_for(&none, &net(), &alone);
+    assert_eq!(
+        change(&p, "db_cluster_instance.orders-aurora-1")
+            .note
+            .as_deref(),
+        Some(WRITER_REMOVED_ALONE.said().as_str())
+    );
     // A cluster replaced takes its instances at its own cost: no failover is said.
     let mut renamed_db = s.clone();
     renamed_db.database.database_name = Some("orders2".into());
