@@ -25,17 +25,22 @@ fn is_writer(r: &Resource) -> bool {
     r.get(WRITER) == &Value::Bool(true)
 }
 
-/// Says on each create, delete or replacement of a cluster's instance what it costs, where its
-/// cluster stays (a cluster deleted or replaced takes its instances with it, at its own cost).
-pub(super) fn costs(changes: &mut [Change], desired: &[Resource], observed: &Observed) {
-    let going: BTreeSet<String> = changes
+/// The clusters this plan deletes or replaces: their instances go with them, at their cost.
+fn clusters_going(changes: &[Change]) -> BTreeSet<String> {
+    changes
         .iter()
         .filter(|c| {
             c.deletes().kind == Kind::DbCluster
                 && matches!(c.action, Action::Delete | Action::Replace)
         })
         .map(|c| c.deletes().name.clone())
-        .collect();
+        .collect()
+}
+
+/// Says on each create, delete or replacement of a cluster's instance what it costs, where its
+/// cluster stays (a cluster deleted or replaced takes its instances with it, at its own cost).
+pub(super) fn costs(changes: &mut [Change], desired: &[Resource], observed: &Observed) {
+    let going = clusters_going(changes);
     let deleted: BTreeSet<Address> = changes
         .iter()
         .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
@@ -130,15 +135,7 @@ pub(super) fn writer(changes: &mut [Change], desired: &[Resource], observed: &Ob
         .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
         .map(|c| c.deletes().clone())
         .collect();
-    let going: BTreeSet<&str> = changes
-        .iter()
-        .filter(|c| {
-            c.deletes().kind == Kind::DbCluster
-                && matches!(c.action, Action::Delete | Action::Replace)
-        })
-        .map(|c| c.deletes().name.as_str())
-        .collect();
-    let going: BTreeSet<String> = going.into_iter().map(str::to_owned).collect();
+    let going = clusters_going(changes);
     let writer_of = |cluster: &str| {
         observed
             .resources
@@ -181,11 +178,7 @@ pub(super) fn writer(changes: &mut [Change], desired: &[Resource], observed: &Ob
         };
         let me = &c.address.name;
         let aws_writer = aws_writer.as_deref();
-        let in_window = desired
-            .iter()
-            .find(|r| r.address == c.address)
-            .and_then(|r| r.str(APPLY_CHANGES))
-            == Some("in_maintenance_window");
+        let in_window = wanted.and_then(|r| r.str(APPLY_CHANGES)) == Some("in_maintenance_window");
         let going = |w: &str| deleted.contains(&Address::new(Kind::DbClusterInstance, w));
         let (outstanding, note) = match aws_writer {
             Some(w) if !in_window => (
