@@ -12,9 +12,9 @@ use stackctl::model::db_cluster::{
 };
 use stackctl::model::{Address, Impact, Kind, NetworkIds, desired};
 use stackctl::plan::{Action, Change, Observed, Plan, PlanError, plan};
-use stackctl::render::drift;
 use stackctl::render::plan::render;
 use stackctl::render::style::Style;
+use stackctl::render::{drift, plan_markdown};
 use stackctl::spec::raw::ApplyChanges;
 
 const STACK: &str = "stacks/aurora-serverless.yaml";
@@ -212,6 +212,7 @@ fn removing_a_reader_says_its_connections_end_and_the_reader_endpoint_routes_to_
     let text = render(&p, &Style::plain());
     assert!(text.contains(&READER_REMOVED.said()), "{text}");
     assert!(drift::text(&p).contains(&READER_REMOVED.said()));
+    assert!(plan_markdown::markdown(&p).contains(&READER_REMOVED.said()));
 }
 
 #[test]
