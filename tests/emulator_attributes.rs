@@ -1169,6 +1169,15 @@ const AURORA_EDITS: &[Edit] = &[
         &[("database.deletion_protection", "true")],
         &[(DbCluster, "deletion_protection")],
     ),
+    // AWS failed over to the reader: applying immediately, the plan fails back to the spec's
+    // first instance (held for the window, it is outstanding: emulator_aurora).
+    Edit {
+        set: &[("database.apply_changes", "immediately")],
+        rows: &[(DbClusterInstance, "writer")],
+        also: &[],
+        aws: Some(Aws::ClusterFailover),
+        outcome: Applied,
+    },
 ];
 
 /// Replacements of the cluster, each with its instances (AWS deletes a cluster only without
@@ -1290,6 +1299,9 @@ enum Aws {
     NewSubnet,
     /// A second VPC, `<stack>-x`, with its own private subnets.
     OtherVpc,
+    /// FailoverDBCluster of the Aurora cluster to its reader, `<stack>-2`: AWS's writer is no
+    /// longer the spec's first instance.
+    ClusterFailover,
     /// RebootCacheCluster of node 0001 of each member of the stack's Redis, replicas first:
     /// what the plan tells the user to do for parameters applied at a reboot.
     RebootCacheNodes,
@@ -1417,6 +1429,14 @@ async fn change_in_aws(aws: Aws, stack: &str) {
                 .expect("tag subnet");
         }
         Aws::OtherVpc => seed_network(&format!("{stack}-x")).await,
+        Aws::ClusterFailover => {
+            rds.failover_db_cluster()
+                .db_cluster_identifier(stack)
+                .target_db_instance_identifier(format!("{stack}-2"))
+                .send()
+                .await
+                .expect("fail the cluster over");
+        }
         Aws::RebootCacheNodes => {
             let rg = ec
                 .describe_replication_groups()

@@ -265,3 +265,227 @@ async fn a_cluster_s_drifted_backup_retention_and_capacity_are_reported_and_appl
     assert_plan_empty(&spec);
     destroy(&spec);
 }
+
+/// Each instance of the cluster and whether AWS has it as the writer (`IsClusterWriter`).
+async fn writers(cluster: &str) -> std::collections::BTreeMap<String, bool> {
+    describe_cluster(cluster)
+        .await
+        .db_cluster_members()
+        .iter()
+        .map(|m| {
+            (
+                m.db_instance_identifier().unwrap_or_default().to_owned(),
+                m.is_cluster_writer().unwrap_or(false),
+            )
+        })
+        .collect()
+}
+
+fn members(list: &[(&str, bool)]) -> std::collections::BTreeMap<String, bool> {
+    list.iter().map(|(n, w)| ((*n).to_owned(), *w)).collect()
+}
+
+/// Readers added and removed, the writer removed, and a failover AWS made: each plan says what
+/// it costs in the words `docs/impacts.md` cites, and apply does it; a writer other than the
+/// spec's first instance is named by plan and drift, and the plan fails back to the spec's
+/// first with `apply_changes: immediately` (a FailoverDBCluster step) or holds it outstanding
+/// with `in_maintenance_window` (never "No changes"); listing AWS's writer first accepts it.
+#[tokio::test]
+async fn readers_come_and_go_with_their_cost_and_a_writer_aws_moved_is_named_and_failed_back() {
+    use stackctl::model::db_cluster::{READER_ADDED, READER_REMOVED, WRITER_REMOVED};
+    let name = unique("auw");
+    let (spec, yaml) = aurora_stack(&name).await;
+    let p = spec.to_str().expect("path");
+    apply(&spec);
+    assert_plan_empty(&spec);
+    let (w, r, third) = (
+        format!("{name}-1"),
+        format!("{name}-2"),
+        format!("{name}-3"),
+    );
+    let writer_block = format!(
+        "    - identifier: {w}      # the writer\n      instance_class: db.serverless\n      promotion_tier: 0\n      performance_insights: {{enabled: true, retention_days: 7}}\n"
+    );
+    let reader_block = format!(
+        "    - identifier: {r}      # a reader, promoted first if the writer fails\n      instance_class: db.serverless\n      promotion_tier: 1\n"
+    );
+    let third_block = format!(
+        "    - identifier: {third}\n      instance_class: db.serverless\n      promotion_tier: 2\n"
+    );
+    let both = format!("{writer_block}{reader_block}");
+    assert!(yaml.contains(&both), "the example's instances moved");
+
+    // A third instance: a reader added, at no interruption of the writer that AWS documents.
+    let three = yaml.replace(&both, &format!("{both}{third_block}"));
+    std::fs::write(&spec, &three).expect("write spec");
+    let plan = plan_json(&spec);
+    assert_eq!(
+        plan["changes"].as_array().map(Vec::len),
+        Some(1),
+        "{plan:#}"
+    );
+    let c = change(&plan, &format!("db_cluster_instance.{third}"));
+    assert_eq!(c["action"], "create");
+    assert_eq!(c["note"], READER_ADDED.said(), "{c:#}");
+    assert_stdout_has(&run_ok(&["plan", p], 0), &READER_ADDED.said());
+    apply(&spec);
+    assert_eq!(
+        writers(&name).await,
+        members(&[(&w, true), (&r, false), (&third, false)])
+    );
+    assert_plan_empty(&spec);
+
+    // AWS fails over to the reader (another hand's FailoverDBCluster, as AWS's own when the
+    // writer fails): plan and drift name both, and with `apply_changes: immediately` (the
+    // example's default) the plan fails back to the spec's first: a step, with its cost.
+    let failover_to = |target: String| {
+        let name = name.clone();
+        async move {
+            aws_sdk_rds::Client::new(&sdk_config().await)
+                .failover_db_cluster()
+                .db_cluster_identifier(&name)
+                .target_db_instance_identifier(&target)
+                .send()
+                .await
+                .expect("FailoverDBCluster");
+        }
+    };
+    failover_to(r.clone()).await;
+    let named = format!("AWS has {r} as the writer of {name}, and the spec lists {w} first");
+    let out = run_ok(&["plan", "--detailed-exitcode", p], 2);
+    assert_stdout_has(
+        &out,
+        &format!("a failover to {w} (FailoverDBCluster): {named}"),
+    );
+    assert_stdout_has(&run_ok(&["drift", p], 2), &named);
+    let plan = plan_json(&spec);
+    let steps = plan["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 1, "{plan:#}");
+    assert_eq!(steps[0]["address"]["name"], w.as_str(), "{plan:#}");
+    assert_eq!(
+        steps[0]["calls"],
+        serde_json::json!([{"op": "rds:FailoverDBCluster", "carries": ["writer"]}]),
+        "{plan:#}"
+    );
+    apply(&spec);
+    assert_eq!(
+        writers(&name).await,
+        members(&[(&w, true), (&r, false), (&third, false)])
+    );
+    assert_plan_empty(&spec);
+
+    // Held for the maintenance window, the same failover is outstanding: named by plan and
+    // drift, never "No changes", left undone by apply (AWS never fails over in the window).
+    let held = three.replace(
+        "  deletion_protection: true\n",
+        "  deletion_protection: true\n  apply_changes: in_maintenance_window\n",
+    );
+    assert_ne!(held, three, "the example's deletion_protection moved");
+    std::fs::write(&spec, &held).expect("write spec");
+    assert_plan_empty(&spec);
+    failover_to(r.clone()).await;
+    let out = run_ok(&["plan", "--detailed-exitcode", p], 2);
+    assert_stdout_has(&out, &format!("outstanding: {named}"));
+    assert!(!text(&out).contains("No changes"), "{}", text(&out));
+    assert_stdout_has(&run_ok(&["drift", p], 2), &named);
+    let report: serde_json::Value =
+        serde_json::from_slice(&run_ok(&["drift", "--format", "json", p], 2).stdout)
+            .expect("drift JSON");
+    let drifted = &report["changes"][0];
+    assert_eq!(drifted["address"], format!("db_cluster_instance.{w}"));
+    assert!(
+        drifted["attributes"][0]["note"]
+            .as_str()
+            .is_some_and(|n| n.contains(&named)),
+        "{report:#}"
+    );
+    let out = apply(&spec);
+    assert!(text(&out).contains("Left undone"), "{}", text(&out));
+    assert_eq!(
+        writers(&name).await,
+        members(&[(&w, false), (&r, true), (&third, false)])
+    );
+    // Listing AWS's writer first accepts it.
+    let accepted = held.replace(&both, &format!("{reader_block}{writer_block}"));
+    std::fs::write(&spec, &accepted).expect("write spec");
+    assert_plan_empty(&spec);
+
+    // A reader removed: its connections end, the reader endpoint routes to the rest.
+    let two = accepted.replace(&third_block, "");
+    std::fs::write(&spec, &two).expect("write spec");
+    let plan = plan_json(&spec);
+    let c = change(&plan, &format!("db_cluster_instance.{third}"));
+    assert_eq!(c["action"], "delete");
+    assert_eq!(c["note"], READER_REMOVED.said(), "{c:#}");
+    let out = apply_destroying(&spec);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(writers(&name).await, members(&[(&w, false), (&r, true)]));
+    assert_plan_empty(&spec);
+
+    // The writer removed (with its lag alarm): AWS fails over to the reader that remains.
+    let alarm = format!("  - name: {name}-2-lag\n");
+    let start = two.find(&alarm).expect("the reader's lag alarm");
+    let end = start
+        + two[start..]
+            .find("evaluation_periods: 3\n")
+            .expect("its end")
+        + 22;
+    let one = format!("{}{}", &two[..start], &two[end..]).replace(&reader_block, "");
+    std::fs::write(&spec, &one).expect("write spec");
+    let plan = plan_json(&spec);
+    let c = change(&plan, &format!("db_cluster_instance.{r}"));
+    assert_eq!(c["action"], "delete");
+    assert_eq!(c["note"], WRITER_REMOVED.said(), "{c:#}");
+    assert_stdout_has(&run_ok(&["plan", p], 0), &WRITER_REMOVED.said());
+    let out = apply_destroying(&spec);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(writers(&name).await, members(&[(&w, true)]));
+    assert_plan_empty(&spec);
+
+    // A new instance listed first, applied immediately: created (AWS adds it as a reader),
+    // then failed over to, in the same apply.
+    let n = format!("{name}-0");
+    let first = one
+        .replace("  apply_changes: in_maintenance_window\n", "")
+        .replace(
+            &writer_block,
+            &format!(
+                "    - identifier: {n}\n      instance_class: db.serverless\n      promotion_tier: 0\n{writer_block}"
+            ),
+        );
+    std::fs::write(&spec, &first).expect("write spec");
+    let plan = plan_json(&spec);
+    let c = change(&plan, &format!("db_cluster_instance.{n}"));
+    assert!(
+        c["note"].as_str().is_some_and(|t| t.starts_with(&format!(
+            "{}; then a failover to {n} (FailoverDBCluster): AWS has {w} as the writer",
+            READER_ADDED.said()
+        ))),
+        "{c:#}"
+    );
+    let ops: Vec<(String, serde_json::Value)> = plan["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter(|st| st["address"]["name"] == n.as_str())
+        .map(|st| {
+            (
+                st["op"].as_str().unwrap_or_default().to_owned(),
+                st["calls"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(ops.len(), 2, "{plan:#}");
+    assert_eq!(ops[1].0, "update");
+    assert_eq!(
+        ops[1].1,
+        serde_json::json!([{"op": "rds:FailoverDBCluster", "carries": ["writer"]}])
+    );
+    apply(&spec);
+    assert_eq!(writers(&name).await, members(&[(&n, true), (&w, false)]));
+    assert_plan_empty(&spec);
+
+    destroy(&spec);
+    let left = tagged(&name).await;
+    assert!(left.is_empty(), "still tagged after destroy: {left:?}");
+}

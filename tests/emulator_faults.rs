@@ -329,3 +329,83 @@ async fn of_two_concurrent_applies_one_proceeds_and_the_other_is_refused() {
     assert!(msg.contains("is locked") && msg.contains("since"), "{msg}");
     assert_plan_empty(&spec);
 }
+
+/// Each instance of the cluster and whether AWS has it as the writer.
+async fn cluster_writers(cluster: &str) -> Vec<(String, bool)> {
+    let rds = aws_sdk_rds::Client::new(&sdk_config().await);
+    let out = rds
+        .describe_db_clusters()
+        .db_cluster_identifier(cluster)
+        .send()
+        .await
+        .expect("DescribeDBClusters");
+    let mut members: Vec<(String, bool)> = out.db_clusters()[0]
+        .db_cluster_members()
+        .iter()
+        .map(|m| {
+            (
+                m.db_instance_identifier().unwrap_or_default().to_owned(),
+                m.is_cluster_writer().unwrap_or(false),
+            )
+        })
+        .collect();
+    members.sort();
+    members
+}
+
+/// A failover back to the spec's first instance is undone by the rollback of its apply: when a
+/// later step fails (the writer's connections alarm, which waits for it), the writer is moved
+/// off that instance again, where AWS had it; the next apply fails back and converges.
+#[tokio::test]
+async fn a_rollback_undoes_a_failover_back_to_the_spec_s_writer() {
+    let _serial = use_fault_emulator().await;
+    let name = unique("fob");
+    seed_network(&name).await;
+    let (spec, yaml) = example("aurora-serverless.yaml", &name);
+    let yaml = yaml
+        .replace("tags: {Name: orders}", &format!("tags: {{Name: {name}}}"))
+        .replace(
+            "  deletion_protection: true\n",
+            "  deletion_protection: false\n",
+        );
+    std::fs::write(&spec, &yaml).expect("write spec");
+    let applied = apply_env(&spec, &name, &[], &[]);
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied));
+    let (w, r) = (format!("{name}-1"), format!("{name}-2"));
+    aws_sdk_rds::Client::new(&sdk_config().await)
+        .failover_db_cluster()
+        .db_cluster_identifier(&name)
+        .target_db_instance_identifier(&r)
+        .send()
+        .await
+        .expect("FailoverDBCluster");
+    let edited = yaml.replace("threshold: 800", "threshold: 900");
+    assert_ne!(edited, yaml, "the example's connections alarm moved");
+    std::fs::write(&spec, &edited).expect("write spec");
+    set_faults(
+        json!({ "rules": [{ "action": "PutMetricAlarm", "code": "InjectedFault", "status": 400 }] }),
+    );
+    let failed = apply_env(&spec, &name, &[], &[]);
+    let log = fault_log();
+    set_faults(json!({ "rules": [] }));
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
+    assert!(
+        log.iter().any(|l| l.contains("PutMetricAlarm")),
+        "the alarm's step failed: {log:?}"
+    );
+    assert!(
+        text(&failed).contains(&format!("rollback: updated db_cluster_instance.{w}")),
+        "the failover was undone:\n{}",
+        text(&failed)
+    );
+    assert_eq!(
+        cluster_writers(&name).await,
+        [(w.clone(), false), (r.clone(), true)]
+    );
+    let again = apply_env(&spec, &name, &[], &[]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert_eq!(cluster_writers(&name).await, [(w, true), (r, false)]);
+    assert_plan_empty(&spec);
+    destroy(&spec);
+    nothing_tagged(&name).await;
+}

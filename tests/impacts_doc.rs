@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use stackctl::model::db_cluster::MEMBERSHIP;
 use stackctl::model::impacts_doc::{REGENERATE, render_impacts_markdown};
 use stackctl::model::{Source, attribute_rows, spec_of};
 
@@ -52,9 +53,15 @@ fn documented_sources_are_aws_doc_pages_with_aws_sentences() {
     let research = std::fs::read_to_string(root().join("docs/impact-sources.md"))
         .expect("docs/impact-sources.md");
     let mut bad = Vec::new();
-    for (kind, a) in attribute_rows() {
-        let row = format!("{}.{}", spec_of(kind).name, a.name);
-        for s in a.sources {
+    let rows = attribute_rows()
+        .into_iter()
+        .map(|(kind, a)| (format!("{}.{}", spec_of(kind).name, a.name), a.sources));
+    // What adding or removing an Aurora cluster's instance costs is cited as a row is.
+    let membership = MEMBERSHIP
+        .iter()
+        .map(|m| (format!("db_cluster_instance: {}", m.case), m.sources));
+    for (row, sources) in rows.chain(membership) {
+        for s in sources {
             match s {
                 Source::Documented { url, quote } => {
                     if !url.starts_with("https://docs.aws.amazon.com/") {

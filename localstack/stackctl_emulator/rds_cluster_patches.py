@@ -480,3 +480,36 @@ def cluster_parameter_apply_status():
     wrap("ModifyDBClusterParameterGroup", guarded)
     wrap("ResetDBClusterParameterGroup", guarded)
     wrap("RebootDBInstance", reboot)
+
+
+# ---------------------------------------------------------------- the writer deleted: failover
+
+@patch("rds-cluster-writer-deleted-failover")
+def cluster_writer_deleted_failover():
+    """Deleting the writer of an Aurora cluster that has readers makes AWS fail over to one of
+    them, which becomes the writer: "Deleting the reader instances first ensures that the cluster
+    remains available throughout the procedure and doesn't perform unnecessary failover
+    operations." (Aurora User Guide, Deleting Aurora DB clusters and DB instances,
+    https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DeleteInstance.html), and
+    "An Amazon Aurora DB cluster automatically fails over to an Aurora Replica, if one exists,
+    when the primary DB instance fails." (RDS API Reference, FailoverDBCluster). The reader
+    promoted is the first in promotion order ("The order of priority in which an Aurora Replica
+    is promoted to the primary instance after a failure of the existing primary instance", RDS
+    API Reference, ModifyDBInstance PromotionTier); within a tier, the member order, as
+    MiniStack's own FailoverDBCluster picks. MiniStack removed the writer from DBClusterMembers
+    and left the cluster with no writer at all."""
+
+    def delete(orig, p):
+        instance = find_instance(p)
+        cluster = rds._clusters.get((instance or {}).get("DBClusterIdentifier") or "")
+        resp = orig(p)
+        if not ok(resp) or cluster is None:
+            return resp
+        members = cluster.get("DBClusterMembers") or []
+        if members and not any(m.get("IsClusterWriter") for m in members):
+            promoted = min(members, key=lambda m: int(m.get("PromotionTier", 1)))
+            promoted["IsClusterWriter"] = True
+            rds._sync_cluster_endpoints(cluster)
+        return resp
+
+    wrap("DeleteDBInstance", delete)

@@ -304,3 +304,29 @@ def test_an_immediate_parameter_leaves_the_members_in_sync(rds):
         Parameters=[{"ParameterName": "log_min_duration_statement", "ParameterValue": "500",
                      "ApplyMethod": "immediate"}])
     assert member_status(rds, ident, f"{ident}-w") == "in-sync"
+
+
+# ---------------------------------------------------------------- rds-cluster-writer-deleted-failover
+
+@pytest.mark.patch("rds-cluster-writer-deleted-failover")
+def test_deleting_the_writer_promotes_the_reader_first_in_promotion_order(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    add_instance(rds, ident, f"{ident}-w", PromotionTier=0)
+    add_instance(rds, ident, f"{ident}-r2", PromotionTier=2)
+    add_instance(rds, ident, f"{ident}-r1", PromotionTier=1)
+    rds.delete_db_instance(DBInstanceIdentifier=f"{ident}-w", SkipFinalSnapshot=True)
+    members = {m["DBInstanceIdentifier"]: m["IsClusterWriter"]
+               for m in describe_cluster(rds, ident)["DBClusterMembers"]}
+    assert members == {f"{ident}-r1": True, f"{ident}-r2": False}
+
+
+def test_deleting_a_reader_leaves_the_writer(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    add_instance(rds, ident, f"{ident}-w", PromotionTier=1)
+    add_instance(rds, ident, f"{ident}-r", PromotionTier=0)
+    rds.delete_db_instance(DBInstanceIdentifier=f"{ident}-r", SkipFinalSnapshot=True)
+    members = {m["DBInstanceIdentifier"]: m["IsClusterWriter"]
+               for m in describe_cluster(rds, ident)["DBClusterMembers"]}
+    assert members == {f"{ident}-w": True}

@@ -50,6 +50,9 @@ pub mod attr {
     /// `in-sync`, or `pending-reboot`: the cluster parameter group's static parameters wait for
     /// the instance's reboot (DescribeDBClusters `DBClusterMembers[].DBClusterParameterGroupStatus`).
     pub const PARAMETER_APPLY_STATUS: &str = "parameter_apply_status";
+    /// Whether AWS has it as the cluster's writer (DescribeDBClusters
+    /// `DBClusterMembers[].IsClusterWriter`); desired `true` on the spec's first instance only.
+    pub const WRITER: &str = "writer";
 }
 
 /// ModifyDBCluster ApplyImmediately: most changes at once or in the window, some always at once.
@@ -217,12 +220,176 @@ pub static DB_CLUSTER_INSTANCE: KindSpec = KindSpec {
             .with(Impact::Reboot)
             .compare(Compare::State)
             .sources(&[RDS_NO_REBOOT_IN_WINDOW]),
+        // AWS's state, compared on the spec's first instance only; sent by FailoverDBCluster
+        // (`plan::members` names AWS's writer, and holds it outstanding in the window).
+        AttrSpec::online(WRITER)
+            .with(Impact::BriefOutage)
+            .compare(Compare::State)
+            .unmanaged_when_null()
+            .cases("compared on the spec's first instance only (the writer AWS makes of the first instance it creates): when AWS has another instance as the writer (it failed over to it, or the spec lists another first), a failover to the spec's first (FailoverDBCluster), naming both: the old writer becomes a reader, the writer's connections are cut and must be made again, for a length AWS does not document; made by apply with `apply_changes: immediately` (before any delete of the old writer), outstanding with `in_maintenance_window` (AWS never makes it, in the window or otherwise); to keep AWS's writer, list it first in `database.instances`")
+            .sources(&[
+                AURORA_IS_CLUSTER_WRITER,
+                AURORA_FAILOVER_PROMOTES,
+                AURORA_FAILOVER_RECONNECT,
+                AURORA_FAILOVER_LENGTH,
+            ]),
         AttrSpec::online(TAGS).sources(&[aws_docs::TAGS]),
         AttrSpec::online(APPLY_CHANGES)
             .compare(Compare::Never)
             .sources(&[aws_docs::APPLY_CHANGES]),
     ],
 };
+
+const AURORA_IS_CLUSTER_WRITER: Source = Source::doc(
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-reboot-cluster.html",
+    "The DBClusterMembers element representing the writer DB instance has a value of true for the IsClusterWriter field.",
+);
+const FAILOVER_DB_CLUSTER: &str = "https://docs.aws.amazon.com/goto/WebAPI/rds/FailoverDBCluster";
+const AURORA_FAILOVER_PROMOTES: Source = Source::doc(
+    FAILOVER_DB_CLUSTER,
+    "For an Aurora DB cluster, failover for a DB cluster promotes one of the Aurora Replicas (read-only instances) in the DB cluster to be the primary DB instance (the cluster writer).",
+);
+const AURORA_FAILOVER_AUTOMATIC: Source = Source::doc(
+    FAILOVER_DB_CLUSTER,
+    "An Amazon Aurora DB cluster automatically fails over to an Aurora Replica, if one exists, when the primary DB instance fails.",
+);
+const AURORA_FAILOVER_RECONNECT: Source = Source::doc(
+    FAILOVER_DB_CLUSTER,
+    "Because each instance in a DB cluster has its own endpoint address, make sure to clean up and re-establish any existing connections that use those endpoint addresses when the failover is complete.",
+);
+const AURORA_FAILOVER_LENGTH: Source = Source::NotDocumented(
+    "how long an Aurora failover takes (FailoverDBCluster's \"Failover times are typically less than 35 seconds.\" is said of a Multi-AZ DB cluster, not of Aurora)",
+);
+const AURORA_REPLICAS_ADDING: &str =
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-replicas-adding.html";
+const AURORA_DELETE_INSTANCE: &str =
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DeleteInstance.html";
+const AURORA_READER_ENDPOINT: &str =
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Endpoints.Reader.html";
+const READER_ENDPOINT_BALANCES: Source = Source::doc(
+    AURORA_READER_ENDPOINT,
+    "If the cluster contains one or more Aurora Replicas, the reader endpoint balances each connection request among the Aurora Replicas.",
+);
+const READER_ENDPOINT_WITHOUT_READERS: Source = Source::doc(
+    AURORA_READER_ENDPOINT,
+    "If the cluster only contains a primary instance and no Aurora Replicas, the reader endpoint connects to the primary instance.",
+);
+
+/// What adding or removing one of an Aurora cluster's instances costs. Not an attribute row:
+/// the plan creates or deletes a `db_cluster_instance`, and `plan::members` puts the case's
+/// words on that change (`Change::note`); `docs/impacts.md` lists each case with its sources.
+#[derive(Debug)]
+pub struct Membership {
+    /// When it applies.
+    pub case: &'static str,
+    /// What it costs, as the plan says it.
+    pub words: &'static str,
+    /// Why: AWS's sentences, or what AWS does not document.
+    pub sources: &'static [Source],
+}
+
+impl Membership {
+    /// What the plan says: its words and the AWS pages they rest on (`docs/impacts.md` quotes
+    /// them), e.g. `... [AWS: aurora-replicas-adding, Aurora.Replication]`.
+    pub fn said(&self) -> String {
+        let mut pages: Vec<&str> = Vec::new();
+        for s in self.sources {
+            if let Source::Documented { url, .. } = s {
+                let page = url.rsplit('/').next().unwrap_or(url);
+                let page = page.trim_end_matches(".html").trim_end_matches(".md");
+                if !pages.contains(&page) {
+                    pages.push(page);
+                }
+            }
+        }
+        format!("{} [AWS: {}]", self.words, pages.join(", "))
+    }
+}
+
+/// A reader added to a cluster that exists.
+pub static READER_ADDED: Membership = Membership {
+    case: "an instance added to a cluster that exists (AWS adds it as a reader)",
+    words: "a reader added to the cluster: AWS documents no interruption of the writer",
+    sources: &[
+        Source::doc(
+            AURORA_REPLICAS_ADDING,
+            "Aurora Replicas connect to the same storage volume as the primary DB instance, but support read operations only.",
+        ),
+        Source::doc(
+            "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Replication.md",
+            "When you create a second, third, and so on DB instance in an Aurora provisioned DB cluster, Aurora automatically sets up replication from the writer DB instance to all the other DB instances.",
+        ),
+        Source::NotDocumented(
+            "whether adding a reader interrupts the writer or its connections, and how long it takes",
+        ),
+    ],
+};
+
+/// A reader deleted from a cluster that stays.
+pub static READER_REMOVED: Membership = Membership {
+    case: "a reader deleted from a cluster that stays",
+    words: "a reader removed from the cluster: the connections to it end; the reader endpoint balances new connections among the readers that remain (or connects them to the writer when none remains); AWS says it only reduces the cluster's computation capacity",
+    sources: &[
+        Source::doc(
+            AURORA_DELETE_INSTANCE,
+            "If the cluster has any reader instances, deleting one of the instances only reduces the computation capacity of the cluster.",
+        ),
+        READER_ENDPOINT_BALANCES,
+        READER_ENDPOINT_WITHOUT_READERS,
+    ],
+};
+
+/// The writer deleted (or replaced) while other instances of its cluster remain.
+pub static WRITER_REMOVED: Membership = Membership {
+    case: "the writer deleted or replaced while other instances of its cluster remain",
+    words: "the cluster's writer: deleting it makes AWS fail over to a reader, which becomes the writer; the connections to the old writer are cut and must be made again; AWS does not document how long an Aurora failover takes",
+    sources: &[
+        Source::doc(
+            AURORA_DELETE_INSTANCE,
+            "Deleting the reader instances first ensures that the cluster remains available throughout the procedure and doesn't perform unnecessary failover operations.",
+        ),
+        AURORA_FAILOVER_AUTOMATIC,
+        AURORA_FAILOVER_RECONNECT,
+        AURORA_FAILOVER_LENGTH,
+    ],
+};
+
+/// The writer deleted after this plan's failover to the spec's first instance made it a
+/// reader.
+pub static WRITER_FAILED_OVER_AND_REMOVED: Membership = Membership {
+    case: "the writer deleted after the plan's failover to the spec's first instance (`apply_changes: immediately`)",
+    words: "the cluster's writer until this plan's failover to the spec's first instance, which runs before this delete and cuts the writer's connections; then a reader removed: the connections to it end, and the reader endpoint balances new connections among the readers that remain",
+    sources: &[
+        AURORA_FAILOVER_PROMOTES,
+        AURORA_FAILOVER_RECONNECT,
+        Source::doc(
+            AURORA_DELETE_INSTANCE,
+            "If the cluster has any reader instances, deleting one of the instances only reduces the computation capacity of the cluster.",
+        ),
+        READER_ENDPOINT_BALANCES,
+    ],
+};
+
+/// The writer deleted (or replaced) with no other instance of its cluster to fail over to.
+pub static WRITER_REMOVED_ALONE: Membership = Membership {
+    case: "the writer deleted or replaced with no other instance of its cluster remaining",
+    words: "the cluster's writer, with no reader to fail over to: its connections end, and the cluster has no DB instance to connect to until a new one is available",
+    sources: &[
+        AURORA_FAILOVER_AUTOMATIC,
+        Source::NotDocumented(
+            "how long a cluster without a DB instance takes to get one back: that is the new instance's create",
+        ),
+    ],
+};
+
+/// Every case, in the order `docs/impacts.md` lists them.
+pub static MEMBERSHIP: [&Membership; 5] = [
+    &READER_ADDED,
+    &READER_REMOVED,
+    &WRITER_REMOVED,
+    &WRITER_FAILED_OVER_AND_REMOVED,
+    &WRITER_REMOVED_ALONE,
+];
 
 /// An Aurora engine version goes up only ("The version number of the database engine to which
 /// you want to upgrade", ModifyDBCluster EngineVersion).
@@ -310,6 +477,7 @@ pub(super) fn desired_cluster_instances(
     cl.instances
         .iter()
         .map(|i| {
+            let is_writer = writer.as_ref().is_some_and(|w| w.name == i.identifier);
             let pi = &i.performance_insights;
             let mut r = Resource::new(Kind::DbClusterInstance, &i.identifier)
                 .set(CLUSTER, db.identifier.clone())
@@ -324,6 +492,7 @@ pub(super) fn desired_cluster_instances(
                 .set(PERFORMANCE_INSIGHTS_KMS_KEY_ID, json!(pi.kms_key_id))
                 .set(AUTO_MINOR_VERSION_UPGRADE, db.auto_minor_version_upgrade)
                 .set(PARAMETER_APPLY_STATUS, IN_SYNC)
+                .set(WRITER, json!(is_writer.then_some(true)))
                 .set(TAGS, cx.tags.clone())
                 .set(APPLY_CHANGES, apply_changes_name(db.apply_changes))
                 .after(cluster.clone());

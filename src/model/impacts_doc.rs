@@ -51,7 +51,27 @@ pub fn render_impacts_markdown() -> String {
             );
         }
     }
+    out.push_str(&membership());
     out.push_str(&lengths());
+    out
+}
+
+/// What adding or removing an Aurora cluster's instance costs: not attribute rows, said on the
+/// plan's create or delete of the `db_cluster_instance`.
+fn membership() -> String {
+    let mut out = String::from(
+        "\n## Adding and removing an Aurora cluster's instances\n\nNot attribute rows: the plan creates or deletes a `db_cluster_instance`, and says on that change what it costs. The first of `database.instances` is the writer AWS makes when it creates the cluster; the others are readers.\n\n| case | what the plan says | source |\n|---|---|---|\n",
+    );
+    for m in super::db_cluster::MEMBERSHIP {
+        let sources: Vec<String> = m.sources.iter().map(source).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            cell(m.case),
+            cell(m.words),
+            cell(&sources.join("<br>"))
+        );
+    }
     out
 }
 

@@ -60,6 +60,10 @@ pub struct Change {
     /// kind (a promoted replica observed as a `db_instance` where the spec wants a replica).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaces: Option<Address>,
+    /// What creating or deleting it costs beyond its action, in words, when the model says so
+    /// (an Aurora reader added or removed, a writer deleted: `model::db_cluster::MEMBERSHIP`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Change {
@@ -122,6 +126,7 @@ pub fn amend(
             stateful,
             attributes: vec![attr],
             replaces: None,
+            note: None,
         }),
     }
 }

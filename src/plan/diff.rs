@@ -333,6 +333,7 @@ pub fn plan(
                 stateful: kind.stateful,
                 attributes: created_attrs(d),
                 replaces: None,
+                note: None,
             }),
             Some(o) if !o.owned => {
                 return Err(PlanError::NotOwned {
@@ -366,6 +367,7 @@ pub fn plan(
                     stateful: kind.stateful,
                     attributes: attrs,
                     replaces: None,
+                    note: None,
                 });
             }
         }
@@ -388,9 +390,12 @@ pub fn plan(
                 stateful: kind.stateful,
                 attributes: Vec::new(),
                 replaces: None,
+                note: None,
             });
         }
     }
+    super::members::writer(&mut changes, desired, observed);
+    super::members::costs(&mut changes, desired, observed);
     show_unprotect(&mut changes, observed);
     let steps = steps(&changes, desired, observed)?;
     let used: BTreeSet<&Address> = steps.iter().map(|s| &s.address).collect();
@@ -437,6 +442,7 @@ fn kind_changed(d: &Resource, o: &ObservedResource) -> Change {
             )),
         }],
         replaces: Some(o.resource.address.clone()),
+        note: None,
     }
 }
 
@@ -536,6 +542,7 @@ fn proxy_parts_follow(changes: &mut Vec<Change>, desired: &[Resource], observed:
             stateful: false,
             attributes: attrs,
             replaces: None,
+            note: None,
         });
     }
 }
@@ -777,6 +784,27 @@ fn steps(
                     wait: None,
                 });
                 forward.insert(&c.address, id);
+                // The spec's first Aurora instance, created in a cluster that keeps another
+                // writer, is failed over to once it exists (`plan::members`).
+                if c.action == Action::Create
+                    && c.attributes
+                        .iter()
+                        .any(|a| a.name == crate::model::db_cluster::attr::WRITER && !a.outstanding)
+                {
+                    steps.push(Step {
+                        id: id + 1,
+                        address: c.address.clone(),
+                        op: StepOp::Update,
+                        attributes: vec![crate::model::db_cluster::attr::WRITER.to_owned()],
+                        reboot: false,
+                        depends_on: vec![id],
+                        impact: Impact::BriefOutage,
+                        resource: None,
+                        calls: Vec::new(),
+                        undo: None,
+                        wait: None,
+                    });
+                }
             }
             Action::Replace => {
                 steps.push(Step {

@@ -4,6 +4,7 @@
 pub mod change;
 pub mod diff;
 pub mod format;
+mod members;
 pub mod observed;
 pub mod order;
 mod reboots;

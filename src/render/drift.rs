@@ -21,6 +21,14 @@ fn winner(c: &Change) -> &'static str {
     }
 }
 
+/// What creating or deleting it costs, where the plan says so.
+fn costing(c: &Change) -> String {
+    c.note
+        .as_ref()
+        .map(|n| format!(": {n}"))
+        .unwrap_or_default()
+}
+
 pub fn text(plan: &Plan) -> String {
     let mut out = String::new();
     if plan.is_empty() {
@@ -39,21 +47,34 @@ pub fn text(plan: &Plan) -> String {
     for c in &plan.changes {
         match c.action {
             Action::Create => {
-                let _ = writeln!(out, "  {}: missing in AWS ({})", c.address, winner(c));
+                let _ = writeln!(
+                    out,
+                    "  {}: missing in AWS ({}){}",
+                    c.address,
+                    winner(c),
+                    costing(c)
+                );
             }
             Action::Delete => {
                 let _ = writeln!(
                     out,
-                    "  {}: in AWS but not in the spec ({})",
+                    "  {}: in AWS but not in the spec ({}){}",
                     c.address,
-                    winner(c)
+                    winner(c),
+                    costing(c)
                 );
             }
             _ => {
                 for a in &c.attributes {
+                    // What the change costs, or why apply leaves it undone.
+                    let why = a
+                        .note
+                        .as_ref()
+                        .map(|n| format!("; {n}"))
+                        .unwrap_or_default();
                     let _ = writeln!(
                         out,
-                        "  {}.{}: live {}, desired {} (winner: {}; {})",
+                        "  {}.{}: live {}, desired {} (winner: {}; {}){why}",
                         c.address,
                         a.name,
                         value(&a.old),
@@ -127,15 +148,26 @@ pub fn json(plan: &Plan) -> serde_json::Value {
         .changes
         .iter()
         .map(|c| {
-            json!({
+            let mut item = json!({
                 "address": c.address.to_string(),
                 "action": c.action,
                 "impact": c.impact,
                 "next_apply": winner(c),
-                "attributes": c.attributes.iter().map(|a| json!({
-                    "name": a.name, "live": a.old, "desired": a.new, "impact": a.impact,
-                })).collect::<Vec<_>>(),
-            })
+                "attributes": c.attributes.iter().map(|a| {
+                    let mut attr = json!({
+                        "name": a.name, "live": a.old, "desired": a.new, "impact": a.impact,
+                    });
+                    // What it costs, or why apply leaves it undone.
+                    if let Some(n) = &a.note {
+                        attr["note"] = json!(n);
+                    }
+                    attr
+                }).collect::<Vec<_>>(),
+            });
+            if let Some(n) = &c.note {
+                item["note"] = json!(n);
+            }
+            item
         })
         .collect();
     let mut report = json!({

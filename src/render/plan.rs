@@ -71,6 +71,9 @@ fn change_block(plan: &Plan, c: &Change, detail: Detail, style: &Style, out: &mu
         style.dim(&format!("[{label}, {}]", c.action.verb())),
         cost
     );
+    if let Some(n) = &c.note {
+        let _ = writeln!(out, "      {}", style.yellow(&format!("# {n}")));
+    }
     let mut defaults = 0;
     for a in &c.attributes {
         let why = view::default_reason(plan, c, &a.name);

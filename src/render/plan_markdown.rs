@@ -66,11 +66,17 @@ fn cell(s: &str) -> String {
 /// A resource's rows: one for a create or a delete, one per attribute otherwise.
 fn rows(c: &Change, out: &mut String) {
     let what = format!("`{}` ({})", c.address, spec_of(c.address.kind).label);
-    let cost = if c.action == Action::Create {
+    let mut cost = if c.action == Action::Create {
         String::new()
     } else {
         c.impact.label().to_owned()
     };
+    if let Some(n) = &c.note {
+        if !cost.is_empty() {
+            cost.push_str(": ");
+        }
+        cost.push_str(&cell(n));
+    }
     if matches!(c.action, Action::Create | Action::Delete) || c.attributes.is_empty() {
         let _ = writeln!(
             out,

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 use stackctl::model::{NetworkIds, desired};
 use stackctl::plan::{Observed, ObservedResource, Plan, plan};
-use stackctl::spec::stack::Instance;
+use stackctl::spec::stack::{Cluster, Instance};
 use stackctl::spec::{self, StackSpec as Stack};
 
 /// What AWS would report right after applying `s`: every desired resource, owned and available.
@@ -44,6 +44,11 @@ pub fn stack(file: &str) -> Stack {
 /// The RDS primary's own settings, to change in a test (the spec is an RDS one).
 pub fn rds(s: &mut Stack) -> &mut Instance {
     s.database.instance_mut().expect("an RDS spec")
+}
+
+/// The Aurora cluster's own settings, to change in a test (the spec is an Aurora one).
+pub fn aurora(s: &mut Stack) -> &mut Cluster {
+    s.database.cluster_mut().expect("an Aurora spec")
 }
 
 /// A new class for the primary and for its replicas, which take the primary's in the example

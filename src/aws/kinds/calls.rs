@@ -179,6 +179,7 @@ mod tests {
                 })
                 .collect(),
             replaces: None,
+            note: None,
         };
         of(&Planned {
             step: &step,

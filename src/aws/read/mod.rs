@@ -501,23 +501,27 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
     if let Some(g) = &a.cluster_params {
         obs.insert(db_cluster_parameter_group::observe(&cx, g));
     }
-    // Each cluster instance's cluster parameter group status, from its cluster's members.
-    let member_status: BTreeMap<&str, &str> = a
+    // Each cluster instance's cluster parameter group status and whether it is the writer,
+    // from its cluster's members.
+    let members: BTreeMap<&str, cluster_instance::Member<'_>> = a
         .clusters
         .iter()
         .flat_map(|cl| cl.db_cluster_members())
         .filter_map(|m| {
             Some((
                 m.db_instance_identifier()?,
-                m.db_cluster_parameter_group_status()?,
+                cluster_instance::Member {
+                    parameters: m.db_cluster_parameter_group_status(),
+                    writer: m.is_cluster_writer().unwrap_or(false),
+                },
             ))
         })
         .collect();
     for inst in &a.instances {
         if cluster_instance::in_cluster(inst) {
             let id = inst.db_instance_identifier().unwrap_or_default();
-            let status = member_status.get(id).copied();
-            obs.insert(cluster_instance::observe(&cx, inst, status));
+            let member = members.get(id).copied().unwrap_or_default();
+            obs.insert(cluster_instance::observe(&cx, inst, member));
             continue;
         }
         if let Some(arn) = db_instance::managed_master_secret(inst) {

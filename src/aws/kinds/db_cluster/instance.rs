@@ -27,6 +27,8 @@ const CREATE: &str = "rds:CreateDBInstance";
 const MODIFY: &str = "rds:ModifyDBInstance";
 const DELETE: &str = "rds:DeleteDBInstance";
 const REBOOT: &str = "rds:RebootDBInstance";
+const FAILOVER: &str = "rds:FailoverDBCluster";
+const DESCRIBE_CLUSTERS: &str = "rds:DescribeDBClusters";
 
 /// The rows of a step that only a reboot settles.
 fn settled_by_reboot(step: &Step) -> Vec<&'static str> {
@@ -128,6 +130,13 @@ static ROWS: &[Row] = &[
         reboot: true,
     },
     Row {
+        attr: WRITER,
+        read: None, // from the cluster's members (`observe`)
+        create: None,
+        modify: None,
+        reboot: false,
+    },
+    Row {
         attr: TAGS,
         read: Some(|i| json!(tag_map(i.tag_list().iter().map(|t| (t.key(), t.value()))))),
         create: Some(|b, q| b.set_tags(Some(rds_tag_list(&q.create_tags)))),
@@ -224,6 +233,9 @@ impl AwsKind for DbClusterInstances {
             cx.sent(REBOOT, &settles);
             crate::aws::wait::available(cx, a, Watched::DbInstance).await?;
         }
+        if step.attributes.iter().any(|x| x == WRITER) {
+            failover(cx, r, a).await?;
+        }
         Ok(())
     }
 
@@ -248,7 +260,13 @@ impl AwsKind for DbClusterInstances {
             op: REBOOT.to_owned(),
             carries: settles,
         });
-        [p.carrying(MODIFY, fields), p.tagging(), reboot]
+        let failover = p
+            .step
+            .attributes
+            .iter()
+            .any(|x| x == WRITER)
+            .then(|| Call::new(FAILOVER, &[WRITER]));
+        [p.carrying(MODIFY, fields), p.tagging(), reboot, failover]
             .into_iter()
             .flatten()
             .collect()
@@ -284,18 +302,93 @@ impl AwsKind for DbClusterInstances {
     }
 }
 
+/// The instance made its cluster's writer (`writer: true`, the spec's first instance: a
+/// FailoverDBCluster to it), or, undoing that (`writer: false`), no longer the writer (a
+/// FailoverDBCluster away from it, to the reader AWS promotes); then waits, within the step's
+/// limit, until AWS reports the cluster available with the writer as asked. Nothing is called
+/// when AWS has it so already (a resumed apply).
+async fn failover(cx: &StepContext<'_>, r: &Resource, a: &Address) -> Result<(), AwsError> {
+    let c = cx.clients;
+    let cluster = r.str(CLUSTER).unwrap_or_default();
+    let want = r.bool(WRITER);
+    let limit = cx.wait_limit()?;
+    let start = std::time::Instant::now();
+    let mut called = false;
+    loop {
+        let (status, writer) = writer_of(c, cluster, &a.name).await?;
+        if status == "available" && writer == want {
+            cx.sent(FAILOVER, &[WRITER]);
+            return Ok(());
+        }
+        // Once: AWS may still report the old writer for a moment after the call.
+        if status == "available" && !called {
+            let mut b = c.rds.failover_db_cluster().db_cluster_identifier(cluster);
+            if want {
+                b = b.target_db_instance_identifier(&a.name);
+            }
+            c.call(FAILOVER, b.send()).await?;
+            called = true;
+            continue;
+        }
+        let delay = crate::aws::watch::interval(start.elapsed());
+        if start.elapsed() + delay > limit {
+            return Err(AwsError::other(
+                "wait",
+                format!(
+                    "{cluster} did not make {} {} within {} s",
+                    a.name,
+                    if want { "its writer" } else { "a reader" },
+                    limit.as_secs()
+                ),
+            ));
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// The cluster's status, and whether AWS has `instance` as its writer.
+async fn writer_of(c: &Clients, cluster: &str, instance: &str) -> Result<(String, bool), AwsError> {
+    let out = c
+        .call(
+            DESCRIBE_CLUSTERS,
+            c.rds
+                .describe_db_clusters()
+                .db_cluster_identifier(cluster)
+                .send(),
+        )
+        .await?;
+    let cl = out.db_clusters().first();
+    let status = cl.and_then(|x| x.status()).unwrap_or_default().to_owned();
+    let writer = cl.is_some_and(|x| {
+        x.db_cluster_members().iter().any(|m| {
+            m.db_instance_identifier() == Some(instance) && m.is_cluster_writer() == Some(true)
+        })
+    });
+    Ok((status, writer))
+}
+
 /// Whether a described DB instance is an Aurora cluster's.
 pub(in crate::aws) fn in_cluster(i: &DbInstance) -> bool {
     nz(i.db_cluster_identifier()).is_some()
 }
 
-/// A cluster's instance with every row of its table; `parameters` is its cluster parameter
-/// group's status as the cluster's member list gives it (`in-sync`, `pending-reboot`).
+/// What the cluster's member list says of one of its instances.
+#[derive(Debug, Clone, Copy, Default)]
+pub(in crate::aws) struct Member<'a> {
+    /// Its cluster parameter group's status (`in-sync`, `pending-reboot`).
+    pub parameters: Option<&'a str>,
+    /// `IsClusterWriter`.
+    pub writer: bool,
+}
+
+/// A cluster's instance with every row of its table, and what its cluster's member list says
+/// of it.
 pub(in crate::aws) fn observe(
     cx: &Context,
     i: &DbInstance,
-    parameters: Option<&str>,
+    member: Member<'_>,
 ) -> ObservedResource {
+    let parameters = member.parameters;
     let id = i.db_instance_identifier().unwrap_or_default();
     let mut resource = Resource::new(Kind::DbClusterInstance, id);
     for spec in spec_of(Kind::DbClusterInstance).attrs {
@@ -311,6 +404,7 @@ pub(in crate::aws) fn observe(
             IN_SYNC
         },
     );
+    resource = resource.set(WRITER, member.writer);
     let tags = tag_map(i.tag_list().iter().map(|t| (t.key(), t.value())));
     let mut o = observed(
         resource,
@@ -347,7 +441,8 @@ pub(super) fn rows_agree() {
         let replaced = a.impact.forces_replacement()
             || a.compare == crate::model::Compare::Never
             || a.compare == crate::model::Compare::AtCreate;
-        let sent = row.modify.is_some() || row.reboot || a.name == TAGS;
+        // The writer is sent by FailoverDBCluster (`failover`).
+        let sent = row.modify.is_some() || row.reboot || a.name == TAGS || a.name == WRITER;
         assert_eq!(sent, !replaced, "db_cluster_instance.{}", a.name);
     }
 }
