@@ -186,6 +186,54 @@ async fn the_seed_s_aurora_stack_applies_replans_empty_changes_its_capacity_and_
     assert!(left.is_empty(), "still tagged after destroy: {left:?}");
 }
 
+/// An engine upgrade with `apply_changes: in_maintenance_window` waits in AWS for the window
+/// (ModifyDBCluster without ApplyImmediately: PendingModifiedValues.EngineVersion): apply sends
+/// it once, and the next plan neither asks for it again nor says "No changes": it names what AWS
+/// holds for the window.
+#[tokio::test]
+async fn an_engine_upgrade_held_for_the_window_waits_in_aws_and_is_not_asked_again() {
+    let name = unique("auh");
+    let (spec, yaml) = aurora_stack(&name).await;
+    let p = spec.to_str().expect("path");
+    let held = yaml.replace(
+        "  deletion_protection: true\n",
+        "  deletion_protection: true\n  apply_changes: in_maintenance_window\n",
+    );
+    assert_ne!(held, yaml, "the example's deletion_protection moved");
+    std::fs::write(&spec, &held).expect("write spec");
+    apply(&spec);
+    assert_plan_empty(&spec);
+
+    let upgraded = held.replace("engine_version: \"16.8\"", "engine_version: \"16.9\"");
+    assert_ne!(upgraded, held, "the example's engine version moved");
+    std::fs::write(&spec, &upgraded).expect("write spec");
+    apply(&spec);
+    let c = describe_cluster(&name).await;
+    assert_eq!(
+        c.engine_version(),
+        Some("16.8"),
+        "not upgraded before the window"
+    );
+    assert_eq!(
+        c.pending_modified_values().and_then(|v| v.engine_version()),
+        Some("16.9"),
+        "held for the window"
+    );
+    let out = run_ok(&["plan", "--detailed-exitcode", p], 0);
+    assert_stdout_has(
+        &out,
+        "waits for changes AWS holds for the maintenance window",
+    );
+    assert!(!text(&out).contains("No changes"), "{}", text(&out));
+    let out = run_ok(&["plan", "--json", p], 0);
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
+    assert_eq!(plan["steps"].as_array().map(Vec::len), Some(0), "{plan:#}");
+
+    destroy(&spec);
+    let left = tagged(&name).await;
+    assert!(left.is_empty(), "still tagged after destroy: {left:?}");
+}
+
 /// An Aurora cluster changed behind the stack's back: drift reports exactly that attribute,
 /// with AWS's value and the spec's, and apply puts it back.
 #[tokio::test]

@@ -12,7 +12,7 @@ import re
 
 from ministack.services import rds, secretsmanager
 
-from .common import has_param, param, patch
+from .common import has_param, is_true, param, patch
 from .rds_patches import error, find_instance, instance_response, ok, wrap
 
 # ---------------------------------------------------------------- engine versions
@@ -513,3 +513,50 @@ def cluster_writer_deleted_failover():
         return resp
 
     wrap("DeleteDBInstance", delete)
+
+
+# ---------------------------------------------------------------- engine version held for the window
+
+@patch("rds-cluster-engine-version-held")
+def cluster_engine_version_held():
+    """ModifyDBCluster EngineVersion without ApplyImmediately waits for the maintenance window:
+    "The version number of the database engine to which you want to upgrade. Changing this
+    parameter results in an outage. The change is applied during the next maintenance window
+    unless ApplyImmediately is enabled." (RDS API Reference, ModifyDBCluster EngineVersion);
+    meanwhile DescribeDBClusters reports it in PendingModifiedValues.EngineVersion ("The
+    database engine version.", RDS API Reference, ClusterPendingModifiedValues). And
+    ApplyImmediately applies "the modifications in this request and any pending modifications"
+    (ModifyDBCluster ApplyImmediately). MiniStack upgraded the cluster at once whatever
+    ApplyImmediately said, and reported no pending values for a cluster."""
+
+    def modify(orig, p):
+        cluster = rds._clusters.get(param(p, "DBClusterIdentifier"))
+        if cluster is None:
+            return orig(p)
+        before = cluster.get("EngineVersion")
+        resp = orig(p)
+        if not ok(resp):
+            return resp
+        if is_true(p, "ApplyImmediately"):
+            held = cluster.pop("_held_engine_version", None)
+            if held and not has_param(p, "EngineVersion"):
+                cluster["EngineVersion"] = held
+        elif has_param(p, "EngineVersion") and param(p, "EngineVersion") != before:
+            cluster["_held_engine_version"] = cluster["EngineVersion"]
+            cluster["EngineVersion"] = before
+        else:
+            return resp
+        return rds._xml(200, "ModifyDBClusterResponse",
+                        f"<ModifyDBClusterResult><DBCluster>{rds._cluster_xml(cluster)}"
+                        "</DBCluster></ModifyDBClusterResult>")
+
+    wrap("ModifyDBCluster", modify)
+    plain = rds._cluster_xml
+
+    def cluster_xml(c):
+        held = c.get("_held_engine_version")
+        pending = (f"<PendingModifiedValues><EngineVersion>{held}</EngineVersion>"
+                   "</PendingModifiedValues>") if held else ""
+        return plain(c) + pending
+
+    rds._cluster_xml = cluster_xml

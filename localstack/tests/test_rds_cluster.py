@@ -330,3 +330,29 @@ def test_deleting_a_reader_leaves_the_writer(rds):
     members = {m["DBInstanceIdentifier"]: m["IsClusterWriter"]
                for m in describe_cluster(rds, ident)["DBClusterMembers"]}
     assert members == {f"{ident}-w": True}
+
+
+# ---------------------------------------------------------------- rds-cluster-engine-version-held
+
+@pytest.mark.patch("rds-cluster-engine-version-held")
+def test_an_engine_upgrade_without_apply_immediately_waits_in_pending_values(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    rds.modify_db_cluster(DBClusterIdentifier=ident, EngineVersion="16.9", ApplyImmediately=False)
+    c = describe_cluster(rds, ident)
+    assert c["EngineVersion"] == "16.8"
+    assert c.get("PendingModifiedValues", {}).get("EngineVersion") == "16.9"
+    # ApplyImmediately applies the request's changes and the pending ones.
+    rds.modify_db_cluster(DBClusterIdentifier=ident, BackupRetentionPeriod=3, ApplyImmediately=True)
+    c = describe_cluster(rds, ident)
+    assert (c["EngineVersion"], c["BackupRetentionPeriod"]) == ("16.9", 3)
+    assert not c.get("PendingModifiedValues", {}).get("EngineVersion")
+
+
+def test_an_engine_upgrade_applied_immediately_is_made_at_once(rds):
+    ident = uid("cl")
+    create_cluster(rds, ident)
+    rds.modify_db_cluster(DBClusterIdentifier=ident, EngineVersion="16.9", ApplyImmediately=True)
+    c = describe_cluster(rds, ident)
+    assert c["EngineVersion"] == "16.9"
+    assert not c.get("PendingModifiedValues", {}).get("EngineVersion")
