@@ -20,6 +20,7 @@ pub mod db_parameter_group;
 pub mod db_subnet_group;
 mod parameter_group;
 pub mod proxy;
+pub(crate) mod rds_parameter_group;
 mod rds_parameters;
 pub mod replication_group;
 mod row;

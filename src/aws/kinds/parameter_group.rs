@@ -25,7 +25,7 @@ pub(super) const PER_CALL: usize = 20;
 
 /// How a service names a parameter group's calls, and how many parameters its reset takes in
 /// one call.
-pub(super) struct Ops {
+pub(crate) struct Ops {
     pub create: &'static str,
     pub set: &'static str,
     pub reset: &'static str,

@@ -39,13 +39,12 @@ use crate::aws::kinds::alarm::{self, Alarms};
 use crate::aws::kinds::cache_parameter_group::{self, CacheParameterGroups, CacheParams};
 use crate::aws::kinds::cache_subnet_group::{self, CacheSubnetGroups};
 use crate::aws::kinds::db_cluster::{self, DbClusters, instance as cluster_instance};
-use crate::aws::kinds::db_cluster_parameter_group::{
-    self, DbClusterParameterGroups, DbClusterParams,
-};
+use crate::aws::kinds::db_cluster_parameter_group::{DbClusterParameterGroups, DbClusterParams};
 use crate::aws::kinds::db_instance::{self, DbInstances};
-use crate::aws::kinds::db_parameter_group::{self, DbParameterGroups, DbParams};
+use crate::aws::kinds::db_parameter_group::{DbParameterGroups, DbParams};
 use crate::aws::kinds::db_subnet_group::{self, DbSubnetGroups};
 use crate::aws::kinds::proxy::{self, Parts as ProxyParts, describe_with_parts, endpoint};
+use crate::aws::kinds::rds_parameter_group;
 use crate::aws::kinds::replication_group::{
     self as replication_group, ReplicationGroups, describe_cache_cluster, first_member_name,
 };
@@ -499,7 +498,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         obs.insert(db_cluster::observe(&cx, cl));
     }
     if let Some(g) = &a.cluster_params {
-        obs.insert(db_cluster_parameter_group::observe(&cx, g));
+        obs.insert(rds_parameter_group::observe(&cx, g));
     }
     // Each cluster instance's cluster parameter group status and whether it is the writer,
     // from its cluster's members.
@@ -534,7 +533,7 @@ fn observe(stack: &str, vpc_id: &str, a: &Answers) -> Observed {
         obs.insert(db_subnet_group::observe(&cx, g));
     }
     for g in &a.db_params {
-        obs.insert(db_parameter_group::observe(&cx, g));
+        obs.insert(rds_parameter_group::observe(&cx, g));
     }
     let mut secret_arns: BTreeMap<String, String> = BTreeMap::new();
     for sec in &a.secrets {
