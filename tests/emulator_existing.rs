@@ -9,7 +9,8 @@
 //! leave the secret and the groups in place, untouched: the secret's value, versions and tags,
 //! each group's parameters and tags are as before (the stack must never delete what it does
 //! not own). A secret or a group that does not exist, or a group of another family, stops the
-//! plan (and drift), naming it at its key; destroy does not need them.
+//! plan (and drift), naming it at its key; destroy does not need them. They are read in the
+//! same round trip as the rest of the stack (a plan with every call delayed is one call long).
 
 mod common;
 
@@ -540,6 +541,27 @@ async fn an_rds_primary_and_its_proxy_use_the_teams_secret_which_destroy_leaves_
     );
 
     let spec = write_spec(&name, &yaml(&group, &replica_group, &cache_group));
+    // Each group and the secret are read in the same round trip as the rest of the stack, the
+    // two DB groups (the primary's, the replica's) at once: with every call taking 150 ms, the
+    // plan's longest chain of calls, each waiting on the one before, is one call.
+    let (code, body) = http(
+        "POST",
+        "/_stackctl/faults",
+        r#"{"rules": [{"action": "*", "delay_ms": 150}]}"#,
+    );
+    assert_eq!(code, 200, "{body}");
+    let o = stackctl_with(
+        &["plan", spec.to_str().expect("path")],
+        &[("STACKCTL_REPORT_CALLS", "1")],
+    );
+    let (code, body) = http("DELETE", "/_stackctl/faults", "");
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("sequential round trips: 1,"),
+        "{}",
+        text(&o)
+    );
     let primary = format!("{name}-db");
     let rg = format!("{name}-redis");
     applies_on_the_teams_secret(
