@@ -11,6 +11,9 @@
 //! not own). A secret or a group that does not exist, or a group of another family, stops the
 //! plan (and drift), naming it at its key; destroy does not need them. They are read in the
 //! same round trip as the rest of the stack (a plan with every call delayed is one call long).
+//! A replica and Redis move from groups of the stack's to the team's and back: each apply ends
+//! with an empty plan, each instance and node is on the group the spec names, the stack's own
+//! groups are deleted after the move away and created again for the move back.
 
 mod common;
 
@@ -618,4 +621,111 @@ async fn an_aurora_cluster_and_its_proxy_use_the_teams_secret_which_destroy_leav
         .send()
         .await;
     assert!(left.is_err(), "the cluster is gone");
+}
+
+/// Whether AWS has the DB (`cache` false) or cache parameter group `name`.
+async fn group_exists(name: &str, cache: bool) -> bool {
+    let kind = if cache { Group::Cache } else { Group::Db };
+    group_state(name, kind).await.is_some()
+}
+
+#[tokio::test]
+async fn a_replica_and_redis_move_from_the_stacks_groups_to_the_teams_and_back() {
+    let name = unique("exm");
+    seed_network(&name).await;
+    let replica_group = format!("{name}-team-replica-pg");
+    team_group(&replica_group, "postgres16", Group::Db).await;
+    let cache_group = format!("{name}-team-cache");
+    team_group(&cache_group, "redis7", Group::Cache).await;
+    let team_before = (
+        group_state(&replica_group, Group::Db).await,
+        group_state(&cache_group, Group::Cache).await,
+    );
+    let (_, yaml) = example("staging.yaml", &name);
+    let replica = format!("{name}-db-replica-1");
+    let rg = format!("{name}-redis");
+    let yaml = yaml
+        .replace(
+            &format!("    - identifier: {replica}\n"),
+            &format!("    - identifier: {replica}\n      parameter_group: REPLICA_GROUP\n"),
+        )
+        .replace(
+            "  node_type: cache.t4g.small\n",
+            "  node_type: cache.t4g.small\n  parameter_group: CACHE_GROUP\n",
+        );
+    let own_text = yaml
+        .replace(
+            "REPLICA_GROUP",
+            "{family: postgres16, parameters: {work_mem: 8192}}",
+        )
+        .replace(
+            "CACHE_GROUP",
+            "{family: redis7, parameters: {maxmemory-policy: volatile-lru}}",
+        );
+    let own = write_spec(&name, &own_text);
+    let teams = yaml
+        .replace("REPLICA_GROUP", &format!("{{name: {replica_group}}}"))
+        .replace("CACHE_GROUP", &format!("{{name: {cache_group}}}"));
+    // The stack's own groups, named from the stack (`model::parameter_group::group_name`).
+    let own_replica_group = format!("{name}-replica-{replica}-postgres16");
+    let own_cache_group = format!("{name}-redis-redis7");
+
+    apply(&own);
+    assert_plan_empty(&own);
+    assert_eq!(
+        groups_of(&User::Instance(&replica)).await,
+        [own_replica_group.as_str()]
+    );
+    assert!(
+        groups_of(&User::Nodes(&rg))
+            .await
+            .iter()
+            .all(|g| *g == own_cache_group)
+    );
+
+    // To the team's: the replica and the nodes on them, the stack's own groups deleted.
+    let teams_spec = write_spec(&name, &teams);
+    apply(&teams_spec);
+    assert_plan_empty(&teams_spec);
+    assert_eq!(
+        groups_of(&User::Instance(&replica)).await,
+        [replica_group.as_str()]
+    );
+    let nodes = groups_of(&User::Nodes(&rg)).await;
+    assert!(
+        !nodes.is_empty() && nodes.iter().all(|g| *g == cache_group),
+        "{nodes:?}"
+    );
+    assert!(
+        !group_exists(&own_replica_group, false).await,
+        "the stack's replica group is left"
+    );
+    assert!(
+        !group_exists(&own_cache_group, true).await,
+        "the stack's cache group is left"
+    );
+
+    // And back: the stack's groups created again, the team's untouched.
+    let back = write_spec(&name, &own_text);
+    apply(&back);
+    assert_plan_empty(&back);
+    assert_eq!(
+        groups_of(&User::Instance(&replica)).await,
+        [own_replica_group.as_str()]
+    );
+    assert!(
+        groups_of(&User::Nodes(&rg))
+            .await
+            .iter()
+            .all(|g| *g == own_cache_group)
+    );
+    destroy(&back);
+    assert_eq!(
+        (
+            group_state(&replica_group, Group::Db).await,
+            group_state(&cache_group, Group::Cache).await,
+        ),
+        team_before,
+        "the team's groups were touched"
+    );
 }
