@@ -542,6 +542,8 @@ async fn an_rds_primary_and_its_proxy_use_the_teams_secret_which_destroy_leaves_
         "{}",
         text(&o)
     );
+    // Destroy needs neither: it does not stop on them (nothing to destroy, here).
+    destroy(&both);
 
     let spec = write_spec(&name, &yaml(&group, &replica_group, &cache_group));
     // Each group and the secret are read in the same round trip as the rest of the stack, the

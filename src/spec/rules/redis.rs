@@ -172,3 +172,20 @@ pub fn cache_family(engine_version: &str) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cache_family;
+
+    #[test]
+    fn the_cache_family_follows_the_redis_version() {
+        for (version, family) in [
+            ("7.1", "redis7"),
+            ("7.0", "redis7"),
+            ("6.2", "redis6.x"),
+            ("5.0.6", "redis5.0"),
+        ] {
+            assert_eq!(cache_family(version), family, "{version}");
+        }
+    }
+}
