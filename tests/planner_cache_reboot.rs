@@ -10,7 +10,7 @@ use stackctl::model::{Address, Impact, Kind};
 use stackctl::plan::{Observed, Plan};
 use stackctl::render::{plan as render_plan, style::Style};
 use stackctl::spec::StackSpec as Stack;
-use stackctl::spec::stack::{ClusterMode, OwnedGroup, ParamValue, Topology};
+use stackctl::spec::stack::{ClusterMode, OwnedGroup, ParamValue, ParameterGroup, Topology};
 
 const GROUP: &str = "shop-staging-redis-redis7";
 const RG: &str = "shop-staging-redis";
@@ -19,10 +19,10 @@ const RG: &str = "shop-staging-redis";
 fn with_databases(value: &str, cluster_mode: bool) -> Stack {
     let mut s = stack("stacks/staging.yaml");
     let r = s.redis.as_mut().expect("staging has Redis");
-    r.parameter_group = Some(OwnedGroup {
+    r.parameter_group = Some(ParameterGroup::Owned(OwnedGroup {
         family: "redis7".into(),
         parameters: [("databases".to_owned(), ParamValue(value.into()))].into(),
-    });
+    }));
     if cluster_mode {
         r.topology = Topology::Sharded(ClusterMode {
             shards: 2,

@@ -180,3 +180,222 @@ fn moving_to_an_existing_group_deletes_only_the_stacks_own_after_the_move() {
         "the group is deleted after the move"
     );
 }
+
+const TEAM_REPLICA_GROUP: &str = "team-reporting-postgres16";
+const REPLICA: &str = "demo-db-replica-1";
+const REPLICA_OWN_GROUP: &str = "demo-replica-demo-db-replica-1-postgres16";
+const TEAM_CACHE_GROUP: &str = "team-redis7";
+const RG: &str = "demo-redis";
+const REDIS_OWN_GROUP: &str = "demo-redis-redis7";
+
+fn owned(family: &str) -> stackctl::spec::stack::ParameterGroup {
+    stackctl::spec::stack::ParameterGroup::Owned(stackctl::spec::stack::OwnedGroup {
+        family: family.into(),
+        parameters: Default::default(),
+    })
+}
+
+fn deleted(p: &stackctl::plan::Plan) -> Vec<String> {
+    p.steps
+        .iter()
+        .filter(|st| serde_json::to_value(st.op).expect("op") == json!("delete"))
+        .map(|st| st.address.to_string())
+        .collect()
+}
+
+fn change<'p>(p: &'p stackctl::plan::Plan, kind: Kind, name: &str) -> &'p stackctl::plan::Change {
+    p.changes
+        .iter()
+        .find(|c| c.address == Address::new(kind, name))
+        .unwrap_or_else(|| panic!("no change of {kind}.{name}: {:#?}", p.changes))
+}
+
+#[test]
+fn a_replicas_existing_group_is_referenced_never_a_resource_of_the_stack() {
+    let s = stack("fixtures/valid/replica-existing-parameter-group.yaml");
+    let d = desired(&s, &net());
+    let groups: Vec<&str> = d
+        .iter()
+        .filter(|r| r.address.kind == Kind::DbParameterGroup)
+        .map(|r| r.address.name.as_str())
+        .collect();
+    assert_eq!(
+        groups,
+        ["demo-db-postgres16"],
+        "only the primary's is the stack's"
+    );
+    for (kind, name, group) in [
+        (Kind::DbInstance, "demo-db", "demo-db-postgres16"),
+        (Kind::DbReplica, REPLICA, TEAM_REPLICA_GROUP),
+        (Kind::DbReplica, "demo-db-replica-2", "demo-db-postgres16"),
+    ] {
+        let r = d
+            .iter()
+            .find(|r| r.address == Address::new(kind, name))
+            .expect("instance");
+        assert_eq!(r.get("parameter_group"), &json!(group), "{name}");
+    }
+    let p = plan_for(&s, &net(), &as_applied(&s, &net()));
+    assert!(p.changes.is_empty(), "{:#?}", p.changes);
+}
+
+#[test]
+fn redis_on_an_existing_group_is_referenced_never_a_resource_of_the_stack() {
+    let s = stack("fixtures/valid/redis-existing-parameter-group.yaml");
+    let d = desired(&s, &net());
+    assert!(
+        !d.iter()
+            .any(|r| r.address.kind == Kind::CacheParameterGroup),
+        "the stack must not own the team's group: {d:#?}"
+    );
+    let rg = d
+        .iter()
+        .find(|r| r.address == Address::new(Kind::ReplicationGroup, RG))
+        .expect("replication group");
+    assert_eq!(rg.get("parameter_group"), &json!(TEAM_CACHE_GROUP));
+    let p = plan_for(&s, &net(), &as_applied(&s, &net()));
+    assert!(p.changes.is_empty(), "{:#?}", p.changes);
+}
+
+#[test]
+fn a_replica_moving_to_an_existing_group_reboots_and_its_own_is_deleted_after_the_move() {
+    let s = stack("fixtures/valid/replica-existing-parameter-group.yaml");
+    let mut was = s.clone();
+    rds(&mut was).replicas[0].parameter_group = Some(owned("postgres16"));
+    let p = plan_for(&s, &net(), &as_applied(&was, &net()));
+    let moved = change(&p, Kind::DbReplica, REPLICA);
+    assert_eq!(moved.impact, Impact::Reboot, "{moved:#?}");
+    assert!(
+        moved
+            .attributes
+            .iter()
+            .any(|a| a.name == "parameter_group" && a.new == json!(TEAM_REPLICA_GROUP)),
+        "{moved:#?}"
+    );
+    assert_eq!(
+        deleted(&p),
+        [format!("db_parameter_group.{REPLICA_OWN_GROUP}")]
+    );
+    let update = offline::step_of(&p, &format!("db_replica.{REPLICA}"), "update");
+    assert!(
+        p.steps[update].reboot,
+        "the replica reboots to take the group"
+    );
+    let delete = offline::step_of(
+        &p,
+        &format!("db_parameter_group.{REPLICA_OWN_GROUP}"),
+        "delete",
+    );
+    assert!(
+        offline::after(&p, delete, update),
+        "the group is deleted after the move"
+    );
+    // Nothing else changes: the primary, its group and the other replica stay.
+    assert_eq!(p.changes.len(), 2, "{:#?}", p.changes);
+
+    // And back: the stack's group is created before the replica moves to it, which reboots;
+    // the team's group is neither created nor deleted.
+    let p = plan_for(&was, &net(), &as_applied(&s, &net()));
+    assert!(deleted(&p).is_empty(), "{:#?}", p.steps);
+    let create = offline::step_of(
+        &p,
+        &format!("db_parameter_group.{REPLICA_OWN_GROUP}"),
+        "create",
+    );
+    let update = offline::step_of(&p, &format!("db_replica.{REPLICA}"), "update");
+    assert!(
+        offline::after(&p, update, create),
+        "the group exists before the move"
+    );
+    assert!(p.steps[update].reboot);
+    assert!(
+        p.steps
+            .iter()
+            .all(|st| st.address.name != TEAM_REPLICA_GROUP),
+        "{:#?}",
+        p.steps
+    );
+}
+
+#[test]
+fn redis_moving_to_an_existing_group_deletes_only_the_stacks_own_after_the_move() {
+    let s = stack("fixtures/valid/redis-existing-parameter-group.yaml");
+    let mut was = s.clone();
+    was.redis.as_mut().expect("redis").parameter_group = Some(owned("redis7"));
+    let p = plan_for(&s, &net(), &as_applied(&was, &net()));
+    let moved = change(&p, Kind::ReplicationGroup, RG);
+    assert!(
+        moved
+            .attributes
+            .iter()
+            .any(|a| a.name == "parameter_group" && a.new == json!(TEAM_CACHE_GROUP)),
+        "{moved:#?}"
+    );
+    assert_eq!(
+        deleted(&p),
+        [format!("cache_parameter_group.{REDIS_OWN_GROUP}")]
+    );
+    let update = offline::step_of(&p, &format!("replication_group.{RG}"), "update");
+    let delete = offline::step_of(
+        &p,
+        &format!("cache_parameter_group.{REDIS_OWN_GROUP}"),
+        "delete",
+    );
+    assert!(
+        offline::after(&p, delete, update),
+        "the group is deleted after the move"
+    );
+    assert_eq!(p.changes.len(), 2, "{:#?}", p.changes);
+
+    // And back: the stack's group is created first, the team's never touched.
+    let p = plan_for(&was, &net(), &as_applied(&s, &net()));
+    assert!(deleted(&p).is_empty(), "{:#?}", p.steps);
+    let create = offline::step_of(
+        &p,
+        &format!("cache_parameter_group.{REDIS_OWN_GROUP}"),
+        "create",
+    );
+    let update = offline::step_of(&p, &format!("replication_group.{RG}"), "update");
+    assert!(
+        offline::after(&p, update, create),
+        "the group exists before the move"
+    );
+    assert!(
+        p.steps.iter().all(|st| st.address.name != TEAM_CACHE_GROUP),
+        "{:#?}",
+        p.steps
+    );
+}
+
+#[test]
+fn nodes_or_a_replica_waiting_for_a_reboot_on_an_existing_group_are_never_no_changes() {
+    // Redis: AWS says the nodes wait for a reboot (the team changed a parameter that needs
+    // one): outstanding, as on the stack's own group; stackctl never reboots a node.
+    let s = stack("fixtures/valid/redis-existing-parameter-group.yaml");
+    let mut applied = as_applied(&s, &net());
+    set(
+        &mut applied,
+        Kind::ReplicationGroup,
+        RG,
+        "parameter_apply_status",
+        json!("pending-reboot"),
+    );
+    let p = plan_for(&s, &net(), &applied);
+    let rg = change(&p, Kind::ReplicationGroup, RG);
+    assert!(rg.outstanding(), "{rg:#?}");
+    assert!(p.steps.iter().all(|st| st.address != rg.address));
+
+    // A replica on the team's group whose parameters wait for a reboot: the reboot is planned.
+    let s = stack("fixtures/valid/replica-existing-parameter-group.yaml");
+    let mut applied = as_applied(&s, &net());
+    set(
+        &mut applied,
+        Kind::DbReplica,
+        REPLICA,
+        "parameter_apply_status",
+        json!("pending-reboot"),
+    );
+    let p = plan_for(&s, &net(), &applied);
+    let rep = change(&p, Kind::DbReplica, REPLICA);
+    assert_eq!(rep.impact, Impact::Reboot, "{rep:#?}");
+}

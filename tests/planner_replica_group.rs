@@ -8,7 +8,7 @@ use offline::{after, as_applied, plan_for, rds, snapshot, stack, step_of};
 use stackctl::model::{Address, Impact, Kind};
 use stackctl::render::{plan as render_plan, style::Style};
 use stackctl::spec::StackSpec as Stack;
-use stackctl::spec::stack::{OwnedGroup, ParamValue};
+use stackctl::spec::stack::{OwnedGroup, ParamValue, ParameterGroup};
 
 const PRIMARY: &str = "shop-staging-db";
 const REPLICA: &str = "shop-staging-db-replica-1";
@@ -18,10 +18,10 @@ const PRIMARY_GROUP: &str = "shop-staging-db-postgres16";
 /// The staging stack, its replica with a group of its own.
 fn with_own_group() -> Stack {
     let mut s = stack("stacks/staging.yaml");
-    rds(&mut s).replicas[0].parameter_group = Some(OwnedGroup {
+    rds(&mut s).replicas[0].parameter_group = Some(ParameterGroup::Owned(OwnedGroup {
         family: "postgres16".into(),
         parameters: [("work_mem".to_owned(), ParamValue("8192".into()))].into(),
-    });
+    }));
     s
 }
 

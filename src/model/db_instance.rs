@@ -11,7 +11,6 @@ use super::aws_docs::{
 };
 use super::desired::{Inputs, with_deps};
 use super::network::db_subnet_group_name;
-use super::parameter_group::{group_name, replica_role};
 use super::types::{Address, AttrSpec, Compare, Cost, Impact, Kind, KindSpec, Resource, Source};
 use crate::spec::stack::{ApplyChanges, EnhancedMonitoring, Instance, Storage, StorageType};
 use attr::*;
@@ -621,22 +620,20 @@ pub(super) fn desired_instance(
     primary
 }
 
-/// The read replicas, each after the primary and the groups it shares with it.
+/// The read replicas, each after the primary and the groups it shares with it; `groups` the
+/// DB parameter group each uses, in order (its own, or the primary's).
 pub(super) fn desired_replicas(
     cx: &Inputs<'_>,
     inst: &Instance,
     primary: &Address,
-    parameter_group: Option<&str>,
+    groups: &[Option<String>],
 ) -> Vec<Resource> {
     let db = &cx.stack.database;
     let mut out = Vec::new();
-    for rep in &inst.replicas {
+    for (i, rep) in inst.replicas.iter().enumerate() {
         let rep_em = &rep.enhanced_monitoring;
-        let own_group = rep
-            .parameter_group
-            .as_ref()
-            .map(|pg| group_name(cx.name(), &replica_role(&rep.identifier), &pg.family));
-        let parameter_group = own_group.as_deref().or(parameter_group);
+        let parameter_group = groups.get(i).cloned().flatten();
+        let parameter_group = parameter_group.as_deref();
         let mut r = Resource::new(Kind::DbReplica, &rep.identifier)
             .set(SOURCE, db.identifier.clone())
             .set(INSTANCE_CLASS, rep.instance_class.clone())

@@ -125,10 +125,8 @@ pub fn desired(stack: &StackSpec, net: &NetworkIds) -> Vec<Resource> {
     }
     if let Some(r) = &stack.redis {
         out.push(network::desired_cache_subnet_group(&cx));
-        let cache_pg = r.parameter_group.as_ref().map(|pg| {
-            parameter_group::desired_parameter_group(&cx, Kind::CacheParameterGroup, "redis", pg)
-        });
-        let cache_pg = push_named(&mut out, cache_pg);
+        let pg = r.parameter_group.as_ref();
+        let cache_pg = database_group(&cx, &mut out, pg, Kind::CacheParameterGroup, "redis");
         let token_secret = push_named(&mut out, secret::desired_auth_token_secret(&cx, r));
         out.push(redis::desired_replication_group(
             &cx,
@@ -141,8 +139,8 @@ pub fn desired(stack: &StackSpec, net: &NetworkIds) -> Vec<Resource> {
     out
 }
 
-/// The group a database uses: the stack's, a resource of the plan, or an existing one, by name
-/// (referenced, never a resource of the stack's).
+/// The group a database (or Redis) uses: the stack's, a resource of the plan, or an existing
+/// one, by name (referenced, never a resource of the stack's).
 fn database_group(
     cx: &Inputs<'_>,
     out: &mut Vec<Resource>,
@@ -164,13 +162,17 @@ fn desired_instances(cx: &Inputs<'_>, inst: &Instance, out: &mut Vec<Resource>) 
     let stack = cx.stack;
     let pg = inst.parameter_group.as_ref();
     let db_pg = database_group(cx, out, pg, Kind::DbParameterGroup, "db");
-    for rep in &inst.replicas {
-        let own = rep.parameter_group.as_ref().map(|pg| {
+    // Each replica's own group, when it has one: the stack's (a resource of the plan) or an
+    // existing one; the primary's otherwise.
+    let replica_groups: Vec<Option<String>> = inst
+        .replicas
+        .iter()
+        .map(|rep| {
             let role = parameter_group::replica_role(&rep.identifier);
-            parameter_group::desired_parameter_group(cx, Kind::DbParameterGroup, &role, pg)
-        });
-        push_named(out, own);
-    }
+            let pg = rep.parameter_group.as_ref();
+            database_group(cx, out, pg, Kind::DbParameterGroup, &role).or(db_pg.clone())
+        })
+        .collect();
     let master_secret = push_named(out, secret::desired_master_secret(cx));
     let primary =
         db_instance::desired_instance(cx, inst, db_pg.as_deref(), master_secret.as_deref());
@@ -180,7 +182,7 @@ fn desired_instances(cx: &Inputs<'_>, inst: &Instance, out: &mut Vec<Resource>) 
         cx,
         inst,
         &primary_addr,
-        db_pg.as_deref(),
+        &replica_groups,
     ));
     if let Some(p) = &stack.proxy {
         out.extend(proxy::desired_proxy(

@@ -150,7 +150,7 @@ fn instance(db: &raw::Database, storage: &raw::Storage) -> Result<Instance, Miss
                 .enhanced_monitoring
                 .clone()
                 .unwrap_or_else(|| db.enhanced_monitoring.clone()),
-            parameter_group: r.parameter_group.clone().map(owned_group),
+            parameter_group: r.parameter_group.clone().map(parameter_group),
             log_exports: r.log_exports.clone().unwrap_or(db.log_exports.clone()),
         })
         .collect();
@@ -174,18 +174,15 @@ fn instance(db: &raw::Database, storage: &raw::Storage) -> Result<Instance, Miss
     })
 }
 
+/// An existing group when the file names one (the rules let `name` stand alone), else the
+/// stack's.
 fn parameter_group(pg: raw::ParameterGroup) -> ParameterGroup {
     match pg.name {
         Some(name) => ParameterGroup::Existing { name },
-        None => ParameterGroup::Owned(owned_group(pg)),
-    }
-}
-
-/// A group of the stack's: the rules refuse `name` where only such a group is allowed.
-fn owned_group(pg: raw::ParameterGroup) -> OwnedGroup {
-    OwnedGroup {
-        family: pg.family,
-        parameters: pg.parameters,
+        None => ParameterGroup::Owned(OwnedGroup {
+            family: pg.family,
+            parameters: pg.parameters,
+        }),
     }
 }
 
@@ -211,7 +208,7 @@ fn redis(r: raw::Redis) -> Redis {
         snapshot_retention_days: r.snapshot_retention_days,
         snapshot_window: r.snapshot_window,
         maintenance_window: r.maintenance_window,
-        parameter_group: r.parameter_group.map(owned_group),
+        parameter_group: r.parameter_group.map(parameter_group),
         security_groups: r.security_groups,
     }
 }
@@ -279,7 +276,34 @@ mod tests {
         }
     }
 
-    fn check_database(file: &str, v: &Value, s: &StackSpec) {
+    /// Which group the validated spec holds: none, the stack's, or an existing one.
+    #[derive(Debug, PartialEq, Clone, Copy)]
+    enum Choice {
+        None,
+        Owned,
+        Existing,
+    }
+
+    fn group_choice(pg: Option<&ParameterGroup>) -> Choice {
+        match pg {
+            None => Choice::None,
+            Some(ParameterGroup::Owned(_)) => Choice::Owned,
+            Some(ParameterGroup::Existing { .. }) => Choice::Existing,
+        }
+    }
+
+    /// Which group the file's mapping gives under `parameter_group`.
+    fn file_choice(at: &Value) -> Choice {
+        if has(at, &["parameter_group", "name"]) {
+            Choice::Existing
+        } else if has(at, &["parameter_group"]) {
+            Choice::Owned
+        } else {
+            Choice::None
+        }
+    }
+
+    fn check_database(file: &str, v: &Value, s: &StackSpec, replica_groups: &mut [usize; 3]) {
         let db = &v["database"];
         match &s.database.layout {
             Layout::Cluster(c) => {
@@ -295,6 +319,12 @@ mod tests {
                 assert_eq!(existing.is_some(), named, "{file}");
                 for (i, rep) in inst.replicas.iter().enumerate() {
                     let own = &db["replicas"][i];
+                    replica_groups[group_choice(rep.parameter_group.as_ref()) as usize] += 1;
+                    assert_eq!(
+                        group_choice(rep.parameter_group.as_ref()),
+                        file_choice(own),
+                        "{file}: replica {i}"
+                    );
                     let class = own["instance_class"].as_str();
                     let want = class.unwrap_or(&inst.instance_class);
                     assert_eq!(rep.instance_class, want, "{file}");
@@ -316,6 +346,8 @@ mod tests {
     #[test]
     fn each_choice_is_the_one_the_file_writes() {
         let mut clusters = 0;
+        // How many replicas and Redis groups hold each choice: every one among the files.
+        let (mut replica_groups, mut redis_groups) = ([0usize; 3], [0usize; 3]);
         for path in files() {
             let file = path.display().to_string();
             let text = std::fs::read_to_string(&path).expect("read");
@@ -323,9 +355,15 @@ mod tests {
             let s = loaded.stack.unwrap_or_else(|| panic!("{file} is valid"));
             let v: Value = serde_yaml::from_str(&text).expect("YAML");
             check_network(&file, &v, &s);
-            check_database(&file, &v, &s);
+            check_database(&file, &v, &s, &mut replica_groups);
             clusters += usize::from(s.database.cluster().is_some());
             if let Some(r) = &s.redis {
+                assert_eq!(
+                    group_choice(r.parameter_group.as_ref()),
+                    file_choice(&v["redis"]),
+                    "{file}: redis"
+                );
+                redis_groups[group_choice(r.parameter_group.as_ref()) as usize] += 1;
                 let cm = has(&v["redis"], &["cluster_mode"]);
                 assert_eq!(r.cluster_mode().is_some(), cm, "{file}");
                 if let Topology::Nodes(n) = r.topology {
@@ -335,6 +373,12 @@ mod tests {
             }
         }
         assert!(clusters > 0, "no Aurora example among the files");
+        for (what, counts) in [("replica", replica_groups), ("Redis", redis_groups)] {
+            assert!(
+                counts.iter().all(|n| *n > 0),
+                "a {what} of each choice (none, the stack's, an existing one) among the files: {counts:?}"
+            );
+        }
     }
 
     #[test]

@@ -182,7 +182,7 @@ pub struct Database {
     /// When changes that AWS can defer take effect.
     #[serde(default)]
     pub apply_changes: ApplyChanges,
-    /// A DB parameter group owned by the stack.
+    /// A DB parameter group owned by the stack, or an existing one by `name`.
     #[serde(default)]
     pub parameter_group: Option<ParameterGroup>,
     /// Short names of security groups in `network.security_groups`.
@@ -195,8 +195,8 @@ pub struct Database {
     /// instances. Aurora only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serverless_v2: Option<ServerlessV2>,
-    /// A DB cluster parameter group owned by the stack, e.g. family `aurora-postgresql16`.
-    /// Aurora only.
+    /// A DB cluster parameter group owned by the stack, e.g. family `aurora-postgresql16`, or
+    /// an existing one by `name`. Aurora only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_parameter_group: Option<ParameterGroup>,
     /// Logs the instance (or the Aurora cluster) exports to CloudWatch Logs: `postgresql`,
@@ -264,9 +264,10 @@ impl Default for Storage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParameterGroup {
-    /// An existing group, by name, instead of one of the stack's (the database's and the
-    /// Aurora cluster's only): it must exist, of the engine's family; stackctl never changes
-    /// or deletes it.
+    /// An existing group, by name, instead of one of the stack's (the database's, a
+    /// replica's, the Aurora cluster's, Redis's), alone: it must exist, of the engine's family
+    /// (a replica's: its primary's engine; Redis's: the family of its version, e.g. `redis7`);
+    /// stackctl never changes or deletes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Parameter group family, e.g. `postgres16`, `mysql8.0`, `redis7` (required without
@@ -299,8 +300,8 @@ pub struct Replica {
     /// Enhanced monitoring of this replica; the primary's when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enhanced_monitoring: Option<EnhancedMonitoring>,
-    /// This replica's own DB parameter group (a group of its own, owned by the stack); the
-    /// primary's when omitted.
+    /// This replica's own DB parameter group: a group of its own, owned by the stack, or an
+    /// existing one by `name`; the primary's when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter_group: Option<ParameterGroup>,
     /// The logs this replica exports to CloudWatch Logs; the primary's when omitted.
@@ -362,7 +363,8 @@ pub struct Redis {
     /// Weekly maintenance window in UTC, `ddd:hh24:mi-ddd:hh24:mi`, at least 60 minutes.
     #[serde(default)]
     pub maintenance_window: Option<String>,
-    /// A cache parameter group owned by the stack.
+    /// A cache parameter group owned by the stack, or an existing one by `name`; AWS's default
+    /// for the version when omitted.
     #[serde(default)]
     pub parameter_group: Option<ParameterGroup>,
     /// Short names of security groups in `network.security_groups`.

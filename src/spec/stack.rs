@@ -177,8 +177,8 @@ pub struct Replica {
     pub multi_az: bool,
     pub performance_insights: PerformanceInsights,
     pub enhanced_monitoring: EnhancedMonitoring,
-    /// The replica's own group; None: the primary's.
-    pub parameter_group: Option<OwnedGroup>,
+    /// The replica's own group (the stack's or an existing one); None: the primary's.
+    pub parameter_group: Option<ParameterGroup>,
     pub log_exports: Vec<String>,
 }
 
@@ -201,7 +201,8 @@ pub struct Redis {
     pub snapshot_retention_days: u32,
     pub snapshot_window: Option<String>,
     pub maintenance_window: Option<String>,
-    pub parameter_group: Option<OwnedGroup>,
+    /// The stack's group or an existing one; None: AWS's default for the engine.
+    pub parameter_group: Option<ParameterGroup>,
     pub security_groups: Vec<String>,
 }
 

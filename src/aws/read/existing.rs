@@ -1,38 +1,62 @@
 //! What already exists and the spec names: the team's master secret (`password: {secret_arn}`,
 //! DescribeSecret: its metadata, never its value) and parameter groups (`parameter_group:
-//! {name}`, `cluster_parameter_group: {name}`), read to check that each exists, a group of the
-//! engine's family where AWS reports one. They are referenced, never changed or deleted, and
-//! never observed as resources of the stack's.
+//! {name}` of the primary, of a replica or of Redis, `cluster_parameter_group: {name}`), read
+//! to check that each exists, a group of the engine's family where AWS reports one (a replica's
+//! is its primary's engine; Redis's the family of its version). They are referenced, never
+//! changed or deleted, and never observed as resources of the stack's.
+
+use std::collections::BTreeMap;
+
+use futures::future::try_join_all;
 
 use super::super::client::Clients;
 use super::super::error::{AwsError, found};
 use crate::spec::StackSpec;
 use crate::spec::rules::aurora::cluster_family;
 use crate::spec::rules::database::db_family;
+use crate::spec::rules::redis::cache_family;
 
 /// What is wrong with what the spec names: a secret or group missing (or being deleted), a
 /// group of another family; a plan of the spec stops on it, a destroy does not need it. Only a
-/// spec that names one makes a call; an error is AWS's.
+/// spec that names one makes a call, one per name, all at once; an error is AWS's.
 pub(super) async fn check(c: &Clients, stack: &StackSpec) -> Result<Vec<String>, AwsError> {
     let db = &stack.database;
-    let db_group = db
+    // The DB parameter groups named, each with the keys that name it: the primary's and each
+    // replica's own (a replica is of its primary's engine, so of its family).
+    let mut db_groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    if let Some(name) = db
         .instance()
         .and_then(|i| i.parameter_group.as_ref())
-        .and_then(|pg| pg.existing());
+        .and_then(|pg| pg.existing())
+    {
+        db_groups
+            .entry(name)
+            .or_default()
+            .push("database.parameter_group.name".to_owned());
+    }
+    for (i, rep) in db.replicas().iter().enumerate() {
+        if let Some(name) = rep.parameter_group.as_ref().and_then(|pg| pg.existing()) {
+            db_groups
+                .entry(name)
+                .or_default()
+                .push(format!("database.replicas[{i}].parameter_group.name"));
+        }
+    }
     let cluster_group = db
         .cluster()
         .and_then(|c| c.parameter_group.as_ref())
         .and_then(|pg| pg.existing());
-    let db_check = async {
-        let Some(name) = db_group else {
-            return Ok(None);
-        };
+    let cache_group = stack.redis.as_ref().and_then(|r| {
+        let name = r.parameter_group.as_ref()?.existing()?;
+        Some((name, cache_family(&r.engine_version)))
+    });
+    let db_checks = try_join_all(db_groups.iter().map(|(name, keys)| async move {
         let r = c
             .call(
                 "rds:DescribeDBParameterGroups",
                 c.rds
                     .describe_db_parameter_groups()
-                    .db_parameter_group_name(name)
+                    .db_parameter_group_name(*name)
                     .send(),
             )
             .await;
@@ -41,17 +65,16 @@ pub(super) async fn check(c: &Clients, stack: &StackSpec) -> Result<Vec<String>,
                 .first()
                 .map(|g| g.db_parameter_group_family().map(str::to_owned))
         });
+        let expected = db_family(db.engine, &db.engine_version);
         Ok::<_, AwsError>(
-            judge(
-                "database.parameter_group.name",
-                "DB parameter group",
-                name,
-                family,
-                db_family(db.engine, &db.engine_version),
-            )
-            .err(),
+            keys.iter()
+                .filter_map(|key| {
+                    let found = family.clone();
+                    judge(key, "DB parameter group", name, found, expected.clone()).err()
+                })
+                .collect::<Vec<_>>(),
         )
-    };
+    }));
     let cluster_check = async {
         let Some(name) = cluster_group else {
             return Ok(None);
@@ -81,6 +104,35 @@ pub(super) async fn check(c: &Clients, stack: &StackSpec) -> Result<Vec<String>,
             .err(),
         )
     };
+    let cache_check = async {
+        let Some((name, expected)) = &cache_group else {
+            return Ok(None);
+        };
+        let r = c
+            .call(
+                "elasticache:DescribeCacheParameterGroups",
+                c.elasticache
+                    .describe_cache_parameter_groups()
+                    .cache_parameter_group_name(*name)
+                    .send(),
+            )
+            .await;
+        let family = found(r)?.and_then(|r| {
+            r.cache_parameter_groups()
+                .first()
+                .map(|g| g.cache_parameter_group_family().map(str::to_owned))
+        });
+        Ok::<_, AwsError>(
+            judge(
+                "redis.parameter_group.name",
+                "cache parameter group",
+                name,
+                family,
+                Some(expected.clone()),
+            )
+            .err(),
+        )
+    };
     let secret_check = async {
         let Some(arn) = db.master_user.password.secret_arn() else {
             return Ok(None);
@@ -98,8 +150,13 @@ pub(super) async fn check(c: &Clients, stack: &StackSpec) -> Result<Vec<String>,
             )),
         })
     };
-    let (a, b, c) = tokio::try_join!(db_check, cluster_check, secret_check)?;
-    Ok([a, b, c].into_iter().flatten().collect())
+    let (dbs, cluster, cache, secret) =
+        tokio::try_join!(db_checks, cluster_check, cache_check, secret_check)?;
+    Ok(dbs
+        .into_iter()
+        .flatten()
+        .chain([cluster, cache, secret].into_iter().flatten())
+        .collect())
 }
 
 /// `found`: `None` when AWS has no such group, `Some(None)` when it reports no family.

@@ -255,7 +255,7 @@ fn names(stack: &StackSpec) -> Names {
         .map(|pg| (group_name(s, "db", &pg.family), pg))
         .into_iter()
         .chain(db.replicas().iter().filter_map(|r| {
-            let pg = r.parameter_group.as_ref()?;
+            let pg = r.parameter_group.as_ref()?.owned()?;
             Some((group_name(s, &replica_role(&r.identifier), &pg.family), pg))
         }))
         .map(|(name, pg)| (name, pg.parameters.keys().cloned().collect()))
@@ -263,7 +263,7 @@ fn names(stack: &StackSpec) -> Names {
     let cache_pg: Vec<String> = stack
         .redis
         .iter()
-        .filter_map(|r| r.parameter_group.as_ref())
+        .filter_map(|r| r.parameter_group.as_ref()?.owned())
         .map(|pg| group_name(s, "redis", &pg.family))
         .collect();
     Names {
@@ -431,7 +431,7 @@ async fn apply_types(
     let cache_wanted: Vec<String> = stack
         .redis
         .iter()
-        .filter_map(|r| r.parameter_group.as_ref())
+        .filter_map(|r| r.parameter_group.as_ref()?.owned())
         .flat_map(|pg| pg.parameters.keys().cloned())
         .collect();
     let cache = async {

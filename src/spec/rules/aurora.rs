@@ -316,7 +316,7 @@ impl Rules<'_> {
         let Some(pg) = &db.cluster_parameter_group else {
             return;
         };
-        if !self.existing_group("database.cluster_parameter_group", pg, true) {
+        if !self.existing_group("database.cluster_parameter_group", pg) {
             return;
         }
         let expected = cluster_family(db.engine, &db.engine_version);

@@ -363,8 +363,7 @@ impl Rules<'_> {
 
     fn parameter_group_family(&mut self, path: &str, pg: &ParameterGroup, db: &Database) {
         let base = path.trim_end_matches(".family");
-        // A replica's own group is always the stack's.
-        if !self.existing_group(base, pg, !base.contains("replicas[")) {
+        if !self.existing_group(base, pg) {
             return;
         }
         // Refused on Aurora before this runs (`aurora_keys_refused`'s counterpart).
@@ -387,13 +386,8 @@ impl Rules<'_> {
     }
 
     /// A group given by `name` (an existing one: AWS checks its family at plan time) or by
-    /// `family`, not both; `name` only where `allowed`. Whether the family is to be checked.
-    pub(super) fn existing_group(
-        &mut self,
-        base: &str,
-        pg: &ParameterGroup,
-        allowed: bool,
-    ) -> bool {
+    /// `family`, not both. Whether the family is to be checked.
+    pub(super) fn existing_group(&mut self, base: &str, pg: &ParameterGroup) -> bool {
         let Some(name) = &pg.name else {
             if pg.family.is_empty() {
                 self.error(
@@ -405,11 +399,7 @@ impl Rules<'_> {
             return !pg.family.is_empty();
         };
         let path = format!("{base}.name");
-        if !allowed {
-            self.error(&path, "only the database's and the Aurora cluster's parameter groups can be existing ones")
-                .allowed("`{family, parameters}`: a group of the stack's")
-                .hint("remove `name`");
-        } else if !pg.family.is_empty() || !pg.parameters.is_empty() {
+        if !pg.family.is_empty() || !pg.parameters.is_empty() {
             self.error(
                 &path,
                 format!("`{name}` is an existing group, which stackctl never changes: `family` and `parameters` describe a group of the stack's"),

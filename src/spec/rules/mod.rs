@@ -12,7 +12,7 @@ pub mod aurora;
 pub mod database;
 mod network;
 mod proxy;
-mod redis;
+pub mod redis;
 mod shapes;
 mod stack;
 mod storage;

@@ -132,19 +132,10 @@ impl Rules<'_> {
         let Some(pg) = &r.parameter_group else {
             return;
         };
-        if !self.existing_group("redis.parameter_group", pg, false) {
+        if !self.existing_group("redis.parameter_group", pg) {
             return;
         }
-        let parts: Vec<&str> = r.engine_version.split('.').collect();
-        let major: u32 = parts.first().and_then(|m| m.parse().ok()).unwrap_or(0);
-        let expected = match major {
-            m if m >= 7 => format!("redis{m}"),
-            6 => "redis6.x".to_owned(),
-            _ => format!(
-                "redis{}",
-                parts.iter().take(2).copied().collect::<Vec<_>>().join(".")
-            ),
-        };
+        let expected = cache_family(&r.engine_version);
         if pg.family != expected {
             self.error(
                 "redis.parameter_group.family",
@@ -162,6 +153,39 @@ impl Rules<'_> {
         if is_production(self.stack) && !r.multi_az {
             self.warning("redis", "a production Redis group without Multi-AZ: a zone outage loses the cache")
                 .hint("set `num_cache_clusters: 2` or more, `automatic_failover: true` and `multi_az: true`");
+        }
+    }
+}
+
+/// The cache parameter group family of a Redis version: `redis7` from 7 on, `redis6.x` for 6,
+/// `redis<major>.<minor>` before (`redis5.0`). A group of the stack's must be of it, and so
+/// must an existing one (`aws::read::existing`, from AWS's CacheParameterGroupFamily).
+pub fn cache_family(engine_version: &str) -> String {
+    let parts: Vec<&str> = engine_version.split('.').collect();
+    let major: u32 = parts.first().and_then(|m| m.parse().ok()).unwrap_or(0);
+    match major {
+        m if m >= 7 => format!("redis{m}"),
+        6 => "redis6.x".to_owned(),
+        _ => format!(
+            "redis{}",
+            parts.iter().take(2).copied().collect::<Vec<_>>().join(".")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_family;
+
+    #[test]
+    fn the_cache_family_follows_the_redis_version() {
+        for (version, family) in [
+            ("7.1", "redis7"),
+            ("7.0", "redis7"),
+            ("6.2", "redis6.x"),
+            ("5.0.6", "redis5.0"),
+        ] {
+            assert_eq!(cache_family(version), family, "{version}");
         }
     }
 }
