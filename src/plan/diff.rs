@@ -394,6 +394,7 @@ pub fn plan(
             });
         }
     }
+    super::group_in_use::refused_deletes(&changes, desired, observed)?;
     super::members::writer(&mut changes, desired, observed);
     super::members::costs(&mut changes, desired, observed);
     show_unprotect(&mut changes, observed);

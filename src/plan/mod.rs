@@ -4,6 +4,7 @@
 pub mod change;
 pub mod diff;
 pub mod format;
+mod group_in_use;
 mod members;
 pub mod observed;
 pub mod order;
