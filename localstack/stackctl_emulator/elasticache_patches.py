@@ -760,3 +760,24 @@ def transit_encryption():
         return rg_response("ModifyReplicationGroup", rg)
 
     wrap("_modify_replication_group", modify)
+
+
+@patch("elasticache-parameter-group-in-use")
+def parameter_group_in_use():
+    """A cache parameter group in use is not deleted: "You cannot delete a cache parameter group
+    if it is associated with any cache clusters." (ElastiCache API Reference,
+    DeleteCacheParameterGroup), answering InvalidCacheParameterGroupState ("The current state of
+    the cache parameter group does not allow the requested operation to occur."). MiniStack
+    deleted it whatever used it."""
+
+    def delete(orig, p):
+        name = param(p, "CacheParameterGroupName")
+        users = [c.get("CacheClusterId", "") for c in ec._clusters.values()
+                 if (c.get("CacheParameterGroup") or {}).get("CacheParameterGroupName") == name]
+        if users:
+            return error("InvalidCacheParameterGroupState",
+                         f"The cache parameter group {name} is in use by {', '.join(sorted(users))} "
+                         "and can't be deleted.")
+        return orig(p)
+
+    wrap("_delete_param_group", delete)

@@ -1156,3 +1156,33 @@ def parameter_apply_status():
 
     wrap("ModifyDBParameterGroup", guarded("modify_parameter_group"))
     wrap("ResetDBParameterGroup", guarded("reset_parameter_group"))
+
+
+@patch("rds-parameter-group-in-use")
+def parameter_group_in_use():
+    """A DB parameter group or DB cluster parameter group in use is not deleted: "The DB
+    parameter group to be deleted can't be associated with any DB instances." (RDS API
+    Reference, DeleteDBParameterGroup) and "The DB cluster parameter group to be deleted can't
+    be associated with any DB clusters." (DeleteDBClusterParameterGroup), both answering
+    InvalidDBParameterGroupState ("The DB parameter group is in use or is in an invalid
+    state."). MiniStack deleted either whatever used it."""
+
+    def in_use(code_name, users):
+        return error("InvalidDBParameterGroupState",
+                     f"The parameter group {code_name} is in use by {', '.join(sorted(users))} "
+                     "and can't be deleted.")
+
+    def delete_db(orig, p):
+        name = param(p, "DBParameterGroupName")
+        users = [i.get("DBInstanceIdentifier", "") for i in rds._instances.values()
+                 if any(g.get("DBParameterGroupName") == name for g in i.get("DBParameterGroups") or [])]
+        return in_use(name, users) if users else orig(p)
+
+    def delete_cluster(orig, p):
+        name = param(p, "DBClusterParameterGroupName")
+        users = [c.get("DBClusterIdentifier", "") for c in rds._clusters.values()
+                 if c.get("DBClusterParameterGroup") == name]
+        return in_use(name, users) if users else orig(p)
+
+    wrap("DeleteDBParameterGroup", delete_db)
+    wrap("DeleteDBClusterParameterGroup", delete_cluster)

@@ -320,3 +320,18 @@ def test_transit_encryption_off_or_back_from_required_is_refused(ec, network, ch
         ec.modify_replication_group(ReplicationGroupId=rg_id, ApplyImmediately=True, **change)
     assert error_code(excinfo) == "InvalidParameterCombination"
     assert transit(ec, rg_id) == (True, "required")
+
+
+# ---------------------------------------------------------------- elasticache-parameter-group-in-use
+
+@pytest.mark.patch("elasticache-parameter-group-in-use")
+def test_a_cache_parameter_group_in_use_is_not_deleted(ec, network):
+    group = uid("pg")
+    ec.create_cache_parameter_group(CacheParameterGroupName=group, CacheParameterGroupFamily="redis7",
+                                    Description="in use")
+    rg, _, _ = make_group(ec, network, clusters=1, CacheParameterGroupName=group)
+    with pytest.raises(ClientError) as e:
+        ec.delete_cache_parameter_group(CacheParameterGroupName=group)
+    assert error_code(e) == "InvalidCacheParameterGroupState"
+    ec.delete_replication_group(ReplicationGroupId=rg)
+    ec.delete_cache_parameter_group(CacheParameterGroupName=group)

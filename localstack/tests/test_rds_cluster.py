@@ -356,3 +356,28 @@ def test_an_engine_upgrade_applied_immediately_is_made_at_once(rds):
     c = describe_cluster(rds, ident)
     assert c["EngineVersion"] == "16.9"
     assert not c.get("PendingModifiedValues", {}).get("EngineVersion")
+
+
+# ---------------------------------------------------------------- rds-parameter-group-in-use
+
+@pytest.mark.patch("rds-parameter-group-in-use")
+def test_a_parameter_group_in_use_is_not_deleted(rds):
+    cluster_group, db_group, ident = uid("cpg"), uid("pg"), uid("cl")
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName=cluster_group,
+                                          DBParameterGroupFamily="aurora-postgresql16", Description="d")
+    rds.create_db_parameter_group(DBParameterGroupName=db_group, DBParameterGroupFamily="postgres16",
+                                  Description="d")
+    create_cluster(rds, ident, DBClusterParameterGroupName=cluster_group)
+    rds.create_db_instance(DBInstanceIdentifier=f"{ident}-db", Engine="postgres", EngineVersion="16.4",
+                           DBInstanceClass="db.t4g.micro", AllocatedStorage=20, MasterUsername="u",
+                           MasterUserPassword="password123", DBParameterGroupName=db_group)
+    with pytest.raises(ClientError) as e:
+        rds.delete_db_cluster_parameter_group(DBClusterParameterGroupName=cluster_group)
+    assert error_code(e) == "InvalidDBParameterGroupState"
+    with pytest.raises(ClientError) as e:
+        rds.delete_db_parameter_group(DBParameterGroupName=db_group)
+    assert error_code(e) == "InvalidDBParameterGroupState"
+    rds.delete_db_instance(DBInstanceIdentifier=f"{ident}-db", SkipFinalSnapshot=True)
+    rds.delete_db_parameter_group(DBParameterGroupName=db_group)
+    rds.delete_db_cluster(DBClusterIdentifier=ident, SkipFinalSnapshot=True)
+    rds.delete_db_cluster_parameter_group(DBClusterParameterGroupName=cluster_group)
