@@ -731,3 +731,89 @@ async fn a_replica_and_redis_move_from_the_stacks_groups_to_the_teams_and_back()
         "the team's groups were touched"
     );
 }
+
+/// Whether the secret of this name is gone or scheduled for deletion.
+async fn secret_deleted(name: &str) -> bool {
+    let sm = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    match sm.describe_secret().secret_id(name).send().await {
+        Ok(d) => d.deleted_date().is_some(),
+        Err(e) => e
+            .as_service_error()
+            .is_some_and(|s| s.is_resource_not_found_exception()),
+    }
+}
+
+/// A stack on a generated master password moved to the team's secret (`password: {secret_arn}`):
+/// the plan changes the password and deletes only the stack's generated secret; after apply the
+/// proxy authenticates with the team's secret, the stack's own is deleted, the team's is as it
+/// was, and the next plan is empty; destroy leaves the team's secret untouched.
+#[tokio::test]
+async fn a_generated_password_moved_to_the_teams_secret_deletes_only_the_stacks_own() {
+    let name = unique("exg");
+    seed_network(&name).await;
+    let (_, yaml) = example("staging.yaml", &name);
+    let generated = yaml.replacen("    password: rds_managed", "    password: generated", 1);
+    assert_ne!(generated, yaml, "the example's password moved");
+    let spec = write_spec(&name, &generated);
+    apply(&spec);
+    assert_plan_empty(&spec);
+    let own = format!("stackctl/{name}/{name}-db/master");
+    assert!(!secret_deleted(&own).await, "the stack's generated secret");
+    let proxy = format!("{name}-proxy");
+    let own_arn = proxy_secret(&proxy).await.expect("the proxy's secret");
+    assert!(own_arn.contains(&format!("{name}-db/master")), "{own_arn}");
+
+    let (arn, pw) = team_secret(&name).await;
+    let before = secret_state(&arn).await;
+    let team = generated.replacen(
+        "    password: generated",
+        &format!("    password: {{secret_arn: \"{arn}\"}}"),
+        1,
+    );
+    std::fs::write(&spec, &team).expect("write spec");
+    let p = spec.to_str().expect("path");
+    let plan: serde_json::Value =
+        serde_json::from_slice(&run_ok(&["plan", "--json", p], 0).stdout).expect("plan JSON");
+    let deletes: Vec<String> = plan["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["action"] == "delete")
+        .map(|c| {
+            let a = &c["address"];
+            format!(
+                "{}.{}",
+                a["kind"].as_str().unwrap_or_default(),
+                a["name"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(deletes, [format!("secret.{own}")], "{plan:#}");
+    assert!(
+        !plan.to_string().contains(&pw),
+        "the secret's value is in the plan"
+    );
+
+    // The generated secret holds the password: its delete is guarded, as any loss of data.
+    let o = run_ok(&["apply", "--auto-approve", p], 1);
+    assert!(text(&o).contains(&format!("secret.{own}")), "{}", text(&o));
+    assert_eq!(proxy_secret(&proxy).await, Some(own_arn), "nothing changed");
+    let out = run_ok(&["apply", "--auto-approve", "--allow-destroy", p], 0);
+    assert!(
+        !text(&out).contains(&pw),
+        "the secret's value is in apply's output"
+    );
+    assert_eq!(proxy_secret(&proxy).await.as_deref(), Some(arn.as_str()));
+    assert!(secret_deleted(&own).await, "the stack's own secret is left");
+    assert_eq!(
+        secret_state(&arn).await,
+        before,
+        "apply changed the team's secret"
+    );
+    assert_plan_empty(&spec);
+
+    destroy(&spec);
+    let after = secret_state(&arn).await;
+    assert_eq!(after, before, "destroy touched the team's secret");
+    assert!(!after.3, "destroy scheduled the team's secret for deletion");
+}
