@@ -6,7 +6,7 @@
 
 mod offline;
 
-use offline::{as_applied, aurora, rds, stack};
+use offline::{after, as_applied, aurora, rds, stack, step_of};
 use stackctl::model::{NetworkIds, desired};
 use stackctl::plan::{Plan, PlanError, plan};
 use stackctl::spec::StackSpec as Stack;
@@ -93,6 +93,33 @@ fn a_group_dropped_while_its_user_stays_on_it_stops_the_plan_with_aws_s_reason()
         );
         // The applied stack itself plans, and nothing is refused there.
         assert!(planned(&applied, &applied).is_ok(), "{}", c.name);
+    }
+}
+
+#[test]
+fn a_group_dropped_while_its_user_is_replaced_is_not_refused() {
+    // The primary replaced (encryption turned off cannot be done in place) and its group
+    // dropped: the old primary leaves the group when it is deleted; the replica, on the same
+    // group, is replaced with its source (AWS cascades).
+    let applied = stack("stacks/staging.yaml");
+    let mut spec = applied.clone();
+    rds(&mut spec).parameter_group = None;
+    spec.database.encryption.encrypted = false;
+    let p = planned(&applied, &spec).expect("a plan: the group's users are replaced");
+    let group = step_of(
+        &p,
+        "db_parameter_group.shop-staging-db-postgres16",
+        "delete",
+    );
+    for user in [
+        "db_instance.shop-staging-db",
+        "db_replica.shop-staging-db-replica-1",
+    ] {
+        let gone = step_of(&p, user, "delete");
+        assert!(
+            after(&p, group, gone),
+            "the group's delete waits for {user}'s"
+        );
     }
 }
 

@@ -33,8 +33,9 @@ fn aws_refusal(kind: Kind) -> Option<&'static str> {
 }
 
 /// Stops the plan when it deletes a group of the stack's that a resource the spec keeps still
-/// uses and will go on using (the spec names no group for it), with AWS's reason and what to
-/// do instead.
+/// uses and will go on using (the spec names no group for it, and the plan does not replace
+/// it: a replaced one leaves the group when its old self is deleted), with AWS's reason and what
+/// to do instead.
 pub(super) fn refused_deletes(
     changes: &[Change],
     desired: &[Resource],
@@ -45,8 +46,14 @@ pub(super) fn refused_deletes(
             continue;
         };
         let group = c.address.name.as_str();
+        let replaced = |d: &Resource| {
+            changes
+                .iter()
+                .any(|r| r.address == d.address && r.action == Action::Replace)
+        };
         let user = desired.iter().find(|d| {
             d.get(PARAMETER_GROUP) == &Value::Null
+                && !replaced(d)
                 && observed
                     .get(&d.address)
                     .is_some_and(|o| o.resource.str(PARAMETER_GROUP) == Some(group))
