@@ -413,3 +413,32 @@ fn a_writer_other_than_the_specs_first_is_named_and_failed_over_to_or_outstandin
         assert!(plan_for(&accepted, &net(), &failed_over).changes.is_empty());
     }
 }
+
+/// The failover the plan makes right after a new writer's create interrupts the writer's
+/// connections as a failover back does: both are counted in the plan's Downtime line, with
+/// Aurora's words for the length AWS does not give (not ElastiCache's, nor RDS's 60–120 s).
+#[test]
+fn the_failover_after_a_new_writer_s_create_is_counted_as_downtime_in_aurora_s_words() {
+    use stackctl::model::durations::typical;
+    use stackctl::render::view::{When, downtime};
+    let s = stack(STACK);
+    let applied = as_applied(&s, &net());
+    let mut new_writer = s.clone();
+    aurora(&mut new_writer).instances[0].identifier = "orders-aurora-0".into();
+    let p = plan_for(&new_writer, &net(), &applied);
+    let interrupted: Vec<String> = downtime(&p)
+        .iter()
+        .filter(|(_, when, n, _)| *when == When::Now && *n == 1)
+        .map(|(a, ..)| a.to_string())
+        .collect();
+    assert_eq!(
+        interrupted,
+        ["db_cluster_instance.orders-aurora-0"],
+        "{p:#?}"
+    );
+    for kind in [Kind::DbCluster, Kind::DbClusterInstance] {
+        let t = typical(kind, Impact::BriefOutage).expect("an interruption");
+        let said = format!("{:?}", t.source());
+        assert!(said.contains("Aurora"), "{kind}: {said}");
+    }
+}

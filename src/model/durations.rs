@@ -43,6 +43,14 @@ const ELASTICACHE: Source = Source::NotDocumented(
     "ElastiCache says a failover or node change interrupts writes briefly and gives no length",
 );
 
+const AURORA: Source = Source::NotDocumented(
+    "Aurora says a failover cuts the writer's connections, and a reboot or an upgrade interrupts the cluster, and gives no length (FailoverDBCluster's \"typically less than 35 seconds\" is said of a Multi-AZ DB cluster, not of Aurora)",
+);
+
+fn is_aurora(kind: Kind) -> bool {
+    matches!(kind, Kind::DbCluster | Kind::DbClusterInstance)
+}
+
 fn is_rds(kind: Kind) -> bool {
     matches!(kind, Kind::DbInstance | Kind::DbReplica)
 }
@@ -58,6 +66,9 @@ pub fn typical(kind: Kind, impact: Impact) -> Option<Typical> {
         }),
         Impact::Reboot if is_rds(kind) => Some(Typical::NotDocumented(RDS_REBOOT)),
         Impact::BriefOutage if is_rds(kind) => Some(Typical::NotDocumented(RDS_OUTAGE)),
+        Impact::Failover | Impact::Reboot | Impact::BriefOutage if is_aurora(kind) => {
+            Some(Typical::NotDocumented(AURORA))
+        }
         Impact::Failover | Impact::Reboot | Impact::BriefOutage => {
             Some(Typical::NotDocumented(ELASTICACHE))
         }

@@ -88,7 +88,9 @@ fn interrupts(i: Impact) -> bool {
 /// failover), now or where AWS holds it for the maintenance window, and a reboot where one is
 /// a step.
 pub fn interruptions(c: &Change) -> Vec<(When, Typical)> {
-    if c.action != Action::Update {
+    // A create's attributes are online, but for what the plan does right after it (the failover
+    // to a new Aurora writer).
+    if !matches!(c.action, Action::Update | Action::Create) {
         return Vec::new();
     }
     let live = || c.attributes.iter().filter(|a| !a.outstanding);
