@@ -87,7 +87,7 @@ fn ingress(key: &str, rules: Vec<raw::IngressRule>) -> Result<Vec<Ingress>, Miss
         .collect()
 }
 
-fn database(db: raw::Database) -> Result<Database, Missing> {
+fn database(mut db: raw::Database) -> Result<Database, Missing> {
     let storage = db.storage.clone().unwrap_or_default();
     let layout = if db.engine.is_aurora() {
         Layout::Cluster(Cluster {
@@ -96,7 +96,10 @@ fn database(db: raw::Database) -> Result<Database, Missing> {
             instances: db.instances,
         })
     } else {
-        Layout::Instance(Box::new(instance(&db, &storage)?))
+        // The groups move, not copied: a group may hold a great many parameters.
+        let group = db.parameter_group.take();
+        let replicas = std::mem::take(&mut db.replicas);
+        Layout::Instance(Box::new(instance(&db, &storage, group, replicas)?))
     };
     Ok(Database {
         identifier: db.identifier,
@@ -124,34 +127,33 @@ fn database(db: raw::Database) -> Result<Database, Missing> {
 
 /// An RDS primary: its class and size are required, and each replica takes what it leaves
 /// out from the primary.
-fn instance(db: &raw::Database, storage: &raw::Storage) -> Result<Instance, Missing> {
+fn instance(
+    db: &raw::Database,
+    storage: &raw::Storage,
+    group: Option<raw::ParameterGroup>,
+    replicas: Vec<raw::Replica>,
+) -> Result<Instance, Missing> {
     let Some(instance_class) = db.instance_class.clone() else {
         return missing("database.instance_class", "an instance class");
     };
     let Some(allocated_gib) = storage.allocated_gib else {
         return missing("database.storage.allocated_gib", "a size");
     };
-    let replicas = db
-        .replicas
-        .iter()
+    let replicas = replicas
+        .into_iter()
         .map(|r| Replica {
-            identifier: r.identifier.clone(),
-            instance_class: r
-                .instance_class
-                .clone()
-                .unwrap_or_else(|| instance_class.clone()),
-            availability_zone: r.availability_zone.clone(),
+            identifier: r.identifier,
+            instance_class: r.instance_class.unwrap_or_else(|| instance_class.clone()),
+            availability_zone: r.availability_zone,
             multi_az: r.multi_az,
             performance_insights: r
                 .performance_insights
-                .clone()
                 .unwrap_or_else(|| db.performance_insights.clone()),
             enhanced_monitoring: r
                 .enhanced_monitoring
-                .clone()
                 .unwrap_or_else(|| db.enhanced_monitoring.clone()),
-            parameter_group: r.parameter_group.clone().map(parameter_group),
-            log_exports: r.log_exports.clone().unwrap_or(db.log_exports.clone()),
+            parameter_group: r.parameter_group.map(parameter_group),
+            log_exports: r.log_exports.unwrap_or_else(|| db.log_exports.clone()),
         })
         .collect();
     Ok(Instance {
@@ -169,7 +171,7 @@ fn instance(db: &raw::Database, storage: &raw::Storage) -> Result<Instance, Miss
         enhanced_monitoring: db.enhanced_monitoring.clone(),
         publicly_accessible: db.publicly_accessible,
         ca_certificate_identifier: db.ca_certificate_identifier.clone(),
-        parameter_group: db.parameter_group.clone().map(parameter_group),
+        parameter_group: group.map(parameter_group),
         replicas,
     })
 }
