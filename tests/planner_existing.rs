@@ -257,114 +257,93 @@ fn redis_on_an_existing_group_is_referenced_never_a_resource_of_the_stack() {
     assert!(p.changes.is_empty(), "{:#?}", p.changes);
 }
 
-#[test]
-fn a_replica_moving_to_an_existing_group_reboots_and_its_own_is_deleted_after_the_move() {
-    let s = stack("fixtures/valid/replica-existing-parameter-group.yaml");
-    let mut was = s.clone();
-    rds(&mut was).replicas[0].parameter_group = Some(owned("postgres16"));
-    let p = plan_for(&s, &net(), &as_applied(&was, &net()));
-    let moved = change(&p, Kind::DbReplica, REPLICA);
-    assert_eq!(moved.impact, Impact::Reboot, "{moved:#?}");
-    assert!(
-        moved
-            .attributes
-            .iter()
-            .any(|a| a.name == "parameter_group" && a.new == json!(TEAM_REPLICA_GROUP)),
-        "{moved:#?}"
-    );
-    assert_eq!(
-        deleted(&p),
-        [format!("db_parameter_group.{REPLICA_OWN_GROUP}")]
-    );
-    let update = offline::step_of(&p, &format!("db_replica.{REPLICA}"), "update");
-    assert!(
-        p.steps[update].reboot,
-        "the replica reboots to take the group"
-    );
-    let delete = offline::step_of(
-        &p,
-        &format!("db_parameter_group.{REPLICA_OWN_GROUP}"),
-        "delete",
-    );
-    assert!(
-        offline::after(&p, delete, update),
-        "the group is deleted after the move"
-    );
-    // Nothing else changes: the primary, its group and the other replica stay.
-    assert_eq!(p.changes.len(), 2, "{:#?}", p.changes);
-
-    // And back: the stack's group is created before the replica moves to it, which reboots;
-    // the team's group is neither created nor deleted.
-    let p = plan_for(&was, &net(), &as_applied(&s, &net()));
-    assert!(deleted(&p).is_empty(), "{:#?}", p.steps);
-    let create = offline::step_of(
-        &p,
-        &format!("db_parameter_group.{REPLICA_OWN_GROUP}"),
-        "create",
-    );
-    let update = offline::step_of(&p, &format!("db_replica.{REPLICA}"), "update");
-    assert!(
-        offline::after(&p, update, create),
-        "the group exists before the move"
-    );
-    assert!(p.steps[update].reboot);
-    assert!(
-        p.steps
-            .iter()
-            .all(|st| st.address.name != TEAM_REPLICA_GROUP),
-        "{:#?}",
-        p.steps
-    );
+/// A resource moving from the stack's own group to the team's, and back.
+struct Move {
+    file: &'static str,
+    /// The stack as applied: on its own group.
+    own: fn(&mut stackctl::spec::StackSpec),
+    user: (Kind, &'static str),
+    own_group: (&'static str, &'static str),
+    team_group: &'static str,
+    /// Whether the move reboots the user (a DB instance's does; a cache group's does not).
+    reboots: bool,
 }
 
-#[test]
-fn redis_moving_to_an_existing_group_deletes_only_the_stacks_own_after_the_move() {
-    let s = stack("fixtures/valid/redis-existing-parameter-group.yaml");
-    let mut was = s.clone();
-    was.redis.as_mut().expect("redis").parameter_group = Some(owned("redis7"));
-    let p = plan_for(&s, &net(), &as_applied(&was, &net()));
-    let moved = change(&p, Kind::ReplicationGroup, RG);
-    assert!(
-        moved
-            .attributes
-            .iter()
-            .any(|a| a.name == "parameter_group" && a.new == json!(TEAM_CACHE_GROUP)),
-        "{moved:#?}"
-    );
-    assert_eq!(
-        deleted(&p),
-        [format!("cache_parameter_group.{REDIS_OWN_GROUP}")]
-    );
-    let update = offline::step_of(&p, &format!("replication_group.{RG}"), "update");
-    let delete = offline::step_of(
-        &p,
-        &format!("cache_parameter_group.{REDIS_OWN_GROUP}"),
-        "delete",
-    );
-    assert!(
-        offline::after(&p, delete, update),
-        "the group is deleted after the move"
-    );
-    assert_eq!(p.changes.len(), 2, "{:#?}", p.changes);
+const MOVES: &[Move] = &[
+    Move {
+        file: "fixtures/valid/replica-existing-parameter-group.yaml",
+        own: |s| rds(s).replicas[0].parameter_group = Some(owned("postgres16")),
+        user: (Kind::DbReplica, REPLICA),
+        own_group: ("db_parameter_group", REPLICA_OWN_GROUP),
+        team_group: TEAM_REPLICA_GROUP,
+        reboots: true,
+    },
+    Move {
+        file: "fixtures/valid/redis-existing-parameter-group.yaml",
+        own: |s| s.redis.as_mut().expect("redis").parameter_group = Some(owned("redis7")),
+        user: (Kind::ReplicationGroup, RG),
+        own_group: ("cache_parameter_group", REDIS_OWN_GROUP),
+        team_group: TEAM_CACHE_GROUP,
+        reboots: false,
+    },
+];
 
-    // And back: the stack's group is created first, the team's never touched.
-    let p = plan_for(&was, &net(), &as_applied(&s, &net()));
-    assert!(deleted(&p).is_empty(), "{:#?}", p.steps);
-    let create = offline::step_of(
-        &p,
-        &format!("cache_parameter_group.{REDIS_OWN_GROUP}"),
-        "create",
-    );
-    let update = offline::step_of(&p, &format!("replication_group.{RG}"), "update");
-    assert!(
-        offline::after(&p, update, create),
-        "the group exists before the move"
-    );
-    assert!(
-        p.steps.iter().all(|st| st.address.name != TEAM_CACHE_GROUP),
-        "{:#?}",
-        p.steps
-    );
+/// A replica (which reboots to take the group) and Redis moving to an existing group: the
+/// stack's own is deleted after the move, and nothing else changes; moving back creates the
+/// stack's group before the move, and the team's is never created nor deleted.
+#[test]
+fn moving_to_an_existing_group_and_back_deletes_or_creates_only_the_stacks_own_around_the_move() {
+    for m in MOVES {
+        let s = stack(m.file);
+        let mut was = s.clone();
+        (m.own)(&mut was);
+        let (kind, name) = m.user;
+        let user = format!("{kind}.{name}");
+        let own = format!("{}.{}", m.own_group.0, m.own_group.1);
+        let p = plan_for(&s, &net(), &as_applied(&was, &net()));
+        let moved = change(&p, kind, name);
+        if m.reboots {
+            assert_eq!(moved.impact, Impact::Reboot, "{moved:#?}");
+        }
+        assert!(
+            moved
+                .attributes
+                .iter()
+                .any(|a| a.name == "parameter_group" && a.new == json!(m.team_group)),
+            "{moved:#?}"
+        );
+        assert_eq!(deleted(&p), std::slice::from_ref(&own));
+        let update = offline::step_of(&p, &user, "update");
+        if m.reboots {
+            assert!(p.steps[update].reboot, "{user} reboots to take the group");
+        }
+        let delete = offline::step_of(&p, &own, "delete");
+        assert!(
+            offline::after(&p, delete, update),
+            "the group is deleted after the move"
+        );
+        // Nothing else changes: the primary, its group and the other resources stay.
+        assert_eq!(p.changes.len(), 2, "{:#?}", p.changes);
+
+        // And back: the stack's group is created before the move; the team's is neither
+        // created nor deleted.
+        let p = plan_for(&was, &net(), &as_applied(&s, &net()));
+        assert!(deleted(&p).is_empty(), "{:#?}", p.steps);
+        let create = offline::step_of(&p, &own, "create");
+        let update = offline::step_of(&p, &user, "update");
+        assert!(
+            offline::after(&p, update, create),
+            "the group exists before the move"
+        );
+        if m.reboots {
+            assert!(p.steps[update].reboot);
+        }
+        assert!(
+            p.steps.iter().all(|st| st.address.name != m.team_group),
+            "{:#?}",
+            p.steps
+        );
+    }
 }
 
 #[test]
